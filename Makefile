@@ -1,0 +1,69 @@
+# edgegrid.access: build, test and try the collection.
+# `make test` is the one test command (CI runs it through .ci/run). It needs only Python 3.11.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+BUILD := .build
+COLL := $(BUILD)/ansible_collections/edgegrid/access
+STAMP := $(VENV)/.installed
+export ANSIBLE_COLLECTIONS_PATH := $(abspath $(BUILD))
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
+export ANSIBLE_NOCOLOR := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+PORT ?= 8765
+EDGERC ?= $(HOME)/.edgerc-emulator
+STATE ?=
+
+.PHONY: test venv collection units emulator-tests integration sanity lint docs build emulator clean
+
+test: venv collection units emulator-tests integration docs sanity lint
+	@echo "make test: all checks passed"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make test needs $(PYTHON) on PATH"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# The collection where Ansible finds it: a copy of the files git knows (tracked or not ignored).
+collection:
+	@rm -rf $(COLL) && mkdir -p $(COLL)
+	@git ls-files --cached --others --exclude-standard | while read -r f; do test -e "$$f" && echo "$$f"; done \
+		| tar -cf - -T - | tar -xf - -C $(COLL)
+
+units: venv collection
+	cd $(COLL) && PYTHONPATH=$(abspath $(BUILD)) $(abspath $(BIN))/python -m pytest -q -p no:cacheprovider tests/unit
+
+emulator-tests: venv
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/emulator/tests
+
+integration: venv collection
+	$(BIN)/python tests/integration/run.py --collection $(COLL)
+
+sanity: venv collection
+	cd $(COLL) && PATH=$(abspath $(BIN)):$$PATH $(abspath $(BIN))/ansible-test sanity --color no --python 3.11 --requirements
+
+lint: venv collection
+	cd $(COLL) && PATH=$(abspath $(BIN)):$$PATH $(abspath $(BIN))/ansible-lint --offline
+
+docs: venv collection
+	@for m in $$(ls plugins/modules/*.py | xargs -n1 basename | sed 's/\.py$$//'); do \
+		$(BIN)/ansible-doc edgegrid.access.$$m >/dev/null || { echo "ansible-doc edgegrid.access.$$m failed"; exit 1; }; \
+		echo "ansible-doc edgegrid.access.$$m: ok"; \
+	done
+
+build: venv collection
+	cd $(COLL) && $(abspath $(BIN))/ansible-galaxy collection build --force --output-path $(abspath $(BUILD))
+
+# A local Akamai API emulator on 127.0.0.1:$(PORT); writes a matching .edgerc to $(EDGERC).
+emulator: venv
+	PYTHONPATH=tests/emulator $(BIN)/python -m akamai_emulator serve --port $(PORT) --edgerc $(EDGERC) \
+		$(if $(STATE),--state $(STATE),)
+
+clean:
+	rm -rf $(BUILD) tests/output .pytest_cache

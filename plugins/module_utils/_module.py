@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The module base: common auth options, the shared client, failures with Akamai's problem details.
+
+This file is private to the collection (note the leading underscore): it may change without notice.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _client
+
+# The connection options of every module; documented once in doc_fragments/auth.py.
+AUTH_ARGUMENT_SPEC = dict(
+    edgerc=dict(type='path', fallback=(env_fallback, ['AKAMAI_EDGERC'])),
+    section=dict(type='str', fallback=(env_fallback, ['AKAMAI_EDGERC_SECTION'])),
+    host=dict(type='str', fallback=(env_fallback, ['AKAMAI_HOST'])),
+    client_token=dict(type='str', no_log=True, fallback=(env_fallback, ['AKAMAI_CLIENT_TOKEN'])),
+    client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['AKAMAI_CLIENT_SECRET'])),
+    access_token=dict(type='str', no_log=True, fallback=(env_fallback, ['AKAMAI_ACCESS_TOKEN'])),
+    account_switch_key=dict(type='str', no_log=False, fallback=(env_fallback, ['AKAMAI_ACCOUNT_KEY'])),
+    request_timeout=dict(type='float', default=_client.DEFAULT_TIMEOUT),
+    max_retries=dict(type='int', default=_client.DEFAULT_MAX_RETRIES),
+    retry_max_wait=dict(type='float', default=_client.DEFAULT_RETRY_MAX_WAIT),
+)
+
+
+def auth_argument_spec():
+    """A fresh copy of the common options, to merge into a module's own argument spec."""
+    return copy.deepcopy(AUTH_ARGUMENT_SPEC)
+
+
+class EdgeGridModule(AnsibleModule):
+    """An AnsibleModule with the auth options merged in and one lazily built EdgeGrid client."""
+
+    def __init__(self, argument_spec, supports_check_mode=True, **kwargs):
+        spec = auth_argument_spec()
+        spec.update(argument_spec)
+        super().__init__(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
+        if not _client.HAS_EDGEGRID:
+            self.fail_json(msg=missing_required_lib(_client.EDGEGRID_IMPORT_ERROR))
+        self._validate_common()
+        self._client = None
+
+    def _validate_common(self):
+        if self.params['request_timeout'] <= 0:
+            self.fail_json(msg='request_timeout must be greater than 0 (seconds), got %s'
+                           % self.params['request_timeout'])
+        if self.params['max_retries'] < 0:
+            self.fail_json(msg='max_retries must be 0 or more, got %s' % self.params['max_retries'])
+        if self.params['retry_max_wait'] < 0:
+            self.fail_json(msg='retry_max_wait must be 0 or more (seconds), got %s' % self.params['retry_max_wait'])
+
+    @property
+    def client(self):
+        """The EdgeGrid client, built on first use from the auth options."""
+        if self._client is None:
+            try:
+                config = _client.resolve_config(self.params)
+            except _client.ConfigError as exc:
+                self.fail_json(msg='Akamai credentials: %s' % exc)
+            self._client = _client.EdgeGridClient(
+                config,
+                timeout=self.params['request_timeout'],
+                max_retries=self.params['max_retries'],
+                retry_max_wait=self.params['retry_max_wait'],
+            )
+        return self._client
+
+    def fail_from(self, exc, **result):
+        """Fail the task from a client exception, with the problem details and no traceback."""
+        if isinstance(exc, _client.ApiError):
+            result['error'] = exc.as_dict()
+        self.fail_json(msg=str(exc), **result)
+
+    def call(self, method, path, **kwargs):
+        """client.request that fails the task on any error."""
+        try:
+            return self.client.request(method, path, **kwargs)
+        except _client.EdgeGridError as exc:
+            self.fail_from(exc)

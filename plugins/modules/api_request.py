@@ -1,0 +1,307 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: api_request
+short_description: Send one signed request to any Akamai API
+version_added: 0.1.0
+description:
+  - Sends one request to an Akamai API path, signed with EdgeGrid, with the collection's retries, timeouts,
+    account switch key and error handling.
+  - The escape hatch for what no other module of the collection covers yet.
+  - Reads (V(GET), V(HEAD)) report C(changed=false). Writes report C(changed=true) when they succeed; use
+    C(changed_when) on the task when a write is known to change nothing.
+  - In check mode reads are sent and writes are not; a write is reported as C(changed=true) without being sent.
+author:
+  - edgegrid.access maintainers
+options:
+  method:
+    description:
+      - The HTTP method.
+    type: str
+    choices: [GET, HEAD, POST, PUT, PATCH, DELETE]
+    default: GET
+  path:
+    description:
+      - The API path, starting with C(/), for example C(/identity-management/v3/api-clients/self/credentials).
+      - May carry a query string; O(query) is added to it.
+    type: str
+    required: true
+  query:
+    description:
+      - Query parameters. A list value repeats the parameter. Booleans are sent as C(true) / C(false).
+      - The account switch key is added on its own; do not set C(accountSwitchKey) here.
+    type: dict
+  body:
+    description:
+      - The request body, sent as JSON with the content type C(application/json).
+    type: raw
+  headers:
+    description:
+      - Extra request headers. C(Authorization) cannot be set, since every request is signed with EdgeGrid.
+    type: dict
+  status_code:
+    description:
+      - The HTTP statuses that count as success. Any other status fails the task with the API's problem
+        details.
+      - A status outside 2xx listed here (for example V(404)) returns its body instead of failing.
+    type: list
+    elements: int
+    default: [200, 201, 202, 204]
+  paginate:
+    description:
+      - Follow the pages of a list (only with O(method=GET)) and return all items in RV(items).
+      - Pages are requested with a page number and a page size until a page is empty or shorter than the
+        page size; a page that repeats the one before it, or more than O(paginate.max_pages) pages, fails.
+    type: dict
+    suboptions:
+      items:
+        description:
+          - Where the list is in each page's JSON body, as dot-separated keys (for example V(keys)).
+          - Leave empty when the body itself is the list.
+        type: str
+        default: ''
+      page_param:
+        description: The query parameter carrying the page number.
+        type: str
+        default: page
+      size_param:
+        description: The query parameter carrying the page size.
+        type: str
+        default: pageSize
+      page_size:
+        description: Items asked for per page.
+        type: int
+        default: 100
+      first_page:
+        description: The number of the first page.
+        type: int
+        default: 1
+      max_pages:
+        description: The most pages followed before failing.
+        type: int
+        default: 100
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.auth.ATTRIBUTES
+attributes:
+  check_mode:
+    support: full
+    details: Reads are sent in check mode; writes are not sent and are reported as changed.
+  diff_mode:
+    support: none
+seealso:
+  - name: Akamai API reference
+    description: Paths, bodies and problem types of every Akamai API.
+    link: https://techdocs.akamai.com/home/page/reference
+'''
+
+EXAMPLES = r'''
+- name: List the credentials of the API client that signs the request
+  edgegrid.access.api_request:
+    path: /identity-management/v3/api-clients/self/credentials
+    section: production
+  register: creds
+
+- name: Create an EdgeKV token, credentials from the AKAMAI_* environment variables
+  edgegrid.access.api_request:
+    method: POST
+    path: /edgekv/v1/tokens
+    body:
+      name: my_token
+      allowOnStaging: true
+      allowOnProduction: false
+      namespacePermissions:
+        default: [r]
+
+- name: Read every key of an API key collection, page by page
+  edgegrid.access.api_request:
+    path: /apikey-manager-api/v2/keys
+    query:
+      collectionId: 12345
+    paginate:
+      items: keys
+      page_size: 500
+  register: all_keys
+
+- name: Tolerate a missing object instead of failing
+  edgegrid.access.api_request:
+    path: /edgekv/v1/tokens/maybe_there
+    status_code: [200, 404]
+  register: token
+
+- name: The same auth options for many tasks, through the action group
+  module_defaults:
+    group/edgegrid.access.akamai:
+      edgerc: ~/.edgerc
+      section: staging
+      account_switch_key: 1-ABCDE:1-2FGHI
+  block:
+    - name: Read one API client
+      edgegrid.access.api_request:
+        path: /identity-management/v3/api-clients/self
+'''
+
+RETURN = r'''
+status:
+  description: The HTTP status of the answer.
+  returned: when a request was sent and O(paginate) is not set
+  type: int
+  sample: 200
+json:
+  description: The parsed JSON body of the answer.
+  returned: when the answer has a JSON body and O(paginate) is not set
+  type: raw
+  sample: {"credentials": []}
+content:
+  description: The body of the answer as text, when it is not JSON.
+  returned: when the answer has a body that is not JSON
+  type: str
+items:
+  description: Every item of every page, with O(paginate).
+  returned: when O(paginate) is set
+  type: list
+  elements: raw
+headers:
+  description:
+    - The response headers that matter to a caller, with lower-case names (content type, location, etag,
+      rate-limit headers, request ids).
+  returned: when a request was sent and O(paginate) is not set
+  type: dict
+  sample: {"content-type": "application/json"}
+url:
+  description: The URL requested, with its query string.
+  returned: when a request was sent and O(paginate) is not set
+  type: str
+attempts:
+  description: How many attempts the request took (more than 1 after retries).
+  returned: when a request was sent and O(paginate) is not set
+  type: int
+  sample: 1
+error:
+  description: Akamai's problem details when the request failed with an error status.
+  returned: on failure with an HTTP error status
+  type: dict
+  contains:
+    status:
+      description: The HTTP status.
+      type: int
+    type:
+      description: The problem type URI.
+      type: str
+    title:
+      description: The problem title.
+      type: str
+    detail:
+      description: The problem detail.
+      type: str
+    instance:
+      description: The problem instance.
+      type: str
+    request_id:
+      description: The request id to quote to Akamai support.
+      type: str
+    errors:
+      description: Nested problems, for example one per invalid field.
+      type: list
+      elements: dict
+'''
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _client
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule
+
+WRITE_METHODS = ('POST', 'PUT', 'PATCH', 'DELETE')
+
+
+def _query(values):
+    query = {}
+    for key, value in (values or {}).items():
+        if isinstance(value, bool):
+            value = 'true' if value else 'false'
+        elif isinstance(value, (list, tuple)):
+            value = [('true' if v else 'false') if isinstance(v, bool) else v for v in value]
+        query[key] = value
+    return query
+
+
+def main():
+    module = EdgeGridModule(
+        argument_spec=dict(
+            method=dict(type='str', default='GET', choices=['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']),
+            path=dict(type='str', required=True),
+            query=dict(type='dict'),
+            body=dict(type='raw'),
+            headers=dict(type='dict'),
+            status_code=dict(type='list', elements='int', default=[200, 201, 202, 204]),
+            paginate=dict(type='dict', options=dict(
+                items=dict(type='str', default=''),
+                page_param=dict(type='str', default='page'),
+                size_param=dict(type='str', default='pageSize'),
+                page_size=dict(type='int', default=100),
+                first_page=dict(type='int', default=1),
+                max_pages=dict(type='int', default=100),
+            )),
+        ),
+    )
+    params = module.params
+    method = params['method']
+    path = params['path']
+    if not path.startswith('/'):
+        module.fail_json(msg='path must start with "/", got %r' % path)
+    query = _query(params['query'])
+    if 'accountSwitchKey' in query:
+        module.fail_json(msg='query must not set accountSwitchKey; use the account_switch_key option')
+    headers = dict((str(k), str(v)) for k, v in (params['headers'] or {}).items())
+    if any(k.lower() == 'authorization' for k in headers):
+        module.fail_json(msg='headers must not set Authorization: every request is signed with EdgeGrid')
+    paginate = params['paginate']
+    if paginate:
+        if method != 'GET':
+            module.fail_json(msg='paginate works only with method GET, got %s' % method)
+        if paginate['page_size'] < 1 or paginate['max_pages'] < 1:
+            module.fail_json(msg='paginate.page_size and paginate.max_pages must be at least 1')
+    if params['body'] is not None and method in ('GET', 'HEAD'):
+        module.fail_json(msg='body cannot be sent with method %s' % method)
+
+    is_write = method in WRITE_METHODS
+    if is_write and module.check_mode:
+        module.exit_json(changed=True, msg='check mode: %s %s not sent' % (method, path))
+
+    client = module.client
+    result = dict(changed=False)
+    try:
+        if paginate:
+            result['items'] = client.paginate(
+                path, paginate['items'], params=query, page_param=paginate['page_param'],
+                size_param=paginate['size_param'], page_size=paginate['page_size'],
+                first_page=paginate['first_page'], max_pages=paginate['max_pages'])
+        else:
+            response = client.request(method, path, params=query, json_body=params['body'], headers=headers,
+                                      expected=params['status_code'])
+            result.update(
+                status=response.status,
+                headers=response.interesting_headers(),
+                url=response.url,
+                attempts=response.attempts,
+            )
+            if response.body is not None:
+                result['json'] = response.body
+            elif response.text:
+                result['content'] = response.text
+            if response.status not in params['status_code']:
+                module.fail_json(msg='%s %s answered HTTP %s, not one of status_code %s'
+                                 % (method, path, response.status, params['status_code']), **result)
+            result['changed'] = is_write
+    except _client.EdgeGridError as exc:
+        module.fail_from(exc)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
