@@ -10,6 +10,7 @@ STAMP := $(VENV)/.installed
 export ANSIBLE_COLLECTIONS_PATH := $(abspath $(BUILD))
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export ANSIBLE_NOCOLOR := 1
+export NO_COLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 PORT ?= 8765
@@ -35,6 +36,8 @@ collection:
 	@rm -rf $(COLL) && mkdir -p $(COLL)
 	@git ls-files --cached --others --exclude-standard | while read -r f; do test -e "$$f" && echo "$$f"; done \
 		| tar -cf - -T - | tar -xf - -C $(COLL)
+	@# ansible-test finds its files through git: give the copy a repository of its own.
+	@git -C $(COLL) init --quiet
 
 units: venv collection
 	cd $(COLL) && PYTHONPATH=$(abspath $(BUILD)) $(abspath $(BIN))/python -m pytest -q -p no:cacheprovider tests/unit
@@ -45,7 +48,13 @@ emulator-tests: venv
 integration: venv collection
 	$(BIN)/python tests/integration/run.py --collection $(COLL)
 
+# ansible-test bootstraps pip in its sanity environments with a get-pip script from a host that only the
+# package registries may be reachable instead of: tests/utils/get_pip.py takes its place in ansible-test's cache.
 sanity: venv collection
+	@v=$$($(BIN)/python -c 'from ansible_test._internal.python_requirements import get_venv_packages as g; \
+		import types; print(g(types.SimpleNamespace(version="3.11"))["pip"].replace(".", "_"))') && \
+		mkdir -p $(HOME)/.ansible/test/cache && \
+		{ test -s $(HOME)/.ansible/test/cache/get_pip_$$v.py || cp tests/utils/get_pip.py $(HOME)/.ansible/test/cache/get_pip_$$v.py; }
 	cd $(COLL) && PATH=$(abspath $(BIN)):$$PATH $(abspath $(BIN))/ansible-test sanity --color no --python 3.11 --requirements
 
 lint: venv collection

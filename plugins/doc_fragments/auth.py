@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) edgegrid.access contributors
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import annotations
@@ -83,11 +83,3 @@ requirements:
   - requests
 '''
 
-    ATTRIBUTES = r'''
-attributes:
-  action_group:
-    description: Use C(group/edgegrid.access.akamai) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - edgegrid.access.akamai
-'''

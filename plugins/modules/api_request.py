@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # Copyright (c) edgegrid.access contributors
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ description:
     C(changed_when) on the task when a write is known to change nothing.
   - In check mode reads are sent and writes are not; a write is reported as C(changed=true) without being sent.
 author:
-  - edgegrid.access maintainers
+  - edgegrid.access maintainers (@edgegrid-access)
 options:
   method:
     description:
@@ -56,7 +56,7 @@ options:
     default: [200, 201, 202, 204]
   paginate:
     description:
-      - Follow the pages of a list (only with O(method=GET)) and return all items in RV(items).
+      - Follow the pages of a list (only with O(method=GET)) and return all items in RV(all_items).
       - Pages are requested with a page number and a page size until a page is empty or shorter than the
         page size; a page that repeats the one before it, or more than O(paginate.max_pages) pages, fails.
     type: dict
@@ -89,7 +89,7 @@ options:
         default: 100
 extends_documentation_fragment:
   - edgegrid.access.auth
-  - edgegrid.access.auth.ATTRIBUTES
+  - edgegrid.access.attributes
 attributes:
   check_mode:
     support: full
@@ -128,7 +128,7 @@ EXAMPLES = r'''
     paginate:
       items: keys
       page_size: 500
-  register: all_keys
+  register: all_keys  # all_keys.all_items holds every key
 
 - name: Tolerate a missing object instead of failing
   edgegrid.access.api_request:
@@ -163,7 +163,7 @@ content:
   description: The body of the answer as text, when it is not JSON.
   returned: when the answer has a body that is not JSON
   type: str
-items:
+all_items:
   description: Every item of every page, with O(paginate).
   returned: when O(paginate) is set
   type: list
@@ -277,7 +277,7 @@ def main():
     result = dict(changed=False)
     try:
         if paginate:
-            result['items'] = client.paginate(
+            result['all_items'] = client.paginate(
                 path, paginate['items'], params=query, page_param=paginate['page_param'],
                 size_param=paginate['size_param'], page_size=paginate['page_size'],
                 first_page=paginate['first_page'], max_pages=paginate['max_pages'])

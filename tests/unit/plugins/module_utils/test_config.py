@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) edgegrid.access contributors
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Credential resolution: options, .edgerc sections, and errors that never show a secret."""
@@ -106,7 +106,7 @@ def test_missing_section_lists_the_sections(tmp_path):
 
 @pytest.mark.parametrize('key', ['host', 'client_token', 'client_secret', 'access_token'])
 def test_missing_key_is_named(tmp_path, key):
-    lines = [line for line in GOOD.split('[staging]')[0].splitlines() if not line.startswith(key)]
+    lines = [line for line in GOOD.split('[staging]', maxsplit=1)[0].splitlines() if not line.startswith(key)]
     with pytest.raises(_client.ConfigError) as exc:
         _client.resolve_config({'edgerc': write_edgerc(tmp_path, '\n'.join(lines))})
     text = str(exc.value)

@@ -1,0 +1,122 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""api_request: input validation before any request, check mode, results, against a real local server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.edgegrid.access.plugins.modules import api_request
+
+SECRET = 'module-test-secret-never-printed'
+
+
+def run(args, capsys):
+    """Run the module's main() with args; return (failed, result)."""
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as exc:
+            api_request.main()
+    out = capsys.readouterr().out
+    result = json.loads(out)
+    assert SECRET not in out
+    return exc.value.code != 0, result
+
+
+def auth(httpserver):
+    return dict(host=httpserver.url_for('/').rstrip('/'), client_token='akab-ct', client_secret=SECRET,
+                access_token='akab-at', max_retries=0)
+
+
+@pytest.mark.parametrize('extra, message', [
+    (dict(path='relative/path'), 'path must start with "/"'),
+    (dict(path='/x', query={'accountSwitchKey': 'k'}), 'account_switch_key option'),
+    (dict(path='/x', headers={'authorization': 'x'}), 'must not set Authorization'),
+    (dict(path='/x', method='POST', paginate={'items': 'keys'}), 'paginate works only with method GET'),
+    (dict(path='/x', paginate={'items': 'keys', 'page_size': 0}), 'paginate.page_size'),
+    (dict(path='/x', body={'a': 1}), 'body cannot be sent with method GET'),
+    (dict(path='/x', request_timeout=0), 'request_timeout must be greater than 0'),
+    (dict(path='/x', max_retries=-1), 'max_retries must be 0 or more'),
+])
+def test_bad_input_fails_before_any_request(httpserver, capsys, extra, message):
+    args = auth(httpserver)
+    args.update(extra)
+    failed, result = run(args, capsys)
+    assert failed and message in result['msg']
+    assert len(httpserver.log) == 0
+
+
+def test_check_mode_write_sends_nothing(httpserver, capsys):
+    args = auth(httpserver)
+    args.update(path='/edgekv/v1/tokens', method='POST', body={'name': 't'}, _ansible_check_mode=True)
+    failed, result = run(args, capsys)
+    assert not failed and result['changed'] is True and 'status' not in result
+    assert len(httpserver.log) == 0
+
+
+def test_check_mode_read_is_sent(httpserver, capsys):
+    httpserver.expect_request('/r').respond_with_json({'a': 1})
+    args = auth(httpserver)
+    args.update(path='/r', _ansible_check_mode=True)
+    failed, result = run(args, capsys)
+    assert not failed and result['changed'] is False and result['json'] == {'a': 1}
+
+
+def test_write_reports_changed_and_body(httpserver, capsys):
+    httpserver.expect_request('/w', method='PUT', json={'x': [1, 2]}).respond_with_json({'ok': True}, status=200)
+    args = auth(httpserver)
+    args.update(path='/w', method='PUT', body={'x': [1, 2]}, query={'flag': True, 'n': 3})
+    failed, result = run(args, capsys)
+    assert not failed and result['changed'] is True and result['status'] == 200
+    assert 'flag=true' in result['url'] and 'n=3' in result['url']
+
+
+def test_non_json_body_is_returned_as_content(httpserver, capsys):
+    httpserver.expect_request('/t').respond_with_data('plain text', content_type='text/plain')
+    args = auth(httpserver)
+    args.update(path='/t')
+    failed, result = run(args, capsys)
+    assert not failed and result['content'] == 'plain text' and 'json' not in result
+
+
+def test_2xx_outside_status_code_fails(httpserver, capsys):
+    httpserver.expect_request('/a').respond_with_json({}, status=202)
+    args = auth(httpserver)
+    args.update(path='/a', status_code=[200])
+    failed, result = run(args, capsys)
+    assert failed and 'not one of status_code [200]' in result['msg'] and result['status'] == 202
+
+
+def test_api_error_carries_problem_details(httpserver, capsys):
+    httpserver.expect_request('/p').respond_with_json(
+        {'type': '/x/error-types/forbidden', 'title': 'Forbidden', 'status': 403,
+         'detail': 'echoing %s' % SECRET, 'instance': 'i-1'}, status=403)
+    args = auth(httpserver)
+    args.update(path='/p')
+    failed, result = run(args, capsys)
+    assert failed
+    assert result['error']['status'] == 403 and result['error']['type'] == '/x/error-types/forbidden'
+    assert 'GET /p failed with HTTP 403: Forbidden' in result['msg']
+
+
+def test_config_error_is_clear(tmp_path, capsys):
+    failed, result = run(dict(path='/x', edgerc=str(tmp_path / 'missing')), capsys)
+    assert failed and result['msg'].startswith('Akamai credentials: .edgerc file') and 'does not exist' in result['msg']
+
+
+def test_paginate_returns_all_items(httpserver, capsys):
+    def handler(request):
+        from werkzeug.wrappers import Response
+        page = int(request.args['p'])
+        items = [] if page > 2 else [page * 10, page * 10 + 1]
+        return Response(json.dumps({'data': {'list': items}}), content_type='application/json')
+    httpserver.expect_request('/l').respond_with_handler(handler)
+    args = auth(httpserver)
+    args.update(path='/l', paginate={'items': 'data.list', 'page_param': 'p', 'page_size': 2})
+    failed, result = run(args, capsys)
+    assert not failed and result['all_items'] == [10, 11, 20, 21]
