@@ -83,8 +83,11 @@ class ApiError(EdgeGridError):
         redact = redactor or (lambda text: text)
         self.body_text = redact(body_text) if body_text else None
         self.type = self.problem.get('type')
-        self.title = redact(str(self.problem['title'])) if self.problem.get('title') is not None else None
-        self.detail = redact(str(self.problem['detail'])) if self.problem.get('detail') is not None else None
+        # Problem details (RFC 9457), else an OAuth 2.0 error (RFC 6749 section 5.2, RFC 6750 section 3).
+        title = self.problem.get('title', self.problem.get('error'))
+        detail = self.problem.get('detail', self.problem.get('error_description'))
+        self.title = redact(str(title)) if title is not None else None
+        self.detail = redact(str(detail)) if detail is not None else None
         self.instance = self.problem.get('instance')
         self.request_id = (self.problem.get('requestId') or self.headers.get('x-trace-id')
                            or self.headers.get('x-request-id') or self.instance)
@@ -343,37 +346,35 @@ def _parse_time(raw):
     return parsed.timestamp()
 
 
-class EdgeGridClient:
-    """Signs and sends requests to one Akamai API host.
+class ApiClient:
+    """Sends requests to one API base URL, with an auth handler that signs each attempt.
 
     Retries (bounded by `max_retries` and by `retry_max_wait` seconds of waiting in all):
     reads on connection errors, timeouts, 429 and 5xx except 501; writes only on 429, where the server
-    cannot have acted. Every attempt is signed anew (fresh timestamp and nonce).
+    cannot have acted. Every attempt goes through the auth handler again (for EdgeGrid: a fresh
+    timestamp, nonce and signature). An auth handler with a `refresh()` method (OAuth 2.0) gets one
+    chance to renew its credential after a 401.
     """
 
-    def __init__(self, config, timeout=DEFAULT_TIMEOUT, max_retries=DEFAULT_MAX_RETRIES,
-                 retry_max_wait=DEFAULT_RETRY_MAX_WAIT, backoff_base=1.0, backoff_cap=30.0,
-                 session=None, sleep=time.sleep, clock=time.time, user_agent=USER_AGENT):
+    def __init__(self, base_url, auth=None, default_params=None, secrets=(), timeout=DEFAULT_TIMEOUT,
+                 max_retries=DEFAULT_MAX_RETRIES, retry_max_wait=DEFAULT_RETRY_MAX_WAIT, backoff_base=1.0,
+                 backoff_cap=30.0, session=None, sleep=time.sleep, clock=time.time, user_agent=USER_AGENT):
         if not HAS_EDGEGRID:
             raise EdgeGridError('the Python libraries %s are required' % EDGEGRID_IMPORT_ERROR)
-        self.config = config
+        self.base_url = base_url
+        self.default_params = dict(default_params or {})
         self.timeout = timeout
         self.max_retries = max(0, int(max_retries))
         self.retry_max_wait = max(0.0, float(retry_max_wait))
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.session = session or requests.Session()
-        self.session.auth = EdgeGridAuth(
-            client_token=config.client_token,
-            client_secret=config.client_secret,
-            access_token=config.access_token,
-            max_body=config.max_body,
-        )
+        self.session.auth = auth
         self.session.headers['User-Agent'] = user_agent
         self.session.headers['Accept'] = 'application/json, application/problem+json'
         self.sleep = sleep
         self.clock = clock
-        self.redact = Redactor([config.client_secret, config.access_token, config.client_token])
+        self.redact = Redactor(secrets)
         self.request_count = 0
 
     def add_secret(self, value):
@@ -394,15 +395,15 @@ class EdgeGridClient:
         if not path.startswith('/'):
             raise EdgeGridError('the API path %r must start with "/"' % path)
         query = dict(params or {})
-        if self.config.account_switch_key:
-            query['accountSwitchKey'] = self.config.account_switch_key
-        url = self.config.base_url + path
+        query.update(self.default_params)
+        url = self.base_url + path
         send_headers = dict(headers or {})
         if json_body is not None:
             data = json.dumps(json_body, separators=(',', ':'))
             send_headers.setdefault('Content-Type', 'application/json')
         expected = set(expected or ())
         is_read = method in READ_METHODS
+        refresh = getattr(self.session.auth, 'refresh', None)
         waited = 0.0
         attempt = 0
         while True:
@@ -425,6 +426,11 @@ class EdgeGridClient:
                 status = response.status_code
                 if 200 <= status < 300 or status in expected:
                     return self._response(response, attempt)
+                if status == 401 and refresh is not None and not _insufficient_scope(response):
+                    # The credential may have expired since it was issued: renew it once, then ask again.
+                    refresh()
+                    refresh = None
+                    continue
                 retryable = status == 429 or (is_read and 500 <= status < 600 and status != 501)
                 if not retryable or attempt > self.max_retries:
                     raise self._api_error(method, path, response, attempt)
@@ -511,6 +517,23 @@ class EdgeGridClient:
         raise EdgeGridError('GET %s: more than %d pages; stopped' % (path, max_pages))
 
 
+class EdgeGridClient(ApiClient):
+    """An ApiClient for one Akamai API host, signing with EdgeGrid and sending the account switch key."""
+
+    def __init__(self, config, **kwargs):
+        if not HAS_EDGEGRID:
+            raise EdgeGridError('the Python libraries %s are required' % EDGEGRID_IMPORT_ERROR)
+        auth = EdgeGridAuth(
+            client_token=config.client_token,
+            client_secret=config.client_secret,
+            access_token=config.access_token,
+            max_body=config.max_body,
+        )
+        params = {'accountSwitchKey': config.account_switch_key} if config.account_switch_key else None
+        super().__init__(config.base_url, auth=auth, default_params=params,
+                         secrets=[config.client_secret, config.access_token, config.client_token], **kwargs)
+        self.config = config
+
 def _items_of(body, items_key):
     if items_key in (None, ''):
         return body if isinstance(body, list) else None
@@ -520,6 +543,11 @@ def _items_of(body, items_key):
             return None
         value = value.get(part)
     return value if isinstance(value, list) else None
+
+
+def _insufficient_scope(response):
+    """A 401 that a new token would not cure (RFC 6750 section 3.1; seed 004 answers it with 401)."""
+    return 'insufficient_scope' in response.headers.get('WWW-Authenticate', '')
 
 
 def _lower(headers):

@@ -30,6 +30,18 @@ AUTH_ARGUMENT_SPEC = dict(
     retry_max_wait=dict(type='float', default=_client.DEFAULT_RETRY_MAX_WAIT),
 )
 
+# OAuth 2.0 client credentials (api_request only); documented once in doc_fragments/oauth2.py.
+OAUTH2_ARGUMENT_SPEC = dict(
+    auth_type=dict(type='str', default='edgegrid', choices=['edgegrid', 'oauth2']),
+    oauth2=dict(type='dict', apply_defaults=True, options=dict(
+        token_url=dict(type='str', no_log=False, fallback=(env_fallback, ['OAUTH2_TOKEN_URL'])),
+        client_id=dict(type='str', fallback=(env_fallback, ['OAUTH2_CLIENT_ID'])),
+        client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['OAUTH2_CLIENT_SECRET'])),
+        scopes=dict(type='list', elements='str', fallback=(env_fallback, ['OAUTH2_SCOPES'])),
+        api_url=dict(type='str', fallback=(env_fallback, ['OAUTH2_API_URL'])),
+    )),
+)
+
 
 def auth_argument_spec():
     """A fresh copy of the common options, to merge into a module's own argument spec."""
@@ -72,6 +84,21 @@ class EdgeGridModule(AnsibleModule):
                 retry_max_wait=self.params['retry_max_wait'],
             )
         return self._client
+
+    def oauth2_client(self, options):
+        """An API client authenticated with OAuth 2.0 client credentials from the `oauth2` option."""
+        # Imported here: only api_request speaks OAuth 2.0.
+        from ansible_collections.edgegrid.access.plugins.module_utils import _oauth2
+        try:
+            config = _oauth2.resolve_config(options or {})
+        except _client.ConfigError as exc:
+            self.fail_json(msg='OAuth 2.0 credentials: %s' % exc)
+        return _oauth2.build_client(
+            config,
+            timeout=self.params['request_timeout'],
+            max_retries=self.params['max_retries'],
+            retry_max_wait=self.params['retry_max_wait'],
+        )
 
     def fail_from(self, exc, **result):
         """Fail the task from a client exception, with the problem details and no traceback."""

@@ -14,6 +14,8 @@ version_added: 0.1.0
 description:
   - Sends one request to an Akamai API path, signed with EdgeGrid, with the collection's retries, timeouts,
     account switch key and error handling.
+  - With O(auth_type=oauth2), sends it instead to an API that takes OAuth 2.0 client-credentials bearer
+    tokens (such as Edgio's REST API), with the same retries and error handling.
   - The escape hatch for what no other module of the collection covers yet.
   - Reads (V(GET), V(HEAD)) report C(changed=false). Writes report C(changed=true) when they succeed; use
     C(changed_when) on the task when a write is known to change nothing.
@@ -44,7 +46,7 @@ options:
     type: raw
   headers:
     description:
-      - Extra request headers. C(Authorization) cannot be set, since every request is signed with EdgeGrid.
+      - Extra request headers. C(Authorization) cannot be set, since the module authenticates every request.
     type: dict
   status_code:
     description:
@@ -89,6 +91,7 @@ options:
         default: 100
 extends_documentation_fragment:
   - edgegrid.access.auth
+  - edgegrid.access.oauth2
   - edgegrid.access.attributes
 attributes:
   check_mode:
@@ -214,7 +217,7 @@ error:
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _client
-from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule
+from ansible_collections.edgegrid.access.plugins.module_utils._module import OAUTH2_ARGUMENT_SPEC, EdgeGridModule
 
 WRITE_METHODS = ('POST', 'PUT', 'PATCH', 'DELETE')
 
@@ -247,6 +250,7 @@ def main():
                 first_page=dict(type='int', default=1),
                 max_pages=dict(type='int', default=100),
             )),
+            **OAUTH2_ARGUMENT_SPEC
         ),
     )
     params = module.params
@@ -259,7 +263,7 @@ def main():
         module.fail_json(msg='query must not set accountSwitchKey; use the account_switch_key option')
     headers = dict((str(k), str(v)) for k, v in (params['headers'] or {}).items())
     if any(k.lower() == 'authorization' for k in headers):
-        module.fail_json(msg='headers must not set Authorization: every request is signed with EdgeGrid')
+        module.fail_json(msg='headers must not set Authorization: the module authenticates every request')
     paginate = params['paginate']
     if paginate:
         if method != 'GET':
@@ -273,7 +277,7 @@ def main():
     if is_write and module.check_mode:
         module.exit_json(changed=True, msg='check mode: %s %s not sent' % (method, path))
 
-    client = module.client
+    client = module.oauth2_client(params['oauth2']) if params['auth_type'] == 'oauth2' else module.client
     result = dict(changed=False)
     try:
         if paginate:
