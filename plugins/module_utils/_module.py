@@ -43,6 +43,24 @@ OAUTH2_ARGUMENT_SPEC = dict(
 )
 
 
+SECRET_MASK = '********'
+
+
+def mask_secrets(value, secret_keys):
+    """A copy of `value` with the values of every dict key in `secret_keys` masked, at any depth."""
+    if isinstance(value, dict):
+        return dict((k, SECRET_MASK if k in secret_keys and v not in (None, '') else mask_secrets(v, secret_keys))
+                    for k, v in value.items())
+    if isinstance(value, list):
+        return [mask_secrets(v, secret_keys) for v in value]
+    return value
+
+
+def without_none(value):
+    """A copy of a dict without the keys whose value is None (options the user did not set)."""
+    return dict((k, v) for k, v in value.items() if v is not None)
+
+
 def auth_argument_spec():
     """A fresh copy of the common options, to merge into a module's own argument spec."""
     return copy.deepcopy(AUTH_ARGUMENT_SPEC)
@@ -112,3 +130,24 @@ class EdgeGridModule(AnsibleModule):
             return self.client.request(method, path, **kwargs)
         except _client.EdgeGridError as exc:
             self.fail_from(exc)
+
+    def read(self, path, params=None, missing_ok=False):
+        """GET `path` and return its JSON body; None for a 404 when `missing_ok`; fail the task otherwise."""
+        try:
+            return self.client.get(path, params=params, missing_ok=missing_ok)
+        except _client.EdgeGridError as exc:
+            self.fail_from(exc)
+
+    def finish(self, changed, key, resource, before=None, after=None, secret_keys=(), **extra):
+        """Exit with the resource under its one documented key, and a diff (secrets masked) in diff mode.
+
+        `resource`, `before` and `after` are masked with `secret_keys`; a secret meant to be returned once
+        is passed in `extra` under its own documented key (and that option/return carries no_log).
+        """
+        result = dict(changed=changed)
+        result[key] = mask_secrets(resource, secret_keys)
+        if self._diff:
+            result['diff'] = dict(before=mask_secrets(before if before is not None else {}, secret_keys),
+                                  after=mask_secrets(after if after is not None else {}, secret_keys))
+        result.update(extra)
+        self.exit_json(**result)

@@ -1,0 +1,48 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The module base: masking, result shaping, the shared argument spec."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _module
+
+
+def test_mask_secrets_at_any_depth():
+    value = {'name': 'a', 'client_secret': 's3', 'nested': [{'value': 'k1', 'label': 'x'}], 'value': ''}
+    masked = _module.mask_secrets(value, ('client_secret', 'value'))
+    assert masked == {'name': 'a', 'client_secret': '********', 'nested': [{'value': '********', 'label': 'x'}],
+                      'value': ''}
+    assert value['client_secret'] == 's3'  # the original is untouched
+
+
+def test_without_none():
+    assert _module.without_none({'a': None, 'b': 0, 'c': False, 'd': []}) == {'b': 0, 'c': False, 'd': []}
+
+
+def test_auth_spec_is_a_fresh_copy():
+    spec = _module.auth_argument_spec()
+    spec['edgerc']['default'] = 'x'
+    assert 'default' not in _module.AUTH_ARGUMENT_SPEC['edgerc']
+    assert _module.AUTH_ARGUMENT_SPEC['account_switch_key']['no_log'] is False
+    assert all(_module.AUTH_ARGUMENT_SPEC[k]['no_log'] for k in ('client_token', 'client_secret', 'access_token'))
+
+
+def test_finish_masks_resource_and_diff(capsys):
+    with patch_module_args({'_ansible_diff': True, 'name': 'n'}):
+        module = _module.EdgeGridModule(argument_spec=dict(name=dict(type='str')))
+        with pytest.raises(SystemExit):
+            module.finish(True, 'thing', {'id': 1, 'secret': 'abc123'}, before={}, after={'secret': 'abc123'},
+                          secret_keys=('secret',))
+    out = capsys.readouterr().out
+    result = json.loads(out)
+    assert 'abc123' not in out
+    assert result['thing'] == {'id': 1, 'secret': '********'}
+    assert result['diff'] == {'before': {}, 'after': {'secret': '********'}}
