@@ -1,0 +1,27 @@
+"""Emulator configuration."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class EmulatorConfig:
+    """Settings of one emulator instance.
+
+    propagation_delay: seconds until dirty flags / IN_PROGRESS states settle.
+    credential_limit: credentials one API client may hold (Akamai does not document it).
+    timestamp_window: seconds of clock skew allowed between the EdgeGrid timestamp and the server clock.
+    max_body: bytes of a POST body covered by the EdgeGrid content hash.
+    state_file: JSON file the state is loaded from at start and saved to after each write.
+    host / port: where the server listens (loopback only).
+    faults: fault rules installed at start (same fields as POST /_emulator/faults).
+    """
+
+    propagation_delay: float = 2.0
+    credential_limit: int = 2
+    timestamp_window: int = 30
+    max_body: int = 131072
+    state_file: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 0
+    credential_max_years: int = 2
+    faults: list = field(default_factory=list)
