@@ -82,4 +82,3 @@ requirements:
   - edgegrid-python >= 2.0.9
   - requests
 '''
-

@@ -534,6 +534,7 @@ class EdgeGridClient(ApiClient):
                          secrets=[config.client_secret, config.access_token, config.client_token], **kwargs)
         self.config = config
 
+
 def _items_of(body, items_key):
     if items_key in (None, ''):
         return body if isinstance(body, list) else None
