@@ -56,6 +56,15 @@ options:
     type: list
     elements: int
     default: [200, 201, 202, 204]
+  return_secrets:
+    description:
+      - Return secret-bearing fields of the answer as they are.
+      - By default the values of fields that hold secrets in Akamai's APIs (C(clientSecret), C(client_secret),
+        C(accessToken), C(access_token), C(secret), C(keyValue)) are replaced with C(********) in RV(json) and
+        RV(all_items), and the credentials that sign the request are masked anywhere in the answer.
+      - With V(true), set C(no_log) on the task, or the secrets reach the output and logs.
+    type: bool
+    default: false
   paginate:
     description:
       - Follow the pages of a list (only with O(method=GET)) and return all items in RV(all_items).
@@ -132,6 +141,14 @@ EXAMPLES = r'''
       items: keys
       page_size: 500
   register: all_keys  # all_keys.all_items holds every key
+
+- name: Create a credential and keep its secret, which the API returns only this once
+  edgegrid.access.api_request:
+    method: POST
+    path: /identity-management/v3/api-clients/self/credentials
+    return_secrets: true
+  register: new_credential
+  no_log: true
 
 - name: Tolerate a missing object instead of failing
   edgegrid.access.api_request:
@@ -217,9 +234,12 @@ error:
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _client
-from ansible_collections.edgegrid.access.plugins.module_utils._module import OAUTH2_ARGUMENT_SPEC, EdgeGridModule
+from ansible_collections.edgegrid.access.plugins.module_utils._module import (
+    OAUTH2_ARGUMENT_SPEC, EdgeGridModule, mask_secrets)
 
 WRITE_METHODS = ('POST', 'PUT', 'PATCH', 'DELETE')
+# Fields that hold secrets in Akamai's APIs: masked in what the module returns unless return_secrets.
+SECRET_FIELDS = ('clientSecret', 'client_secret', 'accessToken', 'access_token', 'secret', 'keyValue')
 
 
 def _query(values):
@@ -242,6 +262,7 @@ def main():
             body=dict(type='raw'),
             headers=dict(type='dict'),
             status_code=dict(type='list', elements='int', default=[200, 201, 202, 204]),
+            return_secrets=dict(type='bool', default=False, no_log=False),
             paginate=dict(type='dict', options=dict(
                 items=dict(type='str', default=''),
                 page_param=dict(type='str', default='page'),
@@ -300,11 +321,30 @@ def main():
                 result['content'] = response.text
             if response.status not in params['status_code']:
                 module.fail_json(msg='%s %s answered HTTP %s, not one of status_code %s'
-                                 % (method, path, response.status, params['status_code']), **result)
+                                 % (method, path, response.status, params['status_code']),
+                                 **_masked_result(result, params, client))
             result['changed'] = is_write
     except _client.EdgeGridError as exc:
         module.fail_from(exc)
-    module.exit_json(**result)
+    module.exit_json(**_masked_result(result, params, client))
+
+
+def _masked_result(result, params, client):
+    if not params['return_secrets']:
+        for key in ('json', 'all_items', 'content'):
+            if key in result:
+                result[key] = _masked(result[key], client.redact)
+    return result
+
+
+def _masked(value, redact):
+    """The answer with secret fields masked and the signing credentials masked anywhere."""
+    value = mask_secrets(value, SECRET_FIELDS)
+    if isinstance(value, dict):
+        return dict((k, _masked(v, redact)) for k, v in value.items())
+    if isinstance(value, list):
+        return [_masked(v, redact) for v in value]
+    return redact(value) if isinstance(value, str) else value
 
 
 if __name__ == '__main__':

@@ -3,11 +3,15 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Run the integration targets against a fresh local Akamai API emulator.
+"""Run the integration targets against a fresh local Akamai API emulator, and scan their output for secrets.
 
 Starts the emulator (tests/emulator) on an ephemeral loopback port, writes its .edgerc and an
 integration_config.yml that ansible-test hands to every target as variables, then runs
-`ansible-test integration --local` in the collection copy. Usage (from the repository root):
+`ansible-test integration --local` in the collection copy at the given verbosity (-vvvv by default),
+keeping the whole output in tests/output/integration.log of that copy. Afterwards every secret the
+emulator issued during the run (client secrets, access tokens, OAuth 2.0 secrets and tokens, API key
+values) is looked for in that output: one found fails the run, naming its kind and line, never its value.
+Client tokens are not counted: Akamai shows them in Control Center and in IAM listings, as identifiers.
 
     python tests/integration/run.py --collection .build/ansible_collections/edgegrid/access [TARGET ...]
 """
@@ -15,29 +19,89 @@ integration_config.yml that ansible-test hands to every target as variables, the
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 
+import yaml
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'emulator'))
 
+from akamai_emulator import iam  # noqa: E402  pylint: disable=wrong-import-position
 from akamai_emulator.testing import running_emulator  # noqa: E402  pylint: disable=wrong-import-position
+
+MIN_SECRET_LENGTH = 8
+SUMMARY = re.compile(r'^(PLAY RECAP|\S+\s+: ok=|FATAL|ERROR: |WARNING: |Running .* integration test role)')
+
+
+class SecretLedger:
+    """Every secret the emulator hands out while the tests run, by kind."""
+
+    def __init__(self):
+        self.secrets = {}
+        original = iam.make_credential
+
+        def recording(*args, **kwargs):
+            record = original(*args, **kwargs)
+            self.add('credential client secret', record.get('clientSecret'))
+            return record
+        iam.make_credential = recording
+
+    def add(self, kind, value):
+        if isinstance(value, str) and len(value) >= MIN_SECRET_LENGTH:
+            self.secrets.setdefault(value, kind)
+
+    def collect(self, store):
+        """Add what the emulator's state holds at the end of the run."""
+        for cred in store.credentials.values():
+            self.add('credential client secret', cred.get('clientSecret'))
+        for client in store.clients.values():
+            self.add('API client access token', client.get('accessToken'))
+        for account in store.accounts.values():
+            oauth = account.data.get('oauth2', {})
+            for client in oauth.get('clients', {}).values():
+                for secret in client.get('secrets', []):
+                    self.add('OAuth 2.0 client secret', secret.get('value'))
+            for token in oauth.get('tokens', {}):
+                self.add('OAuth 2.0 access token', token)
+            for key in account.data.get('apikeys', {}).get('keys', {}).values():
+                self.add('API key value', key.get('value'))
+
+    def mask(self, text):
+        """text with every known secret masked, for printing."""
+        for value in sorted(self.secrets, key=len, reverse=True):
+            text = text.replace(value, '********')
+        return text
+
+    def scan(self, text):
+        """(kind, line number) of every secret found in text."""
+        found = []
+        for number, line in enumerate(text.splitlines(), 1):
+            for value, kind in self.secrets.items():
+                if value in line:
+                    found.append((kind, number))
+        return found
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--collection', required=True, help='the collection copy under ansible_collections/')
     parser.add_argument('--propagation-delay', type=float, default=0.5)
+    parser.add_argument('--verbosity', type=int, default=4, help='ansible-playbook -v count (default 4)')
     parser.add_argument('targets', nargs='*', help='targets to run (default: all)')
     args = parser.parse_args()
 
     collection = os.path.abspath(args.collection)
     bin_dir = os.path.dirname(os.path.abspath(sys.executable))
+    log_path = os.path.join(collection, 'tests', 'output', 'integration.log')
+    os.makedirs(os.path.dirname(log_path), exist_ok=True)
+    ledger = SecretLedger()
     with tempfile.TemporaryDirectory(prefix='edgegrid-access-it-') as tmp:
         with running_emulator(tmp, propagation_delay=args.propagation_delay) as emu:
+            ledger.collect(emu.store)
             config = {
                 'emulator_url': emu.base_url,
                 'emulator_edgerc': emu.edgerc,
@@ -45,12 +109,34 @@ def main():
             }
             config_path = os.path.join(collection, 'tests', 'integration', 'integration_config.yml')
             with open(config_path, 'w', encoding='utf-8') as handle:
-                json.dump(config, handle)
+                handle.write('---\n' + yaml.safe_dump(config, default_flow_style=False))
             env = dict(os.environ)
             env['PATH'] = bin_dir + os.pathsep + env.get('PATH', '')
             command = [os.path.join(bin_dir, 'ansible-test'), 'integration', '--local', '--python', '3.11',
-                       '--color', 'no'] + args.targets
-            result = subprocess.run(command, cwd=collection, env=env, check=False)
+                       '--color', 'no']
+            if args.verbosity:
+                command.append('-' + 'v' * args.verbosity)
+            with open(log_path, 'w', encoding='utf-8') as log:
+                result = subprocess.run(command + args.targets, cwd=collection, env=env, check=False,
+                                        stdout=log, stderr=subprocess.STDOUT)
+            ledger.collect(emu.store)
+
+    with open(log_path, encoding='utf-8', errors='replace') as handle:
+        text = handle.read()
+    lines = text.splitlines()
+    for line in lines:
+        if SUMMARY.match(line):
+            print(ledger.mask(line))
+    if result.returncode != 0:
+        print(ledger.mask('\n'.join(['', '--- the last 150 lines of %s ---' % log_path] + lines[-150:])))
+    leaks = ledger.scan(text)
+    if leaks:
+        for kind, number in leaks[:50]:
+            print('SECRET IN OUTPUT: a %s appears on line %d of %s' % (kind, number, log_path))
+        print('integration: %d secret(s) found in the -v%s output' % (len(leaks), 'v' * (args.verbosity - 1)))
+        return 1
+    print('integration: ansible-test exit %d; %d secrets issued by the emulator, none in %d lines of output'
+          % (result.returncode, len(ledger.secrets), len(lines)))
     return result.returncode
 
 

@@ -120,3 +120,46 @@ def test_paginate_returns_all_items(httpserver, capsys):
     args.update(path='/l', paginate={'items': 'data.list', 'page_param': 'p', 'page_size': 2})
     failed, result = run(args, capsys)
     assert not failed and result['all_items'] == [10, 11, 20, 21]
+
+
+def test_secret_fields_are_masked_unless_asked_for(httpserver, capsys):
+    body = {'credentialId': 1, 'clientSecret': 'fresh-secret-value', 'nested': [{'accessToken': 'akab-tok-1'}],
+            'note': 'signed with %s' % SECRET}
+    httpserver.expect_request('/c', method='POST').respond_with_json(body, status=201)
+    args = auth(httpserver)
+    args.update(path='/c', method='POST')
+    failed, result = run(args, capsys)
+    assert not failed
+    assert result['json'] == {'credentialId': 1, 'clientSecret': '********', 'nested': [{'accessToken': '********'}],
+                              'note': 'signed with ********'}
+    args['return_secrets'] = True
+    failed, result = run(args, capsys)
+    assert result['json']['clientSecret'] == 'fresh-secret-value'
+
+
+def test_environment_variables_supply_the_credentials(httpserver, capsys, monkeypatch):
+    httpserver.expect_request('/self').respond_with_json({'ok': True})
+    monkeypatch.setenv('AKAMAI_HOST', httpserver.url_for('/').rstrip('/'))
+    monkeypatch.setenv('AKAMAI_CLIENT_TOKEN', 'akab-env-ct')
+    monkeypatch.setenv('AKAMAI_CLIENT_SECRET', SECRET)
+    monkeypatch.setenv('AKAMAI_ACCESS_TOKEN', 'akab-env-at')
+    monkeypatch.setenv('AKAMAI_ACCOUNT_KEY', '1-ENV:1-KEY')
+    failed, result = run(dict(path='/self', max_retries=0), capsys)
+    assert not failed and result['json'] == {'ok': True}
+    request = httpserver.log[0][0]
+    assert 'client_token=akab-env-ct;access_token=akab-env-at;' in request.headers['Authorization']
+    assert request.args['accountSwitchKey'] == '1-ENV:1-KEY'
+
+
+def test_oauth2_settings_from_environment_variables(emulator, capsys, monkeypatch):
+    monkeypatch.setenv('OAUTH2_TOKEN_URL', emulator.url('/oauth2/connect/token'))
+    monkeypatch.setenv('OAUTH2_CLIENT_ID', 'emu-waf-reader')
+    monkeypatch.setenv('OAUTH2_CLIENT_SECRET', 'waf-reader-secret-1')
+    monkeypatch.setenv('OAUTH2_SCOPES', 'app.waf.rules:read')
+    monkeypatch.setenv('OAUTH2_API_URL', emulator.url('/oauth2'))
+    with patch_module_args(dict(auth_type='oauth2', path='/api/app/waf/rules')):
+        with pytest.raises(SystemExit) as exc:
+            api_request.main()
+    out = capsys.readouterr().out
+    assert exc.value.code == 0 and json.loads(out)['status'] == 200
+    assert 'waf-reader-secret-1' not in out
