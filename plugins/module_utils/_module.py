@@ -56,6 +56,23 @@ def mask_secrets(value, secret_keys):
     return value
 
 
+# Lists longer than this are summarised in the `invocation` a module returns. Ansible masks every no_log
+# value in every string it returns, one by one: with thousands of declared key values, a full echo of the
+# arguments would cost minutes of masking and megabytes of output.
+INVOCATION_LIST_LIMIT = 50
+
+
+def compact_arguments(value):
+    """The module arguments for `invocation`, with long lists summarised (their items are not shown)."""
+    if isinstance(value, dict):
+        return dict((k, compact_arguments(v)) for k, v in value.items())
+    if isinstance(value, list):
+        if len(value) > INVOCATION_LIST_LIMIT:
+            return ['(%d items, not shown)' % len(value)]
+        return [compact_arguments(v) for v in value]
+    return value
+
+
 def without_none(value):
     """A copy of a dict without the keys whose value is None (options the user did not set)."""
     return dict((k, v) for k, v in value.items() if v is not None)
@@ -77,6 +94,15 @@ class EdgeGridModule(AnsibleModule):
             self.fail_json(msg=missing_required_lib(_client.EDGEGRID_IMPORT_ERROR))
         self._validate_common()
         self._client = None
+
+    def exit_json(self, **kwargs):
+        kwargs.setdefault('invocation', dict(module_args=compact_arguments(self.params)))
+        super().exit_json(**kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        if getattr(self, 'params', None) is not None:
+            kwargs.setdefault('invocation', dict(module_args=compact_arguments(self.params)))
+        super().fail_json(msg, **kwargs)
 
     def _validate_common(self):
         if self.params['request_timeout'] <= 0:

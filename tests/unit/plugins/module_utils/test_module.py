@@ -46,3 +46,15 @@ def test_finish_masks_resource_and_diff(capsys):
     assert 'abc123' not in out
     assert result['thing'] == {'id': 1, 'secret': '********'}
     assert result['diff'] == {'before': {}, 'after': {'secret': '********'}}
+
+
+def test_invocation_summarises_long_lists(capsys):
+    items = ['item-%d' % i for i in range(500)]
+    with patch_module_args({'name': 'n', 'items': items, 'few': ['a', 'b']}):
+        module = _module.EdgeGridModule(argument_spec=dict(name=dict(type='str'), items=dict(type='list', elements='str'),
+                                                           few=dict(type='list', elements='str')))
+        with pytest.raises(SystemExit):
+            module.exit_json(changed=False)
+    result = json.loads(capsys.readouterr().out)
+    args = result['invocation']['module_args']
+    assert args['items'] == ['(500 items, not shown)'] and args['few'] == ['a', 'b'] and args['name'] == 'n'
