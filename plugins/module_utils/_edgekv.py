@@ -1,0 +1,438 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""EdgeKV v1 access tokens: the wire format, validation, and the ``edgekv_tokens.js`` file of a code bundle.
+
+This file is private to the collection (note the leading underscore): it may change without notice.
+
+The API follows the enhanced token workflow (since 2024-08-30): a token created without ``expiry``
+refreshes itself and reports ``expiry: 9999-12-31``; its ``value`` is never returned; its ``uuid`` goes into
+``edgekv_tokens.js`` as ``reference`` (read by the EdgeKV helper library ``edgekv.js`` 0.6.2 and later,
+which sends it as ``X-Akamai-EdgeDB-Auth-Ref``); ``POST /tokens/{name}/refresh`` refreshes it by hand.
+Tokens cannot be edited: every field is fixed at creation.
+
+The modules see tokens in a neutral, snake_case shape (``from_wire``); the camelCase wire names appear only
+here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from datetime import date
+from urllib.parse import quote
+
+BASE_PATH = '/edgekv/v1'
+NO_EXPIRY = '9999-12-31'
+PERMISSIONS = ('r', 'w', 'd')
+MAX_NAMESPACES = 20
+NAME_RE = re.compile(r'^[A-Za-z0-9_-]{1,32}$')
+NAMESPACE_RE = re.compile(r'^[A-Za-z0-9_-]{1,32}$')
+EDGEWORKER_ID_RE = re.compile(r'^[0-9]{1,10}$')
+DATE_RE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
+
+# Fields fixed at creation, by their neutral names (all of them: the API has no update).
+CREATE_ONLY = ('namespace_permissions', 'allow_on_staging', 'allow_on_production', 'edgeworker_ids', 'expiry')
+
+_WIRE_NAMES = (
+    ('name', 'name'),
+    ('uuid', 'uuid'),
+    ('expiry', 'expiry'),
+    ('token_activation_status', 'tokenActivationStatus'),
+    ('issue_date', 'issueDate'),
+    ('latest_refresh_date', 'latestRefreshDate'),
+    ('next_scheduled_refresh_date', 'nextScheduledRefreshDate'),
+    ('cpcode', 'cpcode'),
+    ('allow_on_staging', 'allowOnStaging'),
+    ('allow_on_production', 'allowOnProduction'),
+    ('namespace_permissions', 'namespacePermissions'),
+    ('edgeworker_ids', 'restrictToEdgeWorkerIds'),
+)
+
+
+class EdgeKVError(Exception):
+    """Invalid input or an unusable edgekv_tokens.js file. The message names the option or the file."""
+
+
+# ---------------------------------------------------------------- paths
+
+
+def tokens_path():
+    return '%s/tokens' % BASE_PATH
+
+
+def token_path(name):
+    return '%s/tokens/%s' % (BASE_PATH, quote(name, safe=''))
+
+
+def refresh_path(name):
+    return '%s/refresh' % token_path(name)
+
+
+# ---------------------------------------------------------------- validation and normal forms
+
+
+def check_name(name, option='name'):
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        raise EdgeKVError('%s must be 1 to 32 characters of A-Z, a-z, 0-9, _ and -, got %r' % (option, name))
+    return name
+
+
+def normalize_permissions(value, option='namespace_permissions'):
+    """``{namespace: [r, w, d]}`` (a list, or a string such as ``rw``) as ``{namespace: [in r, w, d order]}``."""
+    if not isinstance(value, dict) or not value:
+        raise EdgeKVError('%s must map at least one namespace to its permissions, for example {default: [r]}' % option)
+    if len(value) > MAX_NAMESPACES:
+        raise EdgeKVError('%s names %d namespaces; a token may name at most %d' % (option, len(value), MAX_NAMESPACES))
+    result = {}
+    for namespace, perms in value.items():
+        if not isinstance(namespace, str) or not NAMESPACE_RE.match(namespace):
+            raise EdgeKVError('%s: namespace %r must be 1 to 32 characters of A-Z, a-z, 0-9, _ and -'
+                              % (option, namespace))
+        if isinstance(perms, str):
+            items = list(re.sub(r'[\s,]', '', perms))
+        elif isinstance(perms, (list, tuple)):
+            items = list(perms)
+        else:
+            raise EdgeKVError('%s: the permissions of namespace %s must be a list of r, w, d' % (option, namespace))
+        items = [str(p).strip().lower() for p in items]
+        wrong = [p for p in items if p not in PERMISSIONS]
+        if wrong or not items:
+            raise EdgeKVError('%s: the permissions of namespace %s must be one or more of r, w, d (got %s)'
+                              % (option, namespace, ', '.join(str(p) for p in items) or 'none'))
+        result[namespace] = [p for p in PERMISSIONS if p in items]
+    return result
+
+
+def normalize_edgeworker_ids(value, option='edgeworker_ids'):
+    """EdgeWorker ids as sorted unique strings of digits; [] means every EdgeWorker."""
+    result = set()
+    for item in value or []:
+        text = str(item).strip()
+        if isinstance(item, bool) or not EDGEWORKER_ID_RE.match(text):
+            raise EdgeKVError('%s: %r is not an EdgeWorker id (a number)' % (option, item))
+        result.add(str(int(text)))
+    return sorted(result, key=_ew_key)
+
+
+def _ew_key(value):
+    return (len(value), value)
+
+
+def check_expiry(value, option='expiry'):
+    if value is None:
+        return None
+    if not isinstance(value, str) or not DATE_RE.match(value):
+        raise EdgeKVError('%s must be a date written YYYY-MM-DD, got %r' % (option, value))
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise EdgeKVError('%s must be a valid date written YYYY-MM-DD, got %r' % (option, value)) from None
+    return value
+
+
+# ---------------------------------------------------------------- wire format
+
+
+def create_body(name, namespace_permissions, allow_on_staging, allow_on_production, edgeworker_ids=None,
+                expiry=None):
+    """The body of ``POST /tokens``. Without ``expiry`` the token refreshes itself."""
+    body = {
+        'name': name,
+        'allowOnStaging': bool(allow_on_staging),
+        'allowOnProduction': bool(allow_on_production),
+        'namespacePermissions': dict((ns, list(perms)) for ns, perms in namespace_permissions.items()),
+    }
+    if edgeworker_ids:
+        body['restrictToEdgeWorkerIds'] = list(edgeworker_ids)
+    if expiry and expiry != NO_EXPIRY:
+        body['expiry'] = expiry
+    return body
+
+
+def from_wire(doc):
+    """A token (create, get, refresh or list answer) in the neutral shape; never a ``value``."""
+    if not isinstance(doc, dict):
+        return {}
+    token = {}
+    for neutral, wire in _WIRE_NAMES:
+        if wire in doc:
+            token[neutral] = doc[wire]
+    if 'namespace_permissions' in token and isinstance(token['namespace_permissions'], dict):
+        token['namespace_permissions'] = dict(
+            (ns, [p for p in PERMISSIONS if p in (perms or [])]) for ns, perms in token['namespace_permissions'].items())
+    if 'edgeworker_ids' in token:
+        token['edgeworker_ids'] = sorted((str(i) for i in token['edgeworker_ids'] or []), key=_ew_key)
+    if 'expiry' in token:
+        token['auto_refresh'] = token['expiry'] in (None, NO_EXPIRY)
+    return token
+
+
+def differences(current, desired):
+    """The create-only fields set in `desired` (not None) whose value differs from `current`."""
+    changed = []
+    for field in CREATE_ONLY:
+        want = desired.get(field)
+        if want is None:
+            continue
+        have = current.get(field)
+        if field == 'expiry':
+            have = have or NO_EXPIRY
+        if field == 'edgeworker_ids':
+            have = sorted(have or [], key=_ew_key)
+        if have != want:
+            changed.append(field)
+    return changed
+
+
+def list_tokens(client, include_expired=False):
+    """Every token (neutral summaries). ``GET /tokens`` answers 404 "No tokens exist." for none: []."""
+    params = {'includeExpired': 'true'} if include_expired else None
+    response = client.request('GET', tokens_path(), params=params, expected=(404,))
+    if response.status == 404:
+        return []
+    body = response.body if isinstance(response.body, dict) else {}
+    return [from_wire(item) for item in body.get('tokens') or []]
+
+
+def get_token(client, name):
+    """(state, token): ('present', token), ('absent', None) for a 404, ('expired', None) for a 410."""
+    response = client.request('GET', token_path(name), expected=(404, 410))
+    if response.status == 404:
+        return 'absent', None
+    if response.status == 410:
+        return 'expired', None
+    return 'present', from_wire(response.body)
+
+
+def refresh_due(token, today, after_days):
+    """Whether a refresh is due: the token's current value (last refresh, else issue) is `after_days` old.
+
+    ``after_days=0`` makes every run due (a forced refresh). Dates are the API's (UTC) dates.
+    """
+    last = token.get('latest_refresh_date') or token.get('issue_date')
+    if after_days <= 0 or not last:
+        return True
+    try:
+        last_day = date.fromisoformat(str(last)[:10])
+    except ValueError:
+        return True
+    return (today - last_day).days >= after_days
+
+
+# ---------------------------------------------------------------- edgekv_tokens.js
+
+TOKENS_JS_VAR = 'edgekv_access_tokens'
+TOKENS_JS_HEADER = ('// EdgeKV access tokens of this EdgeWorkers code bundle, read by the EdgeKV helper library\n'
+                    '// (edgekv.js 0.6.2 or later). Maintained by edgegrid.access.edgekv_token.\n')
+_ASSIGN_RE = re.compile(r'\b(?:var|let|const)\s+%s\s*=\s*' % TOKENS_JS_VAR)
+
+
+def tokens_js_entries(token):
+    """The entries of `token` for edgekv_tokens.js: ``namespace-<ns>`` -> {name, reference (the uuid)}."""
+    return dict(('namespace-%s' % ns, {'name': token['name'], 'reference': token['uuid']})
+                for ns in sorted(token.get('namespace_permissions') or {}))
+
+
+class _JsObjectParser:
+    """A small reader for the object literal of edgekv_tokens.js: string or identifier keys, string values,
+    nested objects, trailing commas and comments (what Akamai's CLI and people write). Nothing else."""
+
+    def __init__(self, text, pos):
+        self.text = text
+        self.pos = pos
+
+    def fail(self, what):
+        line = self.text.count('\n', 0, self.pos) + 1
+        raise ValueError('%s at line %d' % (what, line))
+
+    def skip(self):
+        text = self.text
+        while self.pos < len(text):
+            if text[self.pos].isspace():
+                self.pos += 1
+            elif text.startswith('//', self.pos):
+                end = text.find('\n', self.pos)
+                self.pos = len(text) if end < 0 else end + 1
+            elif text.startswith('/*', self.pos):
+                end = text.find('*/', self.pos + 2)
+                if end < 0:
+                    self.fail('unterminated comment')
+                self.pos = end + 2
+            else:
+                break
+
+    def string(self):
+        quote_char = self.text[self.pos]
+        end = self.pos + 1
+        while end < len(self.text) and self.text[end] != quote_char:
+            if self.text[end] in '\\\n':
+                self.fail('unsupported character in a string')
+            end += 1
+        if end >= len(self.text):
+            self.fail('unterminated string')
+        value = self.text[self.pos + 1:end]
+        self.pos = end + 1
+        return value
+
+    def key(self):
+        char = self.text[self.pos:self.pos + 1]
+        if char in ('"', "'"):
+            return self.string()
+        match = re.compile(r'[A-Za-z_$][A-Za-z0-9_$]*').match(self.text, self.pos)
+        if not match:
+            self.fail('expected a key')
+        self.pos = match.end()
+        return match.group(0)
+
+    def value(self):
+        self.skip()
+        char = self.text[self.pos:self.pos + 1]
+        if char == '{':
+            return self.obj()
+        if char in ('"', "'"):
+            return self.string()
+        self.fail('expected a string or an object')
+        return None  # not reached
+
+    def obj(self):
+        result = {}
+        self.pos += 1  # '{'
+        while True:
+            self.skip()
+            if self.text[self.pos:self.pos + 1] == '}':
+                self.pos += 1
+                return result
+            key = self.key()
+            self.skip()
+            if self.text[self.pos:self.pos + 1] != ':':
+                self.fail('expected ":"')
+            self.pos += 1
+            if key in result:
+                self.fail('duplicate key')
+            result[key] = self.value()
+            self.skip()
+            char = self.text[self.pos:self.pos + 1]
+            if char == ',':
+                self.pos += 1
+            elif char != '}':
+                self.fail('expected "," or "}"')
+
+
+def parse_tokens_js(text):
+    """The entries of an edgekv_tokens.js file: {key: {name, reference | value}}. Raises ValueError."""
+    match = _ASSIGN_RE.search(text)
+    if not match:
+        raise ValueError('no "var %s = {...}" assignment' % TOKENS_JS_VAR)
+    parser = _JsObjectParser(text, match.end())
+    parser.skip()
+    if text[parser.pos:parser.pos + 1] != '{':
+        parser.fail('expected "{"')
+    entries = parser.obj()
+    if not re.search(r'\bexport\b[^;]*\b%s\b' % TOKENS_JS_VAR, text[parser.pos:]):
+        raise ValueError('no "export { %s }"' % TOKENS_JS_VAR)
+    for key, entry in entries.items():
+        if not isinstance(entry, dict):
+            raise ValueError('the entry %s is not an object' % key)
+    return entries
+
+
+def render_tokens_js(entries):
+    """The canonical edgekv_tokens.js text for `entries` (in their order)."""
+    body = json.dumps(entries, indent=2)
+    return '%svar %s = %s;\n\nexport { %s };\n' % (TOKENS_JS_HEADER, TOKENS_JS_VAR, body, TOKENS_JS_VAR)
+
+
+def plan_tokens_js(path, token=None, remove_name=None):
+    """What edgekv_tokens.js at `path` must become.
+
+    With `token`, its ``namespace-<ns>`` entries are set (replacing those of any other token for the same
+    namespaces) and the entries naming it for other namespaces are removed; with `remove_name`, the entries
+    that name that token are removed. Other entries stay as they are. Returns (changed, new_text or None, summary) where summary lists the entries set/removed
+    by key, with names and references only (a legacy ``value`` is never copied into it).
+    Raises EdgeKVError for a file that cannot be read or parsed: it is never overwritten then.
+    """
+    origin = 'edgekv_tokens.js file %s' % path
+    try:
+        with open(path, 'r', encoding='utf-8') as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        text = None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EdgeKVError('%s cannot be read: %s' % (origin, getattr(exc, 'strerror', None) or type(exc).__name__)) \
+            from None
+    if text is None:
+        entries = {}
+    else:
+        try:
+            entries = parse_tokens_js(text)
+        except ValueError as exc:
+            raise EdgeKVError('%s cannot be parsed (%s); fix or remove it, it is not overwritten' % (origin, exc)) \
+                from None
+    new = dict(entries)
+    set_keys, removed_keys = [], []
+    if token is not None:
+        wanted = tokens_js_entries(token)
+        for key, entry in wanted.items():
+            if new.get(key) != entry:
+                new[key] = entry
+                set_keys.append(key)
+        # Entries of this token for namespaces it no longer has (after a recreate) go.
+        for key in list(new):
+            if key not in wanted and new[key].get('name') == token['name']:
+                del new[key]
+                removed_keys.append(key)
+    if remove_name is not None:
+        for key in list(new):
+            if new[key].get('name') == remove_name:
+                del new[key]
+                removed_keys.append(key)
+    changed = new != entries or (text is None and token is not None)
+    summary = dict(
+        path=path,
+        changed=changed,
+        set=set_keys,
+        removed=removed_keys,
+        entries=dict((key, dict((k, v) for k, v in entry.items() if k in ('name', 'reference')))
+                     for key, entry in new.items()),
+    )
+    return changed, (render_tokens_js(new) if changed else None), summary
+
+
+def write_text_atomically(path, text, default_mode=0o644):
+    """Write `text` to `path` through a temporary file in the same directory and os.replace.
+
+    The temporary file is created 0600 and given the existing file's mode (or `default_mode` less the
+    umask) before it is moved into place.
+    """
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise EdgeKVError('cannot write %s: directory %s does not exist' % (path, directory))
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = default_mode & ~umask
+    tmp = os.path.join(directory, '.%s.%d.tmp' % (os.path.basename(path), os.getpid()))
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, 'O_NOFOLLOW', 0), 0o600)
+        try:
+            data = text.encode('utf-8')
+            while data:
+                data = data[os.write(fd, data):]
+            os.fchmod(fd, mode)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise EdgeKVError('cannot write %s: %s' % (path, exc.strerror or type(exc).__name__)) from None

@@ -1,0 +1,472 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: edgekv_token
+short_description: Manage an EdgeKV access token
+version_added: 0.1.0
+description:
+  - Creates, refreshes and revokes an EdgeKV access token, the token that lets EdgeWorkers read, write or
+    delete the data of EdgeKV namespaces.
+  - Follows EdgeKV's enhanced token workflow (since 2024-08-30). A token created without O(expiry) refreshes
+    itself and never expires (the API reports C(expiry) as C(9999-12-31)). The API never returns the token
+    value; EdgeWorkers find the token through its C(uuid), written into the C(edgekv_tokens.js) file of their
+    code bundle (see O(tokens_js)).
+  - B(A token cannot be edited.) Its namespace permissions, networks, EdgeWorker ids and expiry are fixed when
+    it is created. When the token exists and one of the options given differs, the task fails, unless
+    O(recreate=true) allows the module to revoke the token and create it again (see O(recreate) for what
+    that does to deployed EdgeWorkers).
+  - Only the options given are compared with the existing token.
+author:
+  - edgegrid.access maintainers (@edgegrid-access)
+options:
+  name:
+    description:
+      - The name of the token, unique in the account; 1 to 32 characters of C(A-Z), C(a-z), C(0-9), C(_) and C(-).
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates the token when it does not exist.
+      - V(absent) revokes it (C(DELETE)); a revoked token cannot be restored. An expired token cannot be revoked
+        and is left as it is (with a warning); the API purges it 30 days after its expiry.
+    type: str
+    choices: [present, absent]
+    default: present
+  namespace_permissions:
+    description:
+      - The namespaces the token gives access to, each with its permissions, V(r) (read), V(w) (write) and
+        V(d) (delete), as a list (V([r, w])) or a string (V(rw)). At most 20 namespaces.
+      - All the namespaces of one token need the same data access policy.
+      - Required to create the token.
+    type: dict
+  allow_on_staging:
+    description:
+      - Whether EdgeWorkers on Akamai's staging network may use the token.
+      - To create a token, at least one of O(allow_on_staging) and O(allow_on_production) must be V(true);
+        one not given counts as V(false).
+    type: bool
+  allow_on_production:
+    description:
+      - Whether EdgeWorkers on Akamai's production network may use the token.
+    type: bool
+  edgeworker_ids:
+    description:
+      - The EdgeWorker ids allowed to use the token (C(restrictToEdgeWorkerIds)). An empty list, or the option
+        left out when creating, allows every EdgeWorker of the account.
+    type: list
+    elements: str
+    aliases: [restrict_to_edgeworker_ids]
+  expiry:
+    description:
+      - A fixed expiry date, C(YYYY-MM-DD), at most six months ahead. Such a token does not refresh itself,
+        cannot be refreshed, and stops working at that date (the pre-2024 workflow).
+      - Leave it out (the normal case) for a token that refreshes itself and never expires.
+    type: str
+  recreate:
+    description:
+      - When the token exists with other permissions, networks, EdgeWorker ids or expiry than the options
+        given, revoke it and create it again with the same name (the options not given keep the old token's
+        values).
+      - B(The new token has a new C(uuid).) Every EdgeWorker whose C(edgekv_tokens.js) holds the old one fails its
+        EdgeKV requests from the moment the old token is revoked until its C(edgekv_tokens.js) is updated
+        (O(tokens_js) updates one file) and a new version of the EdgeWorker bundle is activated. Plan a
+        deployment right after, or create a token with another name, deploy, then revoke the old one.
+      - With V(false), such a difference fails the task and changes nothing.
+    type: bool
+    default: false
+  refresh:
+    description:
+      - Refresh the token (C(POST /tokens/{name}/refresh)) when a refresh is due.
+      - A refresh is B(due) when the token's current value is at least O(refresh_after_days) days old, counted
+        from its C(latestRefreshDate), or its C(issueDate) when it was never refreshed, to today (UTC).
+      - The token keeps its C(uuid), so C(edgekv_tokens.js) and deployed EdgeWorkers need no change.
+      - Tokens refresh themselves on their own schedule (C(nextScheduledRefreshDate)); a refresh by hand is
+        for when a token value may have leaked, or to follow a rotation policy.
+      - A token just created or recreated by the same task is not refreshed. A token with a fixed O(expiry)
+        cannot be refreshed; a refresh due on one fails the task.
+    type: bool
+    default: false
+  refresh_after_days:
+    description:
+      - The age, in days, at which a refresh is due (see O(refresh)).
+      - V(0) forces a refresh on every run (the task then always reports a change).
+    type: int
+    default: 30
+  tokens_js:
+    description:
+      - Keep the C(edgekv_tokens.js) file of an EdgeWorkers code bundle in step with the token.
+      - With O(state=present), the file gets one entry per namespace of the token, keyed
+        C(namespace-<namespace>), holding the token C(name) and its C(uuid) as C(reference), the format the EdgeKV
+        helper library C(edgekv.js) (0.6.2 or later) reads. An entry of another token for the same namespace
+        is replaced, and entries naming the token for namespaces it no longer has are removed. With
+        O(state=absent), the entries that name the token are removed.
+      - Other entries are kept. A file that changes is rewritten in a canonical form (comments are not kept),
+        atomically, keeping its mode (a new file gets C(0644) less the umask). A file that cannot be parsed
+        fails the task and is left as it is.
+      - Written only when its entries change.
+    type: dict
+    suboptions:
+      path:
+        description:
+          - The path of the C(edgekv_tokens.js) file. Its directory must exist.
+        type: path
+        required: true
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Reads are sent in check mode; no write is sent and no file written.
+      - When a token would be created, the fields the API assigns (C(uuid), dates, status) are missing from
+        RV(edgekv_token).
+  diff_mode:
+    support: full
+notes:
+  - Needs an API client with READ-WRITE access to the EdgeKV API (a READ-ONLY one can only read).
+  - Revoking a token that deployed EdgeWorkers still use breaks their EdgeKV requests.
+seealso:
+  - module: edgegrid.access.edgekv_token_info
+  - name: Generate and retrieve EdgeKV access tokens
+    description: How EdgeKV access tokens work, and the enhanced token workflow.
+    link: https://techdocs.akamai.com/edgekv/docs/generate-and-retrieve-edgekv-access-tokens
+  - name: EdgeKV helper library
+    description: The C(edgekv.js) library that reads C(edgekv_tokens.js).
+    link: https://github.com/akamai/edgeworkers-examples/tree/master/edgekv/lib
+'''
+
+EXAMPLES = r'''
+- name: Create a token that reads and writes the default namespace on staging
+  edgegrid.access.edgekv_token:
+    name: catalog_staging
+    namespace_permissions:
+      default: [r, w]
+    allow_on_staging: true
+    section: staging
+
+- name: Create a token for two EdgeWorkers and write it into their bundle's edgekv_tokens.js
+  edgegrid.access.edgekv_token:
+    name: catalog_prod
+    namespace_permissions:
+      default: [r]
+      marketing: rw
+    allow_on_production: true
+    edgeworker_ids: ["42001", "42002"]
+    tokens_js:
+      path: "{{ playbook_dir }}/edgeworker/edgekv_tokens.js"
+
+- name: Add delete permission (revokes and recreates the token; redeploy the EdgeWorker afterwards)
+  edgegrid.access.edgekv_token:
+    name: catalog_prod
+    namespace_permissions:
+      default: [r, w, d]
+    recreate: true
+    tokens_js:
+      path: "{{ playbook_dir }}/edgeworker/edgekv_tokens.js"
+
+- name: Refresh the token when its value is 30 days old or more
+  edgegrid.access.edgekv_token:
+    name: catalog_prod
+    refresh: true
+
+- name: Refresh it now, whatever its age
+  edgegrid.access.edgekv_token:
+    name: catalog_prod
+    refresh: true
+    refresh_after_days: 0
+
+- name: Revoke the token
+  edgegrid.access.edgekv_token:
+    name: catalog_staging
+    state: absent
+'''
+
+RETURN = r'''
+edgekv_token:
+  description:
+    - The token after the task (as it would be, in check mode); empty when it does not exist.
+    - The token value is never returned (the API does not return it).
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: The name of the token.
+      type: str
+      sample: catalog_prod
+    uuid:
+      description: The token's reference, which C(edgekv_tokens.js) holds as C(reference).
+      type: str
+      sample: fa3a7ae0-1b0c-45c7-adc3-f0638c6b7466
+    expiry:
+      description: The expiry date; C(9999-12-31) for a token that refreshes itself.
+      type: str
+      sample: '9999-12-31'
+    auto_refresh:
+      description: Whether the token refreshes itself (it has no fixed expiry).
+      type: bool
+      sample: true
+    token_activation_status:
+      description: C(IN_PROGRESS) while a new or refreshed token propagates, then C(COMPLETE).
+      type: str
+      sample: COMPLETE
+    issue_date:
+      description: The date the token was created.
+      type: str
+      sample: '2026-11-24'
+    latest_refresh_date:
+      description: The date of the latest refresh; null when never refreshed.
+      type: str
+      sample: '2026-12-01'
+    next_scheduled_refresh_date:
+      description: The date of the next automatic refresh.
+      type: str
+      sample: '2027-01-24'
+    cpcode:
+      description: The CP code of the EdgeKV database.
+      type: str
+      sample: '1234567'
+    namespace_permissions:
+      description: The namespaces and their permissions.
+      type: dict
+      sample: {"default": ["r", "w"]}
+    allow_on_staging:
+      description: Whether the token works on the staging network.
+      type: bool
+    allow_on_production:
+      description: Whether the token works on the production network.
+      type: bool
+    edgeworker_ids:
+      description: The EdgeWorker ids allowed to use the token; empty for every EdgeWorker.
+      type: list
+      elements: str
+      sample: ["42001"]
+actions:
+  description: What the task did (or would do, in check mode), in order.
+  returned: always
+  type: list
+  elements: str
+  sample: [revoke, create]
+tokens_js:
+  description: The C(edgekv_tokens.js) file, with O(tokens_js).
+  returned: when O(tokens_js) is set
+  type: dict
+  contains:
+    path:
+      description: The path of the file.
+      type: str
+    changed:
+      description: Whether the file was (or would be) written.
+      type: bool
+    set:
+      description: The entries set or replaced.
+      type: list
+      elements: str
+      sample: [namespace-default]
+    removed:
+      description: The entries removed.
+      type: list
+      elements: str
+    entries:
+      description:
+        - The entries of the file after the task, with their C(name) and C(reference).
+        - Not known in check mode when the token would get a new C(uuid).
+      type: dict
+      sample: {"namespace-default": {"name": "catalog_prod", "reference": "fa3a7ae0-1b0c-45c7-adc3-f0638c6b7466"}}
+'''
+
+from datetime import datetime, timezone
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _client, _edgekv
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule
+
+
+def main():
+    module = EdgeGridModule(
+        argument_spec=dict(
+            name=dict(type='str', required=True),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            namespace_permissions=dict(type='dict'),
+            allow_on_staging=dict(type='bool'),
+            allow_on_production=dict(type='bool'),
+            edgeworker_ids=dict(type='list', elements='str', aliases=['restrict_to_edgeworker_ids']),
+            expiry=dict(type='str'),
+            recreate=dict(type='bool', default=False),
+            refresh=dict(type='bool', default=False),
+            refresh_after_days=dict(type='int', default=30),
+            tokens_js=dict(type='dict', no_log=False, options=dict(path=dict(type='path', required=True))),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    name = params['name']
+
+    # Everything the user gave is checked before any request.
+    try:
+        _edgekv.check_name(name)
+        desired = dict(
+            namespace_permissions=(_edgekv.normalize_permissions(params['namespace_permissions'])
+                                   if params['namespace_permissions'] is not None else None),
+            allow_on_staging=params['allow_on_staging'],
+            allow_on_production=params['allow_on_production'],
+            edgeworker_ids=(_edgekv.normalize_edgeworker_ids(params['edgeworker_ids'])
+                            if params['edgeworker_ids'] is not None else None),
+            expiry=_edgekv.check_expiry(params['expiry']),
+        )
+    except _edgekv.EdgeKVError as exc:
+        module.fail_json(msg=str(exc))
+    if params['allow_on_staging'] is False and params['allow_on_production'] is False:
+        module.fail_json(msg='allow_on_staging and allow_on_production are both false: a token must be allowed on at '
+                             'least one network')
+    if params['refresh_after_days'] < 0:
+        module.fail_json(msg='refresh_after_days must be 0 or more, got %d' % params['refresh_after_days'])
+
+    if params['state'] == 'absent':
+        revoke(module, name)
+    else:
+        ensure(module, name, desired)
+
+
+def _get(module, name):
+    try:
+        return _edgekv.get_token(module.client, name)
+    except _client.EdgeGridError as exc:
+        module.fail_from(exc)
+    return None, None  # not reached
+
+
+def ensure(module, name, desired):
+    params = module.params
+    state, current = _get(module, name)
+    if state == 'expired':
+        module.fail_json(msg='EdgeKV token %s has expired; its name stays taken until the API purges it, 30 days '
+                             'after its expiry. Use another name.' % name)
+    actions = []
+    after = current
+    if current is None:
+        body = _create_body(module, name, desired, current=None)
+        actions.append('create')
+        after = module.call('POST', _edgekv.tokens_path(), json_body=body).body if not module.check_mode else None
+        after = _edgekv.from_wire(after) if after is not None else _predicted(body)
+    else:
+        diffs = _edgekv.differences(current, desired)
+        if diffs and not params['recreate']:
+            module.fail_json(msg='EdgeKV token %s exists and differs in %s (%s); a token cannot be changed in place. Set '
+                                 'recreate=true to revoke it and create it again: it gets a new uuid, so every '
+                                 'EdgeWorker using it needs its edgekv_tokens.js updated and a new version '
+                                 'activated.' % (name, ', '.join(diffs), _describe(current, desired, diffs)),
+                             edgekv_token=current, differences=diffs)
+        if diffs:
+            body = _create_body(module, name, desired, current=current)
+            actions.extend(['revoke', 'create'])
+            if module.check_mode:
+                after = _predicted(body)
+            else:
+                module.call('DELETE', _edgekv.token_path(name))
+                try:
+                    response = module.client.request('POST', _edgekv.tokens_path(), json_body=body)
+                except _client.EdgeGridError as exc:
+                    error = exc.as_dict() if isinstance(exc, _client.ApiError) else None
+                    module.fail_json(msg='EdgeKV token %s was revoked, but creating it again failed (run the task again '
+                                         'to create it): %s' % (name, exc),
+                                     error=error, edgekv_token={}, actions=['revoke'], changed=True)
+                after = _edgekv.from_wire(response.body)
+        elif params['refresh']:
+            if _edgekv.refresh_due(current, _today(), params['refresh_after_days']):
+                if not current.get('auto_refresh', True):
+                    module.fail_json(msg='EdgeKV token %s has a fixed expiry (%s) and cannot be refreshed; a refresh '
+                                         'is due (refresh_after_days=%d)'
+                                         % (name, current.get('expiry'), params['refresh_after_days']))
+                actions.append('refresh')
+                if not module.check_mode:
+                    after = _edgekv.from_wire(module.call('POST', _edgekv.refresh_path(name)).body)
+    extra = dict(actions=actions)
+    tokens_js_changed = False
+    if params['tokens_js']:
+        tokens_js_changed, extra['tokens_js'] = _sync_tokens_js(module, after, remove_name=None)
+    module.finish(bool(actions) or tokens_js_changed, 'edgekv_token', after or {},
+                  before=current or {}, after=after or {}, **extra)
+
+
+def revoke(module, name):
+    state, current = _get(module, name)
+    actions = []
+    if state == 'present':
+        actions.append('revoke')
+        if not module.check_mode:
+            module.call('DELETE', _edgekv.token_path(name))
+    elif state == 'expired':
+        module.warn('EdgeKV token %s has expired and cannot be revoked; the API purges it 30 days after its expiry'
+                    % name)
+    extra = dict(actions=actions)
+    tokens_js_changed = False
+    if module.params['tokens_js']:
+        tokens_js_changed, extra['tokens_js'] = _sync_tokens_js(module, None, remove_name=name)
+    module.finish(bool(actions) or tokens_js_changed, 'edgekv_token', {}, before=current or {}, after={}, **extra)
+
+
+def _today():
+    """Today's date in UTC, the calendar of the API's dates."""
+    return datetime.now(timezone.utc).date()
+
+
+def _create_body(module, name, desired, current):
+    """The POST body: what the user set, else (for a recreate) what the old token had."""
+    merged = dict(current or {})
+    if merged.get('expiry') == _edgekv.NO_EXPIRY:
+        del merged['expiry']
+    for key, value in desired.items():
+        if value is not None:
+            merged[key] = value
+    if not merged.get('namespace_permissions'):
+        module.fail_json(msg='namespace_permissions is required to create EdgeKV token %s' % name)
+    if not (merged.get('allow_on_staging') or merged.get('allow_on_production')):
+        module.fail_json(msg='allow_on_staging or allow_on_production must be true to create EdgeKV token %s' % name)
+    return _edgekv.create_body(name, merged['namespace_permissions'], merged.get('allow_on_staging'),
+                               merged.get('allow_on_production'), merged.get('edgeworker_ids'), merged.get('expiry'))
+
+
+def _predicted(body):
+    """The token check mode expects to be created (without the fields the API assigns)."""
+    token = _edgekv.from_wire(dict(body, expiry=body.get('expiry', _edgekv.NO_EXPIRY)))
+    token.setdefault('edgeworker_ids', [])
+    return token
+
+
+def _describe(current, desired, diffs):
+    return '; '.join('%s: has %s, wanted %s' % (field, _show(current.get(field)), _show(desired[field]))
+                     for field in diffs)
+
+
+def _show(value):
+    if isinstance(value, dict):
+        return '{%s}' % ', '.join('%s: [%s]' % (k, ', '.join(v)) for k, v in sorted(value.items()))
+    if isinstance(value, list):
+        return '[%s]' % ', '.join(value)
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _sync_tokens_js(module, token, remove_name):
+    path = module.params['tokens_js']['path']
+    if token is not None and not token.get('uuid'):
+        # Check mode, token to be created: its uuid is not known yet, so the file would change.
+        return True, dict(path=path, changed=True, set=sorted(_edgekv.tokens_js_entries(
+            dict(token, uuid='')).keys()), removed=[], entries={})
+    try:
+        changed, text, summary = _edgekv.plan_tokens_js(path, token=token, remove_name=remove_name)
+        if changed and not module.check_mode:
+            _edgekv.write_text_atomically(path, text)
+    except _edgekv.EdgeKVError as exc:
+        module.fail_json(msg=str(exc))
+    return changed, summary
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,189 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: edgekv_token_info
+short_description: List EdgeKV access tokens, or read one
+version_added: 0.1.0
+description:
+  - Lists the EdgeKV access tokens of the account, with their activation status and refresh dates, or reads
+    one token by name with its permissions.
+  - The API never returns token values.
+author:
+  - edgegrid.access maintainers (@edgegrid-access)
+options:
+  name:
+    description:
+      - The name of one token to read. Without it, every token is listed.
+      - A token that does not exist gives an empty list. An expired token is listed (with C(expired=true)) only
+        with O(include_expired=true).
+    type: str
+  include_expired:
+    description:
+      - Also list tokens that have expired (the API keeps them for 30 days after their expiry).
+    type: bool
+    default: false
+  details:
+    description:
+      - When listing, also read each token for its permissions, networks and EdgeWorker ids (one request per
+        token). Expired tokens cannot be read and keep their summary.
+      - A token read by O(name) always has them.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.attributes
+attributes:
+  check_mode:
+    support: full
+    details: This module only reads.
+  diff_mode:
+    support: none
+seealso:
+  - module: edgegrid.access.edgekv_token
+'''
+
+EXAMPLES = r'''
+- name: List the EdgeKV tokens of the account
+  edgegrid.access.edgekv_token_info:
+  register: tokens
+
+- name: Show the tokens whose refresh is still propagating
+  ansible.builtin.debug:
+    msg: "{{ tokens.edgekv_tokens | selectattr('token_activation_status', 'eq', 'IN_PROGRESS') | map(attribute='name') }}"
+
+- name: Read one token with its permissions
+  edgegrid.access.edgekv_token_info:
+    name: catalog_prod
+  register: catalog
+
+- name: List every token, expired ones included, with their permissions
+  edgegrid.access.edgekv_token_info:
+    include_expired: true
+    details: true
+'''
+
+RETURN = r'''
+edgekv_tokens:
+  description: The tokens, sorted by name. Empty when there is none (or when O(name) does not exist).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The name of the token.
+      type: str
+      sample: catalog_prod
+    uuid:
+      description: The token's reference, which C(edgekv_tokens.js) holds as C(reference).
+      type: str
+      sample: fa3a7ae0-1b0c-45c7-adc3-f0638c6b7466
+    expiry:
+      description: The expiry date; C(9999-12-31) for a token that refreshes itself.
+      type: str
+      sample: '9999-12-31'
+    auto_refresh:
+      description: Whether the token refreshes itself.
+      type: bool
+    expired:
+      description: Whether the token has expired.
+      type: bool
+      sample: false
+    token_activation_status:
+      description: C(IN_PROGRESS) while a new or refreshed token propagates, then C(COMPLETE).
+      type: str
+      sample: COMPLETE
+    issue_date:
+      description: The date the token was created.
+      type: str
+      sample: '2026-11-24'
+    latest_refresh_date:
+      description: The date of the latest refresh; null when never refreshed.
+      type: str
+    next_scheduled_refresh_date:
+      description: The date of the next automatic refresh.
+      type: str
+      sample: '2027-01-24'
+    cpcode:
+      description: The CP code of the EdgeKV database.
+      type: str
+      returned: with O(name) or O(details)
+    namespace_permissions:
+      description: The namespaces and their permissions.
+      type: dict
+      returned: with O(name) or O(details)
+      sample: {"default": ["r", "w"]}
+    allow_on_staging:
+      description: Whether the token works on the staging network.
+      type: bool
+      returned: with O(name) or O(details)
+    allow_on_production:
+      description: Whether the token works on the production network.
+      type: bool
+      returned: with O(name) or O(details)
+    edgeworker_ids:
+      description: The EdgeWorker ids allowed to use the token; empty for every EdgeWorker.
+      type: list
+      elements: str
+      returned: with O(name) or O(details)
+'''
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _client, _edgekv
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule
+
+
+def main():
+    module = EdgeGridModule(
+        argument_spec=dict(
+            name=dict(type='str'),
+            include_expired=dict(type='bool', default=False),
+            details=dict(type='bool', default=False),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    if params['name'] is not None:
+        try:
+            _edgekv.check_name(params['name'])
+        except _edgekv.EdgeKVError as exc:
+            module.fail_json(msg=str(exc))
+    try:
+        tokens = read_tokens(module.client, params['name'], params['include_expired'], params['details'])
+    except _client.EdgeGridError as exc:
+        module.fail_from(exc)
+    module.exit_json(changed=False, edgekv_tokens=tokens)
+
+
+def read_tokens(client, name, include_expired, details):
+    if name is not None:
+        state, token = _edgekv.get_token(client, name)
+        if state == 'present':
+            return [dict(token, expired=False)]
+        if state == 'expired' and include_expired:
+            return [dict(t, expired=True) for t in _edgekv.list_tokens(client, include_expired=True)
+                    if t.get('name') == name]
+        return []
+    active = _edgekv.list_tokens(client)
+    active_names = set(t.get('name') for t in active)
+    tokens = _edgekv.list_tokens(client, include_expired=True) if include_expired else active
+    result = []
+    for token in tokens:
+        expired = token.get('name') not in active_names
+        if details and not expired:
+            state, full = _edgekv.get_token(client, token['name'])
+            if state == 'present':
+                token = full
+            else:
+                expired = state == 'expired'
+        result.append(dict(token, expired=expired))
+    return sorted(result, key=lambda t: t.get('name') or '')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,268 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: edgerc
+short_description: Manage one section of an Akamai C(.edgerc) file
+version_added: 0.1.0
+description:
+  - Creates, updates or removes one C([section]) of an C(.edgerc) file, the file from which Akamai's tools
+    and this collection read EdgeGrid credentials.
+  - The file is edited as text. Other sections, comments, blank lines and the order of keys stay exactly as
+    they were. Only the lines of the keys that change are rewritten; new keys are appended to the section;
+    a new section is appended to the end of the file.
+  - Every write goes to a temporary file created with mode C(0600) in the same directory, which is fsynced
+    and then moved over the file, so the file is never readable by others, not even for a moment, and is
+    never left half written. A missing file is created with mode C(0600).
+  - An existing file whose mode lets group or others read it is set to C(0600) (reported as a change).
+  - Nothing is written when the section already holds the given values.
+  - Talks to no API.
+author:
+  - edgegrid.access maintainers (@edgegrid-access)
+options:
+  path:
+    description:
+      - The C(.edgerc) file. A symbolic link is followed and its target edited.
+      - Its directory must exist.
+    type: path
+    default: ~/.edgerc
+  section:
+    description:
+      - The name of the section, without brackets, for example V(default), V(staging) or V(production).
+    type: str
+    default: default
+  state:
+    description:
+      - V(present) creates the section or sets the given keys in it.
+      - V(absent) removes the section with all its keys (comments outside its key lines are kept).
+    type: str
+    choices: [present, absent]
+    default: present
+  host:
+    description:
+      - The API host of the API client, for example C(akab-xxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxx.luna.akamaiapis.net).
+      - Written without C(https://) and without a trailing slash; a host already written with them counts as
+        the same host. C(http://) is kept (only a local emulator uses it).
+      - Required to create a section, like O(client_token), O(client_secret) and O(access_token).
+      - Keys not given are left as they are in an existing section.
+    type: str
+  client_token:
+    description:
+      - The client token of the API client's credential.
+    type: str
+  client_secret:
+    description:
+      - The client secret of the credential. Never returned nor shown in a diff.
+    type: str
+  access_token:
+    description:
+      - The access token of the API client.
+    type: str
+  account_key:
+    description:
+      - The account switch key to use with this section (written as C(account_key)), for clients that
+        manage several accounts.
+      - An empty string removes the key from the section.
+    type: str
+  max_body:
+    description:
+      - The largest POST body, in bytes, that EdgeGrid signs (Akamai's default is 131072).
+    type: int
+  backup:
+    description:
+      - Before a write, copy the file beside itself as C(<path>.<pid>.<date>@<time>~), mode C(0600).
+      - No backup is made when nothing changes or when the file did not exist.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - edgegrid.access.attributes
+attributes:
+  check_mode:
+    support: full
+    details: Nothing is written in check mode; the change is predicted exactly.
+  diff_mode:
+    support: full
+    details: The section before and after, with C(client_secret), C(access_token) and C(client_token) masked.
+  action_group:
+    support: none
+    details: This module talks to no API; it takes no auth options and is not in the action group.
+    membership: []
+notes:
+  - Akamai's edgegrid-python reads C(.edgerc) files with interpolation, so a value holding C(%) breaks it (this
+    collection reads such values as written). The module warns when a value holds C(%).
+  - Secrets given to this module are marked C(no_log), so Ansible masks them in the output. Secrets that come
+    from a registered result (for example a new credential) are masked only by the module's own masking; keep
+    C(no_log=true) on tasks that pass them around otherwise.
+seealso:
+  - name: Add credential to .edgerc file
+    description: Akamai's description of the C(.edgerc) file and its sections.
+    link: https://techdocs.akamai.com/developer/docs/set-up-authentication-credentials
+'''
+
+EXAMPLES = r'''
+- name: Write the staging section of ~/.edgerc
+  edgegrid.access.edgerc:
+    section: staging
+    host: akab-xxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxx.luna.akamaiapis.net
+    client_token: "{{ vault_staging_client_token }}"
+    client_secret: "{{ vault_staging_client_secret }}"
+    access_token: "{{ vault_staging_access_token }}"
+    backup: true
+
+- name: Put a new client secret into the production section (the other keys stay as they are)
+  edgegrid.access.edgerc:
+    path: /etc/akamai/edgerc
+    section: production
+    client_token: "{{ new_credential.client_token }}"
+    client_secret: "{{ new_credential.client_secret }}"
+    backup: true
+  no_log: true
+
+- name: Switch the section to another account
+  edgegrid.access.edgerc:
+    section: partner
+    account_key: 1-ABCDE:1-2RBL
+
+- name: Remove the section of a retired API client
+  edgegrid.access.edgerc:
+    section: legacy
+    state: absent
+'''
+
+RETURN = r'''
+edgerc_section:
+  description: The section after the task (as it would be, in check mode), secrets masked.
+  returned: always
+  type: dict
+  contains:
+    path:
+      description: The path of the C(.edgerc) file.
+      type: str
+      sample: /home/deploy/.edgerc
+    section:
+      description: The name of the section.
+      type: str
+      sample: staging
+    exists:
+      description: Whether the section exists after the task.
+      type: bool
+      sample: true
+    settings:
+      description:
+        - The keys of the section and their values, as written in the file.
+        - C(client_secret), C(access_token) and C(client_token) are shown as C(********).
+        - Empty when the section does not exist.
+      type: dict
+      sample:
+        host: akab-xxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxx.luna.akamaiapis.net
+        client_token: '********'
+        client_secret: '********'
+        access_token: '********'
+    changed_keys:
+      description: The keys whose value changed (or would change, in check mode); for V(absent), the keys removed.
+      type: list
+      elements: str
+      sample: [client_secret]
+    mode_fixed:
+      description: Whether the file mode was (or would be) set to C(0600) because it let others in.
+      type: bool
+      sample: false
+backup_file:
+  description: The backup of the previous file.
+  returned: when O(backup=true) and the file was changed
+  type: str
+  sample: /home/deploy/.edgerc.2871.2026-11-24@17:40:01~
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc
+
+VALUE_OPTIONS = ('host', 'client_token', 'client_secret', 'access_token', 'account_key', 'max_body')
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            path=dict(type='path', default='~/.edgerc'),
+            section=dict(type='str', default='default'),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            host=dict(type='str'),
+            client_token=dict(type='str', no_log=True),
+            client_secret=dict(type='str', no_log=True),
+            access_token=dict(type='str', no_log=True),
+            account_key=dict(type='str', no_log=False),
+            max_body=dict(type='int'),
+            backup=dict(type='bool', default=False),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    path = params['path']
+    section = params['section']
+    remove = params['state'] == 'absent'
+
+    # Validate what was given before anything is read or written.
+    values = dict((key, params[key]) for key in VALUE_OPTIONS if params[key] is not None)
+    if remove and values:
+        module.fail_json(msg='state=absent removes the whole section; do not give %s' % ', '.join(sorted(values)))
+    for key in ('host', 'client_token', 'client_secret', 'access_token'):
+        if key in values and not values[key].strip():
+            module.fail_json(msg='%s must not be empty' % key)
+    if 'max_body' in values and values['max_body'] <= 0:
+        module.fail_json(msg='max_body must be a positive number of bytes, got %s' % values['max_body'])
+    for key, value in values.items():
+        if isinstance(value, str) and '%' in value:
+            module.warn('the value of %s holds a %% sign, which edgegrid-python cannot read from an .edgerc file '
+                        '(this collection can)' % key)
+
+    try:
+        result = _edgerc.write_section(path, section, values, backup=params['backup'],
+                                       check_mode=module.check_mode, remove=remove)
+    except _edgerc.EdgercError as exc:
+        module.fail_json(msg=str(exc))
+
+    after = result['after']
+    section_result = dict(
+        path=path,
+        section=section,
+        exists=after is not None,
+        settings=after or {},
+        changed_keys=result['changed_keys'],
+        mode_fixed=result['mode_fixed'],
+    )
+    output = dict(changed=result['changed'], edgerc_section=section_result)
+    if result['backup_file']:
+        output['backup_file'] = result['backup_file']
+    if module._diff:
+        before_values = result['before']
+        after_values = dict(after) if after is not None else None
+        # A changed secret shows as masked on both sides: mark it so the diff shows that it changes.
+        if after_values is not None and before_values is not None:
+            for key in result['changed_keys']:
+                if key in _edgerc.SECRET_KEYS and key in after_values:
+                    after_values[key] = '%s (changed)' % _edgerc.SECRET_MASK
+        header = '%s [%s]' % (path, section)
+        output['diff'] = dict(
+            before_header=header, after_header=header,
+            before=_diff_text(section, before_values), after=_diff_text(section, after_values),
+        )
+    module.exit_json(**output)
+
+
+def _diff_text(section, values):
+    """The section as it reads in the file (secrets already masked); empty when absent."""
+    if values is None:
+        return ''
+    lines = ['[%s]' % section] + ['%s = %s' % (key, value) for key, value in values.items()]
+    return '\n'.join(lines) + '\n'
+
+
+if __name__ == '__main__':
+    main()

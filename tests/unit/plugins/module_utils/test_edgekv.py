@@ -1,0 +1,230 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""_edgekv: validation, the wire format, refresh due dates and edgekv_tokens.js."""
+
+from __future__ import annotations
+
+import os
+import stat
+from datetime import date
+
+import pytest
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _client, _edgekv
+
+UUID = 'fa3a7ae0-1b0c-45c7-adc3-f0638c6b7466'
+UUID2 = '12886ccf-7662-5f19-b039-766740ce227f'
+
+
+@pytest.mark.parametrize('value, expected', [
+    ({'default': ['r', 'w', 'd']}, {'default': ['r', 'w', 'd']}),
+    ({'default': ['d', 'r', 'r']}, {'default': ['r', 'd']}),
+    ({'default': 'rw', 'marketing': 'r, d'}, {'default': ['r', 'w'], 'marketing': ['r', 'd']}),
+    ({'default': ['R']}, {'default': ['r']}),
+])
+def test_normalize_permissions(value, expected):
+    assert _edgekv.normalize_permissions(value) == expected
+
+
+@pytest.mark.parametrize('value, message', [
+    ({}, 'at least one namespace'),
+    ({'default': []}, 'one or more of r, w, d'),
+    ({'default': ['r', 'x']}, 'one or more of r, w, d'),
+    ({'default': 'read'}, 'one or more of r, w, d'),
+    ({'bad ns': ['r']}, 'namespace'),
+    ({'default': 5}, 'must be a list'),
+    (dict(('ns%d' % i, ['r']) for i in range(21)), 'at most 20'),
+])
+def test_normalize_permissions_refuses(value, message):
+    with pytest.raises(_edgekv.EdgeKVError, match=message) as info:
+        _edgekv.normalize_permissions(value)
+    assert str(info.value).startswith('namespace_permissions')
+
+
+def test_names_ids_expiry():
+    assert _edgekv.check_name('a' * 32) == 'a' * 32
+    for bad in ('', 'a' * 33, 'has space', 'dot.ted', None):
+        with pytest.raises(_edgekv.EdgeKVError, match='name must be 1 to 32'):
+            _edgekv.check_name(bad)
+    assert _edgekv.normalize_edgeworker_ids([42002, '42001', '042001', ' 9 ']) == ['9', '42001', '42002']
+    assert _edgekv.normalize_edgeworker_ids([]) == []
+    with pytest.raises(_edgekv.EdgeKVError, match='edgeworker_ids'):
+        _edgekv.normalize_edgeworker_ids(['abc'])
+    assert _edgekv.check_expiry('2027-01-31') == '2027-01-31'
+    for bad in ('2027-02-30', '31/01/2027', 20270131):
+        with pytest.raises(_edgekv.EdgeKVError, match='expiry'):
+            _edgekv.check_expiry(bad)
+
+
+def test_wire_round_trip():
+    body = _edgekv.create_body('t', {'default': ['r']}, True, False, ['42001'], None)
+    assert body == {'name': 't', 'allowOnStaging': True, 'allowOnProduction': False,
+                    'namespacePermissions': {'default': ['r']}, 'restrictToEdgeWorkerIds': ['42001']}
+    assert 'expiry' not in _edgekv.create_body('t', {'default': ['r']}, True, False, None, '9999-12-31')
+    assert _edgekv.create_body('t', {'default': ['r']}, True, False, [], '2027-01-01')['expiry'] == '2027-01-01'
+    token = _edgekv.from_wire({
+        'name': 't', 'uuid': UUID, 'expiry': '9999-12-31', 'tokenActivationStatus': 'COMPLETE',
+        'issueDate': '2026-01-01', 'latestRefreshDate': None, 'nextScheduledRefreshDate': '2026-03-01',
+        'cpcode': '1234567', 'restrictToEdgeWorkerIds': ['5678', '1234'], 'allowOnProduction': True,
+        'allowOnStaging': True, 'namespacePermissions': {'default': ['w', 'r']}, 'value': 'never-returned',
+    })
+    assert token == {
+        'name': 't', 'uuid': UUID, 'expiry': '9999-12-31', 'auto_refresh': True,
+        'token_activation_status': 'COMPLETE', 'issue_date': '2026-01-01', 'latest_refresh_date': None,
+        'next_scheduled_refresh_date': '2026-03-01', 'cpcode': '1234567', 'edgeworker_ids': ['1234', '5678'],
+        'allow_on_production': True, 'allow_on_staging': True, 'namespace_permissions': {'default': ['r', 'w']},
+    }
+
+
+def test_differences_compare_only_what_is_set():
+    current = {'namespace_permissions': {'default': ['r']}, 'allow_on_staging': True, 'allow_on_production': False,
+               'edgeworker_ids': [], 'expiry': '9999-12-31'}
+    same = dict.fromkeys(_edgekv.CREATE_ONLY)
+    assert _edgekv.differences(current, same) == []
+    assert _edgekv.differences(current, dict(same, allow_on_staging=True, edgeworker_ids=[])) == []
+    assert _edgekv.differences(current, dict(same, namespace_permissions={'default': ['r', 'w']},
+                                             allow_on_production=True, edgeworker_ids=['1'],
+                                             expiry='2027-01-01')) == [
+        'namespace_permissions', 'allow_on_production', 'edgeworker_ids', 'expiry']
+
+
+def test_refresh_due():
+    today = date(2026, 11, 24)
+    never = {'issue_date': '2026-10-25', 'latest_refresh_date': None}
+    assert _edgekv.refresh_due(never, today, 30) is True
+    assert _edgekv.refresh_due(never, today, 31) is False
+    refreshed = {'issue_date': '2026-01-01', 'latest_refresh_date': '2026-11-20'}
+    assert _edgekv.refresh_due(refreshed, today, 30) is False
+    assert _edgekv.refresh_due(refreshed, today, 4) is True
+    assert _edgekv.refresh_due(refreshed, today, 0) is True
+
+
+class FakeClient:
+    def __init__(self, answers):
+        self.answers = answers
+        self.calls = []
+
+    def request(self, method, path, params=None, expected=None, **kwargs):
+        self.calls.append((method, path, params, tuple(expected or ())))
+        status, body = self.answers[(method, path)]
+        if status >= 300 and status not in (expected or ()):
+            raise _client.ApiError(method, path, status, problem={'title': 'Not Found'})
+        return _client.Response(status, {}, body, '', path, 1)
+
+
+def test_list_tokens_404_is_an_empty_list():
+    client = FakeClient({('GET', '/edgekv/v1/tokens'): (404, {'title': 'Not Found', 'detail': 'No tokens exist.'})})
+    assert _edgekv.list_tokens(client) == []
+    assert _edgekv.list_tokens(client, include_expired=True) == []
+    assert client.calls[1][2] == {'includeExpired': 'true'}
+
+
+def test_get_token_states():
+    client = FakeClient({
+        ('GET', '/edgekv/v1/tokens/a'): (200, {'name': 'a', 'uuid': UUID}),
+        ('GET', '/edgekv/v1/tokens/b'): (404, {}),
+        ('GET', '/edgekv/v1/tokens/c'): (410, {}),
+        ('GET', '/edgekv/v1/tokens/d'): (500, {}),
+    })
+    assert _edgekv.get_token(client, 'a') == ('present', {'name': 'a', 'uuid': UUID})
+    assert _edgekv.get_token(client, 'b') == ('absent', None)
+    assert _edgekv.get_token(client, 'c') == ('expired', None)
+    with pytest.raises(_client.ApiError):
+        _edgekv.get_token(client, 'd')
+
+
+HAND_WRITTEN = """\
+// tokens for the bundle
+const edgekv_access_tokens = {
+  'namespace-marketing': { name: 'legacy', value: 'eyJ-legacy-jwt-value' }, /* legacy */
+  "namespace-default" : {
+    "name": "old",
+    "reference" : "%s",
+  },
+}
+export { edgekv_access_tokens };
+""" % UUID2
+
+
+def test_parse_tokens_js_hand_written_and_canonical():
+    entries = _edgekv.parse_tokens_js(HAND_WRITTEN)
+    assert entries == {'namespace-marketing': {'name': 'legacy', 'value': 'eyJ-legacy-jwt-value'},
+                       'namespace-default': {'name': 'old', 'reference': UUID2}}
+    assert _edgekv.parse_tokens_js(_edgekv.render_tokens_js(entries)) == entries
+
+
+@pytest.mark.parametrize('text', [
+    'export { edgekv_access_tokens };',
+    'var edgekv_access_tokens = {"a": {"name": "x"}};',
+    'var edgekv_access_tokens = {"a": {"name": x}};\nexport { edgekv_access_tokens };',
+    'var edgekv_access_tokens = {"a": "x"};\nexport { edgekv_access_tokens };',
+    'var edgekv_access_tokens = {"a": {"name": "x"}, "a": {}};\nexport { edgekv_access_tokens };',
+])
+def test_parse_tokens_js_refuses(text):
+    with pytest.raises(ValueError):
+        _edgekv.parse_tokens_js(text)
+
+
+def token(name='t', uuid=UUID, namespaces=('default',)):
+    return {'name': name, 'uuid': uuid, 'namespace_permissions': dict((ns, ['r']) for ns in namespaces)}
+
+
+def test_plan_tokens_js_new_file(tmp_path):
+    path = str(tmp_path / 'edgekv_tokens.js')
+    changed, text, summary = _edgekv.plan_tokens_js(path, token=token(namespaces=('default', 'marketing')))
+    assert changed and summary['set'] == ['namespace-default', 'namespace-marketing']
+    _edgekv.write_text_atomically(path, text)
+    assert _edgekv.parse_tokens_js(open(path).read()) == {
+        'namespace-default': {'name': 't', 'reference': UUID},
+        'namespace-marketing': {'name': 't', 'reference': UUID}}
+    # Idempotent.
+    changed, text, summary = _edgekv.plan_tokens_js(path, token=token(namespaces=('default', 'marketing')))
+    assert not changed and text is None and summary['set'] == []
+
+
+def test_plan_tokens_js_keeps_other_entries_and_never_returns_a_value(tmp_path):
+    path = tmp_path / 'edgekv_tokens.js'
+    path.write_text(HAND_WRITTEN)
+    changed, text, summary = _edgekv.plan_tokens_js(str(path), token=token())
+    assert changed
+    entries = _edgekv.parse_tokens_js(text)
+    assert entries['namespace-default'] == {'name': 't', 'reference': UUID}
+    assert entries['namespace-marketing'] == {'name': 'legacy', 'value': 'eyJ-legacy-jwt-value'}
+    assert 'eyJ-legacy-jwt-value' not in repr(summary)
+    assert summary['entries']['namespace-marketing'] == {'name': 'legacy'}
+
+
+def test_plan_tokens_js_recreate_drops_old_namespaces_and_remove(tmp_path):
+    path = str(tmp_path / 'edgekv_tokens.js')
+    _edgekv.write_text_atomically(path, _edgekv.plan_tokens_js(path, token=token(namespaces=('default', 'marketing')))[1])
+    changed, text, summary = _edgekv.plan_tokens_js(path, token=token(uuid=UUID2))
+    assert changed and summary['set'] == ['namespace-default'] and summary['removed'] == ['namespace-marketing']
+    _edgekv.write_text_atomically(path, text)
+    changed, text, summary = _edgekv.plan_tokens_js(path, remove_name='t')
+    assert changed and summary['removed'] == ['namespace-default'] and summary['entries'] == {}
+    _edgekv.write_text_atomically(path, text)
+    assert _edgekv.parse_tokens_js(open(path).read()) == {}
+    assert not _edgekv.plan_tokens_js(path, remove_name='t')[0]
+    assert not _edgekv.plan_tokens_js(str(tmp_path / 'missing.js'), remove_name='t')[0]
+
+
+def test_plan_tokens_js_unparsable_file_is_not_overwritten(tmp_path):
+    path = tmp_path / 'edgekv_tokens.js'
+    path.write_text('module.exports = {}\n')
+    with pytest.raises(_edgekv.EdgeKVError, match='cannot be parsed.*not overwritten'):
+        _edgekv.plan_tokens_js(str(path), token=token())
+
+
+def test_write_text_atomically_keeps_mode(tmp_path):
+    path = tmp_path / 'edgekv_tokens.js'
+    path.write_text('old')
+    os.chmod(path, 0o640)
+    _edgekv.write_text_atomically(str(path), 'new')
+    assert path.read_text() == 'new'
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+    assert os.listdir(tmp_path) == ['edgekv_tokens.js']
+    with pytest.raises(_edgekv.EdgeKVError, match='does not exist'):
+        _edgekv.write_text_atomically(str(tmp_path / 'no' / 'file.js'), 'x')

@@ -1,0 +1,339 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""_edgerc: one section of an .edgerc file edited as text, atomically, mode 0600 from the first byte."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _client, _edgerc
+
+SECRET = 'unit-edgerc-secret-never-printed+/='
+NEW_SECRET = 'unit-edgerc-new-secret-never-printed'
+ACCESS = 'akab-unit-access-never-printed'
+TOKEN = 'akab-unit-client-token-never-printed'
+
+ORIGINAL = """\
+# Akamai credentials, kept by hand
+; second comment style
+
+[default]
+client_secret = %s
+host = akab-default.luna.akamaiapis.net
+access_token = %s
+client_token = %s
+# a comment inside default
+
+[staging]
+client_secret= staging-secret-value
+host : https://akab-staging.luna.akamaiapis.net/
+access_token = akab-staging-access
+client_token = akab-staging-client
+max_body = 131072
+""" % (SECRET, ACCESS, TOKEN)
+
+NEW_SECTION = dict(host='akab-new.luna.akamaiapis.net', client_token=TOKEN, client_secret=NEW_SECRET,
+                   access_token=ACCESS)
+
+
+@pytest.fixture
+def edgerc(tmp_path):
+    path = tmp_path / 'edgerc'
+    path.write_text(ORIGINAL)
+    os.chmod(path, 0o600)
+    return path
+
+
+def mode_of(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def assert_no_secret(value):
+    text = repr(value)
+    for secret in (SECRET, NEW_SECRET, ACCESS, TOKEN):
+        assert secret not in text
+
+
+def test_read_section(edgerc):
+    values = _edgerc.read_section(str(edgerc), 'default')
+    assert values == dict(client_secret=SECRET, host='akab-default.luna.akamaiapis.net', access_token=ACCESS,
+                          client_token=TOKEN)
+    assert _edgerc.read_section(str(edgerc), 'staging')['host'] == 'https://akab-staging.luna.akamaiapis.net/'
+    assert _edgerc.read_section(str(edgerc), 'nothere') is None
+    assert _edgerc.read_section(str(edgerc.parent / 'missing'), 'default') is None
+
+
+def test_no_change_no_write(edgerc):
+    before = os.stat(edgerc)
+    result = _edgerc.write_section(str(edgerc), 'default', dict(client_secret=SECRET, host='https://akab-default'
+                                                                '.luna.akamaiapis.net/', account_key=None),
+                                   backup=True)
+    assert result['changed'] is False
+    assert result['backup_file'] is None
+    assert result['before'] == result['after']
+    assert result['before']['client_secret'] == '********'
+    after = os.stat(edgerc)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert edgerc.read_text() == ORIGINAL
+    assert_no_secret(result)
+
+
+def test_update_keeps_everything_else(edgerc):
+    result = _edgerc.write_section(str(edgerc), 'default', dict(client_secret=NEW_SECRET, account_key='1-ABC:1-2'))
+    assert result['changed'] is True
+    assert result['changed_keys'] == ['account_key', 'client_secret']
+    assert result['before']['client_secret'] == '********'
+    assert result['after'] == dict(client_secret='********', host='akab-default.luna.akamaiapis.net',
+                                   access_token='********', client_token='********', account_key='1-ABC:1-2')
+    assert_no_secret(result)
+    expected = ORIGINAL.replace('client_secret = %s' % SECRET, 'client_secret = %s' % NEW_SECRET).replace(
+        'client_token = %s\n' % TOKEN, 'client_token = %s\naccount_key = 1-ABC:1-2\n' % TOKEN)
+    assert edgerc.read_text() == expected
+    assert mode_of(edgerc) == 0o600
+    # The client reads what was written.
+    assert _client._read_edgerc(str(edgerc), 'default')['client_secret'] == NEW_SECRET
+    assert _client._read_edgerc(str(edgerc), 'default')['account_key'] == '1-ABC:1-2'
+
+
+def test_update_keeps_line_style(edgerc):
+    _edgerc.write_section(str(edgerc), 'staging', dict(client_secret='other', host='akab-other.luna.akamaiapis.net'))
+    text = edgerc.read_text()
+    assert 'client_secret= other\n' in text
+    assert 'host : akab-other.luna.akamaiapis.net\n' in text
+
+
+def test_empty_value_removes_key(edgerc):
+    result = _edgerc.write_section(str(edgerc), 'staging', dict(max_body=''))
+    assert result['changed'] is True
+    assert 'max_body' not in edgerc.read_text()
+    with pytest.raises(_edgerc.EdgercError, match='host cannot be removed'):
+        _edgerc.write_section(str(edgerc), 'staging', dict(host=''))
+
+
+def test_new_section_appended(edgerc):
+    result = _edgerc.write_section(str(edgerc), 'new', dict(NEW_SECTION, max_body=65536))
+    assert result['changed'] is True
+    assert result['before'] is None
+    assert result['after']['max_body'] == '65536'
+    text = edgerc.read_text()
+    assert text.startswith(ORIGINAL)
+    assert text[len(ORIGINAL):] == ('\n[new]\nclient_secret = %s\nhost = akab-new.luna.akamaiapis.net\n'
+                                    'access_token = %s\nclient_token = %s\nmax_body = 65536\n'
+                                    % (NEW_SECRET, ACCESS, TOKEN))
+    assert _client._read_edgerc(str(edgerc), 'new')['client_secret'] == NEW_SECRET
+
+
+def test_new_section_needs_the_four_keys(edgerc):
+    with pytest.raises(_edgerc.EdgercError) as info:
+        _edgerc.write_section(str(edgerc), 'new', dict(host='h', client_secret=NEW_SECRET))
+    assert 'client_token, access_token' in str(info.value)
+    assert NEW_SECRET not in str(info.value)
+    assert edgerc.read_text() == ORIGINAL
+
+
+def test_new_file_created_0600_whatever_the_umask(tmp_path):
+    path = tmp_path / 'sub.edgerc'
+    old = os.umask(0)
+    try:
+        result = _edgerc.write_section(str(path), 'default', NEW_SECTION)
+    finally:
+        os.umask(old)
+    assert result['changed'] is True
+    assert mode_of(path) == 0o600
+    assert path.read_text().startswith('[default]\n')
+    assert os.listdir(tmp_path) == ['sub.edgerc']
+
+
+def test_temp_file_is_0600_before_the_move(edgerc, monkeypatch):
+    seen = []
+    real_replace = os.replace
+
+    def spy(src, dst):
+        seen.append((os.path.dirname(src), mode_of(src), open(src).read()))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(_edgerc.os, 'replace', spy)
+    old = os.umask(0)
+    try:
+        _edgerc.write_section(str(edgerc), 'default', dict(client_secret=NEW_SECRET))
+    finally:
+        os.umask(old)
+    assert len(seen) == 1
+    directory, mode, content = seen[0]
+    assert directory == str(edgerc.parent)
+    assert mode == 0o600
+    assert NEW_SECRET in content
+
+
+def test_open_creates_with_0600(edgerc, monkeypatch):
+    """Every file the module creates is born 0600: os.open gets the mode at creation, not a chmod later."""
+    modes = []
+    real_open = os.open
+
+    def spy(path, flags, mode=0o777, **kwargs):
+        if flags & os.O_CREAT:
+            modes.append(mode)
+        return real_open(path, flags, mode, **kwargs)
+
+    monkeypatch.setattr(_edgerc.os, 'open', spy)
+    _edgerc.write_section(str(edgerc), 'default', dict(client_secret=NEW_SECRET), backup=True)
+    assert modes == [0o600, 0o600]  # the backup, the temporary file
+
+
+def test_failed_write_leaves_file_and_no_temp(edgerc, monkeypatch):
+    def boom(src, dst):
+        raise OSError(28, 'No space left on device')
+
+    monkeypatch.setattr(_edgerc.os, 'replace', boom)
+    with pytest.raises(_edgerc.EdgercError, match='No space left'):
+        _edgerc.write_section(str(edgerc), 'default', dict(client_secret=NEW_SECRET))
+    assert edgerc.read_text() == ORIGINAL
+    assert os.listdir(edgerc.parent) == ['edgerc']
+
+
+def test_backup(edgerc):
+    os.chmod(edgerc, 0o644)
+    result = _edgerc.write_section(str(edgerc), 'default', dict(client_secret=NEW_SECRET), backup=True)
+    backup = result['backup_file']
+    assert backup and os.path.dirname(backup) == str(edgerc.parent)
+    assert os.path.basename(backup).startswith('edgerc.')
+    assert open(backup).read() == ORIGINAL
+    assert mode_of(backup) == 0o600
+    assert mode_of(edgerc) == 0o600
+    # No backup when nothing changes.
+    again = _edgerc.write_section(str(edgerc), 'default', dict(client_secret=NEW_SECRET), backup=True)
+    assert again['changed'] is False and again['backup_file'] is None
+    assert len(os.listdir(edgerc.parent)) == 2
+
+
+def test_loose_mode_is_tightened(edgerc):
+    os.chmod(edgerc, 0o644)
+    check = _edgerc.write_section(str(edgerc), 'default', {}, check_mode=True)
+    assert check['changed'] is True and check['mode_fixed'] is True
+    assert mode_of(edgerc) == 0o644
+    result = _edgerc.write_section(str(edgerc), 'default', {})
+    assert result['changed'] is True and result['mode_fixed'] is True
+    assert mode_of(edgerc) == 0o600
+    assert edgerc.read_text() == ORIGINAL
+
+
+def test_check_mode_writes_nothing(edgerc, tmp_path):
+    result = _edgerc.write_section(str(edgerc), 'default', dict(client_secret=NEW_SECRET), backup=True,
+                                   check_mode=True)
+    assert result['changed'] is True and result['backup_file'] is None
+    assert result['changed_keys'] == ['client_secret']
+    assert edgerc.read_text() == ORIGINAL
+    assert os.listdir(edgerc.parent) == ['edgerc']
+    new = tmp_path / 'new.edgerc'
+    result = _edgerc.write_section(str(new), 'default', NEW_SECTION, check_mode=True)
+    assert result['changed'] is True and not new.exists()
+
+
+def test_remove(edgerc):
+    result = _edgerc.write_section(str(edgerc), 'default', None, remove=True, backup=True)
+    assert result['changed'] is True
+    assert result['after'] is None
+    assert result['before']['client_secret'] == '********'
+    assert result['backup_file']
+    text = edgerc.read_text()
+    # The comments outside the section's key lines stay (a comment after the last key may describe the next).
+    assert text == ('# Akamai credentials, kept by hand\n; second comment style\n\n'
+                    + ORIGINAL.split('client_token = %s\n' % TOKEN, 1)[1])
+    assert SECRET not in text
+    again = _edgerc.write_section(str(edgerc), 'default', None, remove=True)
+    assert again['changed'] is False
+    missing = _edgerc.write_section(str(edgerc.parent / 'missing'), 'default', None, remove=True)
+    assert missing['changed'] is False and not (edgerc.parent / 'missing').exists()
+
+
+def test_remove_last_section_keeps_earlier(edgerc):
+    _edgerc.write_section(str(edgerc), 'staging', None, remove=True)
+    text = edgerc.read_text()
+    assert '[staging]' not in text and 'staging-secret-value' not in text
+    # The blank line that separated it goes too.
+    assert text == ORIGINAL.split('\n[staging]', maxsplit=1)[0]
+
+
+def test_add_then_remove_restores_the_file(edgerc):
+    _edgerc.write_section(str(edgerc), 'new', NEW_SECTION)
+    _edgerc.write_section(str(edgerc), 'new', None, remove=True)
+    assert edgerc.read_text() == ORIGINAL
+
+
+def test_duplicate_sections_and_continuations(tmp_path):
+    path = tmp_path / 'edgerc'
+    path.write_text('[default]\nhost = a\nclient_secret = first\n  continued\n[other]\nhost = b\n'
+                    '[default]\nclient_secret = second\naccess_token = at\nclient_token = ct\n')
+    assert _edgerc.read_section(str(path), 'default')['client_secret'] == 'second'
+    _edgerc.write_section(str(path), 'default', dict(client_secret='third', host='c'))
+    text = path.read_text()
+    assert 'client_secret = third' in text and 'host = c' in text and '[other]\nhost = b\n' in text
+    assert _client._read_edgerc(str(path), 'default')['client_secret'] == 'third'
+
+
+def test_crlf_kept(tmp_path):
+    path = tmp_path / 'edgerc'
+    path.write_bytes(b'[default]\r\nhost = a\r\nclient_secret = s\r\naccess_token = at\r\nclient_token = ct\r\n')
+    _edgerc.write_section(str(path), 'default', dict(client_secret='t', account_key='K'))
+    assert path.read_bytes() == (b'[default]\r\nhost = a\r\nclient_secret = t\r\naccess_token = at\r\n'
+                                 b'client_token = ct\r\naccount_key = K\r\n')
+
+
+@pytest.mark.parametrize('content, expected', [
+    ('host = x\n[default]\n', 'does not start with a [section] header (line 1)'),
+    ('[default]\nhost = x\n%s\n' % ACCESS, 'line 3 is not "key = value"'),
+])
+def test_unparsable_file_names_line_not_secret(tmp_path, content, expected):
+    path = tmp_path / 'edgerc'
+    path.write_text(content)
+    for call in (lambda: _edgerc.read_section(str(path), 'default'),
+                 lambda: _edgerc.write_section(str(path), 'default', dict(client_secret=NEW_SECRET))):
+        with pytest.raises(_edgerc.EdgercError) as info:
+            call()
+        assert expected in str(info.value)
+        assert ACCESS not in str(info.value) and NEW_SECRET not in str(info.value)
+    assert path.read_text() == content
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / 'edgerc'
+    path.write_bytes(b'[default]\nclient_secret = \xff\xfe\n')
+    with pytest.raises(_edgerc.EdgercError, match='not UTF-8'):
+        _edgerc.read_section(str(path), 'default')
+
+
+def test_unreadable_file(edgerc):
+    if os.geteuid() == 0:
+        pytest.skip('root reads any file')
+    os.chmod(edgerc, 0)
+    with pytest.raises(_edgerc.EdgercError, match='cannot be read'):
+        _edgerc.read_section(str(edgerc), 'default')
+
+
+def test_bad_input(edgerc):
+    with pytest.raises(_edgerc.EdgercError, match='unknown .edgerc key'):
+        _edgerc.write_section(str(edgerc), 'default', dict(secret='x'))
+    with pytest.raises(_edgerc.EdgercError, match='line break') as info:
+        _edgerc.write_section(str(edgerc), 'default', dict(client_secret=NEW_SECRET + '\nhost = evil'))
+    assert NEW_SECRET not in str(info.value)
+    with pytest.raises(_edgerc.EdgercError, match='max_body'):
+        _edgerc.write_section(str(edgerc), 'default', dict(max_body='lots'))
+    with pytest.raises(_edgerc.EdgercError, match='invalid section name'):
+        _edgerc.write_section(str(edgerc), 'a]b', NEW_SECTION)
+    with pytest.raises(_edgerc.EdgercError, match='not a regular file'):
+        _edgerc.write_section(str(edgerc.parent), 'default', NEW_SECTION)
+    assert edgerc.read_text() == ORIGINAL
+
+
+def test_symlink_target_is_edited(edgerc, tmp_path):
+    link = tmp_path / 'link'
+    link.symlink_to(edgerc)
+    _edgerc.write_section(str(link), 'default', dict(client_secret=NEW_SECRET))
+    assert link.is_symlink()
+    assert NEW_SECRET in edgerc.read_text()

@@ -1,0 +1,106 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""edgekv_token and edgekv_token_info against the local emulator: refresh when due, recreate, failures."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.edgegrid.access.plugins.modules import edgekv_token, edgekv_token_info
+
+
+def run(module, args, capsys):
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as exc:
+            module.main()
+    return exc.value.code != 0, json.loads(capsys.readouterr().out)
+
+
+def writes(emulator):
+    return dict((k, v) for k, v in emulator.admin.log()['counts'].items()
+                if k.split(' ')[0] in ('POST', 'PUT', 'DELETE', 'PATCH'))
+
+
+@pytest.fixture
+def base(emulator):
+    return dict(edgerc=emulator.edgerc, max_retries=0, name='unit_token')
+
+
+def test_info_empty_list_is_not_an_error(emulator, base, capsys):
+    failed, result = run(edgekv_token_info, dict(edgerc=base['edgerc']), capsys)
+    assert not failed and result['edgekv_tokens'] == [] and result['changed'] is False
+    failed, result = run(edgekv_token_info, dict(edgerc=base['edgerc'], name='nothere', include_expired=True), capsys)
+    assert not failed and result['edgekv_tokens'] == []
+
+
+def test_refresh_only_when_due(emulator, base, capsys, monkeypatch):
+    create = dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True)
+    failed, result = run(edgekv_token, create, capsys)
+    assert not failed and result['actions'] == ['create']
+    issued = date.fromisoformat(result['edgekv_token']['issue_date'])
+
+    monkeypatch.setattr(edgekv_token, '_today', lambda: issued + timedelta(days=29))
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(base, refresh=True), capsys)
+    assert not failed and result['changed'] is False and writes(emulator) == {}
+
+    monkeypatch.setattr(edgekv_token, '_today', lambda: issued + timedelta(days=30))
+    failed, result = run(edgekv_token, dict(base, refresh=True, _ansible_check_mode=True), capsys)
+    assert not failed and result['changed'] is True and result['actions'] == ['refresh'] and writes(emulator) == {}
+    failed, result = run(edgekv_token, dict(base, refresh=True), capsys)
+    assert not failed and result['actions'] == ['refresh']
+    assert writes(emulator) == {'POST /edgekv/v1/tokens/unit_token/refresh': 1}
+    assert result['edgekv_token']['latest_refresh_date'] is not None
+
+    failed, result = run(edgekv_token_info, dict(edgerc=base['edgerc'], details=True), capsys)
+    assert not failed
+    assert [t['name'] for t in result['edgekv_tokens']] == ['unit_token']
+    assert result['edgekv_tokens'][0]['namespace_permissions'] == {'default': ['r']}
+
+
+def test_fixed_expiry_token_cannot_be_refreshed(emulator, base, capsys):
+    expiry = (date.today() + timedelta(days=10)).isoformat()
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                                            expiry=expiry), capsys)
+    assert not failed and result['edgekv_token']['expiry'] == expiry and not result['edgekv_token']['auto_refresh']
+    failed, result = run(edgekv_token, dict(base, expiry=expiry), capsys)
+    assert not failed and result['changed'] is False
+    failed, result = run(edgekv_token, dict(base, refresh=True, refresh_after_days=0), capsys)
+    assert failed and 'fixed expiry' in result['msg'] and 'cannot be refreshed' in result['msg']
+
+
+def test_recreate_that_fails_after_the_revoke_says_so(emulator, base, capsys):
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True),
+                         capsys)
+    assert not failed
+    emulator.admin.faults('503', method='POST', path='/edgekv/v1/tokens', count=1)
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'rw'}, recreate=True), capsys)
+    assert failed and result['changed'] is True and result['actions'] == ['revoke']
+    assert 'was revoked, but creating it again failed' in result['msg']
+    assert result['error']['status'] == 503
+    # Running again creates it (with the old token's other settings unknown: the options given must suffice).
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'rw'}, allow_on_staging=True,
+                                            recreate=True), capsys)
+    assert not failed and result['actions'] == ['create']
+
+
+@pytest.mark.parametrize('extra, message', [
+    (dict(name='a' * 33), 'name must be 1 to 32 characters'),
+    (dict(namespace_permissions={'default': ['x']}), 'namespace_permissions: the permissions of namespace default'),
+    (dict(edgeworker_ids=['abc']), 'edgeworker_ids'),
+    (dict(expiry='tomorrow'), 'expiry must be a date'),
+    (dict(allow_on_staging=False, allow_on_production=False), 'allow_on_staging and allow_on_production'),
+    (dict(refresh_after_days=-1), 'refresh_after_days must be 0 or more'),
+])
+def test_bad_input_fails_before_any_request(emulator, base, capsys, extra, message):
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(base, **extra), capsys)
+    assert failed and message in result['msg']
+    assert emulator.admin.log()['total'] == 0

@@ -1,0 +1,78 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The edgerc module: results, diff and errors never carry a secret."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.edgegrid.access.plugins.modules import edgerc
+
+SECRET = 'unit-module-edgerc-secret-never-shown'
+NEW_SECRET = 'unit-module-edgerc-new-secret-never-shown'
+
+
+def run(args, capsys):
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as exc:
+            edgerc.main()
+    out = capsys.readouterr().out
+    assert SECRET not in out and NEW_SECRET not in out
+    return exc.value.code != 0, json.loads(out)
+
+
+@pytest.fixture
+def section(tmp_path):
+    return dict(path=str(tmp_path / 'edgerc'), section='staging', host='akab-s.luna.akamaiapis.net',
+                client_token='akab-ct-unit', client_secret=SECRET, access_token='akab-at-unit')
+
+
+def test_create_update_diff_masked(section, capsys):
+    failed, result = run(dict(section, _ansible_diff=True), capsys)
+    assert not failed and result['changed']
+    values = result['edgerc_section']['settings']
+    assert values['client_secret'] == values['access_token'] == values['client_token'] == '********'
+    assert result['diff']['before'] == '' and '[staging]' in result['diff']['after']
+    assert oct(os.stat(section['path']).st_mode & 0o777) == '0o600'
+
+    failed, result = run(dict(section, client_secret=NEW_SECRET, _ansible_diff=True, _ansible_check_mode=True),
+                         capsys)
+    assert not failed and result['changed'] and result['edgerc_section']['changed_keys'] == ['client_secret']
+    assert 'client_secret = ******** (changed)' in result['diff']['after']
+    assert SECRET in open(section['path']).read()
+
+    failed, result = run(section, capsys)
+    assert not failed and not result['changed']
+
+
+@pytest.mark.parametrize('extra, message', [
+    (dict(state='absent'), 'state=absent removes the whole section'),
+    (dict(host=' '), 'host must not be empty'),
+    (dict(max_body=-1), 'max_body must be a positive number'),
+    (dict(section='a]b'), 'invalid section name'),
+])
+def test_bad_input(section, capsys, extra, message):
+    failed, result = run(dict(section, **extra), capsys)
+    assert failed and message in result['msg']
+    assert not os.path.exists(section['path'])
+
+
+def test_unparsable_file(section, capsys):
+    with open(section['path'], 'w') as handle:
+        handle.write('[staging]\n%s\n' % SECRET.replace('-', '_'))
+    failed, result = run(section, capsys)
+    assert failed and 'line 2 is not "key = value"' in result['msg']
+    assert SECRET.replace('-', '_') not in json.dumps(result)
+
+
+def test_percent_warns(section, capsys):
+    failed, result = run(dict(section, account_key='1-AB%CD'), capsys)
+    assert not failed
+    assert 'holds a % sign' in json.dumps(result.get('warnings', []))
