@@ -1,0 +1,590 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: api_client
+short_description: Manage an Akamai API client limited to chosen APIs and groups
+version_added: 0.1.0
+description:
+  - Creates, updates and deletes an API client through the Identity and Access Management API v3. It sets the APIs it
+    may call, each READ-ONLY or READ-WRITE, the groups it may act on (with a role per group), its description,
+    the addresses notified about expiring credentials, and whether it may manage several accounts.
+  - The API client is found by O(client_id), else by O(name). A name that two API clients share is an error
+    asking for O(client_id); a O(client_id) that does not exist is an error, never a create.
+  - Only the options that are set are compared and changed; the other settings of an existing API client are
+    sent back as they are.
+  - The API client's credentials are managed with M(edgegrid.access.api_credential). This module never creates
+    one, and refuses to delete an API client that still has ACTIVE credentials.
+author:
+  - edgegrid.access maintainers (@edgegrid-access)
+options:
+  name:
+    description:
+      - The name of the API client (C(clientName)), unique within the account.
+      - Identifies the API client when O(client_id) is not given; with O(client_id), renames it.
+      - Required to create an API client.
+    type: str
+  client_id:
+    description:
+      - The client ID of an existing API client. V(self) is the API client whose credentials sign the request.
+    type: str
+  state:
+    description:
+      - V(present) creates or updates the API client; V(absent) deletes it.
+      - Deleting an API client that has ACTIVE credentials fails; deactivate them first.
+    type: str
+    choices: [present, absent]
+    default: present
+  description:
+    description: What the API client is for (C(clientDescription)). Cannot be empty.
+    type: str
+  client_type:
+    description:
+      - V(CLIENT) when the creator owns the API client and manages its credentials, V(USER_CLIENT) when another
+        user (the authorized user) does.
+      - Set at creation only (default V(CLIENT)); a different value for an existing API client is an error.
+    type: str
+    choices: [CLIENT, USER_CLIENT]
+  authorized_users:
+    description:
+      - The user names of the users the API client acts for; a single one for V(CLIENT) and V(USER_CLIENT).
+      - When creating without it, the authorized users of the API client that signs the request are used.
+    type: list
+    elements: str
+  notification_emails:
+    description: Addresses notified about expiring credentials. Compared as a set.
+    type: list
+    elements: str
+  apis:
+    description:
+      - The APIs the API client may call, each with its access level. Replaces the whole list when it differs
+        (compared as a set of API and access level).
+      - At most 99. Required to create an API client, unless O(all_apis=true).
+      - Each API is named by O(apis[].api_id), or by O(apis[].name), which the module looks up among the APIs
+        the authorized user may grant.
+    type: list
+    elements: dict
+    suboptions:
+      api_id:
+        description: The ID of the API (C(apiId)).
+        type: int
+      name:
+        description:
+          - The name of the API (for example V(Identity and Access Management)) or its endpoint (for example
+            V(/identity-management) or V(identity-management)), compared without regard to case.
+        type: str
+      access_level:
+        description: What the API client may do with this API.
+        type: str
+        choices: [READ-ONLY, READ-WRITE]
+        default: READ-ONLY
+  all_apis:
+    description:
+      - V(true) grants every API the authorized user may grant, instead of O(apis).
+      - V(false) with O(apis) restricts the API client to those.
+    type: bool
+  groups:
+    description:
+      - The groups the API client may act on, each with the role it has there. Replaces the whole list when it
+        differs. Mutually exclusive with O(clone_authorized_user_groups=true).
+      - When creating without O(groups), the API client gets the groups of its authorized user.
+    type: list
+    elements: dict
+    suboptions:
+      group_id:
+        description: The ID of the group.
+        type: int
+        required: true
+      role_id:
+        description: The ID of the role the API client has in the group.
+        type: int
+        required: true
+      is_blocked:
+        description: Block the access to the group's child groups. Compared only when set.
+        type: bool
+  clone_authorized_user_groups:
+    description:
+      - V(true) gives the API client the groups and roles of its authorized user, instead of O(groups).
+    type: bool
+  allow_account_switch:
+    description:
+      - Whether the API client may manage several accounts (through account switch keys).
+    type: bool
+  can_auto_create_credential:
+    description:
+      - Whether the API client may create a credential for a new API client.
+    type: bool
+  ip_acl:
+    description:
+      - Restrict the API client to the IP addresses and CIDR blocks in O(ip_acl.cidr) (when O(ip_acl.enable=true)).
+    type: dict
+    suboptions:
+      enable:
+        description: Whether the restriction applies.
+        type: bool
+        required: true
+      cidr:
+        description: IP addresses or CIDR blocks. Compared as a set.
+        type: list
+        elements: str
+        default: []
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.attributes
+attributes:
+  check_mode:
+    support: full
+    details: The API client is read (and the APIs the authorized user may grant, to look names up); nothing is
+      created, changed or deleted.
+  diff_mode:
+    support: full
+    details: The API client before and after; its access token is never part of it.
+seealso:
+  - module: edgegrid.access.api_client_info
+  - module: edgegrid.access.api_credential
+  - name: Create an API client with custom permissions (Akamai)
+    description: The API clients this module manages, as Control Center shows them.
+    link: https://techdocs.akamai.com/developer/docs/create-a-client-with-custom-permissions
+'''
+
+EXAMPLES = r'''
+- name: An API client that may read EdgeKV and manage API keys, in one group
+  edgegrid.access.api_client:
+    name: ci-api-keys
+    description: CI pipeline for API keys and EdgeKV tokens
+    notification_emails: [platform@example.com]
+    apis:
+      - name: /apikey-manager-api
+        access_level: READ-WRITE
+      - name: EdgeKV
+        access_level: READ-ONLY
+    groups:
+      - group_id: 10001
+        role_id: 1
+  register: ci_client
+
+- name: Give it a credential, written into its own .edgerc section
+  edgegrid.access.api_credential:
+    client_id: "{{ ci_client.api_client.client_id }}"
+    description: ci-api-keys
+    edgerc_write:
+      path: ~/.edgerc
+      section: ci-api-keys
+
+- name: Let an API client manage the accounts its creator manages
+  edgegrid.access.api_client:
+    client_id: k3qx5ujmzhzbttfk
+    allow_account_switch: true
+
+- name: Delete an API client (its credentials must be INACTIVE)
+  edgegrid.access.api_client:
+    name: ci-api-keys
+    state: absent
+'''
+
+RETURN = r'''
+api_client:
+  description:
+    - The API client after the task (as predicted in check mode). Empty after O(state=absent).
+    - Never holds the access token or a client secret.
+  returned: always
+  type: dict
+  contains:
+    client_id:
+      description: The client ID.
+      type: str
+      sample: k3qx5ujmzhzbttfk
+    name:
+      description: The name (C(clientName)).
+      type: str
+    description:
+      description: The description.
+      type: str
+    client_type:
+      description: V(CLIENT) or V(USER_CLIENT).
+      type: str
+    authorized_users:
+      description: The user names of its authorized users.
+      type: list
+      elements: str
+    notification_emails:
+      description: Addresses notified about expiring credentials.
+      type: list
+      elements: str
+    allow_account_switch:
+      description: Whether it may manage several accounts.
+      type: bool
+    can_auto_create_credential:
+      description: Whether it may create a credential for a new API client.
+      type: bool
+    is_locked:
+      description: Whether the API client is locked.
+      type: bool
+    active_credential_count:
+      description: How many ACTIVE credentials it has.
+      type: int
+    created_by:
+      description: Who created it.
+      type: str
+    created_date:
+      description: When it was created (ISO 8601).
+      type: str
+    base_url:
+      description: The API host URL its credentials use.
+      type: str
+    all_apis:
+      description: Whether it may call every API its authorized user may grant.
+      type: bool
+    apis:
+      description: The APIs it may call.
+      type: list
+      elements: dict
+      contains:
+        api_id:
+          description: The ID of the API.
+          type: int
+        name:
+          description: The name of the API.
+          type: str
+        endpoint:
+          description: The endpoint of the API, for example C(/identity-management).
+          type: str
+        access_level:
+          description: V(READ-ONLY) or V(READ-WRITE).
+          type: str
+    clone_authorized_user_groups:
+      description: Whether it has the groups of its authorized user.
+      type: bool
+    groups:
+      description: The groups it may act on, with its role in each.
+      type: list
+      elements: dict
+      contains:
+        group_id:
+          description: The ID of the group.
+          type: int
+        group_name:
+          description: The name of the group.
+          type: str
+        role_id:
+          description: The ID of its role in the group.
+          type: int
+        role_name:
+          description: The name of that role.
+          type: str
+        is_blocked:
+          description: Whether the access to child groups is blocked.
+          type: bool
+        sub_groups:
+          description: Child groups, in the same form, when the API lists them.
+          type: list
+          elements: dict
+    ip_acl:
+      description: The IP restriction, C(enable) and C(cidr).
+      type: dict
+error:
+  description: Akamai's problem details when a request failed with an error status.
+  returned: on failure with an HTTP error status
+  type: dict
+'''
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _iam
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule
+
+RETURN_KEY = 'api_client'
+
+
+class ClientManager:
+    """get current -> build desired -> compare what the user set -> act, for one API client."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self._self_client = None
+        self._resolved = None
+
+    def fail(self, msg, **kwargs):
+        self.module.fail_json(msg=msg, **kwargs)
+
+    # -- input ---------------------------------------------------------------------------------------------------
+
+    def validate(self):
+        params = self.params
+        if params['description'] is not None and not params['description'].strip():
+            self.fail('description cannot be empty (Akamai requires at least one character)')
+        if params['name'] is not None and not params['name'].strip():
+            self.fail('name cannot be empty')
+        for address in params['notification_emails'] or []:
+            if '@' not in address:
+                self.fail('notification_emails: %r is not an email address' % address)
+        if params['authorized_users'] is not None and not params['authorized_users']:
+            self.fail('authorized_users cannot be empty')
+        if params['all_apis'] and params['apis'] is not None:
+            self.fail('apis cannot be given with all_apis=true')
+        if params['clone_authorized_user_groups'] and params['groups'] is not None:
+            self.fail('groups cannot be given with clone_authorized_user_groups=true')
+        apis = params['apis'] or []
+        if len(apis) > _iam.MAX_APIS:
+            self.fail('apis: an API client may access at most %d APIs, got %d' % (_iam.MAX_APIS, len(apis)))
+        for index, api in enumerate(apis):
+            if (api['api_id'] is None) == (api['name'] is None):
+                self.fail('apis[%d]: give either api_id or name' % index)
+        seen = set()
+        for index, grp in enumerate(params['groups'] or []):
+            if grp['group_id'] in seen:
+                self.fail('groups[%d]: group_id %s is listed twice' % (index, grp['group_id']))
+            seen.add(grp['group_id'])
+        if params['state'] == 'absent':
+            for option in ('description', 'client_type', 'authorized_users', 'notification_emails', 'apis',
+                           'all_apis', 'groups', 'clone_authorized_user_groups', 'allow_account_switch',
+                           'can_auto_create_credential', 'ip_acl'):
+                if params[option] is not None:
+                    self.fail('%s cannot be used with state=absent' % option)
+
+    # -- reads ---------------------------------------------------------------------------------------------------
+
+    def detail(self, client_id):
+        return self.module.read(_iam.client_path(client_id), params=_iam.CLIENT_DETAIL_QUERY, missing_ok=True)
+
+    def find(self):
+        """The API client as the API returns it (with its accesses), or None."""
+        params = self.params
+        if params['client_id']:
+            return self.detail(params['client_id'])
+        listing = self.module.read(_iam.clients_path()) or []
+        matches = [item for item in listing if item.get('clientName') == params['name']]
+        if len(matches) > 1:
+            self.fail('%d API clients are named %r (client IDs %s): give client_id'
+                      % (len(matches), params['name'], ', '.join(str(m.get('clientId')) for m in matches)))
+        if not matches:
+            return None
+        found = self.detail(matches[0]['clientId'])
+        if found is None:
+            self.fail('API client %s (%r) was listed but cannot be read' % (matches[0]['clientId'], params['name']))
+        return found
+
+    def self_client(self):
+        if self._self_client is None:
+            self._self_client = self.module.read(_iam.client_path(_iam.SELF)) or {}
+        return self._self_client
+
+    def resolve_apis(self, users):
+        """The desired apis as [{'api_id', 'access_level', 'name', 'endpoint'}], names looked up."""
+        wanted = self.params['apis']
+        if wanted is None:
+            return None
+        allowed = None
+        out = []
+        for index, api in enumerate(wanted):
+            if api['api_id'] is not None:
+                out.append({'api_id': api['api_id'], 'access_level': api['access_level']})
+                continue
+            if allowed is None:
+                if not users:
+                    self.fail('apis[%d]: name %r cannot be looked up without authorized_users' % (index, api['name']))
+                allowed = self.module.read(_iam.allowed_apis_path(users[0])) or []
+            matches = [entry for entry in allowed if _iam.api_matches(entry, api['name'])]
+            if len(matches) != 1:
+                known = ', '.join(sorted('%s (%s)' % (e.get('apiName'), e.get('endPoint')) for e in allowed))
+                self.fail('apis[%d]: %s API matches the name %r among those user %s may grant: %s'
+                          % (index, 'no' if not matches else 'more than one', api['name'], users[0], known))
+            entry = matches[0]
+            levels = entry.get('accessLevels')
+            if levels and api['access_level'] not in levels:
+                self.fail('apis[%d]: %s can be granted only %s' % (index, entry.get('apiName'), ', '.join(levels)))
+            out.append({'api_id': entry.get('apiId'), 'access_level': api['access_level'],
+                        'name': entry.get('apiName'), 'endpoint': entry.get('endPoint')})
+        ids = [api['api_id'] for api in out]
+        duplicates = sorted(set(i for i in ids if ids.count(i) > 1))
+        if duplicates:
+            self.fail('apis: API %s is listed more than once' % ', '.join(str(i) for i in duplicates))
+        return out
+
+    # -- acts ----------------------------------------------------------------------------------------------------
+
+    def run(self):
+        self.validate()
+        if not self.params['client_id'] and not self.params['name']:
+            self.fail('one of name or client_id is required')
+        current = self.find()
+        if self.params['state'] == 'absent':
+            return self.absent(current)
+        if current is None:
+            if self.params['client_id']:
+                self.fail('API client %s does not exist (or is not in this account); nothing was created'
+                          % self.params['client_id'])
+            return self.create()
+        return self.update(current)
+
+    def absent(self, current):
+        if current is None:
+            self.module.finish(False, RETURN_KEY, {}, before={}, after={})
+        before = _iam.client_from_api(current)
+        active = current.get('activeCredentialCount') or 0
+        if active:
+            self.fail('API client %s (%s) has %d ACTIVE credential(s); deactivate them first (for example with '
+                      'edgegrid.access.api_credential status=inactive or state=absent). Nothing was changed.'
+                      % (current.get('clientId'), current.get('clientName'), active), api_client=before)
+        if self.module.check_mode:
+            self.module.finish(True, RETURN_KEY, {}, before=before, after={})
+        self.module.call('DELETE', _iam.client_path(current['clientId']), expected=(404,))
+        self.module.finish(True, RETURN_KEY, {}, before=before, after={})
+
+    def create(self):
+        params = self.params
+        if params['apis'] is None and not params['all_apis']:
+            self.fail('apis (or all_apis=true) is required to create an API client')
+        if params['all_apis'] is False and not params['apis']:
+            self.fail('apis is required to create an API client with all_apis=false')
+        options = dict(params)
+        if options['authorized_users'] is None:
+            users = self.self_client().get('authorizedUsers') or []
+            if not users:
+                self.fail('authorized_users is required: the API client that signs the request has none to copy')
+            options['authorized_users'] = list(users[:1])
+        apis = self.resolve_apis(options['authorized_users'])
+        api_access = _iam.api_access_body(params['all_apis'], apis or [])
+        clone = params['clone_authorized_user_groups']
+        if clone is None:
+            clone = params['groups'] is None
+        if not clone and params['groups'] is None:
+            self.fail('groups is required with clone_authorized_user_groups=false')
+        group_access = _iam.group_access_body(clone, params['groups'] or [])
+        body = _iam.client_create_body(options, api_access, group_access)
+        if self.module.check_mode:
+            predicted = _iam.client_from_api(body)
+            if apis:
+                predicted['apis'] = [dict(dict(name=None, endpoint=None), **api) for api in apis]
+            self.module.finish(True, RETURN_KEY, predicted, before={}, after=predicted)
+        created = self.module.call('POST', _iam.clients_path(), json_body=body).body or {}
+        after = _iam.client_from_api(created)
+        self.module.finish(True, RETURN_KEY, after, before={}, after=after)
+
+    def update(self, current):
+        params = self.params
+        before = _iam.client_from_api(current)
+        changes = {}
+        if params['client_type'] is not None and params['client_type'] != current.get('clientType'):
+            self.fail('client_type of API client %s is %s and cannot be changed to %s'
+                      % (current.get('clientId'), current.get('clientType'), params['client_type']))
+        if params['client_id'] and params['name'] is not None and params['name'] != current.get('clientName'):
+            changes['clientName'] = params['name']
+        if params['description'] is not None and params['description'] != current.get('clientDescription'):
+            changes['clientDescription'] = params['description']
+        for option, member in (('notification_emails', 'notificationEmails'), ('authorized_users', 'authorizedUsers')):
+            if params[option] is not None and sorted(set(params[option])) != sorted(set(current.get(member) or [])):
+                changes[member] = list(params[option])
+        for option, member in (('allow_account_switch', 'allowAccountSwitch'),
+                               ('can_auto_create_credential', 'canAutoCreateCredential')):
+            if params[option] is not None and params[option] != bool(current.get(member)):
+                changes[member] = params[option]
+        if params['ip_acl'] is not None:
+            acl = current.get('ipAcl') or {}
+            wanted = _iam.ip_acl_body(params['ip_acl'])
+            if wanted['enable'] != bool(acl.get('enable')) or set(wanted['cidr']) != set(acl.get('cidr') or []):
+                changes['ipAcl'] = wanted
+
+        api_access = self.desired_api_access(current)
+        group_access = self.desired_group_access(current)
+        if not changes and api_access is None and group_access is None:
+            self.module.finish(False, RETURN_KEY, before, before=before, after=before)
+        body = _iam.client_update_body(current, changes, api_access, group_access)
+        if self.module.check_mode:
+            merged = dict(current)
+            merged.update(body)
+            predicted = _iam.client_from_api(merged)
+            if api_access is None and 'apis' in before:
+                predicted['apis'] = before['apis']
+            elif self._resolved is not None:
+                predicted['apis'] = [dict(dict(name=None, endpoint=None), **api) for api in self._resolved]
+            if group_access is None and 'groups' in before:
+                predicted['groups'] = before['groups']
+            self.module.finish(True, RETURN_KEY, predicted, before=before, after=predicted)
+        answer = self.module.call('PUT', _iam.client_path(current['clientId']), json_body=body).body or {}
+        after = _iam.client_from_api(answer)
+        self.module.finish(True, RETURN_KEY, after, before=before, after=after)
+
+    def desired_api_access(self, current):
+        """apiAccess to send when it must change, else None."""
+        params = self.params
+        access = current.get('apiAccess') or {}
+        current_all = bool(access.get('allAccessibleApis'))
+        if params['all_apis']:
+            return None if current_all else _iam.api_access_body(True, [])
+        if params['apis'] is None:
+            if params['all_apis'] is False and current_all:
+                self.fail('apis is required to turn all_apis off')
+            return None
+        users = params['authorized_users'] or current.get('authorizedUsers') or []
+        apis = self._resolved = self.resolve_apis(users)
+        have = set((api.get('apiId'), api.get('accessLevel')) for api in access.get('apis') or [])
+        want = set((api['api_id'], api['access_level']) for api in apis)
+        if not current_all and have == want:
+            return None
+        return _iam.api_access_body(False, apis)
+
+    def desired_group_access(self, current):
+        """groupAccess to send when it must change, else None."""
+        params = self.params
+        access = current.get('groupAccess') or {}
+        current_clone = bool(access.get('cloneAuthorizedUserGroups'))
+        if params['clone_authorized_user_groups']:
+            return None if current_clone else _iam.group_access_body(True, [])
+        if params['groups'] is None:
+            if params['clone_authorized_user_groups'] is False and current_clone:
+                self.fail('groups is required with clone_authorized_user_groups=false')
+            return None
+        have = dict((grp.get('groupId'), grp) for grp in access.get('groups') or [])
+        same = not current_clone and set(have) == set(grp['group_id'] for grp in params['groups'])
+        if same:
+            for grp in params['groups']:
+                old = have[grp['group_id']]
+                if old.get('roleId') != grp['role_id']:
+                    same = False
+                if grp['is_blocked'] is not None and bool(old.get('isBlocked')) != grp['is_blocked']:
+                    same = False
+        return None if same else _iam.group_access_body(False, params['groups'])
+
+
+def main():
+    module = EdgeGridModule(
+        argument_spec=dict(
+            name=dict(type='str'),
+            client_id=dict(type='str'),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            description=dict(type='str'),
+            client_type=dict(type='str', choices=list(_iam.CLIENT_TYPES)),
+            authorized_users=dict(type='list', elements='str'),
+            notification_emails=dict(type='list', elements='str'),
+            apis=dict(type='list', elements='dict', options=dict(
+                api_id=dict(type='int'),
+                name=dict(type='str'),
+                access_level=dict(type='str', default='READ-ONLY', choices=list(_iam.ACCESS_LEVELS)),
+            )),
+            all_apis=dict(type='bool'),
+            groups=dict(type='list', elements='dict', options=dict(
+                group_id=dict(type='int', required=True),
+                role_id=dict(type='int', required=True),
+                is_blocked=dict(type='bool'),
+            )),
+            clone_authorized_user_groups=dict(type='bool'),
+            allow_account_switch=dict(type='bool'),
+            can_auto_create_credential=dict(type='bool'),
+            ip_acl=dict(type='dict', options=dict(
+                enable=dict(type='bool', required=True),
+                cidr=dict(type='list', elements='str', default=[]),
+            )),
+        ),
+        required_one_of=[('name', 'client_id')],
+    )
+    ClientManager(module).run()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,629 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: api_credential
+short_description: Manage the credentials of an Akamai API client
+version_added: 0.1.0
+description:
+  - Creates, updates, deactivates and deletes the EdgeGrid credentials of an Akamai API client through the
+    Identity and Access Management API v3. By default the API client is the one whose credentials sign the
+    request (O(client_id=self)).
+  - An existing credential is named by O(credential_id) or O(credential_client_token); the module then sets its
+    O(status), O(expires_on) and O(description). A credential that is named but does not exist is an error with
+    O(state=present), never a reason to create one.
+  - A credential is never created blindly on every run. Without O(credential_id) or O(credential_client_token),
+    the module follows a policy. With O(description), it ensures that one ACTIVE, unexpired credential with
+    that description exists and creates one only when there is none. With O(rotate_before_days), it creates one
+    only when the newest ACTIVE credential (with O(description) when given) expires within that many days; the
+    older credential is left as it is (give it an expiry, or deactivate it, once the new one is deployed).
+  - The client secret of a new credential is returned only once, by the task that creates it, under RV(secret).
+    Set C(no_log=true) on such a task. Better, give O(edgerc_write), and the secret is written straight into
+    a section of an C(.edgerc) file (atomically, mode C(0600)) and not returned at all.
+  - O(state=absent) deactivates the credential, then deletes it (Akamai deletes only INACTIVE credentials).
+  - The module refuses to deactivate or delete the credential that signs its own requests, since that would
+    lock the automation out. Use the credentials of another C(.edgerc) section to do it.
+  - Akamai does not document how many credentials one API client may hold. When the API refuses to create one
+    more, the task fails, saying so, and nothing is changed; delete an INACTIVE credential first.
+author:
+  - edgegrid.access maintainers (@edgegrid-access)
+options:
+  client_id:
+    description:
+      - The API client whose credentials are managed, by its client ID.
+      - V(self) is the API client whose credentials sign the request.
+    type: str
+    default: self
+  credential_id:
+    description:
+      - The credential to manage, by its ID.
+      - Mutually exclusive with O(credential_client_token).
+    type: int
+  credential_client_token:
+    description:
+      - The credential to manage, by its client token (the C(client_token) of an C(.edgerc) section).
+      - The client token identifies a credential; it is not the secret.
+      - Mutually exclusive with O(credential_id).
+    type: str
+  state:
+    description:
+      - V(present) creates or updates the credential.
+      - V(absent) deactivates the credential when it is ACTIVE, then deletes it. It needs O(credential_id),
+        O(credential_client_token) or O(description); a credential already gone is no change.
+    type: str
+    choices: [present, absent]
+    default: present
+  status:
+    description:
+      - The status of the credential. An INACTIVE credential no longer authenticates; it can be activated again.
+      - V(inactive) needs O(credential_id) or O(credential_client_token).
+      - When not set, the status of an existing credential is left as it is; a new credential is ACTIVE.
+    type: str
+    choices: [active, inactive]
+  expires_on:
+    description:
+      - When the credential expires, as an ISO 8601 date (V(2026-06-30), midnight UTC) or date-time
+        (V(2026-06-30T12:00:00Z)).
+      - At most two years from now, and in the future, which is checked before anything is sent.
+      - When not set, an existing credential keeps its expiry and a new one gets Akamai's default (two years).
+      - Compared to the second.
+      - Mutually exclusive with O(rotate_before_days).
+    type: str
+  description:
+    description:
+      - The description of the credential.
+      - Without O(credential_id) or O(credential_client_token), it also selects the credential. With
+        O(state=present) that is the ACTIVE, unexpired credential with this description (created when there is
+        none; an error when there are several). With O(state=absent) that is the one credential with this
+        description, whatever its status.
+    type: str
+  rotate_before_days:
+    description:
+      - Create a new credential when the newest ACTIVE credential of the API client (with O(description), if
+        given) expires within this many days, or when there is no ACTIVE credential; else change nothing.
+      - The new credential gets O(description), and Akamai's default expiry of two years. The older credential is
+        not changed, so that access is not lost; it is returned as RV(previous_credential).
+      - Choose a value well below the lifetime of a new credential (two years), or every run creates one.
+      - From 0 to 729. Only with O(state=present), and not with O(credential_id) or O(credential_client_token).
+    type: int
+  edgerc_write:
+    description:
+      - Write the new credential into a section of an C(.edgerc) file instead of returning its secret.
+      - The section gets C(host), C(client_token), C(client_secret) and C(access_token) (and C(account_key) when
+        O(client_id=self) and the request uses an account switch key); its other keys, the other sections and the
+        comments of the file are kept. The file is written atomically and is mode C(0600) from its first byte.
+      - Used only when the task creates a credential; RV(secret) is then not returned.
+      - Only without O(credential_id) and O(credential_client_token) (a secret cannot be read back later).
+    type: dict
+    suboptions:
+      path:
+        description: The C(.edgerc) file. Created when missing (its directory must exist).
+        type: path
+        required: true
+      section:
+        description: The section to create or replace the credential keys of, for example V(default) or V(rotated).
+        type: str
+        required: true
+      backup:
+        description: Copy the file beside itself (C(<file>.<pid>.<timestamp>~), mode C(0600)) before changing it.
+        type: bool
+        default: false
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.attributes
+attributes:
+  check_mode:
+    support: full
+    details: The credentials are read; nothing is created, changed, deleted or written to the C(.edgerc) file.
+  diff_mode:
+    support: full
+    details: The credential before and after. The client secret is never part of it.
+notes:
+  - Akamai's rotation recipe (create the new credential, deploy it, then let the old one expire with some overlap)
+    is what O(rotate_before_days) and O(edgerc_write) start. Give the old credential an O(expires_on) only once
+    the new one works.
+  - The client token and the description of a credential are not secret; the client secret is.
+  - Whether a credential is expired, and O(rotate_before_days), are judged on the clock of the machine that runs
+    the module.
+seealso:
+  - module: edgegrid.access.api_credential_info
+  - module: edgegrid.access.api_client
+  - name: Rotate credentials (Akamai)
+    description: Akamai's recipe for rotating the credentials of an API client.
+    link: https://techdocs.akamai.com/iam-api/reference/rotate-credentials
+'''
+
+EXAMPLES = r'''
+- name: Ensure the API client that signs the request has a credential for the CI pipeline
+  edgegrid.access.api_credential:
+    description: ci-pipeline
+  register: ci_credential
+  no_log: true  # the task that creates a credential returns its secret once
+
+- name: Create a credential when the newest one expires within 30 days, straight into an .edgerc section
+  edgegrid.access.api_credential:
+    description: automation
+    rotate_before_days: 30
+    edgerc_write:
+      path: ~/.edgerc
+      section: default-next
+      backup: true
+  register: rotation  # no secret in the result: it is in the file
+
+- name: Once the new credential works, let the old one expire in a week
+  edgegrid.access.api_credential:
+    credential_id: "{{ rotation.previous_credential.credential_id }}"
+    expires_on: "{{ '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() + 7 * 86400, utc=true) }}"
+  when: rotation.previous_credential is defined
+
+- name: Deactivate a credential of another API client
+  edgegrid.access.api_credential:
+    client_id: k3qx5ujmzhzbttfk
+    credential_id: 14111
+    status: inactive
+    section: admin
+
+- name: Delete a credential (deactivated first when it is still active)
+  edgegrid.access.api_credential:
+    client_id: k3qx5ujmzhzbttfk
+    credential_client_token: akab-xxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxx
+    state: absent
+'''
+
+RETURN = r'''
+credential:
+  description:
+    - The credential after the task (as predicted in check mode). Empty after O(state=absent).
+    - Never holds the client secret.
+  returned: always
+  type: dict
+  contains:
+    credential_id:
+      description: The ID of the credential (none in check mode before it is created).
+      type: int
+      sample: 14111
+    client_token:
+      description: The client token of the credential (not secret).
+      type: str
+      sample: akab-xxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxx
+    status:
+      description: V(active) or V(inactive) (V(deleted) only if Akamai reports it).
+      type: str
+      sample: active
+    description:
+      description: The description of the credential.
+      type: str
+      sample: ci-pipeline
+    created_on:
+      description: When the credential was created (ISO 8601).
+      type: str
+      sample: "2025-11-01T23:06:59.000Z"
+    expires_on:
+      description: When the credential expires (ISO 8601).
+      type: str
+      sample: "2027-11-01T23:06:59.000Z"
+    max_allowed_expiry:
+      description: The latest expiry Akamai accepts now (ISO 8601), when the API reports it.
+      type: str
+      sample: "2027-11-24T17:00:00.000Z"
+    expired:
+      description: Whether the credential has expired (on the clock of the machine running the module).
+      type: bool
+      sample: false
+    expires_in_days:
+      description: Whole days until the credential expires; negative when it has.
+      type: int
+      sample: 729
+    signing:
+      description: Whether this credential signed the module's own requests.
+      type: bool
+      sample: false
+secret:
+  description:
+    - The new credential, ready for an C(.edgerc) section, with its client secret in clear.
+    - Returned once, only by the task that creates the credential, and only without O(edgerc_write).
+      Set C(no_log) on that task. Akamai never shows the client secret again.
+  returned: when a credential was created and O(edgerc_write) is not set
+  type: dict
+  contains:
+    client_secret:
+      description: The client secret.
+      type: str
+    client_token:
+      description: The client token of the new credential.
+      type: str
+    access_token:
+      description: The access token of the API client.
+      type: str
+    host:
+      description: The API host of the API client.
+      type: str
+      sample: akab-xxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxx.luna.akamaiapis.net
+edgerc:
+  description: What O(edgerc_write) did.
+  returned: when O(edgerc_write) is set and a credential was created (or would be, in check mode)
+  type: dict
+  contains:
+    path:
+      description: The C(.edgerc) file.
+      type: str
+    section:
+      description: The section written.
+      type: str
+    changed:
+      description: Whether the file changed.
+      type: bool
+    backup_file:
+      description: The backup of the previous file, when O(edgerc_write.backup) made one.
+      type: str
+previous_credential:
+  description:
+    - With O(rotate_before_days), the ACTIVE credential whose expiry made the module create a new one. It is
+      left unchanged.
+  returned: when O(rotate_before_days) created a credential and an ACTIVE one existed
+  type: dict
+  sample: {"credential_id": 14110, "status": "active", "expires_on": "2025-12-01T00:00:00.000Z"}
+error:
+  description: Akamai's problem details when a request failed with an error status.
+  returned: on failure with an HTTP error status
+  type: dict
+'''
+
+import os
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _client, _edgerc, _iam
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule
+
+RETURN_KEY = 'credential'
+MAX_ROTATE_DAYS = 729
+
+
+class CredentialManager:
+    """get current -> build desired -> compare what the user set -> act, for the credentials of one API client."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.client_id = self.params['client_id'] or _iam.SELF
+        self.expires_on = None
+        self.credentials = []
+
+    # -- input ---------------------------------------------------------------------------------------------------
+
+    def validate(self):
+        params = self.params
+        fail = self.module.fail_json
+        named = params['credential_id'] is not None or params['credential_client_token'] is not None
+        if params['credential_id'] is not None and params['credential_id'] < 1:
+            fail(msg='credential_id must be a positive number, got %s' % params['credential_id'])
+        if params['expires_on'] is not None:
+            try:
+                self.expires_on = _iam.parse_time(params['expires_on'])
+            except ValueError:
+                fail(msg='expires_on must be an ISO 8601 date (2026-06-30) or date-time (2026-06-30T12:00:00Z), '
+                         'got %r' % params['expires_on'])
+            if self.expires_on > _iam.max_expiry():
+                fail(msg='expires_on %s is more than %d years from now: Akamai accepts at most %s'
+                         % (params['expires_on'], _iam.MAX_EXPIRY_YEARS, _iam.format_time(_iam.max_expiry())))
+        rotate = params['rotate_before_days']
+        if rotate is not None and not 0 <= rotate <= MAX_ROTATE_DAYS:
+            fail(msg='rotate_before_days must be from 0 to %d, got %s' % (MAX_ROTATE_DAYS, rotate))
+        if params['state'] == 'absent':
+            for option in ('status', 'expires_on', 'rotate_before_days', 'edgerc_write'):
+                if params[option] is not None:
+                    fail(msg='%s cannot be used with state=absent' % option)
+            if not named and params['description'] is None:
+                fail(msg='state=absent needs credential_id, credential_client_token or description')
+            return
+        if named:
+            for option in ('rotate_before_days', 'edgerc_write'):
+                if params[option] is not None:
+                    fail(msg='%s cannot be used with credential_id or credential_client_token: it applies only '
+                             'when the module may create a credential' % option)
+        else:
+            if params['description'] is None and rotate is None:
+                fail(msg='name the credential with credential_id or credential_client_token, or give description '
+                         'or rotate_before_days for the module to create one only when needed')
+            if params['status'] == 'inactive':
+                fail(msg='status=inactive needs credential_id or credential_client_token')
+
+    # -- reads ---------------------------------------------------------------------------------------------------
+
+    def signing_token(self):
+        return self.module.client.config.client_token
+
+    def view(self, cred):
+        """The credential as returned: API fields translated, plus expiry and whether it signs this request."""
+        if not cred:
+            return {}
+        out = _iam.credential_with_expiry(cred)
+        if out.get('client_token'):
+            out['signing'] = out['client_token'] == self.signing_token()
+        return out
+
+    def load(self):
+        body = self.module.read(_iam.credentials_path(self.client_id))
+        if not isinstance(body, list):
+            self.module.fail_json(msg='GET %s: the answer is not a list of credentials'
+                                  % _iam.credentials_path(self.client_id))
+        self.credentials = [_iam.credential_from_api(item) for item in body]
+
+    def named(self):
+        """The credential named by credential_id / credential_client_token, or None."""
+        if self.params['credential_id'] is not None:
+            found = [c for c in self.credentials if c.get('credential_id') == self.params['credential_id']]
+        else:
+            found = [c for c in self.credentials if c.get('client_token') == self.params['credential_client_token']]
+        return found[0] if found else None
+
+    def usable(self, cred):
+        return cred.get('status') == 'active' and not self.view(cred).get('expired', False)
+
+    def describe(self):
+        if self.params['credential_id'] is not None:
+            return 'credential_id %s' % self.params['credential_id']
+        return 'the credential with credential_client_token %s' % self.params['credential_client_token']
+
+    # -- the policy ----------------------------------------------------------------------------------------------
+
+    def run(self):
+        self.validate()
+        self.load()
+        params = self.params
+        named = params['credential_id'] is not None or params['credential_client_token'] is not None
+        if params['state'] == 'absent':
+            return self.absent(named)
+        if named:
+            current = self.named()
+            if current is None:
+                self.module.fail_json(msg='%s is not a credential of API client %s; nothing was created'
+                                      % (self.describe(), self.client_id))
+            return self.update(current)
+        description = params['description']
+        candidates = [c for c in self.credentials if self.usable(c)]
+        if description is not None:
+            candidates = [c for c in candidates if c.get('description') == description]
+        if params['rotate_before_days'] is not None:
+            newest = max(candidates, key=lambda c: (c.get('created_on') or '', c.get('credential_id') or 0),
+                         default=None)
+            days = _iam.days_until(newest.get('expires_on')) if newest else None
+            if newest is not None and days is not None and days > params['rotate_before_days']:
+                return self.update(newest)
+            return self.create(previous=newest)
+        if len(candidates) > 1:
+            self.module.fail_json(msg='%d ACTIVE credentials of API client %s have the description %r (IDs %s): '
+                                      'name one with credential_id'
+                                  % (len(candidates), self.client_id, description,
+                                     ', '.join(str(c.get('credential_id')) for c in candidates)))
+        if candidates:
+            return self.update(candidates[0])
+        return self.create()
+
+    # -- acts ----------------------------------------------------------------------------------------------------
+
+    def refuse_own(self, current, what):
+        if current.get('client_token') and current.get('client_token') == self.signing_token():
+            self.module.fail_json(msg='refusing to %s credential %s: it signs this very request, and the automation '
+                                      'would lose its access. Use the credentials of another .edgerc section.'
+                                  % (what, current.get('credential_id')))
+
+    def update(self, current):
+        params = self.params
+        if current.get('status') == 'deleted':
+            self.module.fail_json(msg='credential %s is DELETED and cannot be changed or activated again'
+                                  % current.get('credential_id'))
+        changes = {}
+        if params['status'] is not None and params['status'] != current.get('status'):
+            changes['status'] = params['status']
+        if self.expires_on is not None and not _iam.same_instant(self.expires_on, current.get('expires_on')):
+            changes['expires_on'] = _iam.format_time(self.expires_on)
+        if params['description'] is not None and params['description'] != current.get('description'):
+            changes['description'] = params['description']
+        before = self.view(current)
+        if not changes:
+            self.module.finish(False, RETURN_KEY, before, before=before, after=before)
+        if changes.get('status') == 'inactive':
+            self.refuse_own(current, 'deactivate')
+        if 'expires_on' in changes:
+            self.check_expiry(current)
+        desired = dict(current)
+        desired.update(changes)
+        after = self.view(desired)
+        if self.module.check_mode:
+            self.module.finish(True, RETURN_KEY, after, before=before, after=after)
+        cid = current['credential_id']
+        if set(changes) == {'status'} and changes['status'] == 'inactive':
+            self.module.call('POST', _iam.deactivate_credential_path(self.client_id, cid))
+            result = desired
+        else:
+            body = _iam.credential_update_body(current, status=changes.get('status'),
+                                               expires_on=changes.get('expires_on'),
+                                               description=changes.get('description'))
+            answer = self.module.call('PUT', _iam.credential_path(self.client_id, cid), json_body=body).body
+            result = _iam.credential_update_result(current, answer)
+        after = self.view(result)
+        self.module.finish(True, RETURN_KEY, after, before=before, after=after)
+
+    def check_expiry(self, current):
+        """expires_on must lie in the future and within what Akamai allows (its maxAllowedExpiry when reported)."""
+        if self.expires_on <= _iam.utcnow():
+            self.module.fail_json(msg='expires_on %s is in the past; to stop a credential now, set status=inactive'
+                                  % self.params['expires_on'])
+        limit = current.get('max_allowed_expiry')
+        if limit:
+            try:
+                limit_time = _iam.parse_time(limit)
+            except ValueError:
+                return
+            if self.expires_on > limit_time:
+                self.module.fail_json(msg='expires_on %s is later than Akamai allows for credential %s (%s)'
+                                      % (self.params['expires_on'], current.get('credential_id'), limit))
+
+    def connection(self):
+        """host and access_token of the API client, for the new credential's .edgerc section."""
+        config = self.module.client.config
+        if self.client_id == _iam.SELF:
+            values = {'host': _edgerc.normalize_host(config.base_url), 'access_token': config.access_token}
+            if config.account_switch_key:
+                values['account_key'] = config.account_switch_key
+            return values
+        body = self.module.read(_iam.client_path(self.client_id)) or {}
+        if not body.get('accessToken') or not body.get('baseURL'):
+            self.module.fail_json(msg='GET %s: the answer has no accessToken or baseURL; cannot build the '
+                                      'credential for an .edgerc section' % _iam.client_path(self.client_id))
+        self.module.client.add_secret(body['accessToken'])
+        return {'host': _edgerc.normalize_host(body['baseURL']), 'access_token': body['accessToken']}
+
+    def preflight_edgerc(self, target, values):
+        """Fail before the credential is created when its .edgerc section could not be written."""
+        directory = os.path.dirname(os.path.abspath(target['path'])) or '.'
+        if not os.path.isdir(directory):
+            self.module.fail_json(msg='edgerc_write.path: directory %s does not exist; nothing was created' % directory)
+        if not os.access(directory, os.W_OK):
+            self.module.fail_json(msg='edgerc_write.path: directory %s is not writable; nothing was created'
+                                  % directory)
+        placeholder = dict(values, client_token='preflight', client_secret='preflight')
+        try:
+            return _edgerc.write_section(target['path'], target['section'], placeholder, backup=False,
+                                         check_mode=True)
+        except _edgerc.EdgercError as exc:
+            self.module.fail_json(msg='edgerc_write: %s; nothing was created' % exc)
+
+    def create(self, previous=None):
+        params = self.params
+        target = params['edgerc_write']
+        extra = {}
+        if previous is not None:
+            extra['previous_credential'] = self.view(previous)
+        predicted = {'status': 'active', 'description': params['description'] or ''}
+        if self.expires_on is not None:
+            predicted['expires_on'] = _iam.format_time(self.expires_on)
+            if self.expires_on <= _iam.utcnow():
+                self.module.fail_json(msg='expires_on %s is in the past' % params['expires_on'])
+        values = self.connection()
+        if target:
+            path = os.path.expanduser(target['path'])
+            self.preflight_edgerc(dict(target, path=path), values)
+            extra['edgerc'] = {'path': path, 'section': target['section'], 'changed': True}
+        if self.module.check_mode:
+            self.module.finish(True, RETURN_KEY, predicted, before={}, after=predicted, **extra)
+
+        try:
+            response = self.module.client.request('POST', _iam.credentials_path(self.client_id))
+        except _client.ApiError as exc:
+            if exc.status in (400, 409, 422):
+                self.module.fail_json(
+                    msg='the API refused to create a credential for API client %s, which holds %d credentials '
+                        '(%d ACTIVE). Akamai limits how many credentials one API client may hold: delete an '
+                        'INACTIVE credential first. Nothing was changed. %s'
+                        % (self.client_id, len(self.credentials),
+                           sum(1 for c in self.credentials if c.get('status') == 'active'), exc),
+                    error=exc.as_dict())
+            self.module.fail_from(exc)
+        except _client.EdgeGridError as exc:
+            self.module.fail_from(exc)
+        body = response.body or {}
+        secret = _iam.secret_from_create(body)
+        if secret:
+            self.module.client.add_secret(secret)
+        new = _iam.credential_from_api(body)
+        if not secret or not new.get('credential_id'):
+            self.module.fail_json(msg='POST %s answered without a credential ID or client secret'
+                                  % _iam.credentials_path(self.client_id))
+        section = dict(values, client_token=new.get('client_token'), client_secret=secret)
+
+        # Persist the secret before any further call: a failure after this point loses nothing.
+        if target:
+            try:
+                written = _edgerc.write_section(path, target['section'], section, backup=target['backup'])
+            except _edgerc.EdgercError as exc:
+                self.module.fail_json(msg='credential %s was created but its secret could not be written: %s. '
+                                          'The secret is lost; deactivate and delete that credential.'
+                                      % (new['credential_id'], exc), credential=self.view(new))
+            extra['edgerc'] = {'path': path, 'section': target['section'], 'changed': written['changed'],
+                               'backup_file': written.get('backup_file')}
+        else:
+            extra['secret'] = section
+
+        wanted_desc = params['description']
+        if (wanted_desc is not None and wanted_desc != new.get('description')) or self.expires_on is not None:
+            update = _iam.credential_update_body(
+                new, expires_on=_iam.format_time(self.expires_on) if self.expires_on is not None else None,
+                description=wanted_desc)
+            try:
+                answer = self.module.client.request(
+                    'PUT', _iam.credential_path(self.client_id, new['credential_id']), json_body=update).body
+            except _client.EdgeGridError as exc:
+                result = dict(extra)
+                if isinstance(exc, _client.ApiError):
+                    result['error'] = exc.as_dict()
+                self.module.fail_json(msg='credential %s was created, but setting its description and expiry '
+                                          'failed: %s' % (new['credential_id'], exc),
+                                      credential=self.view(new), **result)
+            new = _iam.credential_update_result(new, answer)
+        after = self.view(new)
+        self.module.finish(True, RETURN_KEY, after, before={}, after=after, **extra)
+
+    def absent(self, named):
+        if named:
+            current = self.named()
+        else:
+            matches = [c for c in self.credentials
+                       if c.get('description') == self.params['description'] and c.get('status') != 'deleted']
+            if len(matches) > 1:
+                self.module.fail_json(msg='%d credentials of API client %s have the description %r (IDs %s): name '
+                                          'one with credential_id'
+                                      % (len(matches), self.client_id, self.params['description'],
+                                         ', '.join(str(c.get('credential_id')) for c in matches)))
+            current = matches[0] if matches else None
+        if current is None or current.get('status') == 'deleted':
+            self.module.finish(False, RETURN_KEY, {}, before={}, after={})
+        self.refuse_own(current, 'delete')
+        before = self.view(current)
+        if self.module.check_mode:
+            self.module.finish(True, RETURN_KEY, {}, before=before, after={})
+        cid = current['credential_id']
+        if current.get('status') != 'inactive':
+            self.module.call('POST', _iam.deactivate_credential_path(self.client_id, cid))
+        try:
+            self.module.client.request('DELETE', _iam.credential_path(self.client_id, cid), expected=(404,))
+        except _client.EdgeGridError as exc:
+            result = {'error': exc.as_dict()} if isinstance(exc, _client.ApiError) else {}
+            self.module.fail_json(msg='credential %s is now INACTIVE, but deleting it failed: %s' % (cid, exc),
+                                  **result)
+        self.module.finish(True, RETURN_KEY, {}, before=before, after={})
+
+
+def main():
+    module = EdgeGridModule(
+        argument_spec=dict(
+            client_id=dict(type='str', default=_iam.SELF),
+            credential_id=dict(type='int'),
+            credential_client_token=dict(type='str', no_log=False),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            status=dict(type='str', choices=['active', 'inactive']),
+            expires_on=dict(type='str'),
+            description=dict(type='str'),
+            rotate_before_days=dict(type='int'),
+            edgerc_write=dict(type='dict', options=dict(
+                path=dict(type='path', required=True),
+                section=dict(type='str', required=True),
+                backup=dict(type='bool', default=False),
+            )),
+        ),
+        mutually_exclusive=[
+            ('credential_id', 'credential_client_token'),
+            ('rotate_before_days', 'expires_on'),
+        ],
+    )
+    CredentialManager(module).run()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,180 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: api_credential_info
+short_description: List the credentials of an Akamai API client
+version_added: 0.1.0
+description:
+  - Lists the EdgeGrid credentials of an Akamai API client, or gets one, through the Identity and Access
+    Management API v3, with their status and expiry.
+  - Never returns a client secret (Akamai shows it only when a credential is created).
+author:
+  - edgegrid.access maintainers (@edgegrid-access)
+options:
+  client_id:
+    description:
+      - The API client, by its client ID. V(self) is the API client whose credentials sign the request.
+    type: str
+    default: self
+  credential_id:
+    description:
+      - Only the credential with this ID. A credential ID that does not exist is an error.
+      - Mutually exclusive with O(credential_client_token).
+    type: int
+  credential_client_token:
+    description:
+      - Only the credential with this client token (the C(client_token) of an C(.edgerc) section; not secret).
+        A client token that matches no credential is an error.
+      - Mutually exclusive with O(credential_id).
+    type: str
+  status:
+    description: Only the credentials with this status.
+    type: str
+    choices: [active, inactive]
+  description:
+    description: Only the credentials with exactly this description.
+    type: str
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.attributes
+attributes:
+  check_mode:
+    support: full
+    details: Reads only.
+  diff_mode:
+    support: N/A
+    details: Reads only.
+notes:
+  - RV(credentials[].expired) and RV(credentials[].expires_in_days) are judged on the clock of the machine that
+    runs the module.
+seealso:
+  - module: edgegrid.access.api_credential
+'''
+
+EXAMPLES = r'''
+- name: List the credentials of the API client that signs the request
+  edgegrid.access.api_credential_info:
+  register: mine
+
+- name: Credentials that expire within 30 days
+  ansible.builtin.debug:
+    msg: "{{ mine.credentials | selectattr('status', '==', 'active') | selectattr('expires_in_days', '<', 30) }}"
+
+- name: Which credential does the production section sign with?
+  edgegrid.access.api_credential_info:
+    section: production
+    credential_client_token: "{{ lookup('ansible.builtin.ini', 'client_token', section='production',
+                                 file='~/.edgerc') }}"
+  register: production_credential
+
+- name: The INACTIVE credentials of another API client
+  edgegrid.access.api_credential_info:
+    client_id: k3qx5ujmzhzbttfk
+    status: inactive
+'''
+
+RETURN = r'''
+credentials:
+  description: The credentials that match, oldest first. Never a client secret.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    credential_id:
+      description: The ID of the credential.
+      type: int
+      sample: 14111
+    client_token:
+      description: The client token of the credential (not secret).
+      type: str
+      sample: akab-xxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxx
+    status:
+      description: V(active) or V(inactive) (V(deleted) only if Akamai reports it).
+      type: str
+      sample: active
+    description:
+      description: The description of the credential.
+      type: str
+    created_on:
+      description: When the credential was created (ISO 8601).
+      type: str
+      sample: "2025-11-01T23:06:59.000Z"
+    expires_on:
+      description: When the credential expires (ISO 8601). An expired credential may still be listed as active.
+      type: str
+      sample: "2027-11-01T23:06:59.000Z"
+    max_allowed_expiry:
+      description: The latest expiry Akamai accepts now (ISO 8601), when the API reports it.
+      type: str
+    expired:
+      description: Whether the credential has expired.
+      type: bool
+      sample: false
+    expires_in_days:
+      description: Whole days until the credential expires; negative when it has.
+      type: int
+      sample: 729
+    signing:
+      description: Whether this credential signed the module's own request.
+      type: bool
+      sample: true
+client_id:
+  description: The API client whose credentials are listed, as given (V(self) or a client ID).
+  returned: always
+  type: str
+  sample: self
+'''
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _iam
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule
+
+
+def main():
+    module = EdgeGridModule(
+        argument_spec=dict(
+            client_id=dict(type='str', default=_iam.SELF),
+            credential_id=dict(type='int'),
+            credential_client_token=dict(type='str', no_log=False),
+            status=dict(type='str', choices=['active', 'inactive']),
+            description=dict(type='str'),
+        ),
+        mutually_exclusive=[('credential_id', 'credential_client_token')],
+    )
+    params = module.params
+    client_id = params['client_id'] or _iam.SELF
+    path = _iam.credentials_path(client_id)
+    body = module.read(path)
+    if not isinstance(body, list):
+        module.fail_json(msg='GET %s: the answer is not a list of credentials' % path)
+    signing = module.client.config.client_token
+    credentials = []
+    for item in body:
+        cred = _iam.credential_with_expiry(_iam.credential_from_api(item))
+        cred['signing'] = bool(cred.get('client_token')) and cred.get('client_token') == signing
+        credentials.append(cred)
+    if params['credential_id'] is not None:
+        credentials = [c for c in credentials if c.get('credential_id') == params['credential_id']]
+        if not credentials:
+            module.fail_json(msg='credential_id %s is not a credential of API client %s'
+                             % (params['credential_id'], client_id))
+    if params['credential_client_token'] is not None:
+        credentials = [c for c in credentials if c.get('client_token') == params['credential_client_token']]
+        if not credentials:
+            module.fail_json(msg='no credential of API client %s has the credential_client_token given' % client_id)
+    if params['status'] is not None:
+        credentials = [c for c in credentials if c.get('status') == params['status']]
+    if params['description'] is not None:
+        credentials = [c for c in credentials if c.get('description') == params['description']]
+    credentials.sort(key=lambda c: (c.get('created_on') or '', c.get('credential_id') or 0))
+    module.exit_json(changed=False, credentials=credentials, client_id=client_id)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,198 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""api_credential, api_client and the IAM wire format: what the emulator cannot show (ambiguity, failures
+half-way, the server's expiry limit), against a local fake server; plus the translation helpers."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _iam
+from ansible_collections.edgegrid.access.plugins.modules import api_client, api_credential
+
+SECRET = 'module-test-secret-never-printed'
+NEW_SECRET = 'fresh-client-secret-value-0123456789'
+CREDS = '/identity-management/v3/api-clients/self/credentials'
+
+
+def run(module, args, capsys):
+    """Run a module's main() with args; return (failed, result)."""
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as exc:
+            module.main()
+    out = capsys.readouterr().out
+    assert SECRET not in out
+    return exc.value.code != 0, json.loads(out)
+
+
+def auth(httpserver, **extra):
+    args = dict(host=httpserver.url_for('/').rstrip('/'), client_token='akab-signing', client_secret=SECRET,
+                access_token='akab-access', max_retries=0)
+    args.update(extra)
+    return args
+
+
+def stamp(days):
+    return _iam.format_time(datetime.now(timezone.utc) + timedelta(days=days))
+
+
+def cred(cid, description='', status='ACTIVE', days=700, token=None):
+    return {'credentialId': cid, 'clientToken': token or 'akab-ct-%d' % cid, 'status': status,
+            'description': description, 'createdOn': stamp(-10 + cid), 'expiresOn': stamp(days),
+            'maxAllowedExpiry': stamp(730)}
+
+
+def writes(httpserver):
+    return [req for req, _resp in httpserver.log if req.method != 'GET']
+
+
+def test_parse_and_compare_times():
+    assert _iam.parse_time('2026-06-30') == datetime(2026, 6, 30, tzinfo=timezone.utc)
+    assert _iam.parse_time('2026-06-30T12:00:00+02:00') == datetime(2026, 6, 30, 10, tzinfo=timezone.utc)
+    assert _iam.same_instant('2026-06-30T10:00:00.000Z', '2026-06-30T10:00:00Z')
+    assert not _iam.same_instant('2026-06-30T10:00:01Z', '2026-06-30T10:00:00Z')
+    assert _iam.format_time(datetime(2026, 1, 2, 3, 4, 5, 6000, tzinfo=timezone.utc)) == '2026-01-02T03:04:05.006Z'
+    with pytest.raises(ValueError):
+        _iam.parse_time('next tuesday')
+
+
+def test_api_names_match_name_or_endpoint():
+    entry = {'apiName': 'EdgeKV', 'endPoint': '/edgekv'}
+    assert all(_iam.api_matches(entry, name) for name in ('edgekv', 'EdgeKV', '/edgekv', ' EDGEKV '))
+    assert not _iam.api_matches(entry, 'edge')
+
+
+def test_two_active_credentials_with_the_description_ask_for_an_id(httpserver, capsys):
+    httpserver.expect_request(CREDS).respond_with_json([cred(1, 'ci'), cred(2, 'ci')])
+    failed, result = run(api_credential, auth(httpserver, description='ci'), capsys)
+    assert failed and '2 ACTIVE credentials' in result['msg'] and 'credential_id' in result['msg']
+    assert writes(httpserver) == []
+
+
+def test_expiry_beyond_the_server_limit_fails_before_any_write(httpserver, capsys):
+    current = cred(1, 'ci')
+    current['maxAllowedExpiry'] = stamp(100)
+    httpserver.expect_request(CREDS).respond_with_json([current])
+    failed, result = run(api_credential, auth(httpserver, credential_id=1, expires_on=stamp(200)), capsys)
+    assert failed and 'later than Akamai allows' in result['msg']
+    assert writes(httpserver) == []
+
+
+def test_rotation_window_and_input_checks(httpserver, capsys):
+    failed, result = run(api_credential, auth(httpserver, rotate_before_days=800), capsys)
+    assert failed and 'rotate_before_days must be from 0 to 729' in result['msg']
+    failed, result = run(api_credential, auth(httpserver, status='inactive', description='x'), capsys)
+    assert failed and 'status=inactive needs credential_id' in result['msg']
+    target = {'path': '/tmp/x', 'section': 's'}
+    failed, result = run(api_credential, auth(httpserver, credential_id=1, edgerc_write=target), capsys)
+    assert failed and 'edgerc_write cannot be used with credential_id' in result['msg']
+    assert len(httpserver.log) == 0
+
+
+def test_rotation_keeps_a_young_credential_and_replaces_an_old_one(httpserver, capsys):
+    httpserver.expect_request(CREDS, method='GET').respond_with_json([cred(1, 'auto', days=400)])
+    failed, result = run(api_credential, auth(httpserver, description='auto', rotate_before_days=30), capsys)
+    assert not failed and result['changed'] is False and result['credential']['credential_id'] == 1
+    httpserver.clear()
+
+    httpserver.expect_request(CREDS, method='GET').respond_with_json([cred(1, 'auto', days=20)])
+    created = cred(2)
+    created['clientSecret'] = NEW_SECRET
+    httpserver.expect_request(CREDS, method='POST').respond_with_json(created, status=201)
+    httpserver.expect_request(CREDS + '/2', method='PUT').respond_with_json(
+        {'status': 'ACTIVE', 'expiresOn': created['expiresOn'], 'description': 'auto'})
+    failed, result = run(api_credential, auth(httpserver, description='auto', rotate_before_days=30), capsys)
+    assert not failed and result['changed'] is True
+    assert result['credential']['credential_id'] == 2 and result['credential']['description'] == 'auto'
+    assert result['previous_credential']['credential_id'] == 1
+    assert result['secret']['client_secret'] == NEW_SECRET
+    assert NEW_SECRET not in json.dumps(result['credential'])
+    put = [req for req in writes(httpserver) if req.method == 'PUT'][0]
+    assert put.get_json() == {'expiresOn': created['expiresOn'], 'status': 'ACTIVE', 'description': 'auto'}
+
+
+def test_a_failed_update_after_the_create_still_hands_the_secret_over(httpserver, capsys):
+    httpserver.expect_request(CREDS, method='GET').respond_with_json([])
+    created = cred(3)
+    created['clientSecret'] = NEW_SECRET
+    httpserver.expect_request(CREDS, method='POST').respond_with_json(created, status=201)
+    httpserver.expect_request(CREDS + '/3', method='PUT').respond_with_json(
+        {'type': '/x/error', 'title': 'Bad Request', 'status': 400, 'detail': 'no'}, status=400)
+    failed, result = run(api_credential, auth(httpserver, description='ci'), capsys)
+    assert failed and 'credential 3 was created' in result['msg']
+    assert result['secret']['client_secret'] == NEW_SECRET
+    assert NEW_SECRET not in result['msg']
+
+
+def test_the_secret_goes_to_the_edgerc_file_only(httpserver, capsys, tmp_path):
+    edgerc = tmp_path / 'edgerc'
+    edgerc.write_text('# mine\n[other]\nhost = a.example\nclient_token = t\nclient_secret = s\naccess_token = a\n')
+    httpserver.expect_request(CREDS, method='GET').respond_with_json([])
+    created = cred(4, 'ci')
+    created['clientSecret'] = NEW_SECRET
+    httpserver.expect_request(CREDS, method='POST').respond_with_json(created, status=201)
+    failed, result = run(api_credential, auth(httpserver, description='ci', edgerc_write={
+        'path': str(edgerc), 'section': 'new'}), capsys)
+    assert not failed and result['changed'] and 'secret' not in result
+    assert NEW_SECRET not in json.dumps(result)
+    text = edgerc.read_text()
+    assert text.startswith('# mine\n[other]\n') and 'client_secret = %s' % NEW_SECRET in text
+    assert (edgerc.stat().st_mode & 0o777) == 0o600
+
+
+def test_a_refused_create_changes_nothing(httpserver, capsys, tmp_path):
+    httpserver.expect_request(CREDS, method='GET').respond_with_json([cred(1), cred(2, status='INACTIVE')])
+    httpserver.expect_request(CREDS, method='POST').respond_with_json(
+        {'type': '/identity-management/error-types/4', 'title': 'Too many', 'status': 400}, status=400)
+    failed, result = run(api_credential, auth(httpserver, description='ci', edgerc_write={
+        'path': str(tmp_path / 'edgerc'), 'section': 'new'}), capsys)
+    assert failed and 'holds 2 credentials (1 ACTIVE)' in result['msg'] and result['error']['status'] == 400
+    assert not (tmp_path / 'edgerc').exists()
+
+
+def test_two_api_clients_with_the_name_ask_for_the_client_id(httpserver, capsys):
+    httpserver.expect_request('/identity-management/v3/api-clients').respond_with_json(
+        [{'clientId': 'a1', 'clientName': 'dup'}, {'clientId': 'b2', 'clientName': 'dup'}])
+    failed, result = run(api_client, auth(httpserver, name='dup', description='x'), capsys)
+    assert failed and '2 API clients are named' in result['msg'] and 'client_id' in result['msg']
+    assert writes(httpserver) == []
+
+
+def test_api_client_input_checks_before_any_request(httpserver, capsys):
+    failed, result = run(api_client, auth(httpserver, name='x', all_apis=True, apis=[{'api_id': 1}]), capsys)
+    assert failed and 'apis cannot be given with all_apis=true' in result['msg']
+    failed, result = run(api_client, auth(httpserver, name='x', apis=[{'api_id': 1, 'name': 'EdgeKV'}]), capsys)
+    assert failed and 'apis[0]: give either api_id or name' in result['msg']
+    failed, result = run(api_client, auth(httpserver, name='x', state='absent', description='d'), capsys)
+    assert failed and 'description cannot be used with state=absent' in result['msg']
+    assert len(httpserver.log) == 0
+
+
+def test_check_mode_writes_no_file_and_sends_no_write(httpserver, capsys, tmp_path):
+    httpserver.expect_request(CREDS, method='GET').respond_with_json([cred(1, 'other')])
+    failed, result = run(api_credential, auth(httpserver, description='ci', _ansible_check_mode=True, edgerc_write={
+        'path': str(tmp_path / 'edgerc'), 'section': 'new'}), capsys)
+    assert not failed and result['changed'] is True and 'secret' not in result
+    assert result['credential'] == {'status': 'active', 'description': 'ci'}
+    assert result['edgerc']['section'] == 'new'
+    assert writes(httpserver) == [] and not (tmp_path / 'edgerc').exists()
+
+
+def test_absent_deactivates_then_deletes_and_spares_the_signing_credential(httpserver, capsys):
+    httpserver.expect_request(CREDS, method='GET').respond_with_json([cred(1, token='akab-signing'), cred(2)])
+    httpserver.expect_request(CREDS + '/2/deactivate', method='POST').respond_with_data('', status=204)
+    httpserver.expect_request(CREDS + '/2', method='DELETE').respond_with_data('', status=204)
+    failed, result = run(api_credential, auth(httpserver, credential_id=2, state='absent'), capsys)
+    assert not failed and result['changed'] is True and result['credential'] == {}
+    assert [(req.method, req.path) for req in writes(httpserver)] == [
+        ('POST', CREDS + '/2/deactivate'), ('DELETE', CREDS + '/2')]
+    failed, result = run(api_credential, auth(httpserver, credential_id=1, state='absent'), capsys)
+    assert failed and 'signs this very request' in result['msg']
+    assert len(writes(httpserver)) == 2
