@@ -508,7 +508,7 @@ class CredentialManager:
                 self.module.fail_json(msg='expires_on %s is in the past' % params['expires_on'])
         values = self.connection()
         if target:
-            path = os.path.expanduser(target['path'])
+            path = target['path']
             self.preflight_edgerc(dict(target, path=path), values)
             extra['edgerc'] = {'path': path, 'section': target['section'], 'changed': True}
         if self.module.check_mode:
