@@ -58,3 +58,24 @@ def test_invocation_summarises_long_lists(capsys):
     result = json.loads(capsys.readouterr().out)
     args = result['invocation']['module_args']
     assert args['items'] == ['(500 items, not shown)'] and args['few'] == ['a', 'b'] and args['name'] == 'n'
+
+
+def test_narrowed_no_log_values_mask_as_ansible_would(capsys):
+    from ansible.module_utils.common.parameters import remove_values
+    values = ['secret-value-%03d' % n for n in range(200)]
+    keys = [{'value': v, 'label': 'l%d' % n} for n, v in enumerate(values)]
+    spec = dict(keys=dict(type='list', elements='dict', options=dict(value=dict(type='str', no_log=True),
+                                                                     label=dict(type='str'))))
+    result = {'msg': 'echo secret-value-007 and secret-value-1234', 'count': 3,
+              'api_key': {'api_keys': [{'value': '********', 'label': 'secret-value-150'}]}}
+    with patch_module_args({'keys': keys}):
+        module = _module.EdgeGridModule(argument_spec=spec)
+        all_values = set(module.no_log_values)
+        with pytest.raises(SystemExit):
+            module.exit_json(**result)
+    fast = json.loads(capsys.readouterr().out)
+    assert module.no_log_values == {'secret-value-007', 'secret-value-123', 'secret-value-150'}
+    slow = remove_values(dict(result, invocation={'module_args': _module.compact_arguments(module.params)}),
+                         all_values)
+    assert dict((k, fast[k]) for k in slow) == slow
+    assert 'secret-value-007' not in json.dumps(fast)

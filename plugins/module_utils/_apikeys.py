@@ -1,0 +1,307 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""API Keys and Traffic Management: the neutral model and the version dispatch.
+
+This file is private to the collection (note the leading underscore): it may change without notice.
+
+The modules speak only the neutral model below; `_apikeys_v1.py` and `_apikeys_v2.py` translate it to
+and from each wire format (paths, member names, list wrappers, paging). A correction of the v2 wire
+format from a live account therefore touches `_apikeys_v2.py` only.
+
+Neutral shapes (plain dicts):
+
+collection: id, name, description, contract_id, group_id, key_count, dirty, acl (sorted list of
+    ENDPOINT-n / RESOURCE-n / METHOD-n), quota ({enabled, limit, interval, allow_headers, deny_headers})
+key: id, value (secret), label, description, tags (sorted), state (present | revoked), network_status
+    (PENDING_DEPLOYMENT | DEPLOYED | PENDING_REVOCATION | REVOKED), collection_ids, created_at,
+    revoked_at, termination_at, quota_update_state
+counter: id, name, description, contract_id, group_id, enabled, limit, on_over_limit, alert_threshold,
+    headers ({client, origin}), error_response ({status_code, body, headers: {name: value}}),
+    rules ({acl, keys, key_collections}), status
+endpoint: id, name, base_path, version, acl_entry, resources [{id, name, path, acl_entry, methods
+    [{id, method, acl_entry}]}]
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys_v1, _apikeys_v2
+from ansible_collections.edgegrid.access.plugins.module_utils._client import EdgeGridError
+
+API_VERSIONS = ('v2', 'v1')
+DEFAULT_API_VERSION = 'v2'
+
+# Limits from the v1 documents (v2: the same, [INF] in the v2 reference).
+KEY_VALUE_MAX = 64
+TAG_MAX = 50
+TAGS_PER_KEY = 10
+LABEL_MAX = 200
+DESCRIPTION_MAX = 4000
+NAME_MAX = 200
+KEYS_PER_CONTRACT = 10000
+QUOTA_LIMIT_MIN = 100
+QUOTA_LIMIT_MAX = 1000000000
+COUNTER_LIMIT_MIN = 10
+COUNTER_LIMIT_MAX = 1000000
+ALERT_THRESHOLD_MIN = 70
+ALERT_THRESHOLD_MAX = 98
+RESTORE_DAYS = 120
+
+QUOTA_INTERVALS = ['HOUR_1', 'HOUR_6', 'HOUR_12', 'DAY', 'WEEK', 'MONTH']
+QUOTA_ALLOW_HEADERS = ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']
+QUOTA_DENY_HEADERS = ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Next']
+THROTTLING_HEADERS = ['X-Throttling-Limit', 'X-Throttling-Rate']
+ON_OVER_LIMIT = ['DENY', 'WARN']
+ACL_RE = re.compile(r'^(ENDPOINT|RESOURCE|METHOD)-([0-9]+)$')
+
+# The shared api_version option of every API Keys module.
+API_VERSION_SPEC = dict(type='str', default=DEFAULT_API_VERSION, choices=list(API_VERSIONS))
+
+
+class InputError(Exception):
+    """The user's input is wrong; found before any write."""
+
+
+class Unsupported(InputError):
+    """The chosen API version has no such operation."""
+
+
+def wire(client, api_version):
+    """The wire translator for `api_version`, sending through `client`."""
+    if api_version == 'v1':
+        return _apikeys_v1.Wire(client)
+    if api_version == 'v2':
+        return _apikeys_v2.Wire(client)
+    raise InputError('api_version must be one of %s, got %r' % (', '.join(API_VERSIONS), api_version))
+
+
+Errors = (EdgeGridError, _apikeys_v1.WireError, _apikeys_v2.WireError)
+
+
+# ---------------------------------------------------------------- checks shared by the modules
+
+def check_acl(entries, option='acl'):
+    """Normalise an ACL list (sorted, without duplicates); fail on a malformed entry."""
+    result = set()
+    for entry in entries or []:
+        text = str(entry).strip()
+        if not ACL_RE.match(text):
+            raise InputError('%s: %r is not an ACL entry; use ENDPOINT-<id>, RESOURCE-<id> or METHOD-<id>'
+                             % (option, entry))
+        result.add(text)
+    return sort_acl(result)
+
+
+def sort_acl(entries):
+    """ACL entries in a stable order: endpoints, resources, methods, each by number."""
+    order = {'ENDPOINT': 0, 'RESOURCE': 1, 'METHOD': 2}
+
+    def rank(entry):
+        kind, number = entry.split('-', 1)
+        return (order.get(kind, 3), int(number) if number.isdigit() else 0)
+    return sorted(set(entries), key=rank)
+
+
+def check_tags(tags, where):
+    """Tags as a sorted list; at most 10, each 1-50 characters."""
+    if tags is None:
+        return None
+    clean = sorted(set(str(t) for t in tags))
+    for tag in clean:
+        if not tag.strip() or len(tag) > TAG_MAX:
+            raise InputError('%s: tag %r must be 1 to %d characters long' % (where, tag, TAG_MAX))
+    if len(clean) > TAGS_PER_KEY:
+        raise InputError('%s: a key can have at most %d tags, %d given' % (where, TAGS_PER_KEY, len(clean)))
+    return clean
+
+
+def check_length(value, maximum, where, minimum=0):
+    """Fail when a string is outside its documented length."""
+    if value is not None and not minimum <= len(value) <= maximum:
+        raise InputError('%s must be %d to %d characters long, got %d' % (where, minimum, maximum, len(value)))
+    return value
+
+
+def check_range(value, minimum, maximum, where):
+    """Fail when a number is outside its documented range."""
+    if value is not None and not minimum <= value <= maximum:
+        raise InputError('%s must be between %s and %s, got %s' % (where, minimum, maximum, value))
+    return value
+
+
+# ---------------------------------------------------------------- finding things by name or id
+
+def find_collection(api, name=None, collection_id=None, contract_id=None, group_id=None, collections=None):
+    """The one collection named `name` (within contract_id / group_id when given) or with id `collection_id`.
+
+    Returns None when no collection has that name; fails when an id is unknown or a name is ambiguous.
+    """
+    collections = api.list_collections() if collections is None else collections
+    if collection_id is not None:
+        for coll in collections:
+            if coll['id'] == collection_id:
+                return coll
+        raise InputError('no key collection has id %s' % collection_id)
+    matches = [c for c in collections if c['name'] == name
+               and (contract_id is None or c['contract_id'] == contract_id)
+               and (group_id is None or c['group_id'] == group_id)]
+    if len(matches) > 1:
+        raise InputError('%d key collections are named %r (ids %s, in %s); give the collection id, or contract_id '
+                         'and group_id' % (len(matches), name, ', '.join(str(c['id']) for c in matches),
+                                           '; '.join('%s/%s' % (c['contract_id'], c['group_id']) for c in matches)))
+    return matches[0] if matches else None
+
+
+def find_counter(api, name=None, counter_id=None, contract_id=None, group_id=None, counters=None):
+    """The one throttling counter named `name` or with id `counter_id` (None when no name matches)."""
+    counters = api.list_counters() if counters is None else counters
+    if counter_id is not None:
+        for counter in counters:
+            if counter['id'] == counter_id:
+                return counter
+        raise InputError('no throttling counter has id %s' % counter_id)
+    matches = [c for c in counters if c['name'] == name
+               and (contract_id is None or c['contract_id'] == contract_id)
+               and (group_id is None or c['group_id'] == group_id)]
+    if len(matches) > 1:
+        raise InputError('%d throttling counters are named %r (ids %s); give the counter id, or contract_id and '
+                         'group_id' % (len(matches), name, ', '.join(str(c['id']) for c in matches)))
+    return matches[0] if matches else None
+
+
+def resolve_collection_refs(refs, collections, contract_id, group_id, option):
+    """Collection ids for a list of names or ids (within a contract and group), failing on unknown ones."""
+    ids = []
+    for ref in refs or []:
+        text = str(ref).strip()
+        if text.isdigit() and any(c['id'] == int(text) for c in collections):
+            ids.append(int(text))
+            continue
+        matches = [c for c in collections if c['name'] == text and c['contract_id'] == contract_id
+                   and c['group_id'] == group_id]
+        if not matches:
+            raise InputError('%s: no key collection %r in contract %s, group %s'
+                             % (option, text, contract_id, group_id))
+        ids.append(matches[0]['id'])
+    return sorted(set(ids))
+
+
+# ---------------------------------------------------------------- comparing
+
+def differs(current, desired):
+    """True when any member of `desired` (the parts the user set) differs from `current`."""
+    for name, want in desired.items():
+        have = current.get(name) if current else None
+        if isinstance(want, dict) and isinstance(have, dict):
+            if differs(have, want):
+                return True
+        elif want != have:
+            return True
+    return False
+
+
+def merged(current, desired):
+    """`current` with the members of `desired` laid over it (dicts merged member by member)."""
+    result = dict(current or {})
+    for name, want in desired.items():
+        have = result.get(name)
+        if isinstance(want, dict) and isinstance(have, dict):
+            result[name] = merged(have, want)
+        else:
+            result[name] = want
+    return result
+
+
+# ---------------------------------------------------------------- key import files
+
+# Column, member or element names of an import file, per neutral member: the v1 names (VALUE, LABEL, TAGS as
+# documented), the v2 names (keyValue, keyDescription) and those of a v2 export, whose read-only columns are
+# ignored.
+_FILE_NAMES = {'value': 'value', 'keyvalue': 'value', 'label': 'label', 'tags': 'tags',
+               'description': 'description', 'keydescription': 'description'}
+_FILE_IGNORED = ('keyid', 'id', 'keystatus', 'createdat', 'revokedat', 'terminationat', 'collections',
+                 'collectionid', 'collectionname', 'revoked', 'dirty', 'quotausage', 'quotausagetimestamp',
+                 'quotaupdatestate')
+IMPORT_FORMATS = ('csv', 'json', 'xml')
+
+
+def _file_spec(raw, where):
+    spec = {'value': None, 'label': None, 'description': None, 'tags': None}
+    for name, value in raw.items():
+        target = _FILE_NAMES.get(str(name).strip().lower())
+        if target is None:
+            if str(name).strip().lower() in _FILE_IGNORED:
+                continue
+            raise InputError('%s: unknown member %r (expected value, label, description, tags)' % (where, name))
+        if target == 'tags':
+            if isinstance(value, str):
+                value = [t.strip() for t in value.split(';') if t.strip()]
+            if value is not None and not isinstance(value, list):
+                raise InputError('%s: tags must be a list or a ";"-separated string' % where)
+        elif value is not None and not isinstance(value, str):
+            raise InputError('%s: %s must be a string' % (where, name))
+        spec[target] = value if value != '' else None
+    if not spec['value']:
+        raise InputError('%s: the key value is missing' % where)
+    return spec
+
+
+def parse_key_file(path, file_format=None):
+    """Key specs {value, label, description, tags} from a CSV, JSON or XML import file."""
+    import csv
+    import io
+    import json
+    import os
+    from xml.etree import ElementTree
+
+    fmt = file_format or os.path.splitext(path)[1].lstrip('.').lower()
+    if fmt not in IMPORT_FORMATS:
+        raise InputError('import_file %s: cannot tell its format from the extension; set import_format to one of %s'
+                         % (path, ', '.join(IMPORT_FORMATS)))
+    try:
+        with open(path, encoding='utf-8-sig') as handle:
+            content = handle.read()
+    except OSError as exc:
+        raise InputError('import_file %s cannot be read: %s' % (path, exc.strerror or exc)) from None
+    where = 'import_file %s' % path
+    if fmt == 'json':
+        try:
+            items = json.loads(content)
+        except ValueError as exc:
+            raise InputError('%s is not valid JSON: %s' % (where, exc)) from None
+        if isinstance(items, dict) and isinstance(items.get('keys'), list):
+            items = items['keys']
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise InputError('%s must hold a JSON array of key objects' % where)
+        specs = [_file_spec(item, '%s, item %d' % (where, n + 1)) for n, item in enumerate(items)]
+    elif fmt == 'xml':
+        try:
+            root = ElementTree.fromstring(content)
+        except ElementTree.ParseError as exc:
+            raise InputError('%s is not valid XML: %s' % (where, exc)) from None
+        if root.tag != 'keys':
+            raise InputError('%s: the root element must be <keys>' % where)
+        specs = [_file_spec(dict((child.tag, (child.text or '').strip()) for child in elem),
+                            '%s, key %d' % (where, n + 1)) for n, elem in enumerate(root) if elem.tag == 'key']
+    else:
+        rows = [row for row in csv.reader(io.StringIO(content)) if any(cell.strip() for cell in row)]
+        if not rows:
+            raise InputError('%s is empty' % where)
+        header = [cell.strip() for cell in rows[0]]
+        if 'value' not in [_FILE_NAMES.get(h.lower()) for h in header]:
+            raise InputError('%s: the first line must name the columns, with a VALUE column (VALUE,LABEL,TAGS)'
+                             % where)
+        specs = []
+        for n, row in enumerate(rows[1:]):
+            if len(row) > len(header):
+                raise InputError('%s: line %d has more fields than the header' % (where, n + 2))
+            specs.append(_file_spec(dict((h, cell.strip()) for h, cell in zip(header, row)),
+                                    '%s, line %d' % (where, n + 2)))
+    return specs
+
+
+# ---------------------------------------------------------------- many no_log values, quickly

@@ -1,0 +1,378 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""API Keys and Traffic Management v1: the wire format (Akamai's official OpenAPI, apikey-manager-api/v1).
+
+This file is private to the collection (note the leading underscore): it may change without notice.
+It translates the neutral model of `_apikeys.py` to and from v1 JSON: bare arrays, `keyPage`,
+ACL entries as prefixed strings, quota headers as six booleans, counter rules as typed lists.
+Akamai decommissioned v1 on 2025-04-30; it is kept for accounts and tools that still speak it.
+"""
+
+from __future__ import annotations
+
+import json
+
+BASE = '/apikey-manager-api/v1'
+
+# GET /keys: `pageNumber` from 1 and `pageSize`; the documents give no maximum. 10,000 is the most keys a
+# contract may hold, so one page holds any collection.
+PAGE_SIZE = 10000
+# POST /keys: one `value` string of at most 10,000 characters, values separated by newlines.
+VALUE_STRING_MAX = 10000
+# Revoke / restore / quota reset / move: key ids per request (the documents set no maximum).
+IDS_PER_REQUEST = 1000
+
+QUOTA_ALLOW = (('X-RateLimit-Limit', 'allowLimitHeaderShown'), ('X-RateLimit-Remaining', 'allowRemainingHeaderShown'),
+               ('X-RateLimit-Reset', 'allowResetHeaderShown'))
+QUOTA_DENY = (('X-RateLimit-Limit', 'denyLimitHeaderShown'), ('X-RateLimit-Remaining', 'denyRemainingHeaderShown'),
+              ('X-RateLimit-Next', 'denyNextHeaderShown'))
+COUNTER_CLIENT = (('X-Throttling-Limit', 'sendLimitToClient'), ('X-Throttling-Rate', 'sendRateToClient'))
+COUNTER_ORIGIN = (('X-Throttling-Limit', 'sendLimitToOrigin'), ('X-Throttling-Rate', 'sendRateToOrigin'))
+RULE_TYPES = (('acl', 'ACL_ENTRY'), ('keys', 'KEY'), ('key_collections', 'KEY_COLLECTION'))
+REPORTS = {'by_quota': 'rapidkey-by-quota', 'by_time': 'rapidkey-by-time'}
+
+
+class WireError(Exception):
+    """An answer that does not have the documented shape, or an operation v1 does not have."""
+
+
+def _chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _acl_sorted(entries):
+    order = {'ENDPOINT': 0, 'RESOURCE': 1, 'METHOD': 2}
+
+    def rank(entry):
+        kind, dummy, number = str(entry).partition('-')
+        return (order.get(kind, 3), int(number) if number.isdigit() else 0)
+    return sorted(set(entries or []), key=rank)
+
+
+# ---------------------------------------------------------------- translation (pure functions)
+
+def quota_from_wire(body):
+    headers = body.get('headers') or {}
+    return {
+        'enabled': bool(body.get('enabled')),
+        'limit': body.get('value'),
+        'interval': body.get('interval'),
+        'allow_headers': [name for name, flag in QUOTA_ALLOW if headers.get(flag)],
+        'deny_headers': [name for name, flag in QUOTA_DENY if headers.get(flag)],
+    }
+
+
+def quota_to_wire(quota):
+    headers = dict((flag, name in quota['allow_headers']) for name, flag in QUOTA_ALLOW)
+    headers.update((flag, name in quota['deny_headers']) for name, flag in QUOTA_DENY)
+    return {'enabled': quota['enabled'], 'value': quota['limit'], 'interval': quota['interval'], 'headers': headers}
+
+
+def collection_from_wire(body):
+    return {
+        'id': body.get('id'),
+        'name': body.get('name'),
+        'description': body.get('description') or None,
+        'contract_id': body.get('contractId'),
+        'group_id': body.get('groupId'),
+        'key_count': body.get('keyCount'),
+        'dirty': bool(body.get('dirty')),
+        'acl': _acl_sorted(body.get('grantedACL')),
+        'quota': quota_from_wire(body['quota']) if isinstance(body.get('quota'), dict) else None,
+    }
+
+
+def collection_to_wire(coll):
+    body = {'name': coll['name'], 'contractId': coll['contract_id'], 'groupId': coll['group_id']}
+    if coll.get('description'):
+        body['description'] = coll['description']
+    return body
+
+
+def key_from_wire(body):
+    revoked = bool(body.get('revoked'))
+    dirty = bool(body.get('dirty'))
+    if revoked:
+        status = 'PENDING_REVOCATION' if dirty else 'REVOKED'
+    else:
+        status = 'PENDING_DEPLOYMENT' if dirty else 'DEPLOYED'
+    return {
+        'id': body.get('id'),
+        'value': body.get('value'),
+        'label': body.get('label') or None,
+        'description': body.get('description') or None,
+        'tags': sorted(body.get('tags') or []),
+        'state': 'revoked' if revoked else 'present',
+        'network_status': status,
+        'collection_ids': [body['collectionId']] if body.get('collectionId') is not None else [],
+        'created_at': body.get('createdAt'),
+        'revoked_at': body.get('revokedAt'),
+        'termination_at': body.get('terminationAt'),
+        'quota_update_state': body.get('quotaUpdateState'),
+    }
+
+
+def key_update_to_wire(key):
+    """The keyDto sent by PUT /keys/{id}: the value (required, unchanged), label, description, tags."""
+    return {'value': key['value'], 'label': key.get('label') or '', 'description': key.get('description') or '',
+            'tags': list(key.get('tags') or [])}
+
+
+def counter_from_wire(body):
+    headers = body.get('headers')
+    rules = {'acl': [], 'keys': [], 'key_collections': []}
+    for rule in body.get('rules') or []:
+        if not isinstance(rule, dict):
+            continue
+        for neutral, kind in RULE_TYPES:
+            if rule.get('type') == kind:
+                rules[neutral].extend(rule.get('values') or [])
+    rules['acl'] = _acl_sorted(rules['acl'])
+    rules['keys'] = sorted(set(int(v) for v in rules['keys']))
+    rules['key_collections'] = sorted(set(int(v) for v in rules['key_collections']))
+    error = body.get('errorResponse')
+    return {
+        'id': body.get('id'),
+        'name': body.get('name'),
+        'description': body.get('description') or None,
+        'contract_id': body.get('contractId'),
+        'group_id': body.get('groupId'),
+        'enabled': body.get('enabled'),
+        'limit': body.get('throttling'),
+        'on_over_limit': body.get('onOverLimit'),
+        'alert_threshold': None,
+        'headers': {
+            'client': [name for name, flag in COUNTER_CLIENT if (headers or {}).get(flag)],
+            'origin': [name for name, flag in COUNTER_ORIGIN if (headers or {}).get(flag)],
+        },
+        'error_response': error_response_from_wire(error),
+        'rules': rules,
+        'status': body.get('status'),
+    }
+
+
+def error_response_from_wire(error):
+    if not isinstance(error, dict):
+        return None
+    return {
+        'status_code': error.get('statusCode'),
+        'body': error.get('body') or None,
+        'headers': dict((h.get('name'), h.get('value')) for h in error.get('headers') or [] if isinstance(h, dict)),
+    }
+
+
+def error_response_to_wire(error):
+    if error is None:
+        return None
+    return {'statusCode': error['status_code'], 'overrideDefaults': True, 'body': error.get('body'),
+            'headers': [{'name': k, 'value': v} for k, v in sorted((error.get('headers') or {}).items())]}
+
+
+def counter_to_wire(counter):
+    headers = dict((flag, name in counter['headers']['client']) for name, flag in COUNTER_CLIENT)
+    headers.update((flag, name in counter['headers']['origin']) for name, flag in COUNTER_ORIGIN)
+    rules = [{'type': kind, 'values': list(counter['rules'][neutral])}
+             for neutral, kind in RULE_TYPES if counter['rules'].get(neutral)]
+    body = {
+        'name': counter['name'],
+        'description': counter.get('description') or '',
+        'contractId': counter['contract_id'],
+        'groupId': counter['group_id'],
+        'enabled': counter['enabled'],
+        'throttling': counter['limit'],
+        'onOverLimit': counter['on_over_limit'],
+        'headers': headers,
+        'rules': rules,
+    }
+    if counter.get('error_response'):
+        body['errorResponse'] = error_response_to_wire(counter['error_response'])
+    return body
+
+
+def endpoint_from_wire(body):
+    resources = []
+    for res in body.get('apiResourceBaseInfo') or []:
+        methods = [{'id': m.get('apiResourceMethodLogicId'), 'method': m.get('apiResourceMethod'),
+                    'acl_entry': 'METHOD-%s' % m.get('apiResourceMethodLogicId')} for m in res.get('methods') or []]
+        resources.append({'id': res.get('apiResourceLogicId'), 'name': res.get('apiResourceName'),
+                          'path': res.get('resourcePath'), 'acl_entry': 'RESOURCE-%s' % res.get('apiResourceLogicId'),
+                          'methods': methods})
+    return {'id': body.get('apiEndPointId'), 'name': body.get('apiEndPointName'), 'base_path': body.get('basePath'),
+            'version': body.get('versionNumber'), 'acl_entry': 'ENDPOINT-%s' % body.get('apiEndPointId'),
+            'resources': resources}
+
+
+def import_content(specs):
+    """Key specs as the content of a v1 JSON import file (value, label, tags as documented)."""
+    items = []
+    for spec in specs:
+        item = {'value': spec['value']}
+        if spec.get('label'):
+            item['label'] = spec['label']
+        if spec.get('tags'):
+            item['tags'] = list(spec['tags'])
+        items.append(item)
+    return json.dumps(items, separators=(',', ':'))
+
+
+def _list(body, what):
+    if not isinstance(body, list):
+        raise WireError('v1 %s: expected a JSON array, got %s' % (what, type(body).__name__))
+    return body
+
+
+class Wire:
+    """v1 requests, neutral in and out. Client errors (EdgeGridError) pass through."""
+
+    version = 'v1'
+    has_alert_threshold = False
+    has_reports = True
+
+    def __init__(self, client):
+        self.client = client
+
+    def _send(self, method, path, body=None, params=None):
+        return self.client.request(method, BASE + path, json_body=body, params=params).body
+
+    # collections
+    def list_collections(self):
+        return [collection_from_wire(c) for c in _list(self.client.get(BASE + '/collections'), 'collections')]
+
+    def get_collection(self, collection_id):
+        body = self.client.get(BASE + '/collections/%d' % collection_id, missing_ok=True)
+        return collection_from_wire(body) if body is not None else None
+
+    def create_collection(self, coll):
+        return collection_from_wire(self._send('POST', '/collections', collection_to_wire(coll)))
+
+    def update_collection(self, coll):
+        return collection_from_wire(self._send('PUT', '/collections/%d' % coll['id'], collection_to_wire(coll)))
+
+    def delete_collection(self, collection_id):
+        self._send('DELETE', '/collections/%d' % collection_id)
+
+    def set_acl(self, collection_id, acl):
+        self._send('PUT', '/collections/%d/acl' % collection_id, list(acl))
+
+    def set_quota(self, collection_id, quota):
+        self._send('PUT', '/collections/%d/quota' % collection_id, quota_to_wire(quota))
+
+    def collection_endpoints(self, collection_id):
+        body = self.client.get(BASE + '/collections/%d/endpoints' % collection_id)
+        return [endpoint_from_wire(e) for e in _list(body, 'endpoints')]
+
+    # keys
+    def list_keys(self, collection_id=None):
+        params = {'collectionId': collection_id} if collection_id is not None else None
+        items = self.client.paginate(BASE + '/keys', 'items', params=params, page_param='pageNumber',
+                                     size_param='pageSize', page_size=PAGE_SIZE, first_page=1)
+        return [key_from_wire(k) for k in items]
+
+    def create_keys(self, collection_id, values, label=None, description=None, tags=None):
+        """Keys with the caller's values, sharing label, description and tags: one POST per 10,000 characters."""
+        batches = []
+        current = []
+        size = 0
+        for value in values:
+            if current and size + 1 + len(value) > VALUE_STRING_MAX:
+                batches.append(current)
+                current, size = [], 0
+            current.append(value)
+            size += len(value) + (1 if size else 0)
+        if current:
+            batches.append(current)
+        for batch in batches:
+            body = {'collectionId': collection_id, 'value': '\n'.join(batch)}
+            if label:
+                body['label'] = label
+            if description:
+                body['description'] = description
+            if tags:
+                body['tags'] = list(tags)
+            self._send('POST', '/keys', body)
+        return len(batches)
+
+    def add_keys(self, collection_id, specs):
+        """Create keys with the caller's values ({value, label, description, tags}) in as few requests as v1 allows.
+
+        The import operation takes any number of keys, each with its own label and tags, in one request; its
+        documented file format has no description, so keys with a description go through POST /keys instead,
+        one request per label, description and tags (and per 10,000 characters of values).
+        """
+        plain = [spec for spec in specs if not spec.get('description')]
+        described = [spec for spec in specs if spec.get('description')]
+        if plain:
+            self._send('POST', '/keys/import', {'name': 'edgegrid-access.json', 'content': import_content(plain),
+                                                'collectionId': collection_id})
+        groups = {}
+        for spec in described:
+            groups.setdefault((spec.get('label'), spec['description'], tuple(spec.get('tags') or [])),
+                              []).append(spec['value'])
+        for (label, description, tags), values in groups.items():
+            self.create_keys(collection_id, values, label=label, description=description, tags=list(tags))
+
+    def generate_keys(self, collection_id, count, label=None, description=None, tags=None):
+        body = {'collectionId': collection_id, 'count': count, 'incrementLabel': False}
+        if label:
+            body['label'] = label
+        if description:
+            body['description'] = description
+        if tags:
+            body['tags'] = list(tags)
+        self._send('POST', '/keys/generate', body)
+
+    def update_key(self, key):
+        return key_from_wire(self._send('PUT', '/keys/%d' % key['id'], key_update_to_wire(key)))
+
+    def _ids(self, path, ids):
+        for batch in _chunks(list(ids), IDS_PER_REQUEST):
+            self._send('POST', path, {'keys': batch})
+
+    def revoke_keys(self, ids):
+        self._ids('/keys/revoke', ids)
+
+    def restore_keys(self, ids):
+        self._ids('/keys/restore', ids)
+
+    def reset_quota(self, ids, collection_id=None):
+        self._ids('/keys/quota-reset', ids)
+
+    def move_keys(self, ids, collection_id):
+        for batch in _chunks(list(ids), IDS_PER_REQUEST):
+            self._send('POST', '/keys/move', {'keys': batch, 'collectionId': collection_id})
+
+    def list_tags(self):
+        return sorted(_list(self.client.get(BASE + '/tags'), 'tags'))
+
+    def quota_report(self, report, key_ids, start, end, interval):
+        path = '/reports/%s/versions/1/report-data' % REPORTS[report]
+        return self._send('POST', path, {'filters': {'api_key': [str(k) for k in key_ids]}},
+                          params={'start': start, 'end': end, 'interval': interval})
+
+    # throttling counters
+    def list_counters(self):
+        return [counter_from_wire(c) for c in _list(self.client.get(BASE + '/counters'), 'counters')]
+
+    def create_counter(self, counter):
+        return counter_from_wire(self._send('POST', '/counters', counter_to_wire(counter)))
+
+    def update_counter(self, counter):
+        return counter_from_wire(self._send('PUT', '/counters/%d' % counter['id'], counter_to_wire(counter)))
+
+    def delete_counter(self, counter_id):
+        self._send('DELETE', '/counters/%d' % counter_id)
+
+    def counter_endpoints(self, counter_id):
+        body = self.client.get(BASE + '/counters/%d/endpoints' % counter_id)
+        return [endpoint_from_wire(e) for e in _list(body, 'counter endpoints')]
+
+    def counter_keys(self, counter_id):
+        body = self.client.get(BASE + '/counters/%d/keys' % counter_id)
+        return [key_from_wire(k) for k in _list(body, 'counter keys')]
+
+    def counter_key_collections(self, counter_id):
+        raise WireError('listing the key collections a counter can use is not available in API Keys v1 (v2 only)')

@@ -1,0 +1,413 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""API Keys and Traffic Management v2: the wire format (the live API, apikey-manager-api/v2).
+
+This file is private to the collection (note the leading underscore): it may change without notice.
+It translates the neutral model of `_apikeys.py` to and from v2 JSON. No OpenAPI file of v2 is public:
+the names follow `apikey-manager-api-v2-REFERENCE.md`, whose evidence tag is quoted where a name is
+not printed by Akamai ([INF], [DOC-unnamed], [UNKNOWN]). Correct this file, and only this file, when a
+live account shows otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+
+BASE = '/apikey-manager-api/v2'
+
+# GET /keys: `page` from 1 and `pageSize` (names [CLIENT]); default and maximum page size [UNKNOWN].
+# 10,000 is the most keys a contract may hold, so one page holds any collection.
+PAGE_SIZE = 10000
+# POST /keys `keyValues` and POST /keys/generate `count` (1-10,000 [DOC-unnamed]).
+VALUES_PER_REQUEST = 10000
+# keyIds per revoke / restore / quota reset / move request: no limit is documented [UNKNOWN].
+IDS_PER_REQUEST = 1000
+
+# List wrappers (§1.4 of the reference, names [CLIENT]).
+WRAP_COLLECTIONS = 'collections'
+WRAP_COUNTERS = 'throttlingCounters'
+WRAP_KEYS = 'keys'
+WRAP_ENDPOINTS = 'endpoints'
+WRAP_TAGS = 'tags'
+
+# Quota headersConfig: two arrays [DOC]; member names and items [UNKNOWN] (header names assumed).
+QUOTA_ALLOW_MEMBER = 'allowHeaders'
+QUOTA_DENY_MEMBER = 'denyHeaders'
+# Throttling headersConfig: two arrays [DOC]; member names and items [UNKNOWN].
+COUNTER_CLIENT_MEMBER = 'clientHeaders'
+COUNTER_ORIGIN_MEMBER = 'originHeaders'
+# ACL: three integer arrays [DOC]; prefixes are the neutral (v1) spelling.
+ACL_MEMBERS = (('endpointIds', 'ENDPOINT'), ('resourceIds', 'RESOURCE'), ('methodIds', 'METHOD'))
+# keyStatus values [DOC]: the revoked ones.
+REVOKED_STATUSES = ('REVOKED', 'PENDING_REVOCATION')
+# Import: the file is the raw body, its format in Content-Type [DOC]; JSON items [CLIENT].
+IMPORT_CONTENT_TYPE = 'application/json'
+
+
+class WireError(Exception):
+    """An answer that does not have the expected shape, or an operation v2 does not have."""
+
+
+def _chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _unwrap(body, member, what):
+    if not isinstance(body, dict) or not isinstance(body.get(member), list):
+        raise WireError('v2 %s: expected an object with a %r array' % (what, member))
+    return body[member]
+
+
+def _acl_sorted(entries):
+    order = {'ENDPOINT': 0, 'RESOURCE': 1, 'METHOD': 2}
+
+    def rank(entry):
+        kind, dummy, number = str(entry).partition('-')
+        return (order.get(kind, 3), int(number) if number.isdigit() else 0)
+    return sorted(set(entries or []), key=rank)
+
+
+# ---------------------------------------------------------------- translation (pure functions)
+
+def acl_from_wire(body):
+    entries = []
+    for member, prefix in ACL_MEMBERS:
+        entries.extend('%s-%s' % (prefix, number) for number in (body or {}).get(member) or [])
+    return _acl_sorted(entries)
+
+
+def acl_to_wire(acl):
+    body = dict((member, []) for member, dummy in ACL_MEMBERS)
+    for entry in acl:
+        prefix, dummy, number = entry.partition('-')
+        for member, kind in ACL_MEMBERS:
+            if kind == prefix:
+                body[member].append(int(number))
+    return body
+
+
+def quota_from_wire(body):
+    config = body.get('headersConfig') or {}
+    return {
+        'enabled': bool(body.get('isEnabled')),
+        'limit': body.get('requestLimit'),
+        'interval': body.get('resetInterval'),
+        'allow_headers': list(config.get(QUOTA_ALLOW_MEMBER) or []),
+        'deny_headers': list(config.get(QUOTA_DENY_MEMBER) or []),
+    }
+
+
+def quota_to_wire(quota):
+    return {
+        'isEnabled': quota['enabled'],
+        'requestLimit': quota['limit'],
+        'resetInterval': quota['interval'],
+        'headersConfig': {QUOTA_ALLOW_MEMBER: list(quota['allow_headers']),
+                          QUOTA_DENY_MEMBER: list(quota['deny_headers'])},
+    }
+
+
+def collection_from_wire(body, acl=None, quota=None):
+    return {
+        'id': body.get('collectionId'),
+        'name': body.get('collectionName'),
+        'description': body.get('collectionDescription') or None,
+        'contract_id': body.get('contractId'),
+        'group_id': body.get('groupId'),
+        'key_count': body.get('keyCount'),   # [UNKNOWN] in v2
+        'dirty': bool(body.get('dirty')),    # [UNKNOWN] in v2
+        'acl': acl,
+        'quota': quota,
+    }
+
+
+def collection_create_to_wire(coll):
+    body = {'collectionName': coll['name'], 'contractId': coll['contract_id'], 'groupId': coll['group_id']}
+    if coll.get('description'):
+        body['collectionDescription'] = coll['description']
+    return body
+
+
+def collection_update_to_wire(coll):
+    # Editable members: name and description [INF]; contract and group are fixed [DOC].
+    return {'collectionName': coll['name'], 'collectionDescription': coll.get('description') or ''}
+
+
+def key_from_wire(body):
+    status = body.get('keyStatus')
+    collections = body.get('collections') or []
+    first = collections[0] if collections and isinstance(collections[0], dict) else {}
+    return {
+        'id': body.get('keyId'),
+        'value': body.get('keyValue'),
+        'label': body.get('label') or None,
+        'description': body.get('keyDescription') or None,
+        'tags': sorted(body.get('tags') or []),
+        'state': 'revoked' if status in REVOKED_STATUSES else 'present',
+        'network_status': status,
+        'collection_ids': [c.get('collectionId') for c in collections if isinstance(c, dict)],
+        'created_at': body.get('createdAt'),
+        'revoked_at': body.get('revokedAt'),
+        'termination_at': body.get('terminationAt'),        # name [UNKNOWN] in v2
+        'quota_update_state': first.get('quotaUpdateState'),  # name [UNKNOWN] in v2
+    }
+
+
+def key_update_to_wire(key):
+    # Editable members: label, keyDescription, tags [INF]; keyValue sent unchanged (tolerated [TEST]).
+    return {'keyValue': key['value'], 'label': key.get('label') or '', 'keyDescription': key.get('description') or '',
+            'tags': list(key.get('tags') or [])}
+
+
+def error_response_from_wire(error):
+    # v2 shape [UNKNOWN]: the v1 shape [INF].
+    if not isinstance(error, dict):
+        return None
+    return {
+        'status_code': error.get('statusCode'),
+        'body': error.get('body') or None,
+        'headers': dict((h.get('name'), h.get('value')) for h in error.get('headers') or [] if isinstance(h, dict)),
+    }
+
+
+def error_response_to_wire(error):
+    if error is None:
+        return None
+    return {'statusCode': error['status_code'], 'overrideDefaults': True, 'body': error.get('body'),
+            'headers': [{'name': k, 'value': v} for k, v in sorted((error.get('headers') or {}).items())]}
+
+
+def counter_from_wire(body):
+    config = body.get('headersConfig') or {}
+    rules = body.get('throttlingRules') or {}
+    return {
+        'id': body.get('throttlingCounterId'),
+        'name': body.get('throttlingCounterName'),
+        'description': body.get('throttlingCounterDescription') or None,
+        'contract_id': body.get('contractId'),
+        'group_id': body.get('groupId'),
+        'enabled': body.get('throttlingCounterEnabled'),
+        'limit': body.get('throttlingLimit'),
+        'on_over_limit': body.get('throttlingLimitExceededAction'),
+        'alert_threshold': body.get('throttlingAlertThreshold'),
+        'headers': {'client': list(config.get(COUNTER_CLIENT_MEMBER) or []),
+                    'origin': list(config.get(COUNTER_ORIGIN_MEMBER) or [])},
+        'error_response': error_response_from_wire(body.get('errorResponse')),
+        'rules': {'acl': acl_from_wire(rules.get('aclEntries')),
+                  'keys': sorted(set(rules.get('keyIds') or [])),
+                  'key_collections': sorted(set(rules.get('keyCollectionIds') or []))},
+        'status': body.get('status'),  # [UNKNOWN] in v2
+    }
+
+
+def counter_to_wire(counter, create):
+    body = {
+        'throttlingCounterName': counter['name'],
+        'throttlingCounterDescription': counter.get('description') or '',
+        'throttlingCounterEnabled': counter['enabled'],
+        'throttlingLimit': counter['limit'],
+        'throttlingLimitExceededAction': counter['on_over_limit'],
+        'headersConfig': {COUNTER_CLIENT_MEMBER: list(counter['headers']['client']),
+                          COUNTER_ORIGIN_MEMBER: list(counter['headers']['origin'])},
+        'throttlingRules': {'aclEntries': acl_to_wire(counter['rules']['acl']),
+                            'keyIds': list(counter['rules']['keys']),
+                            'keyCollectionIds': list(counter['rules']['key_collections'])},
+    }
+    if counter.get('alert_threshold') is not None:
+        body['throttlingAlertThreshold'] = counter['alert_threshold']
+    if counter.get('error_response'):
+        body['errorResponse'] = error_response_to_wire(counter['error_response'])
+    if create:
+        # The PUT body most likely omits contract and group [INF].
+        body['contractId'] = counter['contract_id']
+        body['groupId'] = counter['group_id']
+    return body
+
+
+def endpoint_from_wire(body):
+    # Members beyond endpointId and endpointName are [UNKNOWN].
+    resources = []
+    for res in body.get('resources') or []:
+        methods = [{'id': m.get('methodId'), 'method': m.get('method'), 'acl_entry': 'METHOD-%s' % m.get('methodId')}
+                   for m in res.get('methods') or []]
+        resources.append({'id': res.get('resourceId'), 'name': res.get('resourceName'), 'path': res.get('resourcePath'),
+                          'acl_entry': 'RESOURCE-%s' % res.get('resourceId'), 'methods': methods})
+    return {'id': body.get('endpointId'), 'name': body.get('endpointName'), 'base_path': body.get('basePath'),
+            'version': body.get('versionNumber'), 'acl_entry': 'ENDPOINT-%s' % body.get('endpointId'),
+            'resources': resources}
+
+
+def import_content(specs):
+    """Key specs as a JSON import body: an array of {keyValue, label, keyDescription, tags} [CLIENT]."""
+    items = []
+    for spec in specs:
+        item = {'keyValue': spec['value']}
+        if spec.get('label'):
+            item['label'] = spec['label']
+        if spec.get('description'):
+            item['keyDescription'] = spec['description']
+        if spec.get('tags'):
+            item['tags'] = list(spec['tags'])
+        items.append(item)
+    return json.dumps(items, separators=(',', ':'))
+
+
+class Wire:
+    """v2 requests, neutral in and out. Client errors (EdgeGridError) pass through."""
+
+    version = 'v2'
+    has_alert_threshold = True
+    has_reports = False
+
+    def __init__(self, client):
+        self.client = client
+
+    def _send(self, method, path, body=None, params=None):
+        return self.client.request(method, BASE + path, json_body=body, params=params).body
+
+    # collections
+    def list_collections(self):
+        body = self.client.get(BASE + '/collections')
+        return [collection_from_wire(c) for c in _unwrap(body, WRAP_COLLECTIONS, 'collections')]
+
+    def get_collection(self, collection_id):
+        """The collection with its ACL and quota, which v2 keeps in sub-resources (three GETs)."""
+        body = self.client.get(BASE + '/collections/%d' % collection_id, missing_ok=True)
+        if body is None:
+            return None
+        acl = acl_from_wire(self.client.get(BASE + '/collections/%d/acl-entries' % collection_id))
+        quota = quota_from_wire(self.client.get(BASE + '/collections/%d/quota-config' % collection_id))
+        return collection_from_wire(body, acl=acl, quota=quota)
+
+    def create_collection(self, coll):
+        return collection_from_wire(self._send('POST', '/collections', collection_create_to_wire(coll)))
+
+    def update_collection(self, coll):
+        return collection_from_wire(self._send('PUT', '/collections/%d' % coll['id'],
+                                               collection_update_to_wire(coll)))
+
+    def delete_collection(self, collection_id):
+        self._send('DELETE', '/collections/%d' % collection_id)
+
+    def set_acl(self, collection_id, acl):
+        self._send('PUT', '/collections/%d/acl-entries' % collection_id, acl_to_wire(acl))
+
+    def set_quota(self, collection_id, quota):
+        self._send('PUT', '/collections/%d/quota-config' % collection_id, quota_to_wire(quota))
+
+    def collection_endpoints(self, collection_id):
+        body = self.client.get(BASE + '/collections/%d/endpoints' % collection_id)
+        return [endpoint_from_wire(e) for e in _unwrap(body, WRAP_ENDPOINTS, 'endpoints')]
+
+    # keys
+    def list_keys(self, collection_id=None):
+        params = {'collectionId': collection_id} if collection_id is not None else None
+        items = self.client.paginate(BASE + '/keys', WRAP_KEYS, params=params, page_param='page',
+                                     size_param='pageSize', page_size=PAGE_SIZE, first_page=1)
+        return [key_from_wire(k) for k in items]
+
+    def create_keys(self, collection_id, values, label=None, description=None, tags=None):
+        """Keys with the caller's values, sharing label, description and tags: `keyValues`, 10,000 a request."""
+        count = 0
+        for batch in _chunks(list(values), VALUES_PER_REQUEST):
+            body = {'collectionId': collection_id, 'keyValues': batch, 'incrementLabel': False}
+            if label:
+                body['label'] = label
+            if description:
+                body['keyDescription'] = description
+            if tags:
+                body['tags'] = list(tags)
+            self._send('POST', '/keys', body)
+            count += 1
+        return count
+
+    def add_keys(self, collection_id, specs):
+        """Create keys with the caller's values ({value, label, description, tags}) in as few requests as v2 allows.
+
+        Keys that share label, description and tags go in one POST /keys (`keyValues`, 10,000 a request);
+        keys that differ go together through the import operation (a JSON file, 10,000 keys a request).
+        """
+        groups = {}
+        for spec in specs:
+            groups.setdefault((spec.get('label'), spec.get('description'), tuple(spec.get('tags') or [])),
+                              []).append(spec['value'])
+        if len(groups) == 1:
+            (label, description, tags), values = groups.popitem()
+            self.create_keys(collection_id, values, label=label, description=description, tags=list(tags))
+            return
+        for batch in _chunks(list(specs), VALUES_PER_REQUEST):
+            self.client.request('POST', BASE + '/collections/%d/import-keys' % collection_id,
+                                data=import_content(batch).encode('utf-8'),
+                                headers={'Content-Type': IMPORT_CONTENT_TYPE})
+
+    def generate_keys(self, collection_id, count, label=None, description=None, tags=None):
+        left = count
+        while left > 0:
+            batch = min(left, VALUES_PER_REQUEST)
+            body = {'collectionId': collection_id, 'count': batch, 'incrementLabel': False}
+            if label:
+                body['label'] = label
+            if description:
+                body['keyDescription'] = description
+            if tags:
+                body['tags'] = list(tags)
+            self._send('POST', '/keys/generate', body)
+            left -= batch
+
+    def update_key(self, key):
+        return key_from_wire(self._send('PUT', '/keys/%d' % key['id'], key_update_to_wire(key)))
+
+    def _ids(self, path, ids):
+        for batch in _chunks(list(ids), IDS_PER_REQUEST):
+            self._send('POST', path, {'keyIds': batch})
+
+    def revoke_keys(self, ids):
+        self._ids('/keys/revoke', ids)
+
+    def restore_keys(self, ids):
+        self._ids('/keys/restore', ids)
+
+    def reset_quota(self, ids, collection_id=None):
+        self._ids('/keys/quota-reset', ids)
+
+    def move_keys(self, ids, collection_id):
+        for batch in _chunks(list(ids), IDS_PER_REQUEST):
+            self._send('POST', '/keys/move', {'keyIds': batch, 'destinationCollectionId': collection_id})
+
+    def list_tags(self):
+        return sorted(_unwrap(self.client.get(BASE + '/tags'), WRAP_TAGS, 'tags'))
+
+    def quota_report(self, report, key_ids, start, end, interval):
+        raise WireError('quota reports are not available in API Keys v2: the v2 API has no report operation; '
+                        'use api_version v1 where v1 is still served')
+
+    # throttling counters
+    def list_counters(self):
+        body = self.client.get(BASE + '/counters')
+        return [counter_from_wire(c) for c in _unwrap(body, WRAP_COUNTERS, 'counters')]
+
+    def create_counter(self, counter):
+        return counter_from_wire(self._send('POST', '/counters', counter_to_wire(counter, create=True)))
+
+    def update_counter(self, counter):
+        return counter_from_wire(self._send('PUT', '/counters/%d' % counter['id'],
+                                            counter_to_wire(counter, create=False)))
+
+    def delete_counter(self, counter_id):
+        self._send('DELETE', '/counters/%d' % counter_id)
+
+    def counter_endpoints(self, counter_id):
+        body = self.client.get(BASE + '/counters/%d/endpoints' % counter_id)
+        return [endpoint_from_wire(e) for e in _unwrap(body, WRAP_ENDPOINTS, 'counter endpoints')]
+
+    def counter_keys(self, counter_id):
+        body = self.client.get(BASE + '/counters/%d/keys' % counter_id)
+        return [key_from_wire(k) for k in _unwrap(body, WRAP_KEYS, 'counter keys')]
+
+    def counter_key_collections(self, counter_id):
+        body = self.client.get(BASE + '/counters/%d/key-collections' % counter_id)
+        return [collection_from_wire(c) for c in _unwrap(body, WRAP_COLLECTIONS, 'counter key collections')]

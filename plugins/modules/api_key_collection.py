@@ -1,0 +1,362 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: api_key_collection
+short_description: Manage an Akamai API key collection, its quota and its ACL
+version_added: 0.1.0
+description:
+  - Creates, updates or deletes a key collection of Akamai API Keys and Traffic Management.
+  - A collection groups API keys; all its keys share its quota (requests per key and interval) and its access
+    control list (the endpoints, resources and methods the keys may call).
+  - The collection is found by O(name) within O(contract_id) and O(group_id) when given, or by O(id).
+    A name that matches two collections fails and asks for the id.
+  - Only what the task sets is compared and written; the rest of the collection is left as it is.
+  - Speaks API Keys v2 (default) or v1 (O(api_version)); the options are the same for both.
+author:
+  - edgegrid.access maintainers (@edgegrid-access)
+options:
+  api_version:
+    description:
+      - The version of the API Keys and Traffic Management API to speak.
+      - Akamai decommissioned V(v1) on 2025-04-30; it remains for tools and emulators that still serve it.
+    type: str
+    choices: [v2, v1]
+    default: v2
+  name:
+    description:
+      - The name of the collection (1 to 200 characters), unique within its contract and group.
+      - With O(id), the new name of that collection.
+    type: str
+  id:
+    description:
+      - The id of an existing collection. An unknown id fails; it never creates a collection.
+    type: int
+  description:
+    description:
+      - The description of the collection. An empty string removes it.
+    type: str
+  contract_id:
+    description:
+      - The contract of the collection, for example V(C-1EMU001). Needed to create a collection; narrows the
+        search by O(name). It cannot be changed once the collection exists.
+    type: str
+  group_id:
+    description:
+      - The group of the collection. Needed to create a collection; narrows the search by O(name). It cannot be
+        changed once the collection exists.
+    type: int
+  quota:
+    description:
+      - The quota of every key of the collection. Members left out keep their current value.
+    type: dict
+    suboptions:
+      enabled:
+        description: Whether the quota is enforced.
+        type: bool
+      limit:
+        description: Requests each key may send within O(quota.interval), 100 to 1,000,000,000.
+        type: int
+      interval:
+        description:
+          - When the quota resets (UTC) - every hour, every sixth hour, twice a day, at midnight, on Mondays at
+            midnight, or on the first day of the month.
+        type: str
+        choices: [HOUR_1, HOUR_6, HOUR_12, DAY, WEEK, MONTH]
+      allow_headers:
+        description: The response headers sent while quota remains.
+        type: list
+        elements: str
+        choices: [X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset]
+      deny_headers:
+        description: The response headers sent once the quota is used up.
+        type: list
+        elements: str
+        choices: [X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Next]
+  acl:
+    description:
+      - The access control list - entries C(ENDPOINT-<id>), C(RESOURCE-<id>) and C(METHOD-<id>), as listed by
+        M(edgegrid.access.api_key_collection_info) with O(edgegrid.access.api_key_collection_info#module:endpoints=true).
+      - Replaces the ACL, unless O(append_acl=true).
+    type: list
+    elements: str
+  append_acl:
+    description:
+      - Add the entries of O(acl) to the current ACL instead of replacing it.
+    type: bool
+    default: false
+  state:
+    description:
+      - V(absent) deletes the collection. Akamai deletes the keys in it too (in v2, the keys that are not also
+        in another collection).
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+notes:
+  - In v2 the ACL and the quota are sub-resources of the collection; a task that sets neither does not write them.
+seealso:
+  - module: edgegrid.access.api_key_collection_info
+  - module: edgegrid.access.api_key
+  - name: API Keys and Traffic Management API
+    description: Akamai's reference.
+    link: https://techdocs.akamai.com/key-traffic-mgmt/reference
+'''
+
+EXAMPLES = r'''
+- name: A collection with an hourly quota and access to one endpoint
+  edgegrid.access.api_key_collection:
+    name: Bookstore Access
+    description: Keys of the Bookstore API partners
+    contract_id: C-1EMU001
+    group_id: 10001
+    quota:
+      enabled: true
+      limit: 1000
+      interval: HOUR_1
+      allow_headers: [X-RateLimit-Limit, X-RateLimit-Remaining]
+      deny_headers: [X-RateLimit-Next]
+    acl:
+      - ENDPOINT-101
+      - METHOD-2034
+
+- name: Add an entry to the ACL, keep the others
+  edgegrid.access.api_key_collection:
+    name: Bookstore Access
+    contract_id: C-1EMU001
+    group_id: 10001
+    acl: [RESOURCE-3001]
+    append_acl: true
+
+- name: Rename a collection found by id, through API Keys v1
+  edgegrid.access.api_key_collection:
+    api_version: v1
+    id: 12345
+    name: Bookstore Premium Access
+
+- name: Delete a collection (and its keys)
+  edgegrid.access.api_key_collection:
+    name: Bookstore Trial
+    contract_id: C-1EMU001
+    group_id: 10001
+    state: absent
+'''
+
+RETURN = r'''
+api_key_collection:
+  description: The collection after the task (predicted in check mode); empty after deletion.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The collection id (null when a create was only predicted).
+      type: int
+      sample: 108051
+    name:
+      description: The name.
+      type: str
+      sample: Bookstore Access
+    description:
+      description: The description.
+      type: str
+    contract_id:
+      description: The contract.
+      type: str
+      sample: C-1EMU001
+    group_id:
+      description: The group.
+      type: int
+      sample: 10001
+    key_count:
+      description: The number of keys in the collection, when the API reports it.
+      type: int
+    dirty:
+      description: Whether changes are still propagating to the Akamai network.
+      type: bool
+    acl:
+      description: The ACL entries.
+      type: list
+      elements: str
+      sample: [ENDPOINT-101, METHOD-2034]
+    quota:
+      description: The quota settings.
+      type: dict
+      contains:
+        enabled:
+          description: Whether the quota is enforced.
+          type: bool
+        limit:
+          description: Requests per key and interval.
+          type: int
+        interval:
+          description: The reset interval.
+          type: str
+        allow_headers:
+          description: Headers sent while quota remains.
+          type: list
+          elements: str
+        deny_headers:
+          description: Headers sent once the quota is used up.
+          type: list
+          elements: str
+  sample:
+    id: 108051
+    name: Bookstore Access
+    description: Keys of the Bookstore API partners
+    contract_id: C-1EMU001
+    group_id: 10001
+    key_count: 21
+    dirty: false
+    acl: [ENDPOINT-101]
+    quota: {enabled: true, limit: 1000, interval: HOUR_1, allow_headers: [X-RateLimit-Limit], deny_headers: []}
+'''
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, without_none
+
+RETURN_KEY = 'api_key_collection'
+
+
+def desired_quota(option):
+    """The quota parts the user set, checked."""
+    if not option:
+        return None
+    quota = without_none(option)
+    _apikeys.check_range(quota.get('limit'), _apikeys.QUOTA_LIMIT_MIN, _apikeys.QUOTA_LIMIT_MAX, 'quota.limit')
+    for name in ('allow_headers', 'deny_headers'):
+        if name in quota:
+            quota[name] = sorted(set(quota[name]))
+    return quota or None
+
+
+def normalised(coll):
+    """A collection with its quota header lists sorted, for comparing."""
+    if coll and coll.get('quota'):
+        coll = dict(coll)
+        coll['quota'] = dict(coll['quota'], allow_headers=sorted(coll['quota']['allow_headers']),
+                             deny_headers=sorted(coll['quota']['deny_headers']))
+    return coll
+
+
+def run(module, api):
+    params = module.params
+    if params['name'] is not None:
+        _apikeys.check_length(params['name'], _apikeys.NAME_MAX, 'name', minimum=1)
+    quota = desired_quota(params['quota'])
+    acl = _apikeys.check_acl(params['acl']) if params['acl'] is not None else None
+
+    current = _apikeys.find_collection(api, name=params['name'], collection_id=params['id'],
+                                       contract_id=params['contract_id'], group_id=params['group_id'])
+    if current is not None and current.get('quota') is None:
+        current = api.get_collection(current['id'])
+    current = normalised(current)
+
+    if params['state'] == 'absent':
+        if current is None:
+            module.finish(False, RETURN_KEY, {}, before={}, after={})
+        if not module.check_mode:
+            api.delete_collection(current['id'])
+        module.finish(True, RETURN_KEY, {}, before=current, after={})
+
+    if current is None:
+        missing = [n for n in ('contract_id', 'group_id') if params[n] is None]
+        if missing:
+            module.fail_json(msg='no key collection named %r exists; %s needed to create it'
+                             % (params['name'], ' and '.join(missing) + (' is' if len(missing) == 1 else ' are')))
+        desired = {'id': None, 'name': params['name'], 'description': params['description'] or None,
+                   'contract_id': params['contract_id'], 'group_id': params['group_id'], 'key_count': 0,
+                   'dirty': True, 'acl': acl or [], 'quota': None}
+        if module.check_mode:
+            if quota:
+                desired['quota'] = dict(quota)
+            module.finish(True, RETURN_KEY, desired, before={}, after=desired)
+        created = api.create_collection(desired)
+        if acl:
+            api.set_acl(created['id'], acl)
+        if quota:
+            base = created.get('quota') or api.get_collection(created['id'])['quota']
+            api.set_quota(created['id'], _apikeys.merged(base, quota))
+        after = normalised(api.get_collection(created['id']))
+        module.finish(True, RETURN_KEY, after, before={}, after=after)
+
+    for option, member in (('contract_id', 'contract_id'), ('group_id', 'group_id')):
+        if params[option] is not None and params[option] != current[member]:
+            module.fail_json(msg='%s cannot be changed: collection %s is in %s %s' % (
+                option, current['id'], option.replace('_', ' '), current[member]))
+
+    desired = dict(current)
+    writes = []
+    if params['name'] is not None and params['name'] != current['name']:
+        desired['name'] = params['name']
+    if params['description'] is not None and (params['description'] or None) != current['description']:
+        desired['description'] = params['description'] or None
+    if desired['name'] != current['name'] or desired['description'] != current['description']:
+        writes.append('collection')
+    if acl is not None:
+        wanted = _apikeys.sort_acl(set(current['acl']) | set(acl)) if params['append_acl'] else acl
+        if wanted != current['acl']:
+            desired['acl'] = wanted
+            writes.append('acl')
+    if quota and _apikeys.differs(current['quota'], quota):
+        desired['quota'] = _apikeys.merged(current['quota'], quota)
+        writes.append('quota')
+
+    if not writes:
+        module.finish(False, RETURN_KEY, current, before=current, after=current)
+    if module.check_mode:
+        module.finish(True, RETURN_KEY, desired, before=current, after=desired)
+    if 'collection' in writes:
+        api.update_collection(desired)
+    if 'acl' in writes:
+        api.set_acl(current['id'], desired['acl'])
+    if 'quota' in writes:
+        api.set_quota(current['id'], desired['quota'])
+    after = normalised(api.get_collection(current['id']))
+    module.finish(True, RETURN_KEY, after, before=current, after=after)
+
+
+def main():
+    module = EdgeGridModule(
+        argument_spec=dict(
+            api_version=_apikeys.API_VERSION_SPEC,
+            name=dict(type='str'),
+            id=dict(type='int'),
+            description=dict(type='str'),
+            contract_id=dict(type='str'),
+            group_id=dict(type='int'),
+            quota=dict(type='dict', options=dict(
+                enabled=dict(type='bool'),
+                limit=dict(type='int'),
+                interval=dict(type='str', choices=_apikeys.QUOTA_INTERVALS),
+                allow_headers=dict(type='list', elements='str', choices=_apikeys.QUOTA_ALLOW_HEADERS),
+                deny_headers=dict(type='list', elements='str', choices=_apikeys.QUOTA_DENY_HEADERS),
+            )),
+            acl=dict(type='list', elements='str'),
+            append_acl=dict(type='bool', default=False),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+        ),
+        required_one_of=[('name', 'id')],
+    )
+    try:
+        run(module, _apikeys.wire(module.client, module.params['api_version']))
+    except _apikeys.InputError as exc:
+        module.fail_json(msg=str(exc))
+    except _apikeys.Errors as exc:
+        module.fail_from(exc)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,183 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: api_key_collection_info
+short_description: List Akamai API key collections, their quota, ACL and usable endpoints
+version_added: 0.1.0
+description:
+  - Lists the key collections of Akamai API Keys and Traffic Management, or one collection by O(name) or O(id).
+  - With O(endpoints=true), adds the API endpoints of each collection's contract and group, with the ACL entry of
+    every endpoint, resource and method (what O(edgegrid.access.api_key_collection#module:acl) takes).
+  - Speaks API Keys v2 (default) or v1 (O(api_version)).
+author:
+  - edgegrid.access maintainers (@edgegrid-access)
+options:
+  api_version:
+    description:
+      - The version of the API Keys and Traffic Management API to speak.
+    type: str
+    choices: [v2, v1]
+    default: v2
+  name:
+    description:
+      - Only the collections of this name.
+    type: str
+  id:
+    description:
+      - Only the collection of this id. An unknown id fails.
+    type: int
+  contract_id:
+    description:
+      - Only the collections of this contract.
+    type: str
+  group_id:
+    description:
+      - Only the collections of this group.
+    type: int
+  details:
+    description:
+      - Read the ACL and the quota of each collection. In v2 they are sub-resources (two more requests per
+        collection); V(false) leaves them null there.
+    type: bool
+    default: true
+  endpoints:
+    description:
+      - Add the endpoints each collection can use (one request per collection).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.attributes
+attributes:
+  check_mode:
+    support: full
+    details: Reads only.
+  diff_mode:
+    support: none
+seealso:
+  - module: edgegrid.access.api_key_collection
+'''
+
+EXAMPLES = r'''
+- name: Every collection of the account
+  edgegrid.access.api_key_collection_info:
+  register: collections
+
+- name: One collection and the ACL entries it may use
+  edgegrid.access.api_key_collection_info:
+    name: Bookstore Access
+    endpoints: true
+  register: bookstore
+
+- name: The ACL entry of the Weather API endpoint
+  ansible.builtin.debug:
+    msg: "{{ (bookstore.api_key_collections[0].endpoints | selectattr('name', 'equalto', 'Weather API') | first).acl_entry }}"
+'''
+
+RETURN = r'''
+api_key_collections:
+  description: The collections found, as returned by M(edgegrid.access.api_key_collection).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The collection id.
+      type: int
+    name:
+      description: The name.
+      type: str
+    description:
+      description: The description.
+      type: str
+    contract_id:
+      description: The contract.
+      type: str
+    group_id:
+      description: The group.
+      type: int
+    key_count:
+      description: The number of keys, when the API reports it.
+      type: int
+    dirty:
+      description: Whether changes are still propagating.
+      type: bool
+    acl:
+      description: The ACL entries (null in v2 with O(details=false)).
+      type: list
+      elements: str
+    quota:
+      description: The quota (C(enabled), C(limit), C(interval), C(allow_headers), C(deny_headers)).
+      type: dict
+    endpoints:
+      description:
+        - With O(endpoints=true), the endpoints of the collection's contract and group - C(id), C(name),
+          C(base_path), C(version), C(acl_entry), C(resources) (each with C(id), C(name), C(path), C(acl_entry),
+          C(methods) with C(id), C(method), C(acl_entry)).
+      type: list
+      elements: dict
+      returned: when O(endpoints=true)
+  sample:
+    - id: 108051
+      name: Bookstore Access
+      description: null
+      contract_id: C-1EMU001
+      group_id: 10001
+      key_count: 21
+      dirty: false
+      acl: [ENDPOINT-101]
+      quota: {enabled: false, limit: 100, interval: HOUR_1, allow_headers: [], deny_headers: []}
+'''
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule
+
+
+def run(module, api):
+    params = module.params
+    collections = api.list_collections()
+    if params['id'] is not None:
+        collections = [_apikeys.find_collection(api, collection_id=params['id'], collections=collections)]
+    collections = [c for c in collections
+                   if (params['name'] is None or c['name'] == params['name'])
+                   and (params['contract_id'] is None or c['contract_id'] == params['contract_id'])
+                   and (params['group_id'] is None or c['group_id'] == params['group_id'])]
+    result = []
+    for coll in collections:
+        if params['details'] and coll.get('quota') is None:
+            coll = api.get_collection(coll['id']) or coll
+        if params['endpoints']:
+            coll = dict(coll, endpoints=api.collection_endpoints(coll['id']))
+        result.append(coll)
+    module.exit_json(changed=False, api_key_collections=result)
+
+
+def main():
+    module = EdgeGridModule(
+        argument_spec=dict(
+            api_version=_apikeys.API_VERSION_SPEC,
+            name=dict(type='str'),
+            id=dict(type='int'),
+            contract_id=dict(type='str'),
+            group_id=dict(type='int'),
+            details=dict(type='bool', default=True),
+            endpoints=dict(type='bool', default=False),
+        ),
+    )
+    try:
+        run(module, _apikeys.wire(module.client, module.params['api_version']))
+    except _apikeys.InputError as exc:
+        module.fail_json(msg=str(exc))
+    except _apikeys.Errors as exc:
+        module.fail_from(exc)
+
+
+if __name__ == '__main__':
+    main()

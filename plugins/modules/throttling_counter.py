@@ -1,0 +1,369 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: throttling_counter
+short_description: Manage an Akamai API throttling counter
+version_added: 0.1.0
+description:
+  - Creates, updates or deletes a throttling counter of Akamai API Keys and Traffic Management - a requests-per-second
+    limit on the API calls that match its rules (ACL entries, API keys, key collections).
+  - The counter is found by O(name) (within O(contract_id) and O(group_id) when given) or by O(id).
+  - Only what the task sets is compared and written.
+  - Speaks API Keys v2 (default) or v1 (O(api_version)); the options are the same, except O(alert_threshold) (v2 only).
+author:
+  - edgegrid.access maintainers (@edgegrid-access)
+options:
+  api_version:
+    description:
+      - The version of the API Keys and Traffic Management API to speak.
+    type: str
+    choices: [v2, v1]
+    default: v2
+  name:
+    description:
+      - The name of the counter (1 to 200 characters). With O(id), the new name of that counter.
+    type: str
+  id:
+    description:
+      - The id of an existing counter. An unknown id fails; it never creates a counter.
+    type: int
+  description:
+    description:
+      - The description. An empty string removes it.
+    type: str
+  contract_id:
+    description:
+      - The contract of the counter. Needed to create it; it cannot change afterwards.
+    type: str
+  group_id:
+    description:
+      - The group of the counter. Needed to create it; it cannot change afterwards.
+    type: int
+  enabled:
+    description:
+      - Whether the counter is enabled. V(true) when a counter is created without it.
+    type: bool
+  limit:
+    description:
+      - The limit in requests per second across the Akamai network, 10 to 1,000,000. Needed to create a counter.
+    type: int
+  on_over_limit:
+    description:
+      - V(DENY) rejects requests over the limit (HTTP 429); V(WARN) only alerts. V(DENY) when a counter is created
+        without it.
+    type: str
+    choices: [DENY, WARN]
+  alert_threshold:
+    description:
+      - The percentage of the limit (70 to 98) at which an alert fires. API Keys v2 only.
+    type: int
+  headers:
+    description:
+      - The throttling headers sent to clients and to the origin. A member left out keeps its current value.
+    type: dict
+    suboptions:
+      client:
+        description: The headers sent in responses to clients.
+        type: list
+        elements: str
+        choices: [X-Throttling-Limit, X-Throttling-Rate]
+      origin:
+        description: The headers sent to the origin.
+        type: list
+        elements: str
+        choices: [X-Throttling-Limit, X-Throttling-Rate]
+  error_response:
+    description:
+      - The response sent to requests over the limit, instead of Akamai's default.
+    type: dict
+    suboptions:
+      status_code:
+        description: The HTTP status, 200 to 599.
+        type: int
+        required: true
+      body:
+        description: The response body.
+        type: str
+      headers:
+        description: Response headers, name to value (set C(Content-Type) when the body is not problem+json).
+        type: dict
+  rules:
+    description:
+      - The conditions that count a request. A member left out keeps its current value; an empty list removes that
+        kind of condition.
+    type: dict
+    suboptions:
+      acl:
+        description: ACL entries - C(ENDPOINT-<id>), C(RESOURCE-<id>), C(METHOD-<id>).
+        type: list
+        elements: str
+      keys:
+        description: API key ids.
+        type: list
+        elements: int
+      key_collections:
+        description: Key collections, by name (within the counter's contract and group) or id.
+        type: list
+        elements: str
+  state:
+    description:
+      - V(absent) deletes the counter.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+notes:
+  - Akamai allows at most 100 counters per account, and at most 4 counters that count the same request.
+seealso:
+  - module: edgegrid.access.throttling_counter_info
+  - module: edgegrid.access.api_key_collection
+'''
+
+EXAMPLES = r'''
+- name: At most 1,000 requests per second to the Bookstore API from the partner keys
+  edgegrid.access.throttling_counter:
+    name: Bookstore partners
+    contract_id: C-1EMU001
+    group_id: 10001
+    limit: 1000
+    on_over_limit: DENY
+    alert_threshold: 90
+    headers:
+      client: [X-Throttling-Limit]
+    rules:
+      acl: [ENDPOINT-101]
+      key_collections: [Bookstore Access]
+    error_response:
+      status_code: 429
+      body: '{"title": "Slow down"}'
+      headers:
+        Content-Type: application/problem+json
+
+- name: Only warn from now on
+  edgegrid.access.throttling_counter:
+    name: Bookstore partners
+    on_over_limit: WARN
+
+- name: Delete the counter
+  edgegrid.access.throttling_counter:
+    name: Bookstore partners
+    state: absent
+'''
+
+RETURN = r'''
+throttling_counter:
+  description: The counter after the task (predicted in check mode); empty after deletion.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The counter id (null when a create was only predicted).
+      type: int
+    name:
+      description: The name.
+      type: str
+    description:
+      description: The description.
+      type: str
+    contract_id:
+      description: The contract.
+      type: str
+    group_id:
+      description: The group.
+      type: int
+    enabled:
+      description: Whether the counter is enabled.
+      type: bool
+    limit:
+      description: Requests per second.
+      type: int
+    on_over_limit:
+      description: C(DENY) or C(WARN).
+      type: str
+    alert_threshold:
+      description: The alert threshold in percent (v2; null in v1).
+      type: int
+    headers:
+      description: The throttling headers sent to C(client) and C(origin).
+      type: dict
+    error_response:
+      description: The custom error response (C(status_code), C(body), C(headers)), or null.
+      type: dict
+    rules:
+      description: The conditions - C(acl) entries, C(keys) (ids) and C(key_collections) (ids).
+      type: dict
+    status:
+      description: The propagation status, when the API reports it (v1 C(PENDING), C(DIRTY), C(ACTIVE)).
+      type: str
+  sample:
+    id: 61
+    name: Bookstore partners
+    description: null
+    contract_id: C-1EMU001
+    group_id: 10001
+    enabled: true
+    limit: 1000
+    on_over_limit: DENY
+    alert_threshold: 90
+    headers: {client: [X-Throttling-Limit], origin: []}
+    error_response: null
+    rules: {acl: [ENDPOINT-101], keys: [], key_collections: [108051]}
+    status: null
+'''
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, without_none
+
+RETURN_KEY = 'throttling_counter'
+
+
+def normalised(counter):
+    if counter:
+        counter = dict(counter)
+        counter['headers'] = {'client': sorted(counter['headers']['client']),
+                              'origin': sorted(counter['headers']['origin'])}
+    return counter
+
+
+def desired_parts(params, api, contract_id, group_id):
+    """The parts of the counter the task sets, checked, in the neutral shape."""
+    parts = {}
+    if params['name'] is not None:
+        parts['name'] = _apikeys.check_length(params['name'], _apikeys.NAME_MAX, 'name', minimum=1)
+    if params['description'] is not None:
+        parts['description'] = _apikeys.check_length(params['description'], _apikeys.DESCRIPTION_MAX,
+                                                     'description') or None
+    for option in ('enabled', 'on_over_limit'):
+        if params[option] is not None:
+            parts[option] = params[option]
+    if params['limit'] is not None:
+        parts['limit'] = _apikeys.check_range(params['limit'], _apikeys.COUNTER_LIMIT_MIN,
+                                              _apikeys.COUNTER_LIMIT_MAX, 'limit')
+    if params['alert_threshold'] is not None:
+        if not api.has_alert_threshold:
+            raise _apikeys.Unsupported('alert_threshold is available in API Keys v2 only (api_version: v2)')
+        parts['alert_threshold'] = _apikeys.check_range(params['alert_threshold'], _apikeys.ALERT_THRESHOLD_MIN,
+                                                        _apikeys.ALERT_THRESHOLD_MAX, 'alert_threshold')
+    if params['headers'] is not None:
+        parts['headers'] = dict((k, sorted(set(v))) for k, v in without_none(params['headers']).items())
+    if params['error_response'] is not None:
+        error = params['error_response']
+        _apikeys.check_range(error['status_code'], 200, 599, 'error_response.status_code')
+        parts['error_response'] = {'status_code': error['status_code'], 'body': error.get('body') or None,
+                                   'headers': dict((str(k), str(v)) for k, v in (error.get('headers') or {}).items())}
+    if params['rules'] is not None:
+        rules = without_none(params['rules'])
+        if 'acl' in rules:
+            rules['acl'] = _apikeys.check_acl(rules['acl'], 'rules.acl')
+        if 'keys' in rules:
+            rules['keys'] = sorted(set(rules['keys']))
+        if 'key_collections' in rules:
+            rules['key_collections'] = _apikeys.resolve_collection_refs(
+                rules['key_collections'], api.list_collections() if rules['key_collections'] else [],
+                contract_id, group_id, 'rules.key_collections')
+        parts['rules'] = rules
+    return parts
+
+
+def run(module, api):
+    params = module.params
+    current = normalised(_apikeys.find_counter(api, name=params['name'], counter_id=params['id'],
+                                               contract_id=params['contract_id'], group_id=params['group_id']))
+    if params['state'] == 'absent':
+        if current is None:
+            module.finish(False, RETURN_KEY, {}, before={}, after={})
+        if not module.check_mode:
+            api.delete_counter(current['id'])
+        module.finish(True, RETURN_KEY, {}, before=current, after={})
+
+    if current is not None:
+        for option in ('contract_id', 'group_id'):
+            if params[option] is not None and params[option] != current[option]:
+                module.fail_json(msg='%s cannot be changed: counter %s is in %s %s'
+                                 % (option, current['id'], option.replace('_', ' '), current[option]))
+    contract_id = current['contract_id'] if current else params['contract_id']
+    group_id = current['group_id'] if current else params['group_id']
+    parts = desired_parts(params, api, contract_id, group_id)
+
+    if current is None:
+        missing = [n for n in ('contract_id', 'group_id', 'limit') if params[n] is None]
+        if missing:
+            module.fail_json(msg='no throttling counter named %r exists; %s needed to create it'
+                             % (params['name'], ', '.join(missing)))
+        base = {'id': None, 'name': params['name'], 'description': None, 'contract_id': contract_id,
+                'group_id': group_id, 'enabled': True, 'limit': None, 'on_over_limit': 'DENY',
+                'alert_threshold': None, 'headers': {'client': [], 'origin': []}, 'error_response': None,
+                'rules': {'acl': [], 'keys': [], 'key_collections': []}, 'status': None}
+        desired = _apikeys.merged(base, parts)
+        if module.check_mode:
+            module.finish(True, RETURN_KEY, desired, before={}, after=desired)
+        after = normalised(api.create_counter(desired))
+        module.finish(True, RETURN_KEY, after, before={}, after=after)
+
+    # The error response is replaced as a whole; the other parts member by member.
+    error = parts.pop('error_response', current['error_response'])
+    if not _apikeys.differs(current, parts) and error == current['error_response']:
+        module.finish(False, RETURN_KEY, current, before=current, after=current)
+    desired = _apikeys.merged(current, parts)
+    desired['error_response'] = error
+    if module.check_mode:
+        module.finish(True, RETURN_KEY, desired, before=current, after=desired)
+    after = normalised(api.update_counter(desired))
+    module.finish(True, RETURN_KEY, after, before=current, after=after)
+
+
+def main():
+    module = EdgeGridModule(
+        argument_spec=dict(
+            api_version=_apikeys.API_VERSION_SPEC,
+            name=dict(type='str'),
+            id=dict(type='int'),
+            description=dict(type='str'),
+            contract_id=dict(type='str'),
+            group_id=dict(type='int'),
+            enabled=dict(type='bool'),
+            limit=dict(type='int'),
+            on_over_limit=dict(type='str', choices=_apikeys.ON_OVER_LIMIT),
+            alert_threshold=dict(type='int'),
+            headers=dict(type='dict', options=dict(
+                client=dict(type='list', elements='str', choices=_apikeys.THROTTLING_HEADERS),
+                origin=dict(type='list', elements='str', choices=_apikeys.THROTTLING_HEADERS),
+            )),
+            error_response=dict(type='dict', options=dict(
+                status_code=dict(type='int', required=True),
+                body=dict(type='str'),
+                headers=dict(type='dict'),
+            )),
+            rules=dict(type='dict', options=dict(
+                acl=dict(type='list', elements='str'),
+                keys=dict(type='list', elements='int', no_log=False),
+                key_collections=dict(type='list', elements='str', no_log=False),
+            )),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+        ),
+        required_one_of=[('name', 'id')],
+    )
+    try:
+        run(module, _apikeys.wire(module.client, module.params['api_version']))
+    except _apikeys.InputError as exc:
+        module.fail_json(msg=str(exc))
+    except _apikeys.Errors as exc:
+        module.fail_from(exc)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,181 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+---
+module: throttling_counter_info
+short_description: List Akamai API throttling counters and what their rules can use
+version_added: 0.1.0
+description:
+  - Lists the throttling counters of Akamai API Keys and Traffic Management, or one counter by O(name) or O(id).
+  - Optionally adds, per counter, the endpoints, keys and key collections of its contract and group - what its
+    rules can refer to.
+  - Speaks API Keys v2 (default) or v1 (O(api_version)).
+author:
+  - edgegrid.access maintainers (@edgegrid-access)
+options:
+  api_version:
+    description:
+      - The version of the API Keys and Traffic Management API to speak.
+    type: str
+    choices: [v2, v1]
+    default: v2
+  name:
+    description:
+      - Only the counters of this name.
+    type: str
+  id:
+    description:
+      - Only the counter of this id. An unknown id fails.
+    type: int
+  contract_id:
+    description:
+      - Only the counters of this contract.
+    type: str
+  group_id:
+    description:
+      - Only the counters of this group.
+    type: int
+  endpoints:
+    description:
+      - Add the endpoints a counter can use in its ACL rules (one request per counter).
+    type: bool
+    default: false
+  keys:
+    description:
+      - Add the keys a counter can use in its key rules (one request per counter). Values are masked.
+    type: bool
+    default: false
+  key_collections:
+    description:
+      - Add the key collections a counter can use in its key collection rules (one request per counter).
+        API Keys v2 only.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.attributes
+attributes:
+  check_mode:
+    support: full
+    details: Reads only.
+  diff_mode:
+    support: none
+seealso:
+  - module: edgegrid.access.throttling_counter
+'''
+
+EXAMPLES = r'''
+- name: Every throttling counter
+  edgegrid.access.throttling_counter_info:
+  register: counters
+
+- name: One counter and the endpoints its rules can name
+  edgegrid.access.throttling_counter_info:
+    name: Bookstore partners
+    endpoints: true
+    key_collections: true
+  register: partners
+'''
+
+RETURN = r'''
+throttling_counters:
+  description: The counters found, as returned by M(edgegrid.access.throttling_counter), with the lists asked for.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The counter id.
+      type: int
+    name:
+      description: The name.
+      type: str
+    limit:
+      description: Requests per second.
+      type: int
+    rules:
+      description: The conditions - C(acl), C(keys), C(key_collections).
+      type: dict
+    endpoints:
+      description: The endpoints the counter can use (see M(edgegrid.access.api_key_collection_info)).
+      type: list
+      elements: dict
+      returned: when O(endpoints=true)
+    keys:
+      description: The keys the counter can use, values masked.
+      type: list
+      elements: dict
+      returned: when O(keys=true)
+    key_collections:
+      description: The key collections the counter can use.
+      type: list
+      elements: dict
+      returned: when O(key_collections=true)
+  sample:
+    - id: 61
+      name: Bookstore partners
+      contract_id: C-1EMU001
+      group_id: 10001
+      enabled: true
+      limit: 1000
+      on_over_limit: DENY
+      rules: {acl: [ENDPOINT-101], keys: [], key_collections: []}
+'''
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, mask_secrets
+
+
+def run(module, api):
+    params = module.params
+    if params['key_collections'] and api.version == 'v1':
+        raise _apikeys.Unsupported('key_collections is available in API Keys v2 only (api_version: v2)')
+    counters = api.list_counters()
+    if params['id'] is not None:
+        counters = [_apikeys.find_counter(api, counter_id=params['id'], counters=counters)]
+    counters = [c for c in counters
+                if (params['name'] is None or c['name'] == params['name'])
+                and (params['contract_id'] is None or c['contract_id'] == params['contract_id'])
+                and (params['group_id'] is None or c['group_id'] == params['group_id'])]
+    result = []
+    for counter in counters:
+        counter = dict(counter)
+        if params['endpoints']:
+            counter['endpoints'] = api.counter_endpoints(counter['id'])
+        if params['keys']:
+            counter['keys'] = mask_secrets(api.counter_keys(counter['id']), ('value',))
+        if params['key_collections']:
+            counter['key_collections'] = api.counter_key_collections(counter['id'])
+        result.append(counter)
+    module.exit_json(changed=False, throttling_counters=result)
+
+
+def main():
+    module = EdgeGridModule(
+        argument_spec=dict(
+            api_version=_apikeys.API_VERSION_SPEC,
+            name=dict(type='str'),
+            id=dict(type='int'),
+            contract_id=dict(type='str'),
+            group_id=dict(type='int'),
+            endpoints=dict(type='bool', default=False),
+            keys=dict(type='bool', default=False, no_log=False),
+            key_collections=dict(type='bool', default=False, no_log=False),
+        ),
+    )
+    try:
+        run(module, _apikeys.wire(module.client, module.params['api_version']))
+    except _apikeys.InputError as exc:
+        module.fail_json(msg=str(exc))
+    except _apikeys.Errors as exc:
+        module.fail_from(exc)
+
+
+if __name__ == '__main__':
+    main()
