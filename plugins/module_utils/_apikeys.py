@@ -302,6 +302,3 @@ def parse_key_file(path, file_format=None):
             specs.append(_file_spec(dict((h, cell.strip()) for h, cell in zip(header, row)),
                                     '%s, line %d' % (where, n + 2)))
     return specs
-
-
-# ---------------------------------------------------------------- many no_log values, quickly
