@@ -79,6 +79,16 @@ def wire(client, api_version):
     raise InputError('api_version must be one of %s, got %r' % (', '.join(API_VERSIONS), api_version))
 
 
+def execute(module, run):
+    """Run a module body `run(module, wire)` on the wire of the chosen api_version; fail cleanly on errors."""
+    try:
+        run(module, wire(module.client, module.params['api_version']))
+    except InputError as exc:
+        module.fail_json(msg=str(exc))
+    except Errors as exc:
+        module.fail_from(exc)
+
+
 Errors = (EdgeGridError, _apikeys_v1.WireError, _apikeys_v2.WireError)
 
 

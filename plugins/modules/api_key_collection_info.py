@@ -171,12 +171,7 @@ def main():
             endpoints=dict(type='bool', default=False),
         ),
     )
-    try:
-        run(module, _apikeys.wire(module.client, module.params['api_version']))
-    except _apikeys.InputError as exc:
-        module.fail_json(msg=str(exc))
-    except _apikeys.Errors as exc:
-        module.fail_from(exc)
+    _apikeys.execute(module, run)
 
 
 if __name__ == '__main__':
