@@ -17,9 +17,9 @@ PORT ?= 8765
 EDGERC ?= $(HOME)/.edgerc-emulator
 STATE ?=
 
-.PHONY: test venv collection units emulator-tests integration sanity lint docs build emulator clean
+.PHONY: test venv collection units emulator-tests integration awx sanity lint docs build emulator demo clean
 
-test: venv collection units emulator-tests integration docs sanity lint
+test: venv collection units emulator-tests integration awx docs sanity lint
 	@echo "make test: all checks passed"
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -50,6 +50,11 @@ integration: venv collection
 
 # ansible-test bootstraps pip in its sanity environments with a get-pip script from a host that only the
 # package registries may be reachable instead of: tests/utils/get_pip.py takes its place in ansible-test's cache.
+# Playbooks run through ansible-runner (AWX's job engine) with credentials injected as the documented
+# credential types inject them, and ansible-builder create on execution-environment.yml.
+awx: venv
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/awx
+
 sanity: venv collection
 	@v=$$($(BIN)/python -c 'from ansible_test._internal.python_requirements import get_venv_packages as g; \
 		import types; print(g(types.SimpleNamespace(version="3.11"))["pip"].replace(".", "_"))') && \
@@ -73,6 +78,11 @@ build: venv collection
 emulator: venv
 	PYTHONPATH=tests/emulator $(BIN)/python -m akamai_emulator serve --port $(PORT) --edgerc $(EDGERC) \
 		$(if $(STATE),--state $(STATE),)
+
+# The README's first command: the emulator, key provisioning for staging and production, a rotation, and a
+# second run that changes nothing; then a summary. The emulator stops at the end.
+demo: venv collection
+	$(BIN)/python demo/run.py
 
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache

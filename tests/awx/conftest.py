@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Fixtures for the AWX / Automation Platform tests: a copy of the collection, the emulator, AWX-style injection."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+import yaml
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EMULATOR_ROOT = os.path.join(REPO, 'tests', 'emulator')
+if EMULATOR_ROOT not in sys.path:
+    sys.path.insert(0, EMULATOR_ROOT)
+
+AWX_DIR = os.path.join(REPO, 'docs', 'awx')
+
+
+def copy_collection(dest_root):
+    """Copy the files git knows (tracked or not ignored, not deleted) to dest_root/ansible_collections/edgegrid/access."""
+    dest = os.path.join(dest_root, 'ansible_collections', 'edgegrid', 'access')
+    os.makedirs(dest)
+    listing = subprocess.run(['git', 'ls-files', '-co', '--exclude-standard', '-z'], cwd=REPO, check=True,
+                             capture_output=True).stdout.decode('utf-8').split('\0')
+    files = [name for name in listing if name and os.path.isfile(os.path.join(REPO, name))]
+    archive = subprocess.run(['tar', '-cf', '-', '--null', '-T', '-'], cwd=REPO, check=True,
+                             input='\0'.join(files).encode('utf-8'), capture_output=True).stdout
+    subprocess.run(['tar', '-xf', '-', '-C', dest], input=archive, check=True)
+    return dest
+
+
+@pytest.fixture(scope='session')
+def collections_path(tmp_path_factory):
+    """A directory holding ansible_collections/edgegrid/access, for ANSIBLE_COLLECTIONS_PATH."""
+    root = str(tmp_path_factory.mktemp('collections'))
+    copy_collection(root)
+    return root
+
+
+@pytest.fixture
+def emulator(tmp_path):
+    """A fresh emulator on 127.0.0.1, with its .edgerc in tmp_path."""
+    from akamai_emulator.testing import running_emulator  # pylint: disable=import-outside-toplevel
+    with running_emulator(tmp_path, propagation_delay=0.2) as emu:
+        yield emu
+
+
+def load_credential_type(name):
+    """The one credential type defined in docs/awx/<name>."""
+    with open(os.path.join(AWX_DIR, name), encoding='utf-8') as handle:
+        types = yaml.safe_load(handle)['controller_credential_types']
+    assert len(types) == 1
+    return types[0]
+
+
+def inject(credential_type, inputs, private_dir):
+    """Apply a credential type's injectors to inputs as AWX does: (environment variables, extra vars, files).
+
+    AWX renders each injector template with Jinja in a sandbox, writes each `template.<name>` file into the job's
+    private data directory (readable by the job's user only) and exposes its path as tower.filename.<name>.
+    """
+    fields = credential_type['inputs']['fields']
+    missing = [field for field in credential_type['inputs'].get('required', []) if not inputs.get(field)]
+    assert not missing, 'required inputs missing: %s' % missing
+    namespace = {}
+    for field in fields:
+        value = inputs.get(field['id'])
+        if value is None:
+            value = field.get('default', False if field.get('type') == 'boolean' else '')
+        namespace[field['id']] = value
+    env = ImmutableSandboxedEnvironment()
+    injectors = credential_type.get('injectors', {})
+    filenames = {}
+    for key, template in injectors.get('file', {}).items():
+        name = key.split('.', 1)[1] if '.' in key else None
+        path = os.path.join(private_dir, 'tmp_awx_cred_%s' % (name or 'file'))
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR), 'w',
+                  encoding='utf-8') as handle:
+            handle.write(env.from_string(template).render(**namespace))
+        if name:
+            filenames[name] = path
+        else:
+            filenames = path
+    namespace['tower'] = {'filename': filenames}
+    variables = dict((key, env.from_string(value).render(**namespace))
+                     for key, value in injectors.get('env', {}).items())
+    extra_vars = dict((key, env.from_string(value).render(**namespace))
+                      for key, value in injectors.get('extra_vars', {}).items())
+    return variables, extra_vars
