@@ -501,11 +501,19 @@ def run(module, api):
 
     collection = _apikeys.find_collection(api, name=params['collection'], collection_id=params['collection_id'],
                                           contract_id=params['contract_id'], group_id=params['group_id'])
-    if collection is None:
+    if collection is None and not module.check_mode:
         raise _apikeys.InputError('no key collection named %r%s; create it with edgegrid.access.api_key_collection'
                                   % (params['collection'], ' in contract %s' % params['contract_id']
                                      if params['contract_id'] else ''))
-    existing = api.list_keys(collection['id'])
+    if collection is None:
+        # In check mode the collection may be one that an earlier task would have created: predict against it, empty.
+        module.warn('no key collection named %r exists yet; the keys are predicted for it as an empty collection'
+                    % params['collection'])
+        collection = dict(id=None, name=params['collection'], contract_id=params['contract_id'],
+                          group_id=params['group_id'])
+        existing = []
+    else:
+        existing = api.list_keys(collection['id'])
     for key in existing:
         module.client.add_secret(key['value'])
     plan, moved = make_plan(api, collection, existing, entries, generate, params)
