@@ -183,8 +183,12 @@ def find_counter(api, name=None, counter_id=None, contract_id=None, group_id=Non
     return matches[0] if matches else None
 
 
-def resolve_collection_refs(refs, collections, contract_id, group_id, option):
-    """Collection ids for a list of names or ids (within a contract and group), failing on unknown ones."""
+def resolve_collection_refs(refs, collections, contract_id, group_id, option, missing=None):
+    """Collection ids for a list of names or ids (within a contract and group), failing on unknown ones.
+
+    With a `missing` list, unknown names are appended to it instead of failing (check mode: an earlier task may
+    create them); unknown ids fail either way.
+    """
     ids = []
     for ref in refs or []:
         text = str(ref).strip()
@@ -194,6 +198,10 @@ def resolve_collection_refs(refs, collections, contract_id, group_id, option):
         matches = [c for c in collections if c['name'] == text and c['contract_id'] == contract_id
                    and c['group_id'] == group_id]
         if not matches:
+            if missing is not None and not text.isdigit():
+                if text not in missing:
+                    missing.append(text)
+                continue
             raise InputError('%s: no key collection %r in contract %s, group %s'
                              % (option, text, contract_id, group_id))
         ids.append(matches[0]['id'])

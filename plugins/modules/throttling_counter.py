@@ -109,7 +109,10 @@ options:
         type: list
         elements: int
       key_collections:
-        description: Key collections, by name (within the counter's contract and group) or id.
+        description:
+          - Key collections, by name (within the counter's contract and group) or id.
+          - In check mode, a name that no collection has yet (one that an earlier task of the play would create) is
+            accepted with a warning and shows as a null id in the prediction; outside check mode it fails.
         type: list
         elements: str
   state:
@@ -204,7 +207,9 @@ throttling_counter:
       description: The custom error response (C(status_code), C(body), C(headers)), or null.
       type: dict
     rules:
-      description: The conditions - C(acl) entries, C(keys) (ids) and C(key_collections) (ids).
+      description:
+        - The conditions - C(acl) entries, C(keys) (ids) and C(key_collections) (ids).
+        - In check mode, a collection that does not exist yet shows as a null id.
       type: dict
     status:
       description: The propagation status, when the API reports it (v1 C(PENDING), C(DIRTY), C(ACTIVE)).
@@ -239,8 +244,11 @@ def normalised(counter):
     return counter
 
 
-def desired_parts(params, api, contract_id, group_id):
-    """The parts of the counter the task sets, checked, in the neutral shape."""
+def desired_parts(params, api, contract_id, group_id, missing=None):
+    """The parts of the counter the task sets, checked, in the neutral shape.
+
+    With a `missing` list (check mode), collection names that do not resolve are collected there, not failed on.
+    """
     parts = {}
     if params['name'] is not None:
         parts['name'] = _apikeys.check_length(params['name'], _apikeys.NAME_MAX, 'name', minimum=1)
@@ -274,7 +282,9 @@ def desired_parts(params, api, contract_id, group_id):
         if 'key_collections' in rules:
             rules['key_collections'] = _apikeys.resolve_collection_refs(
                 rules['key_collections'], api.list_collections() if rules['key_collections'] else [],
-                contract_id, group_id, 'rules.key_collections')
+                contract_id, group_id, 'rules.key_collections', missing)
+            # A collection that an earlier task would create has no id yet: predicted as null (check mode only).
+            rules['key_collections'] += [None] * len(missing or [])
         parts['rules'] = rules
     return parts
 
@@ -297,7 +307,11 @@ def run(module, api):
                                  % (option, current['id'], option.replace('_', ' '), current[option]))
     contract_id = current['contract_id'] if current else params['contract_id']
     group_id = current['group_id'] if current else params['group_id']
-    parts = desired_parts(params, api, contract_id, group_id)
+    missing = [] if module.check_mode else None
+    parts = desired_parts(params, api, contract_id, group_id, missing)
+    if missing:
+        module.warn('rules.key_collections: no key collection named %s exists yet; the counter is predicted as if an '
+                    'earlier task created it (its id shows as null)' % ', '.join(repr(name) for name in missing))
 
     if current is None:
         missing = [n for n in ('contract_id', 'group_id', 'limit') if params[n] is None]

@@ -150,6 +150,13 @@ def test_find_collection():
     with pytest.raises(_apikeys.InputError, match='no key collection has id 3'):
         _apikeys.find_collection(None, collection_id=3, collections=colls)
     assert _apikeys.resolve_collection_refs(['a', '2'], colls, 'C', 1, 'rules') == [1, 2]
+    with pytest.raises(_apikeys.InputError, match="rules: no key collection 'new' in contract C, group 1"):
+        _apikeys.resolve_collection_refs(['a', 'new'], colls, 'C', 1, 'rules')
+    missing = []
+    assert _apikeys.resolve_collection_refs(['a', 'new', 'new'], colls, 'C', 1, 'rules', missing) == [1]
+    assert missing == ['new']
+    with pytest.raises(_apikeys.InputError, match="no key collection '7'"):
+        _apikeys.resolve_collection_refs(['7'], colls, 'C', 1, 'rules', [])
 
 
 @pytest.mark.parametrize('name, content', [
