@@ -246,6 +246,12 @@ class Wire:
         body = self.client.get(BASE + '/collections/%d' % collection_id, missing_ok=True)
         return collection_from_wire(body) if body is not None else None
 
+    def complete_collection(self, coll):
+        """A listed collection with its ACL and quota: v1 lists them within the collection, else one GET."""
+        if coll.get('quota') is not None and coll.get('acl') is not None:
+            return coll
+        return self.get_collection(coll['id'])
+
     def create_collection(self, coll):
         return collection_from_wire(self._send('POST', '/collections', collection_to_wire(coll)))
 

@@ -283,6 +283,14 @@ class Wire:
         quota = quota_from_wire(self.client.get(BASE + '/collections/%d/quota-config' % collection_id))
         return collection_from_wire(body, acl=acl, quota=quota)
 
+    def complete_collection(self, coll):
+        """A listed collection with its ACL and quota: the list already holds the collection object (two GETs)."""
+        acl = self.client.get(BASE + '/collections/%d/acl-entries' % coll['id'], missing_ok=True)
+        if acl is None:
+            return None
+        quota = quota_from_wire(self.client.get(BASE + '/collections/%d/quota-config' % coll['id']))
+        return dict(coll, acl=acl_from_wire(acl), quota=quota)
+
     def create_collection(self, coll):
         return collection_from_wire(self._send('POST', '/collections', collection_create_to_wire(coll)))
 

@@ -151,8 +151,9 @@ options:
       - V(changed) lists only the keys the task created, generated, edited, moved, restored, revoked or reset the quota
         of (none when nothing changed). With thousands of keys this keeps the result small, which saves Ansible
         seconds in validating, masking and transferring it.
+      - V(none) lists no key; RV(api_key.changes) still counts what was done.
     type: str
-    choices: [all, changed]
+    choices: [all, changed, none]
     default: all
 extends_documentation_fragment:
   - edgegrid.access.auth
@@ -234,8 +235,8 @@ api_key:
       sample: {id: 108051, name: Bookstore Access, contract_id: C-1EMU001, group_id: 10001}
     api_keys:
       description:
-        - Every key of the collection, or with O(return_keys=changed) only the keys the task changed. C(value) is masked
-          unless O(return_values=true).
+        - Every key of the collection, with O(return_keys=changed) only the keys the task changed, with
+          O(return_keys=none) none. C(value) is masked unless O(return_values=true).
         - (Named so, not C(keys), because C(keys) is a method of every dict in Jinja.)
         - Keys only predicted in check mode have a null C(id).
       type: list
@@ -556,7 +557,7 @@ def run(module, api):
     touched = changed_keys(existing, after, plan)
     resource = {
         'collection': dict((k, collection[k]) for k in ('id', 'name', 'contract_id', 'group_id')),
-        'api_keys': after if params['return_keys'] == 'all' else touched,
+        'api_keys': {'all': after, 'changed': touched, 'none': []}[params['return_keys']],
         'changes': plan.changes(),
     }
     before = after_diff = None
@@ -599,7 +600,7 @@ def main():
             move=dict(type='bool', default=False),
             reset_quota=dict(type='bool', default=False),
             return_values=dict(type='bool', default=False),
-            return_keys=dict(type='str', default='all', choices=['all', 'changed']),
+            return_keys=dict(type='str', default='all', choices=['all', 'changed', 'none']),
         ),
         required_one_of=[('collection', 'collection_id')],
         mutually_exclusive=[('collection', 'collection_id')],

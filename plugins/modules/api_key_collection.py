@@ -260,8 +260,8 @@ def run(module, api):
 
     current = _apikeys.find_collection(api, name=params['name'], collection_id=params['id'],
                                        contract_id=params['contract_id'], group_id=params['group_id'])
-    if current is not None and current.get('quota') is None:
-        current = api.get_collection(current['id'])
+    if current is not None:
+        current = api.complete_collection(current)
     current = normalised(current)
 
     if params['state'] == 'absent':

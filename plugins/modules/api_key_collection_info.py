@@ -151,8 +151,8 @@ def run(module, api):
                    and (params['group_id'] is None or c['group_id'] == params['group_id'])]
     result = []
     for coll in collections:
-        if params['details'] and coll.get('quota') is None:
-            coll = api.get_collection(coll['id']) or coll
+        if params['details']:
+            coll = api.complete_collection(coll) or coll
         if params['endpoints']:
             coll = dict(coll, endpoints=api.collection_endpoints(coll['id']))
         result.append(coll)
