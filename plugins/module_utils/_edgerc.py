@@ -20,8 +20,12 @@ than once (its keys merge, the last value wins); an indented line after a key co
 Public API::
 
     read_section(path, section) -> dict | None
-    write_section(path, section, values, backup=False, check_mode=False, remove=False) -> dict
+    write_section(path, section, values, backup=False, check_mode=False, remove=False, update_copies=False) -> dict
     EdgercError
+
+With ``update_copies``, the other sections that hold the same credential as the section written (the same
+``client_token`` and host before the write) get its new ``client_token`` / ``client_secret`` in the same write:
+a credential copied into ``[default]`` and ``[papi]`` is replaced in both, with one backup.
 
 Errors never hold a value from the file: they name the file, the line number, the section or the key.
 """
@@ -37,6 +41,8 @@ import time
 KNOWN_KEYS = ('client_secret', 'host', 'access_token', 'client_token', 'max_body', 'account_key')
 REQUIRED_KEYS = ('host', 'client_token', 'client_secret', 'access_token')
 SECRET_KEYS = ('client_secret', 'access_token', 'client_token')
+# What identifies a credential (as opposed to its API client): what update_copies writes into the copies.
+COPIED_KEYS = ('client_token', 'client_secret')
 SECRET_MASK = '********'
 FILE_MODE = 0o600
 
@@ -427,7 +433,27 @@ def _atomic_write(target, data, origin):
     _fsync_dir(directory)
 
 
-def write_section(path, section, values, backup=False, check_mode=False, remove=False):
+def _copies_of(document, section, before):
+    """The other sections holding the credential `section` holds (`before`): same client_token, same host.
+
+    In file order, each name once. Empty when the section is absent or has no client_token.
+    """
+    if not before or not before.get('client_token'):
+        return []
+    token = before['client_token']
+    host = normalize_host(before.get('host'))
+    names = []
+    for block in document.blocks:
+        name = block.name
+        if name == section or name in names:
+            continue
+        values = document.values_of(name)
+        if values.get('client_token') == token and normalize_host(values.get('host')) == host:
+            names.append(name)
+    return names
+
+
+def write_section(path, section, values, backup=False, check_mode=False, remove=False, update_copies=False):
     """Make one section of the .edgerc file at `path` hold `values` (or remove it with `remove=True`).
 
     `values` maps key names (host, client_token, client_secret, access_token, account_key, max_body) to
@@ -441,9 +467,17 @@ def write_section(path, section, values, backup=False, check_mode=False, remove=
     the previous file is first copied beside it (``<file>.<pid>.<timestamp>~``, mode 0600). With
     `check_mode`, the result is predicted and nothing is written.
 
+    With `update_copies`, when `values` sets ``client_token`` or ``client_secret`` of an existing section,
+    every other section that holds the credential the section held before (the same ``client_token`` and,
+    compared without ``https://`` and trailing slash, the same ``host``) gets the same ``client_token`` and
+    ``client_secret``; its other keys (``access_token``, ``account_key``...) are left as they are. All of
+    it goes into the file in the one write (and the one backup).
+
     Returns a dict: ``changed`` (bool), ``backup_file`` (str or None), ``before`` and ``after`` (the
     section's values, secrets masked; None when the section is absent), ``changed_keys`` (the key names
-    whose value changes, sorted) and ``mode_fixed`` (bool: the file mode was set to 0600).
+    whose value changes, sorted), ``mode_fixed`` (bool: the file mode was set to 0600),
+    ``copied_sections`` (the other sections updated by `update_copies`, in file order) and ``copies``
+    (for each of them: ``before``, ``after`` masked and ``changed_keys``).
 
     Raises EdgercError for a file that cannot be read, parsed or written, and for invalid values.
     """
@@ -470,11 +504,25 @@ def write_section(path, section, values, backup=False, check_mode=False, remove=
             raise EdgercError('section [%s] is not in %s; to create it give %s' % (section, origin, ', '.join(missing)))
 
     original_text = document.text()
+    copy_names = _copies_of(document, section, before) if update_copies and not remove else []
     changed_keys = _edit(document, section, desired, remove)
+    copies = {}
+    credential = dict((key, desired[key]) for key in COPIED_KEYS if key in desired)
+    if credential:
+        for name in copy_names:
+            copy_before = document.values_of(name)
+            copy_changed = _edit(document, name, credential, False)
+            if copy_changed:
+                copies[name] = dict(before=copy_before, changed_keys=sorted(copy_changed))
     document.lines = [line for line in document.lines if line is not None]
     new_text = document.text()
     content_changed = new_text != original_text or (not exists and not remove)
-    after = _Document(new_text, origin).values_of(section)
+    written = _Document(new_text, origin)
+    after = written.values_of(section)
+    copied_sections = [name for name in copy_names if name in copies]
+    for name in copied_sections:
+        copies[name] = dict(before=mask_values(copies[name]['before']), after=mask_values(written.values_of(name)),
+                            changed_keys=copies[name]['changed_keys'])
 
     mode_fixed = False
     if exists and not content_changed:
@@ -501,6 +549,8 @@ def write_section(path, section, values, backup=False, check_mode=False, remove=
         after=mask_values(after),
         changed_keys=sorted(changed_keys) if content_changed else [],
         mode_fixed=mode_fixed,
+        copied_sections=copied_sections,
+        copies=copies,
     )
 
 

@@ -96,8 +96,10 @@ options:
     description:
       - Write the new credential into a section of an C(.edgerc) file instead of returning its secret.
       - The section gets C(host), C(client_token), C(client_secret) and C(access_token) (and C(account_key) when
-        O(client_id=self) and the request uses an account switch key); its other keys, the other sections and the
-        comments of the file are kept. The file is written atomically and is mode C(0600) from its first byte.
+        O(client_id=self) and the request uses an account switch key); its other keys and the comments of the file
+        are kept. Other sections that hold a copy of the credential the section held are updated too (see
+        O(edgerc_write.update_copies)); the rest of the file is kept. The file is written atomically and is mode
+        C(0600) from its first byte.
       - Used only when the task creates a credential; RV(secret) is then not returned.
       - Only without O(credential_id) and O(credential_client_token) (a secret cannot be read back later).
     type: dict
@@ -114,6 +116,16 @@ options:
         description: Copy the file beside itself (C(<file>.<pid>.<timestamp>~), mode C(0600)) before changing it.
         type: bool
         default: false
+      update_copies:
+        description:
+          - Also write the new C(client_token) and C(client_secret) into every other section of the file that holds
+            the credential the section held before (the same C(client_token) and the same C(host)). A credential
+            copied into C([default]) and C([papi]), or into a section with and one without C(account_key), is then
+            replaced in all of them, so that none keeps a secret that stops working once the old credential expires.
+          - The other keys of those sections are left as they are. All of it is one atomic write, with one backup.
+          - The sections updated are returned in RV(edgerc.copied_sections).
+        type: bool
+        default: true
 extends_documentation_fragment:
   - edgegrid.access.auth
   - edgegrid.access.attributes
@@ -262,6 +274,13 @@ edgerc:
     backup_file:
       description: The backup of the previous file, when O(edgerc_write.backup) made one.
       type: str
+    copied_sections:
+      description:
+        - The other sections that held the credential the section held before and got the new one
+          (O(edgerc_write.update_copies)), in the order of the file; predicted in check mode.
+      type: list
+      elements: str
+      sample: [papi]
 previous_credential:
   description:
     - With O(rotate_before_days), the ACTIVE credential whose expiry made the module create a new one. It is
@@ -491,7 +510,7 @@ class CredentialManager:
         placeholder = dict(values, client_token='preflight', client_secret='preflight')
         try:
             return _edgerc.write_section(target['path'], target['section'], placeholder, backup=False,
-                                         check_mode=True)
+                                         check_mode=True, update_copies=target['update_copies'])
         except _edgerc.EdgercError as exc:
             self.module.fail_json(msg='edgerc_write: %s; nothing was created' % exc)
 
@@ -509,8 +528,9 @@ class CredentialManager:
         values = self.connection()
         if target:
             path = target['path']
-            self.preflight_edgerc(dict(target, path=path), values)
-            extra['edgerc'] = {'path': path, 'section': target['section'], 'changed': True}
+            predicted_write = self.preflight_edgerc(dict(target, path=path), values)
+            extra['edgerc'] = {'path': path, 'section': target['section'], 'changed': True,
+                               'copied_sections': predicted_write['copied_sections']}
         if self.module.check_mode:
             self.module.finish(True, RETURN_KEY, predicted, before={}, after=predicted, **extra)
 
@@ -541,13 +561,15 @@ class CredentialManager:
         # Persist the secret before any further call: a failure after this point loses nothing.
         if target:
             try:
-                written = _edgerc.write_section(path, target['section'], section, backup=target['backup'])
+                written = _edgerc.write_section(path, target['section'], section, backup=target['backup'],
+                                                update_copies=target['update_copies'])
             except _edgerc.EdgercError as exc:
                 self.module.fail_json(msg='credential %s was created but its secret could not be written: %s. '
                                           'The secret is lost; deactivate and delete that credential.'
                                       % (new['credential_id'], exc), credential=self.view(new))
             extra['edgerc'] = {'path': path, 'section': target['section'], 'changed': written['changed'],
-                               'backup_file': written.get('backup_file')}
+                               'backup_file': written.get('backup_file'),
+                               'copied_sections': written['copied_sections']}
         else:
             extra['secret'] = section
 
@@ -615,6 +637,7 @@ def main():
                 path=dict(type='path', required=True),
                 section=dict(type='str', required=True),
                 backup=dict(type='bool', default=False),
+                update_copies=dict(type='bool', default=True),
             )),
         ),
         mutually_exclusive=[

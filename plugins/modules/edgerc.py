@@ -78,6 +78,21 @@ options:
     description:
       - Before a write, copy the file beside itself as C(<path>.<pid>.<date>@<time>~), mode C(0600).
       - No backup is made when nothing changes or when the file did not exist.
+      - One backup covers the sections updated by O(update_copies) too.
+    type: bool
+    default: false
+  update_copies:
+    description:
+      - When the task changes the O(client_token) or O(client_secret) of an existing section, also write them into
+        every other section of the file that holds the same credential as the section did before the task, that
+        is the same C(client_token) and the same C(host) (compared without C(https://) and trailing slash). Their other
+        keys (C(access_token), C(account_key), C(max_body)) are left as they are.
+      - For a credential copied into several sections, for example C([default]) and C([papi]), or one section with
+        and one without C(account_key), so that the copies do not keep a secret that is about to stop working.
+      - Everything is written in one atomic write. The sections updated are returned in
+        RV(edgerc_section.copied_sections).
+      - Off by default here, since this module manages one section;
+        O(edgegrid.access.api_credential#module:edgerc_write.update_copies) is on by default.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -115,12 +130,21 @@ EXAMPLES = r'''
     access_token: "{{ vault_staging_access_token }}"
     backup: true
 
-- name: Put a new client secret into the production section (the other keys stay as they are)
+- name: Put a new client secret into the production section of another file (the other keys stay as they are)
   edgegrid.access.edgerc:
-    path: /etc/akamai/edgerc
+    path: ~/automation/.edgerc
     section: production
     client_token: "{{ new_credential.client_token }}"
     client_secret: "{{ new_credential.client_secret }}"
+    backup: true
+  no_log: true
+
+- name: Put the new credential into [default] and into every section that holds a copy of the old one
+  edgegrid.access.edgerc:
+    section: default
+    client_token: "{{ new_credential.client_token }}"
+    client_secret: "{{ new_credential.client_secret }}"
+    update_copies: true
     backup: true
   no_log: true
 
@@ -173,6 +197,13 @@ edgerc_section:
       description: Whether the file mode was (or would be) set to C(0600) because it let others in.
       type: bool
       sample: false
+    copied_sections:
+      description:
+        - The other sections that held the same credential and were (or would be, in check mode) updated with it,
+          in the order of the file. Empty without O(update_copies).
+      type: list
+      elements: str
+      sample: [papi]
 backup_file:
   description: The backup of the previous file.
   returned: when O(backup=true) and the file was changed
@@ -200,6 +231,7 @@ def main():
             account_key=dict(type='str', no_log=False),
             max_body=dict(type='int'),
             backup=dict(type='bool', default=False),
+            update_copies=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -224,7 +256,8 @@ def main():
 
     try:
         result = _edgerc.write_section(path, section, values, backup=params['backup'],
-                                       check_mode=module.check_mode, remove=remove)
+                                       check_mode=module.check_mode, remove=remove,
+                                       update_copies=params['update_copies'])
     except _edgerc.EdgercError as exc:
         module.fail_json(msg=str(exc))
 
@@ -236,6 +269,7 @@ def main():
         settings=after or {},
         changed_keys=result['changed_keys'],
         mode_fixed=result['mode_fixed'],
+        copied_sections=result['copied_sections'],
     )
     output = dict(changed=result['changed'], edgerc_section=section_result)
     if result['backup_file']:
@@ -243,17 +277,29 @@ def main():
     if module._diff:
         before_values = result['before']
         after_values = dict(after) if after is not None else None
-        # A changed secret shows as masked on both sides: mark it so the diff shows that it changes.
-        if after_values is not None and before_values is not None:
-            for key in result['changed_keys']:
-                if key in _edgerc.SECRET_KEYS and key in after_values:
-                    after_values[key] = '%s (changed)' % _edgerc.SECRET_MASK
-        header = '%s [%s]' % (path, section)
-        output['diff'] = dict(
-            before_header=header, after_header=header,
-            before=_diff_text(section, before_values), after=_diff_text(section, after_values),
-        )
+        if before_values is not None:
+            after_values = _mark_changed(after_values, result['changed_keys'])
+        before_text = _diff_text(section, before_values)
+        after_text = _diff_text(section, after_values)
+        for name in result['copied_sections']:
+            copy = result['copies'][name]
+            before_text += _diff_text(name, copy['before'])
+            after_text += _diff_text(name, _mark_changed(copy['after'], copy['changed_keys']))
+        sections = ', '.join('[%s]' % name for name in [section] + result['copied_sections'])
+        header = '%s %s' % (path, sections)
+        output['diff'] = dict(before_header=header, after_header=header, before=before_text, after=after_text)
     module.exit_json(**output)
+
+
+def _mark_changed(values, changed_keys):
+    """A changed secret shows as masked on both sides of a diff: mark it so the diff shows that it changes."""
+    if values is None:
+        return None
+    values = dict(values)
+    for key in changed_keys:
+        if key in _edgerc.SECRET_KEYS and key in values:
+            values[key] = '%s (changed)' % _edgerc.SECRET_MASK
+    return values
 
 
 def _diff_text(section, values):

@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 
+import ansible_runner
 import pytest
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -22,6 +23,7 @@ if EMULATOR_ROOT not in sys.path:
     sys.path.insert(0, EMULATOR_ROOT)
 
 AWX_DIR = os.path.join(REPO, 'docs', 'awx')
+BIN = os.path.dirname(os.path.abspath(sys.executable))
 
 
 def copy_collection(dest_root):
@@ -95,3 +97,56 @@ def inject(credential_type, inputs, private_dir):
     extra_vars = dict((key, env.from_string(value).render(**namespace))
                       for key, value in injectors.get('extra_vars', {}).items())
     return variables, extra_vars
+
+
+def secrets_of(emu):
+    """Every secret the emulator holds: client secrets and access tokens."""
+    found = set()
+    for cred in emu.store.credentials.values():
+        if cred.get('clientSecret'):
+            found.add(cred['clientSecret'])
+    for client in emu.store.clients.values():
+        if client.get('accessToken'):
+            found.add(client['accessToken'])
+    return found
+
+
+class Job:
+    """One ansible-runner job, AWX style: a project directory, an inventory, injected credentials."""
+
+    def __init__(self, tmp_path, collections_path, monkeypatch):
+        self.tmp_path = tmp_path
+        self.collections_path = collections_path
+        monkeypatch.setenv('PATH', BIN + os.pathsep + os.environ.get('PATH', ''))
+        self.count = 0
+
+    def run(self, playbook, project, envvars, extravars=None, inventory=None, verbosity=4, cmdline=None):
+        """Run playbook (a file name in the project directory); returns (runner, stdout text).
+
+        cmdline: more ansible-playbook options, as a job template's job type "check" adds --check.
+        """
+        self.count += 1
+        private = self.tmp_path / ('job%d' % self.count)
+        (private / 'env').mkdir(parents=True)
+        if inventory is None:
+            inventory = 'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable
+        env = dict(envvars)
+        env.update({
+            'ANSIBLE_COLLECTIONS_PATH': self.collections_path,
+            'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
+            'ANSIBLE_NOCOLOR': '1',
+            'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+            'ANSIBLE_LOCAL_TEMP': str(private / 'ansible-tmp'),
+        })
+        runner = ansible_runner.run(
+            private_data_dir=str(private), project_dir=str(project), playbook=playbook, inventory=inventory,
+            envvars=env, extravars=extravars or {}, verbosity=verbosity, quiet=True, settings={'suppress_env_files': True},
+            cmdline=cmdline,
+        )
+        stdout = runner.stdout.read()
+        return runner, stdout
+
+
+@pytest.fixture
+def job(tmp_path, collections_path, monkeypatch):
+    return Job(tmp_path, collections_path, monkeypatch)

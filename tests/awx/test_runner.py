@@ -15,16 +15,13 @@ from __future__ import annotations
 import configparser
 import os
 import shutil
-import sys
 
-import ansible_runner
 import pytest
 import requests
 from akamai.edgegrid import EdgeGridAuth
 
-from conftest import AWX_DIR, inject, load_credential_type
+from conftest import AWX_DIR, inject, load_credential_type, secrets_of as _secrets
 
-BIN = os.path.dirname(os.path.abspath(sys.executable))
 
 READ_PLAYBOOK = """\
 ---
@@ -61,55 +58,6 @@ CLIENTS_PLAYBOOK = """\
           - clients.status == 200
           - clients.json | length == 0
 """
-
-
-def _secrets(emu):
-    """Every secret the emulator holds: client secrets and access tokens."""
-    found = set()
-    for cred in emu.store.credentials.values():
-        if cred.get('clientSecret'):
-            found.add(cred['clientSecret'])
-    for client in emu.store.clients.values():
-        if client.get('accessToken'):
-            found.add(client['accessToken'])
-    return found
-
-
-class Job:
-    """One ansible-runner job, AWX style: a project directory, an inventory, injected credentials."""
-
-    def __init__(self, tmp_path, collections_path, monkeypatch):
-        self.tmp_path = tmp_path
-        self.collections_path = collections_path
-        monkeypatch.setenv('PATH', BIN + os.pathsep + os.environ.get('PATH', ''))
-        self.count = 0
-
-    def run(self, playbook, project, envvars, extravars=None, inventory=None, verbosity=4):
-        """Run playbook (a file name in the project directory); returns (runner, stdout text)."""
-        self.count += 1
-        private = self.tmp_path / ('job%d' % self.count)
-        (private / 'env').mkdir(parents=True)
-        if inventory is None:
-            inventory = 'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable
-        env = dict(envvars)
-        env.update({
-            'ANSIBLE_COLLECTIONS_PATH': self.collections_path,
-            'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
-            'ANSIBLE_NOCOLOR': '1',
-            'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
-            'ANSIBLE_LOCAL_TEMP': str(private / 'ansible-tmp'),
-        })
-        runner = ansible_runner.run(
-            private_data_dir=str(private), project_dir=str(project), playbook=playbook, inventory=inventory,
-            envvars=env, extravars=extravars or {}, verbosity=verbosity, quiet=True, settings={'suppress_env_files': True},
-        )
-        stdout = runner.stdout.read()
-        return runner, stdout
-
-
-@pytest.fixture
-def job(tmp_path, collections_path, monkeypatch):
-    return Job(tmp_path, collections_path, monkeypatch)
 
 
 def _edgerc_inputs(emu, section='default'):

@@ -337,3 +337,110 @@ def test_symlink_target_is_edited(edgerc, tmp_path):
     _edgerc.write_section(str(link), 'default', dict(client_secret=NEW_SECRET))
     assert link.is_symlink()
     assert NEW_SECRET in edgerc.read_text()
+
+
+NEW_TOKEN = 'akab-unit-new-client-token'
+COPIES = """\
+[default]
+client_secret = %(secret)s
+host = akab-shared.luna.akamaiapis.net
+access_token = %(access)s
+client_token = %(token)s
+
+[papi]
+host = https://akab-shared.luna.akamaiapis.net/
+client_token = %(token)s
+client_secret = %(secret)s
+access_token = %(access)s
+account_key = 1-ABC:1-2
+
+[elsewhere]
+client_secret = %(secret)s
+host = akab-other.luna.akamaiapis.net
+access_token = %(access)s
+client_token = %(token)s
+
+[staging]
+client_secret = staging-secret-value
+host = akab-shared.luna.akamaiapis.net
+access_token = %(access)s
+client_token = akab-staging-client
+""" % dict(secret=SECRET, access=ACCESS, token=TOKEN)
+
+
+@pytest.fixture
+def copies(tmp_path):
+    path = tmp_path / 'edgerc'
+    path.write_text(COPIES)
+    os.chmod(path, 0o600)
+    return path
+
+
+def test_update_copies_replaces_the_credential_in_every_section_holding_it(copies):
+    result = _edgerc.write_section(str(copies), 'default', dict(client_token=NEW_TOKEN, client_secret=NEW_SECRET),
+                                   backup=True, update_copies=True)
+    assert result['changed'] is True
+    # [elsewhere] has the token on another host: not a copy. [staging] holds another credential.
+    assert result['copied_sections'] == ['papi']
+    assert result['copies']['papi']['changed_keys'] == ['client_secret', 'client_token']
+    assert result['copies']['papi']['after']['account_key'] == '1-ABC:1-2'
+    assert_no_secret(result)
+    assert NEW_TOKEN not in repr(result)
+    for section in ('default', 'papi'):
+        values = _client._read_edgerc(str(copies), section)
+        assert (values['client_token'], values['client_secret']) == (NEW_TOKEN, NEW_SECRET)
+        assert values['access_token'] == ACCESS
+    # The copy keeps its other keys and its way of writing the host.
+    assert _edgerc.read_section(str(copies), 'papi')['account_key'] == '1-ABC:1-2'
+    assert 'host = https://akab-shared.luna.akamaiapis.net/\n' in copies.read_text()
+    assert _edgerc.read_section(str(copies), 'elsewhere')['client_secret'] == SECRET
+    assert _edgerc.read_section(str(copies), 'staging')['client_secret'] == 'staging-secret-value'
+    # One backup, of the file as it was before.
+    assert open(result['backup_file']).read() == COPIES
+    assert sorted(os.listdir(copies.parent)) == sorted(['edgerc', os.path.basename(result['backup_file'])])
+    # Again: nothing left to do.
+    again = _edgerc.write_section(str(copies), 'default', dict(client_token=NEW_TOKEN, client_secret=NEW_SECRET),
+                                  backup=True, update_copies=True)
+    assert again['changed'] is False and again['copied_sections'] == [] and again['backup_file'] is None
+
+
+def test_without_update_copies_only_the_section_changes(copies):
+    result = _edgerc.write_section(str(copies), 'default', dict(client_token=NEW_TOKEN, client_secret=NEW_SECRET))
+    assert result['copied_sections'] == [] and result['copies'] == {}
+    assert _edgerc.read_section(str(copies), 'papi')['client_secret'] == SECRET
+    assert _edgerc.read_section(str(copies), 'default')['client_secret'] == NEW_SECRET
+
+
+def test_update_copies_in_check_mode_predicts_and_writes_nothing(copies):
+    result = _edgerc.write_section(str(copies), 'papi', dict(client_token=NEW_TOKEN, client_secret=NEW_SECRET),
+                                   backup=True, check_mode=True, update_copies=True)
+    assert result['changed'] is True and result['copied_sections'] == ['default']
+    assert copies.read_text() == COPIES and os.listdir(copies.parent) == ['edgerc']
+
+
+def test_update_copies_leaves_other_keys_and_new_sections_alone(copies):
+    # Only client_token / client_secret go into the copies; a host or access token given for the section does not.
+    result = _edgerc.write_section(str(copies), 'default', dict(client_secret=NEW_SECRET, access_token='akab-at-2'),
+                                   update_copies=True)
+    assert result['copied_sections'] == ['papi']
+    assert result['copies']['papi']['changed_keys'] == ['client_secret']
+    assert _edgerc.read_section(str(copies), 'papi')['access_token'] == ACCESS
+    # A new section has no previous credential, hence no copies.
+    result = _edgerc.write_section(str(copies), 'brand-new', dict(NEW_SECTION, client_token=NEW_TOKEN),
+                                   update_copies=True)
+    assert result['copied_sections'] == []
+    # Keys other than the credential: no copies either.
+    result = _edgerc.write_section(str(copies), 'default', dict(account_key='1-X:1-Y'), update_copies=True)
+    assert result['changed'] is True and result['copied_sections'] == []
+
+
+def test_update_copies_with_repeated_sections_and_a_missing_secret(tmp_path):
+    path = tmp_path / 'edgerc'
+    path.write_text('[default]\nhost = h\nclient_token = ct\nclient_secret = s\naccess_token = at\n'
+                    '[copy]\nhost = h\n[copy]\nclient_token = ct\naccess_token = at\n')
+    result = _edgerc.write_section(str(path), 'default', dict(client_token='ct2', client_secret='s2'),
+                                   update_copies=True)
+    assert result['copied_sections'] == ['copy']
+    assert _client._read_edgerc(str(path), 'copy')['client_secret'] == 's2'
+    assert _client._read_edgerc(str(path), 'copy')['client_token'] == 'ct2'
+    assert path.read_text().count('[copy]') == 2

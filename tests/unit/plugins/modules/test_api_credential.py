@@ -147,6 +147,43 @@ def test_the_secret_goes_to_the_edgerc_file_only(httpserver, capsys, tmp_path):
     assert (edgerc.stat().st_mode & 0o777) == 0o600
 
 
+def test_edgerc_write_replaces_the_copies_of_the_old_credential(httpserver, capsys, tmp_path):
+    """[default] and [papi] hold the same credential: both get the new one, [other] keeps its own; one backup."""
+    host = httpserver.url_for('/').rstrip('/')
+    old = 'client_token = akab-old\nclient_secret = old-secret-value\naccess_token = akab-access\n'
+    original = ('[default]\nhost = %s\n%s\n[papi]\nhost = %s/\n%saccount_key = 1-A:1-B\n\n'
+                '[other]\nhost = %s\nclient_token = akab-other\nclient_secret = s\naccess_token = a\n'
+                % (host, old, host, old, host))
+    edgerc = tmp_path / 'edgerc'
+    edgerc.write_text(original)
+    httpserver.expect_request(CREDS, method='GET').respond_with_json([cred(1, 'ci', token='akab-signing')])
+    created = cred(5, 'ci-next', token='akab-new-token')
+    created['clientSecret'] = NEW_SECRET
+    httpserver.expect_request(CREDS, method='POST').respond_with_json(created, status=201)
+    target = {'path': str(edgerc), 'section': 'default', 'backup': True}
+
+    failed, result = run(api_credential, auth(httpserver, description='ci-next', _ansible_check_mode=True,
+                                              edgerc_write=target), capsys)
+    assert not failed and result['edgerc']['copied_sections'] == ['papi'] and edgerc.read_text() == original
+
+    failed, result = run(api_credential, auth(httpserver, description='ci-next', edgerc_write=target), capsys)
+    assert not failed and result['changed']
+    assert result['edgerc']['copied_sections'] == ['papi']
+    assert NEW_SECRET not in json.dumps(result)
+    text = edgerc.read_text()
+    assert text.count('client_secret = %s' % NEW_SECRET) == 2 and text.count('akab-new-token') == 2
+    assert 'account_key = 1-A:1-B' in text and 'client_token = akab-other\nclient_secret = s\n' in text
+    assert open(result['edgerc']['backup_file']).read() == original
+    assert len(list(tmp_path.iterdir())) == 2
+
+    # Turned off: only the section written.
+    edgerc.write_text(original)
+    failed, result = run(api_credential, auth(httpserver, description='ci-next', edgerc_write=dict(
+        target, update_copies=False, backup=False)), capsys)
+    assert not failed and result['edgerc']['copied_sections'] == []
+    assert edgerc.read_text().count(NEW_SECRET) == 1
+
+
 def test_a_refused_create_changes_nothing(httpserver, capsys, tmp_path):
     httpserver.expect_request(CREDS, method='GET').respond_with_json([cred(1), cred(2, status='INACTIVE')])
     httpserver.expect_request(CREDS, method='POST').respond_with_json(

@@ -76,3 +76,21 @@ def test_percent_warns(section, capsys):
     failed, result = run(dict(section, account_key='1-AB%CD'), capsys)
     assert not failed
     assert 'holds a % sign' in json.dumps(result.get('warnings', []))
+
+
+def test_update_copies_diff_and_result(section, capsys):
+    run(section, capsys)
+    run(dict(section, section='papi', account_key='1-A:1-B'), capsys)
+    run(dict(section, section='other', client_token='akab-ct-other'), capsys)
+    failed, result = run(dict(path=section['path'], section='staging', client_token='akab-ct-unit-2',
+                              client_secret=NEW_SECRET, update_copies=True, _ansible_diff=True), capsys)
+    assert not failed and result['changed']
+    assert result['edgerc_section']['copied_sections'] == ['papi']
+    assert '[papi]' in result['diff']['after'] and 'client_secret = ******** (changed)' in result['diff']['after']
+    assert '[other]' not in result['diff']['after']
+    text = open(section['path']).read()
+    assert text.count(NEW_SECRET) == 2 and text.count(SECRET) == 1
+    # Off by default: only the section named.
+    failed, result = run(dict(path=section['path'], section='staging', client_secret=SECRET), capsys)
+    assert not failed and result['edgerc_section']['copied_sections'] == []
+    assert open(section['path']).read().count(NEW_SECRET) == 1
