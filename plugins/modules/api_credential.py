@@ -520,7 +520,9 @@ class CredentialManager:
         extra = {}
         if previous is not None:
             extra['previous_credential'] = self.view(previous)
-        predicted = {'status': 'active', 'description': params['description'] or ''}
+        # The docs promise credential_id and client_token as none in check mode: the API has not assigned them yet.
+        predicted = {'credential_id': None, 'client_token': None, 'status': 'active',
+                     'description': params['description'] or ''}
         if self.expires_on is not None:
             predicted['expires_on'] = _iam.format_time(self.expires_on)
             if self.expires_on <= _iam.utcnow():

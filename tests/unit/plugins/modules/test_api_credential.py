@@ -217,7 +217,7 @@ def test_check_mode_writes_no_file_and_sends_no_write(httpserver, capsys, tmp_pa
     failed, result = run(api_credential, auth(httpserver, description='ci', _ansible_check_mode=True, edgerc_write={
         'path': str(tmp_path / 'edgerc'), 'section': 'new'}), capsys)
     assert not failed and result['changed'] is True and 'secret' not in result
-    assert result['credential'] == {'status': 'active', 'description': 'ci'}
+    assert result['credential'] == {'credential_id': None, 'client_token': None, 'status': 'active', 'description': 'ci'}
     assert result['edgerc']['section'] == 'new'
     assert writes(httpserver) == [] and not (tmp_path / 'edgerc').exists()
 
