@@ -17,9 +17,9 @@ PORT ?= 8765
 EDGERC ?= $(HOME)/.edgerc-emulator
 STATE ?=
 
-.PHONY: test venv collection units emulator-tests integration awx sanity lint docs build emulator demo clean
+.PHONY: test venv collection units emulator-tests integration molecule examples awx sanity lint docs build emulator demo clean
 
-test: venv collection units emulator-tests integration awx docs sanity lint
+test: venv collection units emulator-tests integration molecule examples awx docs sanity lint
 	@echo "make test: all checks passed"
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -47,6 +47,14 @@ emulator-tests: venv
 
 integration: venv collection
 	$(BIN)/python tests/integration/run.py --collection $(COLL)
+
+# The Molecule scenarios of the roles (extensions/molecule: converge, idempotence, verify), each against a fresh emulator.
+molecule: venv collection
+	$(BIN)/python tests/molecule/run.py --collection $(COLL)
+
+# The EXAMPLES of every module, run for real against a fresh emulator each (fixtures in tests/examples/fixtures/).
+examples: venv collection
+	$(BIN)/python tests/examples/run.py --collection $(COLL)
 
 # ansible-test bootstraps pip in its sanity environments with a get-pip script from a host that only the
 # package registries may be reachable instead of: tests/utils/get_pip.py takes its place in ansible-test's cache.

@@ -182,6 +182,12 @@ EXAMPLES = r'''
     client_id: k3qx5ujmzhzbttfk
     allow_account_switch: true
 
+- name: Before deleting the API client, delete its credential (deactivated first)
+  edgegrid.access.api_credential:
+    client_id: "{{ ci_client.api_client.client_id }}"
+    description: ci-api-keys
+    state: absent
+
 - name: Delete an API client (its credentials must be INACTIVE)
   edgegrid.access.api_client:
     name: ci-api-keys

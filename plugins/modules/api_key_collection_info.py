@@ -68,7 +68,7 @@ seealso:
 EXAMPLES = r'''
 - name: Every collection of the account
   edgegrid.access.api_key_collection_info:
-  register: collections
+  register: key_collections
 
 - name: One collection and the ACL entries it may use
   edgegrid.access.api_key_collection_info:

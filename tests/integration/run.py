@@ -30,60 +30,9 @@ import yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'emulator'))
 
-from akamai_emulator import iam  # noqa: E402  pylint: disable=wrong-import-position
-from akamai_emulator.testing import running_emulator  # noqa: E402  pylint: disable=wrong-import-position
+from akamai_emulator.testing import SecretLedger, running_emulator  # noqa: E402  pylint: disable=wrong-import-position
 
-MIN_SECRET_LENGTH = 8
 SUMMARY = re.compile(r'^(PLAY RECAP|\S+\s+: ok=|FATAL|ERROR: |WARNING: |Running .* integration test role)')
-
-
-class SecretLedger:
-    """Every secret the emulator hands out while the tests run, by kind."""
-
-    def __init__(self):
-        self.secrets = {}
-        original = iam.make_credential
-
-        def recording(*args, **kwargs):
-            record = original(*args, **kwargs)
-            self.add('credential client secret', record.get('clientSecret'))
-            return record
-        iam.make_credential = recording
-
-    def add(self, kind, value):
-        if isinstance(value, str) and len(value) >= MIN_SECRET_LENGTH:
-            self.secrets.setdefault(value, kind)
-
-    def collect(self, store):
-        """Add what the emulator's state holds at the end of the run."""
-        for cred in store.credentials.values():
-            self.add('credential client secret', cred.get('clientSecret'))
-        for client in store.clients.values():
-            self.add('API client access token', client.get('accessToken'))
-        for account in store.accounts.values():
-            oauth = account.data.get('oauth2', {})
-            for client in oauth.get('clients', {}).values():
-                for secret in client.get('secrets', []):
-                    self.add('OAuth 2.0 client secret', secret.get('value'))
-            for token in oauth.get('tokens', {}):
-                self.add('OAuth 2.0 access token', token)
-            for key in account.data.get('apikeys', {}).get('keys', {}).values():
-                self.add('API key value', key.get('value'))
-
-    def mask(self, text):
-        """text with every known secret masked, for printing."""
-        for value in sorted(self.secrets, key=len, reverse=True):
-            text = text.replace(value, '********')
-        return text
-
-    def scan(self, text):
-        """(kind, line number) of every secret found in text."""
-        found = []
-        for number, line in enumerate(text.splitlines(), 1):
-            for value, kind in self.secrets.items():
-                if value in line:
-                    found.append((kind, number))
-        return found
 
 
 def main():

@@ -1,8 +1,13 @@
-"""Test helper: a fresh emulator served on 127.0.0.1 in a background thread.
+"""Test helpers: a fresh emulator served on 127.0.0.1 in a background thread, and a ledger of its secrets.
 
     with running_emulator(tmp_path, propagation_delay=0.2) as emu:
         session = emu.session()            # signs with the [default] section (admin client)
         session.get(emu.url("/identity-management/v3/api-clients/self/credentials"))
+
+    ledger = SecretLedger()                # before the emulator starts: records every credential created
+    ...                                    # run something against the emulator, keep its output
+    ledger.collect(emu.store)              # and what the state holds at the end
+    ledger.scan(output)                    # (kind, line number) of each secret found in the output
 """
 
 import contextlib
@@ -12,9 +17,77 @@ from urllib.parse import urljoin
 import requests
 from akamai.edgegrid import EdgeGridAuth, EdgeRc
 
-from . import bootstrap
+from . import bootstrap, iam
+from .apikeys import model as apikeys_model
 from .config import EmulatorConfig
 from .server import BackgroundServer, prepare
+
+MIN_SECRET_LENGTH = 8
+
+
+class SecretLedger:
+    """Every secret the emulator hands out while tests run, by kind: to look for them in the tests' output.
+
+    The client secrets of credentials are recorded as they are made, so that a credential deleted later still
+    counts; with every_creation=True, so are the access tokens of API clients and the values of API keys. collect()
+    adds what the state holds when it is called: client secrets, access tokens, OAuth 2.0 client secrets and access
+    tokens, API key values. Client tokens are not counted: Akamai shows them in Control Center and in IAM listings,
+    as identifiers. Create one ledger per process: it wraps the emulator functions that make these secrets.
+    """
+
+    def __init__(self, every_creation=False):
+        self.secrets = {}
+        self._wrap(iam, "make_credential", lambda cred: [("credential client secret", cred.get("clientSecret"))])
+        if every_creation:
+            self._wrap(iam, "make_client", lambda client: [("API client access token", client.get("accessToken"))])
+            self._wrap(apikeys_model, "create_keys",
+                       lambda keys: [("API key value", key.get("value")) for key in keys])
+
+    def _wrap(self, owner, name, secrets_of):
+        original = getattr(owner, name)
+
+        def recording(*args, **kwargs):
+            made = original(*args, **kwargs)
+            for kind, value in secrets_of(made):
+                self.add(kind, value)
+            return made
+        setattr(owner, name, recording)
+
+    def add(self, kind, value):
+        """Remember one secret (values shorter than MIN_SECRET_LENGTH are ignored)."""
+        if isinstance(value, str) and len(value) >= MIN_SECRET_LENGTH:
+            self.secrets.setdefault(value, kind)
+
+    def collect(self, store):
+        """Add what the emulator's state holds now."""
+        for cred in store.credentials.values():
+            self.add("credential client secret", cred.get("clientSecret"))
+        for client in store.clients.values():
+            self.add("API client access token", client.get("accessToken"))
+        for account in store.accounts.values():
+            oauth = account.data.get("oauth2", {})
+            for client in oauth.get("clients", {}).values():
+                for secret in client.get("secrets", []):
+                    self.add("OAuth 2.0 client secret", secret.get("value"))
+            for token in oauth.get("tokens", {}):
+                self.add("OAuth 2.0 access token", token)
+            for key in account.data.get("apikeys", {}).get("keys", {}).values():
+                self.add("API key value", key.get("value"))
+
+    def mask(self, text):
+        """text with every known secret masked, for printing."""
+        for value in sorted(self.secrets, key=len, reverse=True):
+            text = text.replace(value, "********")
+        return text
+
+    def scan(self, text):
+        """(kind, line number) of every secret found in text."""
+        found = []
+        for number, line in enumerate(text.splitlines(), 1):
+            for value, kind in self.secrets.items():
+                if value in line:
+                    found.append((kind, number))
+        return found
 
 
 class AdminHelper:
