@@ -252,7 +252,8 @@ READING = '## Reading the results'
 
 
 def record(text, args):
-    """Write the table into bench/RESULTS.md, keeping its hand-written reading (from READING on)."""
+    """Write the table into bench/RESULTS.md, keeping its hand-written reading (from READING on) and the rows of
+    the scenarios not run this time."""
     path = os.path.join(HERE, 'RESULTS.md')
     reading = ''
     if os.path.exists(path):
@@ -260,6 +261,13 @@ def record(text, args):
             old = handle.read()
         if READING in old:
             reading = '\n' + old[old.index(READING):]
+        kept = [line for line in old.splitlines()
+                if len(line) > 4 and line.startswith('| ') and line[3] == ' ' and line[2] in 'abc'
+                and line[2] not in args.scenarios]
+        if kept:
+            lines = text.splitlines()
+            rows = sorted(kept + lines[2:], key=lambda line: line[2])  # stable: each scenario's rows keep their order
+            text = '\n'.join(lines[:2] + rows)
     with open(path, 'w', encoding='utf-8') as handle:
         handle.write('# Benchmark results\n\nRecorded by `bench/run.py --record` (API Keys %s, against the local '
                      'emulator).\n\nMachine: %s\n\n%s\n%s' % (args.api_version, machine(), text, reading))

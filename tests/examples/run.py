@@ -370,7 +370,7 @@ def main():
     })
     log_dir = os.path.join(collection, 'tests', 'output', 'examples')
     os.makedirs(log_dir, exist_ok=True)
-    ledger = SecretLedger()
+    ledger = SecretLedger(every_creation=True)
 
     started = time.monotonic()
     failed, total = [], 0

@@ -47,7 +47,7 @@ def main():
     bin_dir = os.path.dirname(os.path.abspath(sys.executable))
     log_path = os.path.join(collection, 'tests', 'output', 'integration.log')
     os.makedirs(os.path.dirname(log_path), exist_ok=True)
-    ledger = SecretLedger()
+    ledger = SecretLedger(every_creation=True)
     with tempfile.TemporaryDirectory(prefix='edgegrid-access-it-') as tmp:
         with running_emulator(tmp, propagation_delay=args.propagation_delay) as emu:
             ledger.collect(emu.store)
