@@ -17,9 +17,9 @@ PORT ?= 8765
 EDGERC ?= $(HOME)/.edgerc-emulator
 STATE ?=
 
-.PHONY: test venv collection units emulator-tests integration molecule examples awx sanity lint docs build emulator demo clean
+.PHONY: test venv collection units emulator-tests integration controller compat molecule examples awx sanity lint docs build emulator demo clean
 
-test: venv collection units emulator-tests integration molecule examples awx docs sanity lint
+test: venv collection units emulator-tests integration controller compat molecule examples awx docs sanity lint
 	@echo "make test: all checks passed"
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -47,6 +47,23 @@ emulator-tests: venv
 
 integration: venv collection
 	$(BIN)/python tests/integration/run.py --collection $(COLL)
+
+# The modules in Ansible's worker process and as module processes: same results, warnings and errors.
+controller: venv collection
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/controller
+
+# The oldest supported ansible-core (2.18), in a venv of its own: the controller tests and the integration tests.
+VENV_COMPAT := .venv-2.18
+$(VENV_COMPAT)/.installed: tests/compat/requirements-2.18.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make compat needs $(PYTHON) on PATH"; exit 1; }
+	@test -x $(VENV_COMPAT)/bin/python || $(PYTHON) -m venv $(VENV_COMPAT)
+	$(VENV_COMPAT)/bin/python -m pip install --quiet -r tests/compat/requirements-2.18.txt
+	@touch $@
+
+compat: collection $(VENV_COMPAT)/.installed
+	$(VENV_COMPAT)/bin/ansible --version | head -1
+	$(VENV_COMPAT)/bin/python -m pytest -q -p no:cacheprovider tests/controller
+	$(VENV_COMPAT)/bin/python tests/integration/run.py --collection $(COLL)
 
 # The Molecule scenarios of the roles (extensions/molecule: converge, idempotence, verify), each against a fresh emulator.
 molecule: venv collection

@@ -16,6 +16,12 @@ attributes:
     description: Can run in C(check_mode) and return a changed status prediction without sending any write.
   diff_mode:
     description: Returns the state before and after (or what would change in C(check_mode)), secrets masked.
+  action:
+    description:
+      - Runs in the worker process of the controller when the task's connection is C(local), else as a module
+        process; the variable C(edgegrid_access_in_process=false) makes it a module process everywhere. See the
+        collection's README, "Where the modules run".
+    support: full
   action_group:
     description: Use C(group/edgegrid.access.akamai) in C(module_defaults) to set defaults for this module.
     support: full

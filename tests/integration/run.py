@@ -8,7 +8,8 @@
 Starts the emulator (tests/emulator) on an ephemeral loopback port, writes its .edgerc and an
 integration_config.yml that ansible-test hands to every target as variables, then runs
 `ansible-test integration --local` in the collection copy at the given verbosity (-vvvv by default),
-keeping the whole output in tests/output/integration.log of that copy. Afterwards every secret the
+keeping the whole output in tests/output/integration.log of that copy. The modules run in Ansible's worker
+process, as they do for any task on the controller; --module-process runs them as module processes instead. Afterwards every secret the
 emulator issued during the run (client secrets, access tokens, OAuth 2.0 secrets and tokens, API key
 values) is looked for in that output: one found fails the run, naming its kind and line, never its value.
 Client tokens are not counted: Akamai shows them in Control Center and in IAM listings, as identifiers.
@@ -40,6 +41,8 @@ def main():
     parser.add_argument('--collection', required=True, help='the collection copy under ansible_collections/')
     parser.add_argument('--propagation-delay', type=float, default=0.5)
     parser.add_argument('--verbosity', type=int, default=4, help='ansible-playbook -v count (default 4)')
+    parser.add_argument('--module-process', action='store_true',
+                        help='run every module as a module process (edgegrid_access_in_process=false), not in the worker')
     parser.add_argument('targets', nargs='*', help='targets to run (default: all)')
     args = parser.parse_args()
 
@@ -56,6 +59,8 @@ def main():
                 'emulator_edgerc': emu.edgerc,
                 'emulator_admin_url': emu.base_url + '/_emulator',
             }
+            if args.module_process:
+                config['edgegrid_access_in_process'] = False
             config_path = os.path.join(collection, 'tests', 'integration', 'integration_config.yml')
             with open(config_path, 'w', encoding='utf-8') as handle:
                 handle.write('---\n' + yaml.safe_dump(config, default_flow_style=False))

@@ -1,0 +1,99 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Fixtures for the tests of how the modules run on the controller: the built collection, the emulator, playbooks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EMULATOR_ROOT = os.path.join(REPO, 'tests', 'emulator')
+if EMULATOR_ROOT not in sys.path:
+    sys.path.insert(0, EMULATOR_ROOT)
+
+from akamai_emulator.testing import SecretLedger, running_emulator  # noqa: E402  pylint: disable=wrong-import-position
+
+BIN = os.path.dirname(os.path.abspath(sys.executable))
+LEDGER = SecretLedger(every_creation=True)
+
+
+@pytest.fixture(scope='session')
+def collections_path():
+    """The directory holding the built ansible_collections/edgegrid/access (`make collection`), as make exports it."""
+    path = os.environ.get('ANSIBLE_COLLECTIONS_PATH', '')
+    if not os.path.isdir(os.path.join(path, 'ansible_collections', 'edgegrid', 'access')):
+        pytest.fail('ANSIBLE_COLLECTIONS_PATH must name the directory of the built collection: run these tests '
+                    'with `make controller`')
+    return path
+
+
+@pytest.fixture
+def emulator(tmp_path):
+    """A fresh emulator on 127.0.0.1, with its .edgerc in tmp_path/emulator."""
+    os.makedirs(tmp_path / 'emulator')
+    with running_emulator(tmp_path / 'emulator', propagation_delay=0.2) as emu:
+        LEDGER.collect(emu.store)
+        yield emu
+        LEDGER.collect(emu.store)
+
+
+class Playbook:
+    """Runs one play of tasks on localhost with ansible-playbook; returns the output and the registered results."""
+
+    def __init__(self, tmp_path, collections_path, emu):
+        self.tmp_path = tmp_path
+        self.collections_path = collections_path
+        self.emu = emu
+        self.runs = 0
+        account = emu.store.accounts[emu.store.meta['primary_account']]
+        self.contract_id, self.group_id = account.contracts[0], account.groups[0]['groupId']
+
+    def run(self, tasks, registered, extra_vars=None, play=None, verbosity=3, env=None):
+        """(return code, output, {name: registered result}); `registered` names the variables to return."""
+        self.runs += 1
+        results = str(self.tmp_path / ('results-%d.json' % self.runs))
+        save = {'name': 'Save the registered results', 'ansible.builtin.copy': {
+            'dest': results, 'mode': '0600',
+            'content': '{{ {%s} | to_json }}' % ', '.join("'%s': %s | default(None)" % (n, n) for n in registered)}}
+        body = dict({'name': 'Under test', 'hosts': 'localhost', 'connection': 'local', 'gather_facts': False,
+                     'module_defaults': {'group/edgegrid.access.akamai': {'edgerc': self.emu.edgerc}}},
+                    **(play or {}))
+        body['tasks'] = tasks + [save]
+        path = str(self.tmp_path / ('playbook-%d.yml' % self.runs))
+        with open(path, 'w', encoding='utf-8') as handle:
+            yaml.safe_dump([body], handle, sort_keys=False)
+        command = [os.path.join(BIN, 'ansible-playbook'), path]
+        if verbosity:
+            command.append('-' + 'v' * verbosity)
+        if extra_vars:
+            command += ['-e', json.dumps(extra_vars)]
+        environ = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=self.collections_path, ANSIBLE_NOCOLOR='1',
+                       ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='0',
+                       ANSIBLE_INVENTORY_UNPARSED_WARNING='0', **(env or {}))
+        for name in [n for n in environ if n.startswith('AKAMAI_')]:
+            if name not in (env or {}):
+                del environ[name]
+        proc = subprocess.run(command, env=environ, capture_output=True, text=True, check=False)
+        output = proc.stdout + proc.stderr
+        LEDGER.collect(self.emu.store)
+        leaks = LEDGER.scan(output)
+        assert not leaks, 'secrets in the output: %s' % leaks
+        found = {}
+        if os.path.exists(results):
+            with open(results, encoding='utf-8') as handle:
+                found = json.load(handle)
+        return proc.returncode, output, found
+
+
+@pytest.fixture
+def playbook(tmp_path, collections_path, emulator):
+    return Playbook(tmp_path, collections_path, emulator)

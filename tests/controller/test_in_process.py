@@ -1,0 +1,134 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The modules run in Ansible's worker process when a task runs on the controller, and as module processes
+otherwise (plugins/plugin_utils/_in_process.py). Both ways must give the same results, warnings and errors.
+
+Run by `make controller` with ansible-core 2.19, and by `make compat` with ansible-core 2.18.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+WORKER = 'edgegrid.access: edgegrid.access.%s runs in the worker process'
+MODULE_PROCESS = 'edgegrid.access: edgegrid.access.%s runs as a module process: %s'
+WRITES = ('POST', 'PUT', 'PATCH', 'DELETE')
+
+
+def comparable(result):
+    """A result with what differs by nature made equal: the emulator's per-request ids (in problem details), and
+    the file names in a traceback (the collection's files, or those of the module's unpacked payload)."""
+    result = json.loads(re.sub(r'#[0-9a-f]{32}', '#(request id)', json.dumps(result)))
+    if 'exception' in result:
+        result['exception'] = '(a traceback)'
+    return result
+
+
+def writes(emu):
+    return dict((k, v) for k, v in emu.admin.log()['counts'].items() if k.split(' ', 1)[0] in WRITES)
+
+
+def test_where_each_task_runs(playbook):
+    read = {'edgegrid.access.api_key_collection_info': {}}
+    tasks = [
+        dict(read, name='In the worker', register='in_worker'),
+        dict(read, name='Switched off', register='switched_off', vars={'edgegrid_access_in_process': False}),
+        dict(read, name='Async', register='in_async', **{'async': 60, 'poll': 1}),
+    ]
+    rc, output, found = playbook.run(tasks, ['in_worker', 'switched_off', 'in_async'])
+    assert rc == 0, output
+    assert output.count(WORKER % 'api_key_collection_info') == 1, output
+    assert output.count(MODULE_PROCESS % ('api_key_collection_info', 'edgegrid_access_in_process is false')) == 1
+    assert output.count(MODULE_PROCESS % ('api_key_collection_info', 'async is set')) == 1
+    assert found['in_worker'] == found['switched_off']
+    assert found['in_async']['api_key_collections'] == found['in_worker']['api_key_collections']
+
+
+def test_same_results_and_warnings_either_way(playbook):
+    emu = playbook.emu
+    missing = {'key_collections': ['no-such-collection']}
+    tasks = [
+        {'name': 'Create in check mode', 'check_mode': True, 'diff': True, 'register': 'create_check',
+         'edgegrid.access.api_key_collection': {
+             'name': 'checked', 'contract_id': playbook.contract_id, 'group_id': playbook.group_id,
+             'quota': {'enabled': True, 'limit': 1000, 'interval': 'HOUR_1'}}},
+        {'name': 'List', 'register': 'listed', 'edgegrid.access.api_key_collection_info': {}},
+        {'name': 'The signing client', 'register': 'client', 'edgegrid.access.api_client_info': {}},
+        {'name': 'A counter on a collection to come, in check mode', 'check_mode': True, 'register': 'warned',
+         'edgegrid.access.throttling_counter': {'name': 'c', 'contract_id': playbook.contract_id,
+                                                'group_id': playbook.group_id, 'limit': 100,
+                                                'on_over_limit': 'DENY', 'rules': missing}},
+        {'name': 'A limit out of range', 'register': 'bad_input', 'ignore_errors': True,
+         'edgegrid.access.throttling_counter': {'name': 'c', 'contract_id': playbook.contract_id,
+                                                'group_id': playbook.group_id, 'limit': 5}},
+        {'name': 'An API error', 'register': 'api_error', 'ignore_errors': True,
+         'edgegrid.access.api_request': {'path': '/apikey-manager-api/v2/collections/999999'}},
+    ]
+    names = ['create_check', 'listed', 'client', 'warned', 'bad_input', 'api_error']
+    emu.admin.reset_log()
+    rc, in_worker_output, in_worker = playbook.run(tasks, names)
+    assert rc == 0, in_worker_output
+    assert in_worker_output.count('runs in the worker process') == len(tasks)
+    rc, module_output, module_process = playbook.run(tasks, names, extra_vars={'edgegrid_access_in_process': False})
+    assert rc == 0, module_output
+    assert 'runs in the worker process' not in module_output
+    assert writes(emu) == {}
+
+    for name in names:
+        assert comparable(in_worker[name]) == comparable(module_process[name]), name
+    assert in_worker['create_check']['changed'] is True
+    assert in_worker['create_check']['diff']['after']['name'] == 'checked'
+    assert 'limit' in in_worker['bad_input']['msg']
+    assert in_worker['api_error']['error']['status'] == 404
+
+    def warnings(output):
+        return sorted(line for line in output.splitlines() if line.startswith('[WARNING]') and 'no-such' in line)
+    assert len(warnings(in_worker_output)) == 1
+    assert warnings(in_worker_output) == warnings(module_output)
+
+
+def test_environment_and_warnings_of_each_loop_item(playbook):
+    emu = playbook.emu
+    tasks = [
+        {'name': 'Credentials from the environment of the first item only', 'register': 'by_item',
+         'ignore_errors': True, 'environment': '{{ item }}', 'loop': [{'AKAMAI_EDGERC': emu.edgerc}, {}],
+         'edgegrid.access.api_key_collection_info': {}},
+        {'name': 'One warning per item', 'check_mode': True, 'register': 'warned',
+         'loop': ['first', 'second'],
+         'edgegrid.access.throttling_counter': {
+             'edgerc': emu.edgerc, 'name': '{{ item }}', 'contract_id': playbook.contract_id,
+             'group_id': playbook.group_id, 'limit': 100, 'rules': {'key_collections': ['no-such-{{ item }}']}}},
+    ]
+    # HOME without a .edgerc: the second item finds no credentials unless the first item's environment stayed.
+    rc, output, found = playbook.run(tasks, ['by_item', 'warned'], play={'module_defaults': {}},
+                                     env={'HOME': str(playbook.tmp_path)})
+    assert rc == 0, output
+    first, second = found['by_item']['results']
+    assert not first.get('failed') and first['api_key_collections'] == []
+    assert second['failed'] and 'credentials' in second['msg']
+    warned = [line for line in output.splitlines() if line.startswith('[WARNING]') and 'no-such-' in line]
+    assert len(warned) == 2, output
+    assert 'no-such-first' in warned[0] and 'no-such-second' in warned[1]
+
+
+def test_secrets_given_in_the_task_environment_stay_out_of_the_output(playbook):
+    section = playbook.emu.section('default')
+    environment = {'AKAMAI_HOST': section['host'], 'AKAMAI_CLIENT_TOKEN': section['client_token'],
+                   'AKAMAI_CLIENT_SECRET': section['client_secret'], 'AKAMAI_ACCESS_TOKEN': section['access_token']}
+    tasks = [{'name': 'Credentials in the environment', 'register': 'client', 'environment': environment,
+              'edgegrid.access.api_client_info': {}}]
+    # Playbook.run fails the test if a secret appears in the -vvvv output.
+    rc, output, found = playbook.run(tasks, ['client'], play={'module_defaults': {}}, verbosity=4)
+    assert rc == 0, output
+    assert found['client']['api_clients'][0]['client_id']
+
+
+def test_a_switch_that_is_not_a_boolean_is_refused(playbook):
+    tasks = [{'name': 'Read', 'edgegrid.access.api_key_collection_info': {}}]
+    rc, output, dummy = playbook.run(tasks, [], extra_vars={'edgegrid_access_in_process': 'sometimes'})
+    assert rc != 0
+    assert "edgegrid_access_in_process must be true or false, got 'sometimes'" in output
