@@ -59,11 +59,12 @@ class Bench:
         account = self.emu.store.accounts[self.emu.store.meta['primary_account']]
         return account.contracts[0], account.groups[0]['groupId']
 
-    def run(self, name, tasks):
+    def run(self, name, tasks, play_vars=None):
         """Run a play of `tasks` on localhost; return (seconds, {'GET': n, ...}, total requests)."""
         play = [{
             'name': name, 'hosts': 'localhost', 'connection': 'local', 'gather_facts': False,
             'module_defaults': {'group/edgegrid.access.akamai': {'edgerc': self.emu.edgerc}},
+            'vars': play_vars or {},
             'tasks': tasks,
         }]
         path = os.path.join(self.workdir, '%s.yml' % name)
@@ -106,11 +107,11 @@ class Bench:
             'name': name, 'contract_id': self.contract_id, 'group_id': self.group_id, 'limit': 100,
             'on_over_limit': 'DENY', 'api_version': self.api_version}}
 
-    def repeat(self, name, tasks, times):
+    def repeat(self, name, tasks, times, play_vars=None):
         """Run a converged playbook `times` times: (median playbook seconds, counts, total, median seconds per task)."""
         runs = []
         for dummy in range(times):
-            seconds, counts, total = self.run(name, tasks)
+            seconds, counts, total = self.run(name, tasks, play_vars)
             runs.append((seconds, counts, total, [t['seconds'] for t in self.task_times]))
         if any(run[2] != runs[0][2] for run in runs):
             raise RuntimeError('%s: the runs sent different numbers of requests: %s' % (name, [r[2] for r in runs]))
@@ -152,6 +153,8 @@ def scenario_b(bench, count, repeats):
     seconds, counts, total, tasks = bench.repeat('b_rerun', estate, repeats)
     pings = [{'name': 'ping %d' % i, 'ansible.builtin.ping': {}} for i in range(len(estate))]
     ping_seconds, ping_counts, ping_total, ping_tasks = bench.repeat('b_ping', pings, repeats)
+    # The same re-run with the modules as module processes, as on a host that is not the controller.
+    process = bench.repeat('b_rerun_process', estate, repeats, {'edgegrid_access_in_process': False})
     return [
         ('b', 'converged re-run: %d tasks (collection, %d keys, counter), playbook' % (len(estate), count),
          (seconds, counts, total)),
@@ -161,6 +164,10 @@ def scenario_b(bench, count, repeats):
          (sum(tasks), None, None)),
         ('b', 'the %d ping tasks alone' % len(estate), (sum(ping_tasks), None, None)),
         ('b', 'ratio re-run / ping, tasks alone', (sum(tasks) / sum(ping_tasks), None, None)),
+        ('b', 'converged re-run as module processes (edgegrid_access_in_process=false), playbook', process[:3]),
+        ('b', 'ratio re-run as module processes / ping, playbooks', (process[0] / ping_seconds, None, None)),
+        ('b', 'the %d tasks alone as module processes: collection %.2f, keys %.2f, counter %.2f'
+         % ((len(estate),) + tuple(process[3])), (sum(process[3]), None, None)),
     ]
 
 
