@@ -168,10 +168,11 @@ EXAMPLES = r'''
       backup: true
   register: rotation  # no secret in the result: it is in the file
 
+# Midnight UTC a week from today: the same date all day long, so that running this again changes nothing.
 - name: Once the new credential works, let the old one expire in a week
   edgegrid.access.api_credential:
     credential_id: "{{ rotation.previous_credential.credential_id }}"
-    expires_on: "{{ '%Y-%m-%dT%H:%M:%SZ' | strftime(now(utc=true).timestamp() + 7 * 86400, utc=true) }}"
+    expires_on: "{{ '%Y-%m-%dT00:00:00Z' | strftime(now(utc=true).timestamp() + 7 * 86400, utc=true) }}"
   when: rotation.previous_credential is defined
 
 - name: Deactivate a credential of another API client

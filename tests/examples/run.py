@@ -6,7 +6,7 @@
 """Run the EXAMPLES of every module against a fresh local Akamai API emulator: each example task must succeed.
 
 For each module of plugins/modules/ (all of them unless named), the EXAMPLES string is read from the module file
-with ast (the module is not executed) and its task list is run for real, as written and in order, as one play on
+with ast (the module is not executed) and its task list is run for real, in order, as one play on
 localhost, by ansible-playbook at its default verbosity, against a fresh emulator (tests/emulator) whose .edgerc
 is ~/.edgerc (HOME is a temporary directory). The play sets module_defaults for group/edgegrid.access.akamai with
 `edgerc` pointing at that file, so the examples name it only where they demonstrate it.
@@ -20,8 +20,13 @@ What the examples refer to is made to exist first:
   ansible-playbook run and directory, that creates what they name (collections, keys, tokens, files, the
   variables they take from a vault...).
 
-A task of the setup or of the examples that fails or is skipped, a warning, or a secret that the emulator issued
-found in the output fails the module, named with the task. The few example tasks that cannot succeed against the
+Each example task that changes something (a task of a module that is not an _info module, not in check mode) runs
+twice in a row: the copy, named "<name> (again)" and registering nothing, must report no change, as a second run of
+any task with the same input must. The few examples that change something every time they run are listed in
+CHANGES_EVERY_TIME with the reason, and are not repeated; nor are those of api_request (NOT_REPEATED).
+
+A task of the setup or of the examples that fails or is skipped, a repeated task that changes something, a warning,
+or a secret that the emulator issued found in the output fails the module, named with the task. The few example tasks that cannot succeed against the
 emulator are listed in CANNOT_RUN with the reason: they run with ignore_errors and must fail for that reason.
 The output of each module (secrets masked) goes to tests/output/examples/<module>.log of the collection copy, the
 playbook it ran beside it. Modules run four at a time (--jobs), each with its own emulator and HOME.
@@ -75,6 +80,17 @@ CANNOT_RUN = {
         'the emulator does not serve the quota reports of API Keys v1 (tests/emulator/README.md)',
         r'/reports/rapidkey-by-quota/.* HTTP 404'),
 }
+
+# Example tasks that change something each time they run, with why: they are not run a second time.
+CHANGES_EVERY_TIME = {
+    ('api_key', 'Reset the quota of two keys'): 'a quota reset is an action, done each time it is asked for',
+    ('edgekv_token', 'Refresh it now, whatever its age'): 'refresh: always replaces the token, by definition',
+}
+
+# Modules whose tasks are not repeated: api_request sends the request it is given, and a write is a write each time.
+NOT_REPEATED = ('api_request',)
+
+AGAIN = '%s (again)'
 
 # The literal values of the examples that only Akamai assigns (see world()).
 EXAMPLE_CLIENT_ID = 'k3qx5ujmzhzbttfk'
@@ -187,7 +203,7 @@ def world(emu):
 # ---------------------------------------------------------------------------------------------------- one module
 
 def playbook(module, examples, fixture_text, edgerc):
-    """The playbook text: the fixture's plays, then the examples as one play (their text kept as written)."""
+    """The playbook text: the fixture's plays, then the examples as one play (dumped again, their meaning kept)."""
     parts = [fixture_text.rstrip() + '\n' if fixture_text else '---\n']
     tasks = yaml.safe_load(examples)
     header = {
@@ -196,22 +212,36 @@ def playbook(module, examples, fixture_text, edgerc):
         'gather_facts': False,
         'module_defaults': {'group/edgegrid.access.akamai': {'edgerc': edgerc}},
     }
+    # The tasks are dumped again (their meaning is kept): those that cannot run here get ignore_errors, and those
+    # that change something are followed by a copy that must not.
     cannot = [name for (mod, name) in CANNOT_RUN if mod == module]
-    if cannot:
-        # The tasks that cannot run here get ignore_errors: the tasks are dumped again (their meaning is kept).
-        for task in tasks:
-            if task.get('name') in cannot:
-                task['ignore_errors'] = True
-        body = yaml.safe_dump(tasks, default_flow_style=False, sort_keys=False, width=1000)
-        parts.append('\n# The EXAMPLES of plugins/modules/%s.py, ignore_errors on those that cannot run here.\n'
-                     % module)
-    else:
-        body = examples.strip('\n') + '\n'
-        parts.append('\n# The EXAMPLES of plugins/modules/%s.py, as written.\n' % module)
+    ran = []
+    for task in tasks:
+        if task.get('name') in cannot:
+            task['ignore_errors'] = True
+        ran.append(task)
+        if changes_something(module, task):
+            again = dict((key, value) for key, value in task.items() if key != 'register')
+            again['name'] = AGAIN % task['name']
+            ran.append(again)
+    body = yaml.safe_dump(ran, default_flow_style=False, sort_keys=False, width=1000)
+    parts.append('\n# The EXAMPLES of plugins/modules/%s.py; each task that changes something is run again, and those '
+                 'that cannot run here have ignore_errors.\n' % module)
     parts.append('- ' + yaml.safe_dump(header, default_flow_style=False, sort_keys=False).replace('\n', '\n  '))
     parts.append('tasks:\n' + ''.join('    ' + line if line.strip() else '\n'
                                       for line in body.splitlines(True)))
-    return ''.join(parts), tasks
+    return ''.join(parts), ran
+
+
+def changes_something(module, task):
+    """Whether an example task is one that changes something, to be run a second time that must change nothing."""
+    if module in NOT_REPEATED or 'block' in task or task.get('check_mode'):
+        return False
+    if (module, task.get('name')) in CHANGES_EVERY_TIME:
+        return False
+    if (module, task.get('name')) in CANNOT_RUN:
+        return False
+    return any(key.startswith('edgegrid.access.') and not key.endswith('_info') for key in task)
 
 
 def parse(text):
@@ -287,6 +317,8 @@ def check(module, text, returncode, expected):
         elif status not in ('ok', 'changed'):
             problems.append('example %r %s: %s' % (name, 'was skipped' if status == 'skipping' else status,
                                                    message(detail)))
+        elif status == 'changed' and name.endswith(AGAIN % ''):
+            problems.append('example %r changed something the second time it ran' % name[:-len(AGAIN % '')])
     for line in text.splitlines():
         if WARNING.match(line):
             problems.append('warning: %s' % line)
