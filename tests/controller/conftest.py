@@ -57,7 +57,7 @@ class Playbook:
         account = emu.store.accounts[emu.store.meta['primary_account']]
         self.contract_id, self.group_id = account.contracts[0], account.groups[0]['groupId']
 
-    def run(self, tasks, registered, extra_vars=None, play=None, verbosity=3, env=None):
+    def run(self, tasks, registered, extra_vars=None, play=None, verbosity=3, env=None, options=()):
         """(return code, output, {name: registered result}); `registered` names the variables to return."""
         self.runs += 1
         results = str(self.tmp_path / ('results-%d.json' % self.runs))
@@ -76,6 +76,7 @@ class Playbook:
             command.append('-' + 'v' * verbosity)
         if extra_vars:
             command += ['-e', json.dumps(extra_vars)]
+        command += list(options)
         environ = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=self.collections_path, ANSIBLE_NOCOLOR='1',
                        ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='0',
                        ANSIBLE_INVENTORY_UNPARSED_WARNING='0', **(env or {}))

@@ -12,7 +12,11 @@ Run by `make controller` with ansible-core 2.19, and by `make compat` with ansib
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+
+from conftest import BIN
 
 WORKER = 'edgegrid.access: edgegrid.access.%s runs in the worker process'
 MODULE_PROCESS = 'edgegrid.access: edgegrid.access.%s runs as a module process: %s'
@@ -132,3 +136,34 @@ def test_a_switch_that_is_not_a_boolean_is_refused(playbook):
     rc, output, dummy = playbook.run(tasks, [], extra_vars={'edgegrid_access_in_process': 'sometimes'})
     assert rc != 0
     assert "edgegrid_access_in_process must be true or false, got 'sometimes'" in output
+
+
+def test_a_vaulted_value_reaches_the_module_either_way(playbook, tmp_path):
+    value = 'vaulted-key-value-0001'
+    password = tmp_path / 'vault-password'
+    password.write_text('correct horse battery staple\n')
+    encrypted = subprocess.run([os.path.join(BIN, 'ansible-vault'), 'encrypt_string', '--vault-password-file',
+                                str(password), '--name', 'vaulted_key', value],
+                               capture_output=True, text=True, check=True).stdout
+    variables = tmp_path / 'vaulted.yml'
+    variables.write_text('---\n' + encrypted)
+    tasks = [
+        {'name': 'A collection', 'edgegrid.access.api_key_collection': {
+            'name': 'vaulted', 'contract_id': playbook.contract_id, 'group_id': playbook.group_id}},
+        {'name': 'A key whose value comes from the vault', 'register': 'keys', 'no_log': True,
+         'edgegrid.access.api_key': {'collection': 'vaulted', 'keys': [{'label': 'from-vault',
+                                                                       'value': '{{ vaulted_key }}'}]}},
+    ]
+    options = ['--vault-password-file', str(password)]
+    play = {'vars_files': [str(variables)]}
+    rc, output, found = playbook.run(tasks, ['keys'], play=play, options=options)
+    assert rc == 0, output
+    assert found['keys']['changed'] is True
+    account = playbook.emu.store.accounts[playbook.emu.store.meta['primary_account']]
+    stored = [key for key in account.data['apikeys']['keys'].values() if key.get('label') == 'from-vault']
+    assert [key['value'] for key in stored] == [value]
+
+    rc, output, found = playbook.run(tasks, ['keys'], play=play, options=options,
+                                     extra_vars={'edgegrid_access_in_process': False})
+    assert rc == 0, output
+    assert found['keys']['changed'] is False
