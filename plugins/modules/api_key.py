@@ -30,12 +30,6 @@ description:
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
-  api_version:
-    description:
-      - The version of the API Keys and Traffic Management API to speak.
-    type: str
-    choices: [v2, v1]
-    default: v2
   collection:
     description:
       - The name of the key collection. It must exist (see M(edgegrid.access.api_key_collection)).
@@ -157,6 +151,7 @@ options:
     default: all
 extends_documentation_fragment:
   - edgegrid.access.auth
+  - edgegrid.access.apikeys
   - edgegrid.access.attributes
 attributes:
   check_mode:
@@ -200,7 +195,6 @@ EXAMPLES = r'''
 
 - name: Exactly the keys of a file; revoke every other key of the collection
   edgegrid.access.api_key:
-    api_version: v1
     collection: Bookstore Access
     contract_id: C-1EMU001
     group_id: 10001

@@ -22,13 +22,6 @@ description:
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
-  api_version:
-    description:
-      - The version of the API Keys and Traffic Management API to speak.
-      - Akamai decommissioned V(v1) on 2025-04-30; it remains for tools and emulators that still serve it.
-    type: str
-    choices: [v2, v1]
-    default: v2
   name:
     description:
       - The name of the collection (1 to 200 characters), unique within its contract and group.
@@ -100,6 +93,7 @@ options:
     default: present
 extends_documentation_fragment:
   - edgegrid.access.auth
+  - edgegrid.access.apikeys
   - edgegrid.access.attributes
 attributes:
   check_mode:
@@ -141,9 +135,8 @@ EXAMPLES = r'''
     acl: [RESOURCE-3001]
     append_acl: true
 
-- name: Rename a collection found by id, through API Keys v1
+- name: Rename a collection found by id
   edgegrid.access.api_key_collection:
-    api_version: v1
     id: 12345
     name: Bookstore Premium Access
 

@@ -20,12 +20,6 @@ description:
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
-  api_version:
-    description:
-      - The version of the API Keys and Traffic Management API to speak.
-    type: str
-    choices: [v2, v1]
-    default: v2
   collection:
     description:
       - The name of the key collection. Without it and O(collection_id), the keys of the whole account.
@@ -89,6 +83,7 @@ options:
         default: DAY
 extends_documentation_fragment:
   - edgegrid.access.auth
+  - edgegrid.access.apikeys
   - edgegrid.access.attributes
 attributes:
   check_mode:
@@ -115,15 +110,10 @@ EXAMPLES = r'''
   no_log: true
   register: mobile_keys
 
-- name: Tags in use, and a quota report through API Keys v1
+- name: The keys of a collection, and every tag in use in the account
   edgegrid.access.api_key_info:
-    api_version: v1
     collection: Bookstore Access
     tags: true
-    quota_report:
-      type: by_quota
-      start: "2026-07-01T00:00:00Z"
-      end: "2026-07-02T00:00:00Z"
   register: usage
 '''
 

@@ -20,12 +20,6 @@ description:
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
-  api_version:
-    description:
-      - The version of the API Keys and Traffic Management API to speak.
-    type: str
-    choices: [v2, v1]
-    default: v2
   name:
     description:
       - The name of the counter (1 to 200 characters). With O(id), the new name of that counter.
@@ -123,6 +117,7 @@ options:
     default: present
 extends_documentation_fragment:
   - edgegrid.access.auth
+  - edgegrid.access.apikeys
   - edgegrid.access.attributes
 attributes:
   check_mode:

@@ -19,12 +19,6 @@ description:
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
-  api_version:
-    description:
-      - The version of the API Keys and Traffic Management API to speak.
-    type: str
-    choices: [v2, v1]
-    default: v2
   name:
     description:
       - Only the counters of this name.
@@ -59,6 +53,7 @@ options:
     default: false
 extends_documentation_fragment:
   - edgegrid.access.auth
+  - edgegrid.access.apikeys
   - edgegrid.access.attributes
 attributes:
   check_mode:

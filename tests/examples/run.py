@@ -76,9 +76,6 @@ ENVIRONMENT = {'api_request': 'default'}
 # Example tasks that cannot succeed against the emulator, with why and a pattern their failure message must
 # match (so that the entry goes once the emulator can serve them). They run with ignore_errors.
 CANNOT_RUN = {
-    ('api_key_info', 'Tags in use, and a quota report through API Keys v1'): (
-        'the emulator does not serve the quota reports of API Keys v1 (tests/emulator/README.md)',
-        r'/reports/rapidkey-by-quota/.* HTTP 404'),
 }
 
 # Example tasks that change something each time they run, with why: they are not run a second time.
