@@ -26,8 +26,9 @@ any task with the same input must. The few examples that change something every 
 CHANGES_EVERY_TIME with the reason, and are not repeated; nor are those of api_request (NOT_REPEATED).
 
 A task of the setup or of the examples that fails or is skipped, a repeated task that changes something, a warning,
-or a secret that the emulator issued found in the output fails the module, named with the task. The few example tasks that cannot succeed against the
-emulator are listed in CANNOT_RUN with the reason: they run with ignore_errors and must fail for that reason.
+or a secret that the emulator issued found in the output fails the module, named with the task. The few example
+tasks that cannot succeed against the emulator are listed in CANNOT_RUN with the reason: they run with ignore_errors
+and must fail for that reason.
 The output of each module (secrets masked) goes to tests/output/examples/<module>.log of the collection copy, the
 playbook it ran beside it. Modules run four at a time (--jobs), each with its own emulator and HOME.
 
@@ -217,7 +218,7 @@ def playbook(module, examples, fixture_text, edgerc):
         if task.get('name') in cannot:
             task['ignore_errors'] = True
         ran.append(task)
-        if changes_something(module, task):
+        if repeated(module, task):
             again = dict((key, value) for key, value in task.items() if key != 'register')
             again['name'] = AGAIN % task['name']
             ran.append(again)
@@ -230,8 +231,9 @@ def playbook(module, examples, fixture_text, edgerc):
     return ''.join(parts), ran
 
 
-def changes_something(module, task):
-    """Whether an example task is one that changes something, to be run a second time that must change nothing."""
+def repeated(module, task):
+    """Whether an example task runs a second time, which must change nothing: a task of a module that can change
+    something, not in check mode, not known to change something every time, not one that cannot run here."""
     if module in NOT_REPEATED or 'block' in task or task.get('check_mode'):
         return False
     if (module, task.get('name')) in CHANGES_EVERY_TIME:
@@ -366,7 +368,8 @@ def run_module(module, emu, home, collection, env, ledger, log_dir):
         problems.append('SECRET IN OUTPUT: a %s appears on line %d of the output' % (kind, number))
     with _ledger_lock:
         problems = [ledger.mask(problem) for problem in problems]
-    return problems, seconds, len(expected)
+    again = sum(1 for name in expected if name.endswith(AGAIN % ''))
+    return problems, seconds, len(expected) - again, again
 
 
 def main():
@@ -402,7 +405,7 @@ def main():
     ledger = SecretLedger(every_creation=True)
 
     started = time.monotonic()
-    failed, total = [], 0
+    failed, total, repeats = [], 0, 0
     modules = args.modules or known
     with contextlib.ExitStack() as stack, concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         # Every emulator is started (and given its world) before any example runs: the emulator's bootstrap fills
@@ -419,10 +422,12 @@ def main():
         futures = {module: pool.submit(run_module, module, emu, home, collection, env, ledger, log_dir)
                    for module, (emu, home) in started_emulators.items()}
         for module in modules:
-            problems, seconds, count = futures[module].result()
+            problems, seconds, count, again = futures[module].result()
             total += count
-            print('examples: %-24s %2d task(s) %s in %4.1f s' % (module, count, 'FAILED' if problems else 'passed',
-                                                                 seconds), flush=True)
+            repeats += again
+            outcome = 'FAILED' if problems else 'passed'
+            print('examples: %-24s %2d task(s), %d run again, %s in %4.1f s' % (module, count, again, outcome, seconds),
+                  flush=True)
             for problem in problems:
                 print('  %s: %s' % (module, problem))
             if problems:
@@ -431,8 +436,9 @@ def main():
     if failed:
         print('examples: failed: %s' % ', '.join(failed))
         return 1
-    print('examples: the %d example tasks of %d module(s) passed in %.0f s; %d secrets issued by the emulators, '
-          'none in the output' % (total, len(modules), time.monotonic() - started, len(ledger.secrets)))
+    print('examples: the %d example tasks of %d module(s), %d of them run again, passed in %.0f s; %d secrets issued '
+          'by the emulators, none in the output'
+          % (total, len(modules), repeats, time.monotonic() - started, len(ledger.secrets)))
     return 0
 
 

@@ -9,9 +9,10 @@ Starts the emulator (tests/emulator) on an ephemeral loopback port, writes its .
 integration_config.yml that ansible-test hands to every target as variables, then runs
 `ansible-test integration --local` in the collection copy at the given verbosity (-vvvv by default),
 keeping the whole output in tests/output/integration.log of that copy. The modules run in Ansible's worker
-process, as they do for any task on the controller; --module-process runs them as module processes instead. Afterwards every secret the
-emulator issued during the run (client secrets, access tokens, OAuth 2.0 secrets and tokens, API key
-values) is looked for in that output: one found fails the run, naming its kind and line, never its value.
+process, as they do for any task on the controller; --module-process runs them as module processes instead.
+Afterwards every secret the emulator issued during the run (client secrets, access tokens, OAuth 2.0 secrets
+and tokens, API key values) is looked for in that output: one found fails the run, naming its kind and line,
+never its value.
 Client tokens are not counted: Akamai shows them in Control Center and in IAM listings, as identifiers.
 
     python tests/integration/run.py --collection .build/ansible_collections/edgegrid/access [TARGET ...]
