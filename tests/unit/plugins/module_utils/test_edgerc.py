@@ -42,12 +42,17 @@ NEW_SECTION = dict(host='akab-new.luna.akamaiapis.net', client_token=TOKEN, clie
                    access_token=ACCESS)
 
 
-@pytest.fixture
-def edgerc(tmp_path):
+def private_edgerc(tmp_path, text):
+    """tmp_path/edgerc holding text, mode 0600 as an .edgerc should be."""
     path = tmp_path / 'edgerc'
-    path.write_text(ORIGINAL)
+    path.write_text(text)
     os.chmod(path, 0o600)
     return path
+
+
+@pytest.fixture
+def edgerc(tmp_path):
+    return private_edgerc(tmp_path, ORIGINAL)
 
 
 def mode_of(path):
@@ -373,10 +378,7 @@ client_token = akab-staging-client
 
 @pytest.fixture
 def copies(tmp_path):
-    path = tmp_path / 'edgerc'
-    path.write_text(COPIES)
-    os.chmod(path, 0o600)
-    return path
+    return private_edgerc(tmp_path, COPIES)
 
 
 def test_update_copies_replaces_the_credential_in_every_section_holding_it(copies):
