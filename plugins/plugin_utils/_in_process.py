@@ -63,7 +63,7 @@ def encode_arguments(module_args):
 
 
 def _clear_module_warnings():
-    """Forget the warnings and deprecations an earlier run in this process recorded (a list, or a dict in 2.19)."""
+    """Forget the module warnings and deprecations recorded in this process so far (a list, or a dict in 2.19)."""
     for name in ('_global_warnings', '_global_deprecations'):
         recorded = getattr(module_warnings, name, None)
         if recorded is not None:
@@ -122,7 +122,7 @@ class InProcessAction(NormalAction):
             saved_cwd = None
         saved_streams = sys.stdout, sys.stderr
         stdout, stderr = io.StringIO(), io.StringIO()
-        _clear_module_warnings()
+        _clear_module_warnings()  # those of an earlier loop item in this worker, or recorded before the fork
         basic._ANSIBLE_ARGS = encode_arguments(module_args)
         basic._ANSIBLE_PROFILE = PROFILE
         rc = 0
@@ -140,7 +140,6 @@ class InProcessAction(NormalAction):
             os.environ.update(saved_environ)
             if saved_cwd is not None:
                 os.chdir(saved_cwd)
-            _clear_module_warnings()
         return self._parse_module_output(dict(rc=rc, stdout=stdout.getvalue(), stderr=stderr.getvalue()))
 
     def _parse_module_output(self, res):
