@@ -1,12 +1,23 @@
 # edgegrid.access: build, test and try the collection.
-# `make test` is the one test command (CI runs it through .ci/run). It needs only Python 3.11.
+# `make test` is the one test command (CI runs it through .ci/run). It needs Python 3.11 or newer; the whole test
+# matrix (tests/compat/matrix: ansible-core 2.19 on 3.11, 2.20 on 3.12, 2.21 on 3.13) needs those Pythons too,
+# found on PATH or in pyenv's versions (tests/utils/find-python).
+#
+# PYTHON names the Python of the default .venv; without it, the newest Python 3.11+ found is used. The default
+# .venv gets the newest ansible-core that Python supports (2.21 on Python 3.12 and later).
 
-PYTHON ?= python3.11
+PYTHON ?=
+FIND_PYTHON := sh tests/utils/find-python
 VENV := .venv
 BIN := $(VENV)/bin
 BUILD := .build
 COLL := $(BUILD)/ansible_collections/edgegrid/access
 STAMP := $(VENV)/.installed
+DEMO_STAMP := $(VENV)/.demo-installed
+# The "3.13" of the default venv's Python, and the "2.21" of its ansible-core (empty before the venv exists).
+VENV_PY_MINOR = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+VENV_CORE_MINOR = $(shell $(BIN)/python -c 'import ansible.release as r; print(".".join(r.__version__.split(".")[:2]))' 2>/dev/null)
+MATRIX := $(shell sed -n 's/^\([0-9][0-9.]*\) .*/\1/p' tests/compat/matrix)
 export ANSIBLE_COLLECTIONS_PATH := $(abspath $(BUILD))
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export ANSIBLE_NOCOLOR := 1
@@ -17,19 +28,30 @@ PORT ?= 8765
 EDGERC ?= $(HOME)/.edgerc-emulator
 STATE ?=
 
-.PHONY: test venv collection units emulator-tests integration controller compat molecule examples awx sanity lint docs build emulator demo clean
+.PHONY: test venv demo-venv collection units emulator-tests integration integration-module-process controller compat \
+	molecule examples awx sanity lint docs build emulator demo clean
 
 test: venv collection units emulator-tests integration controller compat molecule examples awx docs sanity lint
 	@echo "make test: all checks passed"
 
-$(STAMP): requirements.txt requirements-dev.txt
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make test needs $(PYTHON) on PATH"; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+# The default venv: created with PYTHON, or the newest Python 3.11+ found.
+$(VENV)/bin/python:
+	@py=$$($(FIND_PYTHON) newest "$(PYTHON)") || { echo "make $(or $(MAKECMDGOALS),test): cannot create $(VENV)" >&2; exit 1; } && \
+		echo "$(VENV): $$py" && $$py -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): requirements.txt requirements-dev.txt requirements-demo.txt $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	@touch $(STAMP)
+	@touch $(STAMP) $(DEMO_STAMP)
+
+# What `make demo` needs only: ansible-core, the runtime requirements and the emulator's Flask.
+$(DEMO_STAMP): requirements.txt requirements-demo.txt $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -r requirements-demo.txt
+	@touch $(DEMO_STAMP)
 
 venv: $(STAMP)
+
+demo-venv: $(DEMO_STAMP)
 
 # The collection where Ansible finds it: a copy of the files git knows (tracked or not ignored).
 collection:
@@ -48,22 +70,37 @@ emulator-tests: venv
 integration: venv collection
 	$(BIN)/python tests/integration/run.py --collection $(COLL)
 
-# The modules in Ansible's worker process and as module processes: same results, warnings and errors.
+# The same suite with every module as a module process (edgegrid_access_in_process=false).
+integration-module-process: venv collection
+	$(BIN)/python tests/integration/run.py --collection $(COLL) --module-process
+
+# The modules in Ansible's worker process and as module processes: same results, warnings and errors; and the
+# fallback to module processes on an ansible-core the runner was not verified on.
 controller: venv collection
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/controller
 
-# The oldest supported ansible-core (2.18), in a venv of its own: the controller tests and the integration tests.
-VENV_COMPAT := .venv-2.18
-$(VENV_COMPAT)/.installed: tests/compat/requirements-2.18.txt
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make compat needs $(PYTHON) on PATH"; exit 1; }
-	@test -x $(VENV_COMPAT)/bin/python || $(PYTHON) -m venv $(VENV_COMPAT)
-	$(VENV_COMPAT)/bin/python -m pip install --quiet -r tests/compat/requirements-2.18.txt
+# The test matrix (tests/compat/matrix): for each ansible-core minor other than the default venv's, a venv of its
+# own (.venv-<minor>) on a Python that minor supports, and there the controller tests and the integration tests.
+# A Python the matrix needs and cannot find fails with a message saying which and how to get it.
+.venv-%/.installed: tests/compat/requirements.txt requirements.txt tests/compat/matrix
+	@py=$$($(FIND_PYTHON) core $*) || { echo "make compat: cannot create .venv-$*" >&2; exit 1; } && \
+		echo ".venv-$*: ansible-core $*.* on $$py" && rm -rf .venv-$* && $$py -m venv .venv-$*
+	.venv-$*/bin/python -m pip install --quiet --upgrade pip
+	.venv-$*/bin/python -m pip install --quiet -r tests/compat/requirements.txt "ansible-core==$*.*"
 	@touch $@
 
-compat: collection $(VENV_COMPAT)/.installed
-	$(VENV_COMPAT)/bin/ansible --version | head -1
-	$(VENV_COMPAT)/bin/python -m pytest -q -p no:cacheprovider tests/controller
-	$(VENV_COMPAT)/bin/python tests/integration/run.py --collection $(COLL)
+compat: venv collection
+	@for minor in $(MATRIX); do \
+		if [ "$$minor" = "$(VENV_CORE_MINOR)" ]; then \
+			echo "compat: ansible-core $$minor is the default venv's (tested by the other targets)"; continue; fi; \
+		$(MAKE) --no-print-directory .venv-$$minor/.installed || exit 1; \
+		.venv-$$minor/bin/ansible --version | head -1; \
+		.venv-$$minor/bin/python -m pytest -q -p no:cacheprovider tests/controller || exit 1; \
+		.venv-$$minor/bin/python tests/integration/run.py --collection $(COLL) || exit 1; \
+	done
+	@case " $(MATRIX) " in *" $(VENV_CORE_MINOR) "*) ;; *) \
+		echo "make compat: the default venv has ansible-core $(VENV_CORE_MINOR), which is not in tests/compat/matrix" >&2; \
+		exit 1 ;; esac
 
 # The Molecule scenarios of the roles (extensions/molecule: converge, idempotence, verify), each against a fresh emulator.
 molecule: venv collection
@@ -82,10 +119,11 @@ awx: venv
 
 sanity: venv collection
 	@v=$$($(BIN)/python -c 'from ansible_test._internal.python_requirements import get_venv_packages as g; \
-		import types; print(g(types.SimpleNamespace(version="3.11"))["pip"].replace(".", "_"))') && \
+		import types; print(g(types.SimpleNamespace(version="$(VENV_PY_MINOR)"))["pip"].replace(".", "_"))') && \
 		mkdir -p $(HOME)/.ansible/test/cache && \
 		{ test -s $(HOME)/.ansible/test/cache/get_pip_$$v.py || cp tests/utils/get_pip.py $(HOME)/.ansible/test/cache/get_pip_$$v.py; }
-	cd $(COLL) && PATH=$(abspath $(BIN)):$$PATH $(abspath $(BIN))/ansible-test sanity --color no --python 3.11 --requirements
+	cd $(COLL) && PATH=$(abspath $(BIN)):$$PATH $(abspath $(BIN))/ansible-test sanity --color no \
+		--python $(VENV_PY_MINOR) --requirements
 
 lint: venv collection
 	cd $(COLL) && PATH=$(abspath $(BIN)):$$PATH $(abspath $(BIN))/ansible-lint --offline
@@ -100,14 +138,15 @@ build: venv collection
 	cd $(COLL) && $(abspath $(BIN))/ansible-galaxy collection build --force --output-path $(abspath $(BUILD))
 
 # A local Akamai API emulator on 127.0.0.1:$(PORT); writes a matching .edgerc to $(EDGERC).
-emulator: venv
+emulator: demo-venv
 	PYTHONPATH=tests/emulator $(BIN)/python -m akamai_emulator serve --port $(PORT) --edgerc $(EDGERC) \
 		$(if $(STATE),--state $(STATE),)
 
 # The README's first command: the emulator, key provisioning for staging and production, a rotation, and a
 # second run that changes nothing; then a summary. The emulator stops at the end.
-demo: venv collection
+demo: demo-venv collection
 	$(BIN)/python demo/run.py
 
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache
+	@# the venvs stay: `rm -rf .venv .venv-*` makes them anew

@@ -40,11 +40,14 @@ options:
       - Add the endpoints a counter can use in its ACL rules (one request per counter).
     type: bool
     default: false
-  keys:
+  api_keys:
     description:
-      - Add the keys a counter can use in its key rules (one request per counter). Values are masked.
+      - Add the keys a counter can use in its key rules (one request per counter), under RV(throttling_counters[].api_keys).
+        Values are masked.
+      - O(keys) is an alias, the name of this option in development versions before the first release.
     type: bool
     default: false
+    aliases: [keys]
   key_collections:
     description:
       - Add the key collections a counter can use in its key collection rules (one request per counter).
@@ -102,11 +105,14 @@ throttling_counters:
       type: list
       elements: dict
       returned: when O(endpoints=true)
-    keys:
-      description: The keys the counter can use, values masked.
+    api_keys:
+      description:
+        - The keys the counter can use, values masked.
+        - Named C(keys) in development versions before the first release, a name Jinja's dot notation cannot
+          reach (C(dict.keys)).
       type: list
       elements: dict
-      returned: when O(keys=true)
+      returned: when O(api_keys=true)
     key_collections:
       description: The key collections the counter can use.
       type: list
@@ -143,8 +149,8 @@ def run(module, api):
         counter = dict(counter)
         if params['endpoints']:
             counter['endpoints'] = api.counter_endpoints(counter['id'])
-        if params['keys']:
-            counter['keys'] = mask_secrets(api.counter_keys(counter['id']), ('value',))
+        if params['api_keys']:
+            counter['api_keys'] = mask_secrets(api.counter_keys(counter['id']), ('value',))
         if params['key_collections']:
             counter['key_collections'] = api.counter_key_collections(counter['id'])
         result.append(counter)
@@ -160,7 +166,7 @@ def main():
             contract_id=dict(type='str'),
             group_id=dict(type='int'),
             endpoints=dict(type='bool', default=False),
-            keys=dict(type='bool', default=False, no_log=False),
+            api_keys=dict(type='bool', default=False, aliases=['keys'], no_log=False),
             key_collections=dict(type='bool', default=False, no_log=False),
         ),
     )

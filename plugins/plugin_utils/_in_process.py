@@ -17,7 +17,12 @@ outlives it; between the items of a loop, the environment, working directory and
 
 The module runs as usual (a module process) when the connection is not `local`, with `become`, with `async`, with
 ANSIBLE_KEEP_REMOTE_FILES, when the controller's Python lacks edgegrid-python or requests, or when the variable
-`edgegrid_access_in_process` is false.
+`edgegrid_access_in_process` is false (each said at -vvv). It also runs as a module process, never fails, on an
+ansible-core the runner was not verified on, or when an ansible-core internal it needs is missing or behaves
+otherwise (said at -v): every such internal is used through _core_compat, and only there.
+
+Every module of the collection names this plugin (edgegrid.access.module_runner) as its action plugin in
+meta/runtime.yml (`plugin_routing.modules.<name>.action_plugin`); the module to run is the task's resolved action.
 
 This file is private to the collection (note the leading underscore): it may change without notice.
 """
@@ -25,67 +30,58 @@ This file is private to the collection (note the leading underscore): it may cha
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import io
-import json
 import os
 import sys
 
 from ansible import constants as C
 from ansible.errors import AnsibleError
-from ansible.module_utils import basic
-from ansible.module_utils.common import json as module_json
-from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action.normal import ActionModule as NormalAction
 from ansible.utils.display import Display
-from ansible.vars.clean import remove_internal_keys
 
-# Imported here, in the controller's process, when Ansible first loads one of the action plugins: the workers
-# Ansible forks for each task inherit these modules (requests, edgegrid-python, the shared client) ready to use.
+from ansible_collections.edgegrid.access.plugins.plugin_utils import _core_compat
+
+# Imported here, in the controller's process, when Ansible first loads the action plugin: the workers Ansible
+# forks for each task inherit these modules (requests, edgegrid-python, the shared client) ready to use.
 from ansible_collections.edgegrid.access.plugins.module_utils import _client, _module  # noqa: F401 pylint: disable=unused-import
-
-# ansible-core 2.19 and later pass a module's input and output through a serialization profile; 2.18 has none.
-PROFILE = 'legacy' if hasattr(module_json, 'get_module_encoder') else None  # 'legacy': a module that declares none
 
 display = Display()
 
 VARIABLE = 'edgegrid_access_in_process'
+COLLECTION = 'edgegrid.access'
 MODULES_PACKAGE = 'ansible_collections.edgegrid.access.plugins.modules'
 
 
-def encode_arguments(module_args):
-    """The module arguments as the JSON a module reads, encoded as ansible-core encodes them for a module process."""
-    payload = dict(ANSIBLE_MODULE_ARGS=module_args)
-    if PROFILE is not None:
-        encoder = module_json.get_module_encoder(PROFILE, module_json.Direction.CONTROLLER_TO_MODULE)
-        return json.dumps(payload, cls=encoder).encode('utf-8')
-    return json.dumps(payload, cls=module_json.AnsibleJSONEncoder, vault_to_text=True).encode('utf-8')
-
-
-def _clear_module_warnings():
-    """Forget the module warnings and deprecations recorded in this process so far (a list, or a dict in 2.19)."""
-    for name in ('_global_warnings', '_global_deprecations'):
-        recorded = getattr(module_warnings, name, None)
-        if recorded is not None:
-            recorded.clear()
-
-
 class InProcessAction(NormalAction):
-    """Run the module named by MODULE in the worker process when the task runs on the controller, else as usual."""
-
-    MODULE = None  # set by each action plugin: the module's file name under plugins/modules
+    """Run the task's module in the worker process when the task runs on the controller, else as usual."""
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars if task_vars is not None else {}
+        module_name = self._module_name()
         reason = self._not_in_process(task_vars)
         if reason:
             display.vvv('edgegrid.access: %s runs as a module process: %s' % (self._task.action, reason))
             return super().run(tmp, task_vars)
+        reason = _core_compat.unavailable(self)
+        if reason:  # this ansible-core was not verified, or lacks what the runner needs: the public path
+            display.v('edgegrid.access: %s runs as a module process: %s' % (self._task.action, reason))
+            return super().run(tmp, task_vars)
         # The checks every action makes (check mode and async support), without the module process.
         result = super(NormalAction, self).run(tmp, task_vars)  # pylint: disable=bad-super-call
         display.vvv('edgegrid.access: %s runs in the worker process' % self._task.action)
-        result.update(self._run_in_process(task_vars))
+        result.update(self._run_in_process(module_name, task_vars))
         return result
+
+    def _module_name(self):
+        """The file name under plugins/modules of the module this task runs."""
+        resolved = getattr(self._task, 'resolved_action', None) or self._task.action
+        collection, dummy, name = resolved.rpartition('.')
+        if collection != COLLECTION or importlib.util.find_spec('%s.%s' % (MODULES_PACKAGE, name)) is None:
+            raise AnsibleError('%s.module_runner is the action plugin of the modules of %s, not a task of its own: '
+                               'name a module, such as %s.api_request' % (COLLECTION, COLLECTION, COLLECTION))
+        return name
 
     def _not_in_process(self, task_vars):
         """Why the module must run as a module process, or None when it can run here."""
@@ -108,12 +104,12 @@ class InProcessAction(NormalAction):
             return "the controller's Python lacks edgegrid-python or requests"
         return None
 
-    def _run_in_process(self, task_vars):
-        module = importlib.import_module('%s.%s' % (MODULES_PACKAGE, self.MODULE))
+    def _run_in_process(self, module_name, task_vars):
+        module = importlib.import_module('%s.%s' % (MODULES_PACKAGE, module_name))
         module_args = dict(self._task.args)
-        self._update_module_args(self._task.action, module_args, task_vars)
-        environment = {}
-        self._compute_environment_string(environment)
+        _core_compat.module_args_for(self, self._task.action, module_args, task_vars)
+        environment = _core_compat.task_environment(self)
+        encoded = _core_compat.encode_arguments(module_args)
 
         saved_environ = dict(os.environ)
         try:
@@ -122,12 +118,11 @@ class InProcessAction(NormalAction):
             saved_cwd = None
         saved_streams = sys.stdout, sys.stderr
         stdout, stderr = io.StringIO(), io.StringIO()
-        _clear_module_warnings()  # those of an earlier loop item in this worker, or recorded before the fork
-        basic._ANSIBLE_ARGS = encode_arguments(module_args)
-        basic._ANSIBLE_PROFILE = PROFILE
+        _core_compat.clear_module_warnings()  # those of an earlier loop item in this worker, or recorded before the fork
+        _core_compat.set_module_input(encoded)
         rc = 0
         try:
-            os.environ.update((str(k), str(v)) for k, v in environment.items())
+            os.environ.update(environment)
             sys.stdout, sys.stderr = stdout, stderr
             try:
                 module.main()
@@ -135,19 +130,9 @@ class InProcessAction(NormalAction):
                 rc = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
         finally:
             sys.stdout, sys.stderr = saved_streams
-            basic._ANSIBLE_ARGS = None
+            _core_compat.set_module_input(None)
             os.environ.clear()
             os.environ.update(saved_environ)
             if saved_cwd is not None:
                 os.chdir(saved_cwd)
-        return self._parse_module_output(dict(rc=rc, stdout=stdout.getvalue(), stderr=stderr.getvalue()))
-
-    def _parse_module_output(self, res):
-        """The module's printed result, parsed and cleaned as ActionBase._execute_module does a module process's."""
-        if PROFILE is not None:
-            data = self._parse_returned_data(res, PROFILE)
-        else:
-            data = self._parse_returned_data(res)  # pylint: disable=no-value-for-parameter
-        data.pop('_ansible_suppress_tmpdir_delete', None)
-        remove_internal_keys(data)
-        return data
+        return _core_compat.parse_module_output(self, dict(rc=rc, stdout=stdout.getvalue(), stderr=stderr.getvalue()))

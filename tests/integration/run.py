@@ -67,7 +67,8 @@ def main():
                 handle.write('---\n' + yaml.safe_dump(config, default_flow_style=False))
             env = dict(os.environ)
             env['PATH'] = bin_dir + os.pathsep + env.get('PATH', '')
-            command = [os.path.join(bin_dir, 'ansible-test'), 'integration', '--local', '--python', '3.11',
+            python = '%d.%d' % sys.version_info[:2]  # the Python of the venv this runs in
+            command = [os.path.join(bin_dir, 'ansible-test'), 'integration', '--local', '--python', python,
                        '--color', 'no']
             if args.verbosity:
                 command.append('-' + 'v' * args.verbosity)

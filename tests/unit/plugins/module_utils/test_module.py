@@ -11,6 +11,7 @@ import json
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
+from ansible.release import __version__ as ansible_core_version
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _module
 
@@ -48,9 +49,14 @@ def test_finish_masks_resource_and_diff(capsys):
     assert result['diff'] == {'before': {}, 'after': {'secret': '********'}}
 
 
+# ansible-core 2.21 returns a module's `invocation` only when asked (INJECT_INVOCATION); earlier versions always do.
+INJECT_INVOCATION = {'_ansible_inject_invocation': True} if tuple(
+    int(part) for part in ansible_core_version.split('.')[:2]) >= (2, 21) else {}
+
+
 def test_invocation_summarises_long_lists(capsys):
     items = ['item-%d' % i for i in range(500)]
-    with patch_module_args({'name': 'n', 'items': items, 'few': ['a', 'b']}):
+    with patch_module_args(dict(INJECT_INVOCATION, name='n', items=items, few=['a', 'b'])):
         module = _module.EdgeGridModule(argument_spec=dict(name=dict(type='str'), items=dict(type='list', elements='str'),
                                                            few=dict(type='list', elements='str')))
         with pytest.raises(SystemExit):
@@ -68,7 +74,7 @@ def test_narrowed_no_log_values_mask_as_ansible_would(capsys):
                                                                      label=dict(type='str'))))
     result = {'msg': 'echo secret-value-007 and secret-value-1234', 'count': 3,
               'api_key': {'api_keys': [{'value': '********', 'label': 'secret-value-150'}]}}
-    with patch_module_args({'keys': keys}):
+    with patch_module_args(dict(INJECT_INVOCATION, keys=keys)):
         module = _module.EdgeGridModule(argument_spec=spec)
         all_values = set(module.no_log_values)
         with pytest.raises(SystemExit):

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Runs edgegrid.access.edgerc in Ansible's worker process when the task runs on the controller (see _in_process)."""
+"""The action plugin of every module of the collection (meta/runtime.yml names it for each): runs the module in
+Ansible's worker process when the task runs on the controller, else as a module process (see _in_process)."""
 
 from __future__ import annotations
 
@@ -11,4 +12,4 @@ from ansible_collections.edgegrid.access.plugins.plugin_utils._in_process import
 
 
 class ActionModule(InProcessAction):
-    MODULE = 'edgerc'
+    pass
