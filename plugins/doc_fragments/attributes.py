@@ -19,8 +19,10 @@ attributes:
   action:
     description:
       - Runs in the worker process of the controller when the task's connection is C(local), else as a module
-        process; the variable C(edgegrid_access_in_process=false) makes it a module process everywhere. See the
-        collection's README, "Where the modules run".
+        process; the variable C(edgegrid_access_in_process=false) makes it a module process everywhere.
+      - On an ansible-core the in-process runner was not verified on, or when an ansible-core internal it needs is
+        missing or has changed, it runs as a module process, never fails for it, and says why at C(-v).
+        See the collection's README, "Where the modules run".
     support: full
   action_group:
     description: Use C(group/edgegrid.access.akamai) in C(module_defaults) to set defaults for this module.

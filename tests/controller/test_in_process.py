@@ -6,7 +6,7 @@
 """The modules run in Ansible's worker process when a task runs on the controller, and as module processes
 otherwise (plugins/plugin_utils/_in_process.py). Both ways must give the same results, warnings and errors.
 
-Run by `make controller` with ansible-core 2.19, and by `make compat` with ansible-core 2.18.
+Run by `make controller` in the default venv, and by `make compat` with each other ansible-core of the test matrix.
 """
 
 from __future__ import annotations
