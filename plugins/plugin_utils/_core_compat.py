@@ -120,9 +120,10 @@ def _misbehaving(action):
         result = parse_module_output(action, dict(rc=0, stdout=json.dumps(_PROBE), stderr=''))
     except Exception as exc:  # pylint: disable=broad-exception-caught  # any failure means: do not use them
         return 'parsing a module result raised %s: %s' % (type(exc).__name__, exc)
-    if not isinstance(result, dict) or result.get('edgegrid_access_probe') != _PROBE['edgegrid_access_probe'] \
-            or result.get('changed') is not False or any(key.startswith('_ansible_') and key != '_ansible_parsed'
-                                                          for key in result):
+    expected = isinstance(result, dict) and result.get('changed') is False \
+        and result.get('edgegrid_access_probe') == _PROBE['edgegrid_access_probe'] \
+        and not any(key.startswith('_ansible_') and key != '_ansible_parsed' for key in result)
+    if not expected:
         return 'a module result parses as %r' % (result,)
     return None
 
