@@ -31,7 +31,8 @@ STATE ?=
 .PHONY: test venv demo-venv collection units emulator-tests integration integration-module-process controller compat \
 	molecule examples awx sanity lint docs build emulator demo clean
 
-test: venv collection units emulator-tests integration controller compat molecule examples awx docs sanity lint
+test: venv collection units emulator-tests integration integration-module-process controller compat molecule examples awx \
+	docs sanity lint
 	@echo "make test: all checks passed"
 
 # The default venv: created with PYTHON, or the newest Python 3.11+ found.
@@ -70,7 +71,7 @@ emulator-tests: venv
 integration: venv collection
 	$(BIN)/python tests/integration/run.py --collection $(COLL)
 
-# The same suite with every module as a module process (edgegrid_access_in_process=false).
+# The same suite with every module as a module process (edgegrid_access_in_process=false), as on a remote host.
 integration-module-process: venv collection
 	$(BIN)/python tests/integration/run.py --collection $(COLL) --module-process
 
