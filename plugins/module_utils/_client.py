@@ -210,14 +210,30 @@ def normalize_host(host, origin):
 
 
 class _Source:
-    """One place credentials may come from: its label for messages, its values, its account switch key."""
+    """One place credentials may come from: its label for messages, its values, its own account switch key
+    (``AKAMAI_..._ACCOUNT_KEY`` of its prefix, ``account_key`` of a section), and the one it signs with."""
 
-    def __init__(self, label, values, account_key=None, kind='', section=None):
+    def __init__(self, label, values, own_key=None, kind='', section=None):
         self.label = label
         self.values = values
-        self.account_key = account_key or None
+        self.own_key = own_key or None
+        self.account_key = None
         self.kind = kind
         self.section = section
+
+    def settle_account_key(self, option_key, environ, prefix):
+        """The account switch key requests signed with this source would carry (see resolve_config)."""
+        key = None
+        if option_key:
+            key = option_key
+        elif option_key is None and self.kind == 'env':
+            key = self.own_key
+        elif option_key is None and (environ.get(prefix + 'ACCOUNT_KEY') or '').strip():
+            key = environ[prefix + 'ACCOUNT_KEY'].strip()
+        elif self.kind == 'file':
+            key = self.own_key
+        self.account_key = key or None
+        return self.account_key
 
     def identity(self):
         return (normalize_host(self.values['host'], self.label) if self.section is None else self.section.base_url,
@@ -327,15 +343,12 @@ def resolve_config(options, environ=None):
         chosen = _file_source(path, section)
 
     option_key = options.get('account_switch_key')
-    if option_key is not None:
-        chosen.account_key = option_key.strip() or (chosen.account_key if chosen.kind == 'file' else None)
-    elif chosen.kind != 'env' and (environ.get(prefix + 'ACCOUNT_KEY') or '').strip():
-        chosen.account_key = environ[prefix + 'ACCOUNT_KEY'].strip()
-    if chosen.account_key:
+    option_key = option_key.strip() if option_key is not None else None
+    if chosen.settle_account_key(option_key, environ, prefix):
         _check('account_key', chosen.account_key, 'the account switch key of %s' % chosen.label)
 
     warnings = list(chosen.section.warnings) if chosen.section is not None else []
-    others = _other_sources(chosen, environ, prefix, section, path)
+    others = _other_sources(chosen, environ, prefix, section, path, option_key)
     if others:
         warnings.append(
             'Akamai credentials: signing with %s (%s); not used, though they name another API client or account: '
@@ -360,7 +373,7 @@ def resolve_config(options, environ=None):
     )
 
 
-def _other_sources(chosen, environ, prefix, section, path):
+def _other_sources(chosen, environ, prefix, section, path, option_key):
     """The sources present besides `chosen` that name another host, client token or account switch key.
 
     Sources that cannot be read (an incomplete set of variables, a file that does not parse) are not compared:
@@ -385,6 +398,7 @@ def _other_sources(chosen, environ, prefix, section, path):
     mine = chosen.identity()
     others = []
     for source in candidates:
+        source.settle_account_key(option_key, environ, prefix)
         try:
             if source.identity() != mine:
                 others.append(source)

@@ -26,7 +26,7 @@ description:
   - The file is read as Akamai's own tools read it (comments, quotes, a UTF-8 byte order mark, CRLF line endings;
     see C(docs/edgerc.md)) by the same reader the other modules use; a file those tools would refuse or read
     differently is refused, naming the line, and nothing is written. The values given are checked as that reader
-    checks them: a token with a space or a quote, a host with a path, a C(max_body) other than 131072 are refused.
+    checks them; a token with a space or a quote, a host with a path, a C(max_body) other than 131072 are refused.
   - A line whose value changes keeps its quotes and its inline comment.
 author:
   - edgegrid.access maintainers (@edgegrid-access)
