@@ -189,10 +189,6 @@ class EdgeGridConfig:
     def host(self):
         return urlsplit(self.base_url).netloc
 
-    def secrets(self):
-        """The values to mask wherever they could show: the client token, client secret and access token."""
-        return [self.client_token, self.client_secret, self.access_token]
-
     def __repr__(self):
         return 'EdgeGridConfig(base_url=%r, source=%r, account_switch_key=%r)' % (
             self.base_url, self.source, self.account_switch_key)
@@ -340,7 +336,10 @@ def resolve_config(options, environ=None):
         own = _env_source(environ, prefix, section)
         chosen = own
     if chosen is None:
-        chosen = _file_source(path, section)
+        try:
+            chosen = _file_source(path, section)
+        except ConfigError as exc:
+            raise ConfigError('%s%s' % (exc, _no_credentials_hint(environ, prefix, section, path, given))) from None
 
     option_key = options.get('account_switch_key')
     option_key = option_key.strip() if option_key is not None else None
@@ -371,6 +370,19 @@ def resolve_config(options, environ=None):
         source=source,
         warnings=warnings,
     )
+
+
+def _no_credentials_hint(environ, prefix, section, path, given):
+    """What to say after a file error when nothing else gave credentials: where else they could come from."""
+    hint = ''
+    if not os.path.exists(path):
+        hint = ('; give the options host, client_token, client_secret and access_token, or %s' % _env_label(prefix)
+                if not given else '')
+    if prefix != 'AKAMAI_' and len(_environment(environ, 'AKAMAI_')) == len(EDGERC_REQUIRED):
+        hint += ('. (%s are set, but they apply to section [default] only, as in Akamai\'s tools: use section default, '
+                 'or set %s)' % (', '.join('AKAMAI_' + key.upper() for key in EDGERC_REQUIRED),
+                                 ', '.join(prefix + key.upper() for key in EDGERC_REQUIRED)))
+    return hint
 
 
 def _other_sources(chosen, environ, prefix, section, path, option_key):

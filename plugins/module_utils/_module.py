@@ -172,8 +172,9 @@ class EdgeGridModule(AnsibleModule):
                 config = _client.resolve_config(self.params)
             except _client.ConfigError as exc:
                 self.fail_json(msg='Akamai credentials: %s' % exc)
-            # Credentials read from the environment or a file are masked like the no_log options.
-            self.no_log_values.update(secret for secret in config.secrets() if secret)
+            # The secret and the access token read from the environment or a file are masked like no_log options.
+            # (Client tokens are identifiers: the credential modules return them, to pick a credential by.)
+            self.no_log_values.update(secret for secret in (config.client_secret, config.access_token) if secret)
             for warning in config.warnings:
                 self.warn(warning)
             self._client = _client.EdgeGridClient(

@@ -299,3 +299,13 @@ def test_account_switch_key_option_and_variable(tmp_path):
     config = _client.resolve_config({'edgerc': edgerc, 'section': 'staging', 'account_switch_key': 'OPT'},
                                     environ={'AKAMAI_STAGING_ACCOUNT_KEY': '1-ENV:1-KEY'})
     assert config.account_switch_key == 'OPT'
+
+
+def test_a_missing_file_says_where_else_credentials_could_come_from(tmp_path):
+    with pytest.raises(_client.ConfigError) as exc:
+        _client.resolve_config({'edgerc': str(tmp_path / 'nope'), 'section': 'production'}, environ=AMBIENT)
+    message = str(exc.value)
+    assert 'does not exist; give the options host, client_token, client_secret and access_token, or the environment ' \
+           'variables AKAMAI_PRODUCTION_HOST' in message
+    assert 'AKAMAI_ACCESS_TOKEN are set, but they apply to section [default] only' in message
+    assert_no_secret_at_all(message)
