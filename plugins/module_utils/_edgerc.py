@@ -472,11 +472,12 @@ def load_section(path, section):
         canonical = normalize_key(entry.raw_key)
         if entry.key != canonical and canonical in KNOWN_KEYS:
             raise EdgercError('%s: the key %s is read by none of Akamai\'s tools as %s (key names are case-sensitive '
-                              'and only max-body may be written with "-"); write %s' % (at, entry.raw_key, canonical,
-                                                                                          canonical))
+                              'and only max-body may be written with "-"); write %s'
+                              % (at, entry.raw_key, canonical, canonical))
         if entry.key in values and values[entry.key] != entry.value:
             raise EdgercError('%s: %s is given twice with different values (lines %d and %d): edgegrid-golang reads '
-                              'the last, edgegrid-node the first, edgegrid-python refuses the file; keep one'
+                              'the last, edgegrid-node the one in the first block of the section, edgegrid-python '
+                              'refuses the file; keep one'
                               % (where, entry.key, lines[entry.key], entry.lineno))
         values[entry.key] = entry.value
         lines[entry.key] = entry.lineno
@@ -488,8 +489,9 @@ def load_section(path, section):
         raise EdgercError('%s is missing %s%s' % (where, ', '.join(missing), ' (%s)' % '; '.join(hints) if hints else ''))
     empty = [key for key in REQUIRED_KEYS if not values[key]]
     if empty:
-        raise EdgercError('%s: %s %s empty (line %s)' % (where, ', '.join(empty), 'is' if len(empty) == 1 else 'are',
-                                                        ', '.join(str(lines[key]) for key in empty)))
+        raise EdgercError('%s: %s %s empty (line %s)'
+                          % (where, ', '.join(empty), 'is' if len(empty) == 1 else 'are',
+                             ', '.join(str(lines[key]) for key in empty)))
     for key in TOKEN_KEYS + ('account_key',):
         if values.get(key):
             check_token(key, values[key], '%s, line %d' % (where, lines[key]))
