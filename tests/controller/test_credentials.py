@@ -8,12 +8,15 @@ signatures as Akamai does): the forms Akamai's own tools read, Akamai's order of
 
 Each test is an input that used to fail: a 401 for a section with an inline comment or quotes, a task that signed
 as the client of the AKAMAI_* variables on another account than its section's, a 401 for a POST body beyond a
-section's max_body. Playbook.run fails a test whose output holds a secret.
+section's max_body. Playbook.run fails a test whose output holds a secret. Each runs with the modules in the worker
+process and as module processes.
 """
 
 from __future__ import annotations
 
 import os
+
+import pytest
 
 CLIENTS = '/identity-management/v3/api-clients'
 
@@ -25,11 +28,17 @@ def private_file(path, text):
     return str(path)
 
 
+@pytest.fixture(params=[True, False], ids=['in-worker', 'module-process'])
+def where(request):
+    """The extra variables that make the modules run in the worker process, or as module processes."""
+    return {'edgegrid_access_in_process': request.param}
+
+
 def warnings_of(output):
     return [line for line in output.splitlines() if line.startswith('[WARNING]')]
 
 
-def test_inline_comments_and_quotes_are_read_as_akamai_reads_them(playbook):
+def test_inline_comments_and_quotes_are_read_as_akamai_reads_them(playbook, where):
     emu = playbook.emu
     values = emu.section('default')
     edgerc = private_file(playbook.tmp_path / 'hand-edited.edgerc', (
@@ -47,7 +56,7 @@ def test_inline_comments_and_quotes_are_read_as_akamai_reads_them(playbook):
     tasks = [{'name': 'Read with section [%s]' % name, 'register': name,
               'edgegrid.access.api_request': {'edgerc': edgerc, 'section': name, 'path': CLIENTS + '/self'}}
              for name in ('commented', 'quoted')]
-    rc, output, found = playbook.run(tasks, ['commented', 'quoted'])
+    rc, output, found = playbook.run(tasks, ['commented', 'quoted'], extra_vars=where)
     assert rc == 0, output
     for name in ('commented', 'quoted'):
         assert found[name]['status'] == 200
@@ -55,7 +64,7 @@ def test_inline_comments_and_quotes_are_read_as_akamai_reads_them(playbook):
     assert 'signature does not match' not in output
 
 
-def test_the_akamai_variables_do_not_switch_a_named_section_to_another_client(playbook):
+def test_the_akamai_variables_do_not_switch_a_named_section_to_another_client(playbook, where):
     emu = playbook.emu
     other = emu.section('readonly')
     # A CI job (or the AWX "environment" credential type) exports the credentials of another API client.
@@ -67,7 +76,7 @@ def test_the_akamai_variables_do_not_switch_a_named_section_to_another_client(pl
         {'name': 'The signing client with section [default]: the variables apply', 'register': 'default',
          'edgegrid.access.api_request': {'path': CLIENTS + '/self'}},
     ]
-    rc, output, found = playbook.run(tasks, ['named', 'default'], env=ambient)
+    rc, output, found = playbook.run(tasks, ['named', 'default'], extra_vars=where, env=ambient)
     assert rc == 0, output
     # [account2] holds the admin client and the switch key of the second account, which has no API clients (the
     # read-only client of the variables would have listed the two of the primary account).
@@ -84,7 +93,7 @@ def test_the_akamai_variables_do_not_switch_a_named_section_to_another_client(pl
     assert 'not used, though they name another API client or account: section [default] of .edgerc file' in said[0]
 
 
-def test_a_max_body_below_131072_does_not_shorten_what_is_signed(playbook):
+def test_a_max_body_below_131072_does_not_shorten_what_is_signed(playbook, where):
     emu = playbook.emu
     values = emu.section('default')
     edgerc = private_file(playbook.tmp_path / 'max-body.edgerc', (
@@ -98,7 +107,7 @@ def test_a_max_body_below_131072_does_not_shorten_what_is_signed(playbook):
         {'name': 'The edgerc module does not write such a max_body', 'register': 'written', 'ignore_errors': True,
          'edgegrid.access.edgerc': {'path': edgerc, 'section': 'small', 'max_body': 2048}},
     ]
-    rc, output, found = playbook.run(tasks, ['created', 'written'])
+    rc, output, found = playbook.run(tasks, ['created', 'written'], extra_vars=where)
     assert rc == 0, output
     assert found['created']['changed'] is True
     assert found['created']['api_key_collection']['description'] == 'x' * 3000
