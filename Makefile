@@ -107,7 +107,7 @@ compat: venv collection
 molecule: venv collection
 	$(BIN)/python tests/molecule/run.py --collection $(COLL)
 
-# The EXAMPLES of every module, run for real against a fresh emulator each (fixtures in tests/examples/fixtures/).
+# The EXAMPLES of every module and lookup, run for real against a fresh emulator each (fixtures in tests/examples/fixtures/).
 examples: venv collection
 	$(BIN)/python tests/examples/run.py --collection $(COLL)
 
@@ -129,10 +129,18 @@ sanity: venv collection
 lint: venv collection
 	cd $(COLL) && PATH=$(abspath $(BIN)):$$PATH $(abspath $(BIN))/ansible-lint --offline
 
+# ansible-doc of every plugin: the modules, and the plugins of the other types (lookup...) with -t.
 docs: venv collection
 	@for m in $$(ls plugins/modules/*.py | xargs -n1 basename | sed 's/\.py$$//'); do \
 		$(BIN)/ansible-doc edgegrid.access.$$m >/dev/null || { echo "ansible-doc edgegrid.access.$$m failed"; exit 1; }; \
 		echo "ansible-doc edgegrid.access.$$m: ok"; \
+	done
+	@for t in lookup; do \
+		for p in $$(ls plugins/$$t/*.py | xargs -n1 basename | sed 's/\.py$$//'); do \
+			$(BIN)/ansible-doc -t $$t edgegrid.access.$$p >/dev/null \
+				|| { echo "ansible-doc -t $$t edgegrid.access.$$p failed"; exit 1; }; \
+			echo "ansible-doc -t $$t edgegrid.access.$$p: ok"; \
+		done; \
 	done
 
 build: venv collection

@@ -13,14 +13,31 @@ class ModuleDocFragment:
 options:
   edgerc:
     description:
-      - Path of the C(.edgerc) file to read the credentials from.
-      - Used when O(host), O(client_token), O(client_secret) and O(access_token) are not given.
+      - Path of the C(.edgerc) file to read the credentials from, when neither the options nor the environment
+        variables give them (see O(section)).
       - If not set, the value of the E(AKAMAI_EDGERC) environment variable is used, else C(~/.edgerc).
+      - The file is read as Akamai's own tools read it (comments, quotes, a UTF-8 byte order mark, CRLF line endings);
+        a file they would refuse or read differently is refused before any request, naming the file, section, key and
+        line. The forms are listed in C(docs/edgerc.md).
     type: path
   section:
     description:
       - The section of the O(edgerc) file to read, for example C(default), C(staging) or C(production).
       - If not set, the value of the E(AKAMAI_EDGERC_SECTION) environment variable is used, else C(default).
+      - 'The section also decides which environment variables hold credentials, as in Akamai''s own tools
+        (edgegrid-golang, edgegrid-node). The first of these sources that has all four of C(host), C(client_token),
+        C(client_secret) and C(access_token) is used, the four together:
+        1. the options O(host), O(client_token), O(client_secret), O(access_token);
+        2. E(AKAMAI_{SECTION}_HOST), E(AKAMAI_{SECTION}_CLIENT_TOKEN), E(AKAMAI_{SECTION}_CLIENT_SECRET),
+        E(AKAMAI_{SECTION}_ACCESS_TOKEN), the section name upper-cased (C(papi-prod) gives E(AKAMAI_PAPI-PROD_HOST));
+        3. for section C(default) only, E(AKAMAI_HOST), E(AKAMAI_CLIENT_TOKEN), E(AKAMAI_CLIENT_SECRET),
+        E(AKAMAI_ACCESS_TOKEN);
+        4. the section of the O(edgerc) file.'
+      - Plain E(AKAMAI_HOST)... never apply to a section other than C(default).
+      - Some but not all of the four (options or variables) is an error. The four options given as empty strings
+        skip the environment variables.
+      - When a source that was not used names another API client or account, the task warns, naming the source used
+        and the ones left aside.
     type: str
   host:
     description:
@@ -28,30 +45,33 @@ options:
       - Written with or without C(https://) and a trailing slash. A host written with C(http://) is
         reached over plain HTTP (useful only for a local emulator).
       - Together with O(client_token), O(client_secret) and O(access_token), takes precedence over the
-        O(edgerc) file; all four must then be given.
-      - If not set, the value of the E(AKAMAI_HOST) environment variable is used.
+        environment variables and the O(edgerc) file; all four must then be given.
+      - Else the E(AKAMAI_{SECTION}_HOST) environment variable (E(AKAMAI_HOST) for section C(default)), with the
+        other three of the same prefix; see O(section).
     type: str
   client_token:
     description:
       - The client token of the API credential.
-      - If not set, the value of the E(AKAMAI_CLIENT_TOKEN) environment variable is used.
+      - Else E(AKAMAI_{SECTION}_CLIENT_TOKEN) (E(AKAMAI_CLIENT_TOKEN) for section C(default)); see O(section).
     type: str
   client_secret:
     description:
       - The client secret of the API credential.
-      - If not set, the value of the E(AKAMAI_CLIENT_SECRET) environment variable is used.
+      - Else E(AKAMAI_{SECTION}_CLIENT_SECRET) (E(AKAMAI_CLIENT_SECRET) for section C(default)); see O(section).
     type: str
   access_token:
     description:
       - The access token of the API client.
-      - If not set, the value of the E(AKAMAI_ACCESS_TOKEN) environment variable is used.
+      - Else E(AKAMAI_{SECTION}_ACCESS_TOKEN) (E(AKAMAI_ACCESS_TOKEN) for section C(default)); see O(section).
     type: str
   account_switch_key:
     description:
       - Act on another account that the API client may manage.
       - Sent as the C(accountSwitchKey) query parameter of every request.
-      - If not set, the value of the E(AKAMAI_ACCOUNT_KEY) environment variable is used, else C(account_key)
-        in the O(edgerc) section.
+      - If not set, the E(AKAMAI_{SECTION}_ACCOUNT_KEY) environment variable (E(AKAMAI_ACCOUNT_KEY) for section
+        C(default)); else, when the credentials come from the O(edgerc) file, C(account_key) in its section.
+      - Given as an empty string, the environment variable is not read (the C(account_key) of the O(edgerc) section
+        still applies).
     type: str
   request_timeout:
     description:
@@ -74,7 +94,8 @@ options:
     type: float
     default: 60
 notes:
-  - Every request is signed with EdgeGrid (edgegrid-python). See
+  - Every request is signed with EdgeGrid (edgegrid-python), over the first 131072 bytes of a POST body as Akamai
+    checks them; a C(max_body) in the O(edgerc) section is not used (a warning says so). See
     U(https://techdocs.akamai.com/developer/docs/set-up-authentication-credentials) for creating credentials.
   - Set the connection options once for many tasks with C(module_defaults) and the action group
     C(group/edgegrid.access.akamai).

@@ -11,15 +11,15 @@ It knows nothing of any single Akamai API: wire formats live in the API's own mo
 
 from __future__ import annotations
 
-import configparser
 import email.utils
 import json
 import os
 import random
-import re
 import time
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc
 
 try:
     import requests
@@ -35,16 +35,15 @@ COLLECTION_NAME = 'edgegrid.access'
 COLLECTION_VERSION = '0.1.0'
 USER_AGENT = '%s/%s' % (COLLECTION_NAME, COLLECTION_VERSION)
 
-DEFAULT_EDGERC = '~/.edgerc'
-DEFAULT_SECTION = 'default'
-DEFAULT_MAX_BODY = 131072
+DEFAULT_EDGERC = _edgerc.DEFAULT_PATH
+DEFAULT_SECTION = _edgerc.DEFAULT_SECTION
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_RETRY_MAX_WAIT = 60.0
 
-# The keys an .edgerc section must hold, and the ones it may hold.
-EDGERC_REQUIRED = ('host', 'client_token', 'client_secret', 'access_token')
-SECRET_FIELDS = ('client_token', 'client_secret', 'access_token')
+# The four credential values, whichever source they come from.
+EDGERC_REQUIRED = _edgerc.REQUIRED_KEYS
+SECRET_FIELDS = _edgerc.SECRET_KEYS
 
 READ_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS'))
 
@@ -54,8 +53,6 @@ INTERESTING_HEADERS = (
     'akamai-ratelimit-limit', 'akamai-ratelimit-remaining', 'akamai-ratelimit-next',
     'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-next',
 )
-
-_HOST_RE = re.compile(r'^[A-Za-z0-9.-]+(:[0-9]{1,5})?$')
 
 
 class EdgeGridError(Exception):
@@ -169,17 +166,24 @@ class Redactor:
 
 
 class EdgeGridConfig:
-    """Resolved connection settings. `repr` never shows a secret."""
+    """Resolved connection settings. `repr` never shows a secret.
 
-    def __init__(self, base_url, client_token, client_secret, access_token, max_body=DEFAULT_MAX_BODY,
-                 account_switch_key=None, source=''):
+    ``source`` names where the credentials came from (``options``, ``environment AKAMAI_*`` or
+    ``<file>[<section>]``); ``warnings`` (list of str) is what the user should be told (another source that names
+    another API client or account, a ``max_body`` that is not used). Every request is signed over the first
+    ``SIGNED_BODY_BYTES`` (131072) bytes of a POST body, whatever an .edgerc section says.
+    """
+
+    def __init__(self, base_url, client_token, client_secret, access_token, account_switch_key=None, source='',
+                 warnings=None):
         self.base_url = base_url
         self.client_token = client_token
         self.client_secret = client_secret
         self.access_token = access_token
-        self.max_body = max_body
+        self.max_body = _edgerc.SIGNED_BODY_BYTES
         self.account_switch_key = account_switch_key or None
         self.source = source
+        self.warnings = list(warnings or [])
 
     @property
     def host(self):
@@ -191,103 +195,228 @@ class EdgeGridConfig:
 
 
 def normalize_host(host, origin):
-    """Return the base URL for `host`: https unless the host names its own scheme, no path, no slash."""
-    value = (host or '').strip()
-    if not value:
-        raise ConfigError('%s: host is empty' % origin)
-    if '://' not in value:
-        value = 'https://' + value
-    parts = urlsplit(value)
-    scheme = parts.scheme.lower()
-    if scheme not in ('https', 'http'):
-        raise ConfigError('%s: host %r has an unsupported scheme %r; use a host name such as '
-                          'akab-xxxx.luna.akamaiapis.net' % (origin, host, parts.scheme))
-    if parts.path not in ('', '/') or parts.query or parts.fragment or parts.username or parts.password:
-        raise ConfigError('%s: host %r must be a host name only, without a path, query or user' % (origin, host))
-    if not parts.netloc or not _HOST_RE.match(parts.netloc) or parts.netloc.startswith(('.', '-')):
-        raise ConfigError('%s: host %r is not a valid host name' % (origin, host))
-    return '%s://%s' % (scheme, parts.netloc.lower())
+    """Return the base URL for `host`: https unless the host names its own scheme, no path, no slash.
 
-
-def _read_edgerc(path, section):
-    """Read one section of an .edgerc file, with errors that name the problem and never a value."""
-    origin = '.edgerc file %s' % path
-    if not os.path.exists(path):
-        raise ConfigError('%s does not exist; create it, or give host, client_token, client_secret and '
-                          'access_token (or the AKAMAI_* environment variables)' % origin)
-    if not os.path.isfile(path):
-        raise ConfigError('%s is not a regular file' % origin)
-    # Interpolation is off so that a '%' in a secret is read as it is written.
-    parser = configparser.RawConfigParser(default_section='__edgegrid_access_no_defaults__', strict=False)
-    parser.optionxform = lambda option: option.strip().lower().replace('-', '_')
-    try:
-        with open(path, encoding='utf-8') as handle:
-            parser.read_file(handle)
-    except configparser.MissingSectionHeaderError:
-        raise ConfigError('%s does not start with a [section] header' % origin) from None
-    except configparser.ParsingError as exc:
-        lines = ', '.join(str(lineno) for lineno, dummy in exc.errors)
-        raise ConfigError('%s cannot be parsed (line %s is not "key = value")' % (origin, lines)) from None
-    except (configparser.Error, UnicodeDecodeError) as exc:
-        raise ConfigError('%s cannot be parsed: %s' % (origin, type(exc).__name__)) from None
-    except OSError as exc:
-        raise ConfigError('%s cannot be read: %s' % (origin, exc.strerror or exc)) from None
-    if not parser.has_section(section):
-        available = ', '.join(sorted(parser.sections())) or 'none'
-        raise ConfigError('%s has no section [%s] (sections found: %s)' % (origin, section, available))
-    values = dict((k, (v or '').strip()) for k, v in parser.items(section))
-    missing = [key for key in EDGERC_REQUIRED if not values.get(key)]
-    if missing:
-        raise ConfigError('section [%s] of %s is missing %s' % (section, origin, ', '.join(missing)))
-    return values
-
-
-def resolve_config(options):
-    """Build an EdgeGridConfig from module options (environment fallbacks already applied).
-
-    Credentials given directly (host, client_token, client_secret, access_token) win over an .edgerc file;
-    then the .edgerc file (`edgerc`, default ~/.edgerc) and its `section` (default `default`).
-    The account switch key comes from `account_switch_key`, else `account_key` in the .edgerc section.
+    Raises ConfigError naming `origin` (the host is shown: it is not a secret).
     """
-    direct = dict((key, options.get(key)) for key in EDGERC_REQUIRED)
-    given = [key for key, value in direct.items() if value]
-    if given:
-        missing = [key for key in EDGERC_REQUIRED if not direct[key]]
-        if missing:
-            raise ConfigError('credentials given directly are incomplete: %s given, %s missing (set the options '
-                              'or AKAMAI_HOST, AKAMAI_CLIENT_TOKEN, AKAMAI_CLIENT_SECRET, AKAMAI_ACCESS_TOKEN; '
-                              'or use an .edgerc section instead)' % (', '.join(given), ', '.join(missing)))
-        origin = 'the host option (or AKAMAI_HOST)'
-        return EdgeGridConfig(
-            base_url=normalize_host(direct['host'], origin),
-            client_token=direct['client_token'].strip(),
-            client_secret=direct['client_secret'].strip(),
-            access_token=direct['access_token'].strip(),
-            max_body=DEFAULT_MAX_BODY,
-            account_switch_key=options.get('account_switch_key'),
-            source='options',
-        )
-
-    path = os.path.expanduser(options.get('edgerc') or DEFAULT_EDGERC)
-    section = options.get('section') or DEFAULT_SECTION
-    values = _read_edgerc(path, section)
-    origin = 'section [%s] of .edgerc file %s' % (section, path)
-    max_body = values.get('max_body') or str(DEFAULT_MAX_BODY)
     try:
-        max_body = int(max_body)
-        if max_body <= 0:
-            raise ValueError()
-    except ValueError:
-        raise ConfigError('%s: max_body must be a positive whole number of bytes' % origin) from None
+        return _edgerc.host_url(host, '%s: host' % origin)
+    except _edgerc.EdgercError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+class _Source:
+    """One place credentials may come from: its label for messages, its values, its own account switch key
+    (``AKAMAI_..._ACCOUNT_KEY`` of its prefix, ``account_key`` of a section), and the one it signs with."""
+
+    def __init__(self, label, values, own_key=None, kind='', section=None):
+        self.label = label
+        self.values = values
+        self.own_key = own_key or None
+        self.account_key = None
+        self.kind = kind
+        self.section = section
+
+    def settle_account_key(self, option_key, environ, prefix):
+        """The account switch key requests signed with this source would carry (see resolve_config)."""
+        key = None
+        if option_key:
+            key = option_key
+        elif option_key is None and self.kind == 'env':
+            key = self.own_key
+        elif option_key is None and (environ.get(prefix + 'ACCOUNT_KEY') or '').strip():
+            key = environ[prefix + 'ACCOUNT_KEY'].strip()
+        elif self.kind == 'file':
+            key = self.own_key
+        self.account_key = key or None
+        return self.account_key
+
+    def identity(self):
+        return (normalize_host(self.values['host'], self.label) if self.section is None else self.section.base_url,
+                self.values['client_token'], self.account_key)
+
+
+def _environment(environ, prefix):
+    """The credential variables of `prefix` that are set (not empty): {key: (variable name, value)}."""
+    found = {}
+    for key in EDGERC_REQUIRED:
+        name = prefix + key.upper()
+        value = (environ.get(name) or '').strip()
+        if value:
+            found[key] = (name, value)
+    return found
+
+
+def _env_label(prefix):
+    return 'the environment variables %s' % ', '.join(prefix + key.upper() for key in EDGERC_REQUIRED)
+
+
+def _env_source(environ, prefix, section):
+    """The complete set of credential variables of `prefix` as a _Source, None when none is set.
+
+    Raises ConfigError for a partial set, or a value that cannot be a token (naming the variable, not the value).
+    """
+    found = _environment(environ, prefix)
+    if not found:
+        return None
+    missing = [prefix + key.upper() for key in EDGERC_REQUIRED if key not in found]
+    if missing:
+        raise ConfigError('%s %s set but %s %s not: set all four, or none of them to read section [%s] of the '
+                          '.edgerc file' % (', '.join(found[key][0] for key in EDGERC_REQUIRED if key in found),
+                                            'is' if len(found) == 1 else 'are', ', '.join(missing),
+                                            'is' if len(missing) == 1 else 'are', section))
+    for key in _edgerc.TOKEN_KEYS:
+        _check(key, found[key][1], 'the environment variable %s' % found[key][0])
+    values = dict((key, value) for key, (name, value) in found.items())
+    normalize_host(values['host'], 'the environment variable %s' % found['host'][0])
+    return _Source(_env_label(prefix), values, (environ.get(prefix + 'ACCOUNT_KEY') or '').strip(), kind='env')
+
+
+def _check(key, value, where):
+    try:
+        _edgerc.check_token(key, value, where)
+    except _edgerc.EdgercError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _file_source(path, section):
+    try:
+        loaded = _edgerc.load_section(path, section)
+    except _edgerc.EdgercError as exc:
+        raise ConfigError(str(exc)) from None
+    return _Source('section [%s] of .edgerc file %s' % (section, path), loaded.values, loaded.account_key,
+                   kind='file', section=loaded)
+
+
+def resolve_config(options, environ=None):
+    """Build an EdgeGridConfig from module options and the environment, by Akamai's rule (docs/edgerc.md).
+
+    The client token, client secret, access token and host come together from the first of:
+
+    1. the options ``host``, ``client_token``, ``client_secret``, ``access_token`` (all four, else an error);
+    2. the environment variables ``AKAMAI_{SECTION}_HOST``, ``_CLIENT_TOKEN``, ``_CLIENT_SECRET``,
+       ``_ACCESS_TOKEN`` of the section (`section`, default ``default``; the name upper-cased as edgegrid-golang
+       does), and for section ``default`` the plain ``AKAMAI_HOST``... (all four, else an error); skipped when one
+       of the four options is given as an empty string;
+    3. the section of the .edgerc file (`edgerc`, default ``~/.edgerc``), read and checked by ``_edgerc``.
+
+    The account switch key: the option ``account_switch_key``; else (when that option is not given at all)
+    ``AKAMAI_{SECTION}_ACCOUNT_KEY`` (``AKAMAI_ACCOUNT_KEY`` for ``default``); else ``account_key`` of the
+    section when the credentials come from the file.
+
+    When another source is present (a complete set of options or variables, including plain ``AKAMAI_*`` with a
+    section other than ``default``, or the file's section) and names another host, client token or account switch
+    key, ``warnings`` says which source was used and which were not. `environ` defaults to os.environ.
+
+    Raises ConfigError (never with a secret in its text).
+    """
+    environ = os.environ if environ is None else environ
+    section = options.get('section') or DEFAULT_SECTION
+    path = os.path.expanduser(options.get('edgerc') or DEFAULT_EDGERC)
+    prefix = _edgerc.env_prefix(section)
+
+    given = dict((key, options.get(key)) for key in EDGERC_REQUIRED if options.get(key) is not None)
+    filled = [key for key, value in given.items() if value.strip()]
+    chosen = None
+    if filled:
+        missing = [key for key in EDGERC_REQUIRED if key not in filled]
+        if missing:
+            raise ConfigError('credentials given as options are incomplete: %s given, %s missing (give all four, or '
+                              'none to use %s or section [%s] of the .edgerc file)'
+                              % (', '.join(filled), ', '.join(missing), _env_label(prefix), section))
+        values = dict((key, given[key].strip()) for key in EDGERC_REQUIRED)
+        for key in _edgerc.TOKEN_KEYS:
+            _check(key, values[key], 'the option %s' % key)
+        normalize_host(values['host'], 'the option host')
+        chosen = _Source('the options host, client_token, client_secret, access_token', values, kind='options')
+
+    use_environment = not given
+    own = None
+    if chosen is None and use_environment:
+        own = _env_source(environ, prefix, section)
+        chosen = own
+    if chosen is None:
+        try:
+            chosen = _file_source(path, section)
+        except ConfigError as exc:
+            raise ConfigError('%s%s' % (exc, _no_credentials_hint(environ, prefix, section, path, given))) from None
+
+    option_key = options.get('account_switch_key')
+    option_key = option_key.strip() if option_key is not None else None
+    if chosen.settle_account_key(option_key, environ, prefix):
+        _check('account_key', chosen.account_key, 'the account switch key of %s' % chosen.label)
+
+    warnings = list(chosen.section.warnings) if chosen.section is not None else []
+    others = _other_sources(chosen, environ, prefix, section, path, option_key)
+    if others:
+        warnings.append(
+            'Akamai credentials: signing with %s (%s); not used, though they name another API client or account: '
+            '%s. The order is: the options, then AKAMAI_{SECTION}_* (AKAMAI_* for section [default] only), then '
+            'the .edgerc section.' % (chosen.label, urlsplit(chosen.identity()[0]).netloc,
+                                      '; '.join('%s (%s)' % (other.label, urlsplit(other.identity()[0]).netloc)
+                                                for other in others)))
+    if chosen.kind == 'options':
+        source = 'options'
+    elif chosen.kind == 'env':
+        source = 'environment %s*' % prefix
+    else:
+        source = '%s[%s]' % (path, section)
     return EdgeGridConfig(
-        base_url=normalize_host(values['host'], origin),
-        client_token=values['client_token'],
-        client_secret=values['client_secret'],
-        access_token=values['access_token'],
-        max_body=max_body,
-        account_switch_key=options.get('account_switch_key') or values.get('account_key') or None,
-        source='%s[%s]' % (path, section),
+        base_url=chosen.identity()[0],
+        client_token=chosen.values['client_token'],
+        client_secret=chosen.values['client_secret'],
+        access_token=chosen.values['access_token'],
+        account_switch_key=chosen.account_key,
+        source=source,
+        warnings=warnings,
     )
+
+
+def _no_credentials_hint(environ, prefix, section, path, given):
+    """What to say after a file error when nothing else gave credentials: where else they could come from."""
+    hint = ''
+    if not os.path.exists(path):
+        hint = ('; give the options host, client_token, client_secret and access_token, or %s' % _env_label(prefix)
+                if not given else '')
+    if prefix != 'AKAMAI_' and len(_environment(environ, 'AKAMAI_')) == len(EDGERC_REQUIRED):
+        hint += ('. (%s are set, but they apply to section [default] only, as in Akamai\'s tools: use section default, '
+                 'or set %s)' % (', '.join('AKAMAI_' + key.upper() for key in EDGERC_REQUIRED),
+                                 ', '.join(prefix + key.upper() for key in EDGERC_REQUIRED)))
+    return hint
+
+
+def _other_sources(chosen, environ, prefix, section, path, option_key):
+    """The sources present besides `chosen` that name another host, client token or account switch key.
+
+    Sources that cannot be read (an incomplete set of variables, a file that does not parse) are not compared:
+    they were not needed.
+    """
+    candidates = []
+    for env_prefix, note in ((prefix, ''), ('AKAMAI_', ' (they apply to section [default] only)')):
+        if chosen.kind == 'env' and env_prefix == prefix or (note and prefix == 'AKAMAI_'):
+            continue
+        try:
+            source = _env_source(environ, env_prefix, section)
+        except ConfigError:
+            continue
+        if source is not None:
+            source.label += note
+            candidates.append(source)
+    if chosen.kind != 'file' and os.path.isfile(path):
+        try:
+            candidates.append(_file_source(path, section))
+        except ConfigError:
+            pass
+    mine = chosen.identity()
+    others = []
+    for source in candidates:
+        source.settle_account_key(option_key, environ, prefix)
+        try:
+            if source.identity() != mine:
+                others.append(source)
+        except ConfigError:
+            continue
+    return others
 
 
 class Response:
@@ -527,7 +656,7 @@ class EdgeGridClient(ApiClient):
             client_token=config.client_token,
             client_secret=config.client_secret,
             access_token=config.access_token,
-            max_body=config.max_body,
+            max_body=_edgerc.SIGNED_BODY_BYTES,
         )
         params = {'accountSwitchKey': config.account_switch_key} if config.account_switch_key else None
         super().__init__(config.base_url, auth=auth, default_params=params,

@@ -3,31 +3,49 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Read and edit one section of an ``.edgerc`` file: atomically, mode 0600 from the first byte, comments kept.
+"""The one reader of ``.edgerc`` files, and the editor of one section: atomic, mode 0600 from the first byte.
 
 This file is private to the collection (note the leading underscore): it may change without notice.
+Everything in the collection that reads an ``.edgerc`` file reads it here: the EdgeGrid client
+(``_client.resolve_config``), the ``edgerc`` module, ``api_credential``'s ``edgerc_write`` and the
+``edgegrid.access.edgerc`` lookup (which imports this file on the controller). It needs nothing but the
+Python standard library.
 
-The file is edited as text, line by line, never round-tripped through configparser: other sections,
-comments, blank lines, key order and spelling stay exactly as they were. Only the lines of the keys that
-change are rewritten (``key = value``, keeping the original ``key =`` prefix), new keys are appended to
-the section, a new section is appended to the end of the file.
+What is read, and what is refused, follows Akamai's own readers of the file; where they disagree, the rule
+that this file follows is the one written in ``docs/edgerc.md`` (one row per form, with the library it comes
+from). The references:
 
-The parsing follows what the collection's client (``_client._read_edgerc``, a ``RawConfigParser`` with
-``strict=False``) and edgegrid-python read: full-line comments start with ``#`` or ``;``; ``key = value``
-or ``key: value``; key names are compared lower case with ``-`` read as ``_``; a section may appear more
-than once (its keys merge, the last value wins); an indented line after a key continues its value.
+- edgegrid-golang ``pkg/edgegrid/config.go`` (Akamai CLI, the Terraform provider), which reads the file with
+  ``gopkg.in/ini.v1`` and its default options;
+- edgegrid-node ``src/edgerc.js``;
+- edgegrid-python ``akamai/edgegrid/edgerc.py`` (a ``configparser.ConfigParser``).
+
+In short: full-line comments start with ``#`` or ``;``; an inline comment (``#`` or ``;``) ends a value and a
+pair of quotes around it is removed (edgegrid-golang); ``key = value`` or ``key: value``; key names are
+case-sensitive and ``max-body`` is read as ``max_body``; a section written twice is one section (edgegrid-golang),
+a key given twice with two different values is refused; a UTF-8 byte order mark and CRLF line endings are read;
+a value continued on the next line (indented, or after a backslash) is refused.
+
+The editor (``write_section``) works on the text, line by line, never round-tripped through a parser that
+rewrites: other sections, comments (inline ones too), blank lines, quotes, key order and spelling stay as they
+were; only the value of the keys that change is replaced, new keys are appended to the section, a new section
+to the end of the file.
 
 Public API::
 
-    read_section(path, section) -> dict | None
+    load_section(path, section) -> Section        the section checked as credentials (errors, warnings)
+    read_section(path, section) -> dict | None    the section's values as read, without checking them
     write_section(path, section, values, backup=False, check_mode=False, remove=False, update_copies=False) -> dict
+    host_url(value, where) -> str                 'https://host' (or the http:// of an emulator), checked
+    check_token(key, value, where)                a client token, secret or access token, checked
+    env_prefix(section) -> str                    'AKAMAI_' for default, else 'AKAMAI_<SECTION>_'
     EdgercError
 
 With ``update_copies``, the other sections that hold the same credential as the section written (the same
 ``client_token`` and host before the write) get its new ``client_token`` / ``client_secret`` in the same write:
 a credential copied into ``[default]`` and ``[papi]`` is replaced in both, with one backup.
 
-Errors never hold a value from the file: they name the file, the line number, the section or the key.
+Errors never hold a secret from the file: they name the file, the line number, the section and the key.
 """
 
 from __future__ import annotations
@@ -36,33 +54,73 @@ import os
 import re
 import stat
 import time
+from urllib.parse import urlsplit
 
+DEFAULT_PATH = '~/.edgerc'
+DEFAULT_SECTION = 'default'
 # Keys an .edgerc section may hold (and write_section accepts), in the order Akamai's template uses.
 KNOWN_KEYS = ('client_secret', 'host', 'access_token', 'client_token', 'max_body', 'account_key')
 REQUIRED_KEYS = ('host', 'client_token', 'client_secret', 'access_token')
 SECRET_KEYS = ('client_secret', 'access_token', 'client_token')
+TOKEN_KEYS = ('client_token', 'client_secret', 'access_token')
+# Keys other readers know and this collection does not use (edgegrid-golang's Config; edgegrid-python).
+OTHER_KEYS = ('headers_to_sign', 'debug')
+# Spellings read as another key: edgegrid-python (every '-' read as '_') and edgegrid-node (max-body only) agree
+# on this one; edgegrid-golang ignores max-body, which is harmless since max_body is not used to sign (below).
+KEY_SPELLINGS = {'max-body': 'max_body'}
 # What identifies a credential (as opposed to its API client): what update_copies writes into the copies.
 COPIED_KEYS = ('client_token', 'client_secret')
 SECRET_MASK = '********'
 FILE_MODE = 0o600
+# The bytes of a POST body that EdgeGrid hashes. Akamai's gateway checks the hash of the first 131072 bytes
+# whatever a client's max_body says; edgegrid-node replaces any max_body by its fixed helpers.MAX_BODY (the key is
+# deprecated there), and edgegrid-golang's MaxBodySize is the same number. The collection always signs with it.
+SIGNED_BODY_BYTES = 131072
 
 _COMMENT_PREFIXES = ('#', ';')
-# configparser's SECTCRE, matched on the stripped line.
-_SECTION_RE = re.compile(r'\[(?P<header>.+)\]')
-# configparser's OPTCRE (delimiters '=' and ':'), matched on the stripped line.
-_OPTION_RE = re.compile(r'(?P<option>.*?)\s*(?P<vi>[=:])\s*(?P<value>.*)$')
-_OPTION_PREFIX_RE = re.compile(r'^(?P<prefix>\s*[^=:]*?\s*[=:][ \t]*)')
+_DELIMITERS = '=:'
+_HOST_RE = re.compile(r'^[A-Za-z0-9.-]+(:[0-9]{1,5})?$')
+# Characters that are never part of a token, a secret or an account switch key, with why.
+_NOT_IN_TOKENS = (
+    (' \t', 'a space or a tab'),
+    ('"\'`', 'a quotation mark (quotes are read only in a pair around the whole value)'),
+    ('#;', 'a "#" or ";" (Akamai\'s readers take what follows for a comment)'),
+    ('\\', 'a backslash'),
+)
 
 
 class EdgercError(Exception):
-    """The .edgerc file cannot be read, parsed or written, or the request is invalid.
+    """The .edgerc file cannot be read, parsed or written, a section is not usable, or the request is invalid.
 
-    The message names the file, the line, the section or the key; never a value from the file.
+    The message names the file, the line, the section or the key; never a secret from the file.
     """
 
 
+class Section:
+    """One section of an .edgerc file, checked: what ``load_section`` returns.
+
+    Attributes: ``path`` (str, the file, ``~`` expanded), ``name`` (str), ``values`` (dict of str: every key of
+    the section with the value as read, ``max-body`` as ``max_body``; ``host`` as written), ``base_url`` (str,
+    ``https://<host>`` or the ``http://`` one written), ``account_key`` (str or None), ``warnings`` (list of str,
+    for the user: a ``max_body`` that is not used, for one), ``lines`` (dict: key -> line number).
+    ``repr`` shows no secret.
+    """
+
+    def __init__(self, path, name, values, base_url, warnings, lines):
+        self.path = path
+        self.name = name
+        self.values = values
+        self.base_url = base_url
+        self.account_key = values.get('account_key') or None
+        self.warnings = warnings
+        self.lines = lines
+
+    def __repr__(self):
+        return 'Section(path=%r, name=%r, base_url=%r)' % (self.path, self.name, self.base_url)
+
+
 def normalize_key(name):
-    """A key name as the readers compare it: stripped, lower case, '-' read as '_'."""
+    """A key name as the editor matches it: stripped, lower case, '-' read as '_'."""
     return name.strip().lower().replace('-', '_')
 
 
@@ -77,25 +135,89 @@ def normalize_host(value):
     return host.rstrip('/')
 
 
-def mask_values(values):
-    """A copy of a section's values with the secret keys masked."""
-    if values is None:
-        return None
-    return dict((k, SECRET_MASK if k in SECRET_KEYS and v not in (None, '') else v) for k, v in values.items())
+def host_url(value, where):
+    """The base URL of an API host: ``https://<host>`` unless the host names its own scheme; no path or slash.
+
+    `where` names the value in errors (``"section [x] of .edgerc file F: host"``). Written with or without
+    ``https://`` and one trailing slash, as edgegrid-node reads it (edgegrid-golang refuses the slash).
+    Raises EdgercError for an empty host, a scheme other than http(s), a path, query, user or an invalid name;
+    the host is shown (it is not a secret).
+    """
+    text = (value or '').strip()
+    if not text:
+        raise EdgercError('%s is empty' % where)
+    if '://' not in text:
+        text = 'https://' + text
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme not in ('https', 'http'):
+        raise EdgercError('%s %r has an unsupported scheme %r; use a host name such as '
+                          'akab-xxxx.luna.akamaiapis.net' % (where, value, parts.scheme))
+    if parts.path not in ('', '/') or parts.query or parts.fragment or parts.username or parts.password:
+        raise EdgercError('%s %r must be a host name only, without a path, query or user' % (where, value))
+    if not parts.netloc or not _HOST_RE.match(parts.netloc) or parts.netloc.startswith(('.', '-')):
+        raise EdgercError('%s %r is not a valid host name' % (where, value))
+    return '%s://%s' % (scheme, parts.netloc.lower())
+
+
+def token_problem(value):
+    """Why `value` cannot be a client token, secret, access token or account switch key, or None if it can.
+
+    Akamai's tokens and secrets are printable ASCII without spaces (base64 and ``akab-`` names); the reason never
+    quotes the value.
+    """
+    for char in value:
+        for chars, what in _NOT_IN_TOKENS:
+            if char in chars:
+                return 'it holds %s' % what
+        if not 0x21 <= ord(char) <= 0x7e:
+            return 'it holds a character that is not printable ASCII'
+    return None
+
+
+def check_token(key, value, where):
+    """Raise EdgercError (naming `where` and `key`, never the value) unless `value` can be a token of `key`."""
+    problem = token_problem(value)
+    if problem:
+        raise EdgercError('%s: %s is not a valid %s: %s' % (where, key, _KEY_NOUNS.get(key, 'value'), problem))
+
+
+_KEY_NOUNS = {
+    'client_token': 'client token', 'client_secret': 'client secret', 'access_token': 'access token',
+    'account_key': 'account switch key',
+}
+
+
+def env_prefix(section):
+    """The prefix of the environment variables that hold the credentials of `section`, as Akamai's tools name them.
+
+    ``AKAMAI_`` for ``default``; else ``AKAMAI_`` + the section name upper-cased + ``_``, nothing else changed
+    (``strings.ToUpper`` in edgegrid-golang's ``FromEnv``, ``toUpperCase()`` in edgegrid-node's ``readEnv``):
+    section ``papi-prod`` reads ``AKAMAI_PAPI-PROD_HOST``.
+    """
+    if not section or section == DEFAULT_SECTION:
+        return 'AKAMAI_'
+    return 'AKAMAI_%s_' % section.upper()
 
 
 class _Entry:
-    """One ``key = value`` line (plus its continuation lines) of a section block."""
+    """One ``key = value`` line of a section block.
 
-    def __init__(self, key, start, value):
-        self.key = key
-        self.start = start
-        self.end = start + 1  # exclusive; grows with continuation lines
-        self.parts = [value]
+    ``raw_key`` as written, ``key`` as read (``max-body`` -> ``max_body``), ``value`` as read (comment and quotes
+    removed), ``index`` (0-based line), ``key_span`` and ``value_span`` (begin, end) within the line's text.
+    """
+
+    def __init__(self, raw_key, index, key_span, value, value_span):
+        self.raw_key = raw_key
+        self.key = KEY_SPELLINGS.get(raw_key, raw_key)
+        self.index = index
+        self.key_span = key_span
+        self.value = value
+        self.value_span = value_span
 
     @property
-    def value(self):
-        return '\n'.join(self.parts).strip()
+    def lineno(self):
+        return self.index + 1
 
 
 class _Block:
@@ -108,71 +230,184 @@ class _Block:
         self.entries = []
 
 
-class _Document:
-    """The lines of an .edgerc file and where its sections and keys are."""
+def _key_label(raw_key):
+    """'key host' for a key the readers know, else 'key' alone: a line such as 'secret=' must not be quoted."""
+    if normalize_key(raw_key) in KNOWN_KEYS + OTHER_KEYS:
+        return 'key %s' % raw_key
+    return 'key'
 
-    def __init__(self, text, origin):
+
+def _split_lines(text):
+    """The lines of `text` with their endings; LF and CRLF end a line, as every reader agrees."""
+    lines = text.split('\n')
+    result = [line + '\n' for line in lines[:-1]]
+    if lines[-1]:
+        result.append(lines[-1])
+    return result
+
+
+def _content(line):
+    """A line without its ending."""
+    if line.endswith('\r\n'):
+        return line[:-2]
+    if line.endswith('\n'):
+        return line[:-1]
+    return line
+
+
+def _indent(text):
+    return len(text) - len(text.lstrip())
+
+
+def _read_value(text, start, where):
+    """The value that starts at `start` in the line `text`, read as edgegrid-golang reads it.
+
+    Returns (value, begin, end): the value and where it lies in `text` (inside its quotes). Raises EdgercError
+    for a value that goes on over the next line (an unclosed ``\"\"\"`` or backquote, a trailing backslash).
+    """
+    begin = start
+    while begin < len(text) and text[begin].isspace():
+        begin += 1
+    rest = text[begin:]
+    if not rest:
+        return '', begin, begin
+    # gopkg.in/ini.v1 reads a value in triple double quotes or backquotes verbatim, up to the last closing one.
+    for quote in ('"""', '`'):
+        if rest.startswith(quote) and (quote == '`' or len(rest) > len(quote)):
+            close = rest.rfind(quote, len(quote))
+            if close == -1:
+                raise EdgercError('%s: the value opens a %s quote that the line does not close; a value cannot go on '
+                                  'over several lines' % (where, quote))
+            return rest[len(quote):close], begin + len(quote), begin + close
+    body = rest.rstrip()
+    if body.endswith('\\'):
+        raise EdgercError('%s: the value ends with a backslash, which edgegrid-golang reads as "continued on the next '
+                          'line" and the other readers as part of the value; remove it' % where)
+    # An inline comment: from the first '#' or ';' (gopkg.in/ini.v1 with its default options).
+    cut = min([i for i in (body.find('#'), body.find(';')) if i != -1] or [len(body)])
+    body = body[:cut].rstrip()
+    end = begin + len(body)
+    if len(body) >= 2 and body[0] == body[-1] and body[0] in '"\'' and body.count(body[0]) == 2:
+        return body[1:-1], begin + 1, end - 1
+    return body, begin, end
+
+
+class _Document:
+    """The lines of an .edgerc file and where its sections and keys are.
+
+    Raises EdgercError (naming the file and line, never a value) for what Akamai's readers refuse or read
+    differently from one another: see the module docstring and docs/edgerc.md.
+    """
+
+    def __init__(self, text, origin, bom=''):
         self.origin = origin
-        self.lines = text.splitlines(True)
+        self.bom = bom
+        if re.search(r'\r(?!\n)', text):
+            raise EdgercError('%s cannot be parsed: it ends its lines with a lone carriage return (CR); '
+                              'edgegrid-golang and edgegrid-node read it as one line. Save it with LF (or CRLF) '
+                              'line endings' % origin)
+        self.lines = _split_lines(text)
         self.newline = '\r\n' if '\r\n' in text else '\n'
         self.blocks = []
         self._parse()
 
     def _parse(self):
         block = None
-        entry = None
-        entry_indent = 0
+        key_indent = None  # the indentation of the last key line of the current block
+        key_entry = None
         for index, line in enumerate(self.lines):
-            stripped = line.strip()
-            if not stripped:
-                entry = None
+            text = _content(line)
+            stripped = text.strip()
+            lineno = index + 1
+            if not stripped or stripped.startswith(_COMMENT_PREFIXES):
                 continue
-            if stripped.startswith(_COMMENT_PREFIXES):
-                continue
-            indent = len(line) - len(line.lstrip())
-            if entry is not None and indent > entry_indent:
-                entry.parts.append(stripped)
-                entry.end = index + 1
-                continue
-            entry = None
-            match = _SECTION_RE.match(stripped)
-            if match:
+            indent = _indent(text)
+            if key_entry is not None and indent > key_indent:
+                # configparser (edgegrid-python) reads an indented line as more of the value above it;
+                # gopkg.in/ini.v1 and edgegrid-node as a line of its own.
+                raise EdgercError('%s cannot be parsed: line %d is indented below the %s of line %d, which '
+                                  'edgegrid-python reads as more of its value and the other readers as a line of '
+                                  'its own; remove the indentation' % (self.origin, lineno, _key_label(key_entry.raw_key),
+                                                                       key_entry.lineno))
+            if stripped.startswith('['):
+                close = stripped.rfind(']')
+                if close == -1:
+                    raise EdgercError('%s cannot be parsed: line %d opens a [section] header without its closing "]"'
+                                      % (self.origin, lineno))
+                name = stripped[1:close]
+                if not name:
+                    raise EdgercError('%s cannot be parsed: line %d is a section header without a name'
+                                      % (self.origin, lineno))
                 if block is not None:
                     block.end = index
-                block = _Block(match.group('header'), index)
+                block = _Block(name, index)
                 self.blocks.append(block)
+                key_entry = None
                 continue
             if block is None:
-                raise EdgercError('%s does not start with a [section] header (line %d)' % (self.origin, index + 1))
-            match = _OPTION_RE.match(stripped)
-            if not match or not match.group('option').strip():
-                raise EdgercError('%s cannot be parsed (line %d is not "key = value")' % (self.origin, index + 1))
-            entry = _Entry(normalize_key(match.group('option')), index, match.group('value'))
-            entry_indent = indent
-            block.entries.append(entry)
+                raise EdgercError('%s does not start with a [section] header (line %d)' % (self.origin, lineno))
+            positions = [text.find(d) for d in _DELIMITERS if text.find(d) != -1]
+            delimiter = min(positions) if positions else -1
+            raw_key = text[:delimiter].strip() if delimiter != -1 else ''
+            if not raw_key:
+                raise EdgercError('%s cannot be parsed (line %d is not "key = value")' % (self.origin, lineno))
+            key_begin = indent
+            where = '%s, line %d, %s' % (self.origin, lineno, _key_label(raw_key))
+            value, begin, end = _read_value(text, delimiter + 1, where)
+            key_entry = _Entry(raw_key, index, (key_begin, key_begin + len(raw_key)), value, (begin, end))
+            key_indent = indent
+            block.entries.append(key_entry)
         if block is not None:
             block.end = len(self.lines)
+
+    def names(self):
+        """The section names, in file order, each once."""
+        names = []
+        for block in self.blocks:
+            if block.name not in names:
+                names.append(block.name)
+        return names
 
     def blocks_of(self, section):
         return [block for block in self.blocks if block.name == section]
 
+    def entries_of(self, section):
+        return [entry for block in self.blocks_of(section) for entry in block.entries]
+
     def values_of(self, section):
-        """The section's values (the last one wins, as configparser reads them), None if it is absent."""
-        blocks = self.blocks_of(section)
-        if not blocks:
+        """The section's values as read (a key given twice: the last), None if the section is absent.
+
+        A section written twice is one section whose keys merge, as edgegrid-golang (gopkg.in/ini.v1) reads it.
+        """
+        if not self.blocks_of(section):
             return None
         values = {}
-        for block in blocks:
-            for entry in block.entries:
-                values[entry.key] = entry.value
+        for entry in self.entries_of(section):
+            values[entry.key] = entry.value
         return values
 
     def text(self):
         return ''.join(self.lines)
 
+    def data(self):
+        """The file's bytes: the text, with its byte order mark if it had one, bytes that were not UTF-8 kept."""
+        return (self.bom + self.text()).encode('utf-8', 'surrogateescape')
+
 
 def _origin(path):
     return '.edgerc file %s' % path
+
+
+def _decode(raw, origin):
+    """(text, bom) of the file's bytes. UTF-8, with or without a byte order mark (edgegrid-golang and edgegrid-node
+    skip it); bytes that are not UTF-8 are kept as they are (edgegrid-golang and edgegrid-node do not check them),
+    so that a Latin-1 comment does not break the file; UTF-16 and binary files are refused."""
+    if raw.startswith((b'\xff\xfe', b'\xfe\xff')) or b'\x00' in raw:
+        raise EdgercError('%s cannot be parsed: it is UTF-16 or binary, not text in UTF-8; save it as UTF-8' % origin)
+    text = raw.decode('utf-8', 'surrogateescape')
+    if text.startswith('\ufeff'):
+        return text[1:], '\ufeff'
+    return text, ''
 
 
 def _load(path):
@@ -187,19 +422,15 @@ def _load(path):
         raise EdgercError('%s is not a regular file' % origin) from None
     except OSError as exc:
         raise EdgercError('%s cannot be read: %s' % (origin, exc.strerror or type(exc).__name__)) from None
-    try:
-        text = raw.decode('utf-8')
-    except UnicodeDecodeError:
-        raise EdgercError('%s cannot be parsed: it is not UTF-8 text' % origin) from None
-    if text.startswith('\ufeff'):
-        text = text[1:]
-    return _Document(text, origin)
+    text, bom = _decode(raw, origin)
+    return _Document(text, origin, bom)
 
 
 def read_section(path, section):
-    """The values of `section` in the .edgerc file at `path` (unmasked), None if the file or section is absent.
+    """The values of `section` in the .edgerc file at `path`, as read; None if the file or section is absent.
 
-    Raises EdgercError when the file cannot be read or parsed.
+    The values are not checked as credentials (``load_section`` does that). Raises EdgercError when the file
+    cannot be read or parsed.
     """
     path = os.path.expanduser(path)
     document = _load(path)
@@ -208,8 +439,111 @@ def read_section(path, section):
     return document.values_of(section)
 
 
+def load_section(path, section):
+    """The section `section` of the .edgerc file at `path`, checked as EdgeGrid credentials: a Section.
+
+    Refused with EdgercError, which names the file, the section, the key and its line but never a secret: a
+    missing file or section (the sections found are listed), a key of the four (host, client_token, client_secret,
+    access_token) missing or empty, one of them spelled in another case or with '-' (Akamai's readers would not
+    find it), a key given twice with different values, a token or secret that cannot be one (a space, a quote left
+    over...), a host that is not a host, a max_body that is not a whole number. A max_body other than 131072 is
+    read but not used: signing always covers the first 131072 bytes, as Akamai's gateway checks them; it is
+    reported in ``Section.warnings``.
+    """
+    path = os.path.expanduser(path or DEFAULT_PATH)
+    origin = _origin(path)
+    if os.path.isdir(path):
+        raise EdgercError('%s is not a regular file' % origin)
+    document = _load(path)
+    if document is None:
+        raise EdgercError('%s does not exist' % origin)
+    if not document.blocks_of(section):
+        names = document.names()
+        found = ', '.join(name if name == name.strip() else repr(name) for name in names) or 'none'
+        hint = ''
+        if any(name.strip() == section for name in names):
+            hint = '; a section name is read as written, spaces inside the brackets included'
+        raise EdgercError('%s has no section [%s] (sections found: %s)%s' % (origin, section, found, hint))
+    where = 'section [%s] of %s' % (section, origin)
+    values = {}
+    lines = {}
+    for entry in document.entries_of(section):
+        at = '%s, line %d' % (where, entry.lineno)
+        canonical = normalize_key(entry.raw_key)
+        if entry.key != canonical and canonical in KNOWN_KEYS:
+            raise EdgercError('%s: the key %s is read by none of Akamai\'s tools as %s (key names are case-sensitive '
+                              'and only max-body may be written with "-"); write %s'
+                              % (at, entry.raw_key, canonical, canonical))
+        if entry.key in values and values[entry.key] != entry.value:
+            raise EdgercError('%s: %s is given twice with different values (lines %d and %d): edgegrid-golang reads '
+                              'the last, edgegrid-node the one in the first block of the section, edgegrid-python '
+                              'refuses the file; keep one'
+                              % (where, entry.key, lines[entry.key], entry.lineno))
+        values[entry.key] = entry.value
+        lines[entry.key] = entry.lineno
+    missing = [key for key in REQUIRED_KEYS if key not in values]
+    if missing:
+        hints = ['line %d starts with %s but has no "=" or ":" right after it' % (entry.lineno, key)
+                 for key in missing for entry in document.entries_of(section)
+                 if re.match(r'%s\s' % key, entry.raw_key)]
+        raise EdgercError('%s is missing %s%s' % (where, ', '.join(missing), ' (%s)' % '; '.join(hints) if hints else ''))
+    empty = [key for key in REQUIRED_KEYS if not values[key]]
+    if empty:
+        raise EdgercError('%s: %s %s empty (line %s)'
+                          % (where, ', '.join(empty), 'is' if len(empty) == 1 else 'are',
+                             ', '.join(str(lines[key]) for key in empty)))
+    for key in TOKEN_KEYS + ('account_key',):
+        if values.get(key):
+            check_token(key, values[key], '%s, line %d' % (where, lines[key]))
+    base_url = host_url(values['host'], '%s, line %d: host' % (where, lines['host']))
+    warnings = []
+    if 'max_body' in values:
+        warning = max_body_warning(values['max_body'], '%s, line %d' % (where, lines['max_body']))
+        if warning:
+            warnings.append(warning)
+    return Section(path, section, values, base_url, warnings, lines)
+
+
+def max_body_warning(value, where):
+    """The warning for a max_body of `value` (str or int) found at `where`, or None for 131072 (or empty).
+
+    Raises EdgercError for a value that is not a whole number of bytes (edgegrid-golang and edgegrid-python
+    refuse it too).
+    """
+    text = str(value).strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) <= 0:
+        raise EdgercError('%s: max_body must be a positive whole number of bytes' % where)
+    if int(text) == SIGNED_BODY_BYTES:
+        return None
+    return ('%s: max_body is %s; it is not used. Akamai checks the hash of the first %d bytes of a POST body '
+            'whatever max_body says, so this collection (like edgegrid-node) always signs %d bytes; edgegrid-python '
+            'would sign %s and be refused on larger POST bodies. Remove max_body from the section.'
+            % (where, text, SIGNED_BODY_BYTES, SIGNED_BODY_BYTES, text))
+
+
+def public_values(values):
+    """The keys of a section that Akamai's readers know (KNOWN_KEYS, OTHER_KEYS), without the others.
+
+    A key no reader knows is left out of anything shown or returned: a secret pasted on a line of its own reads as
+    the name of such a key (base64 ends with '=').
+    """
+    if values is None:
+        return None
+    return dict((k, v) for k, v in values.items() if k in KNOWN_KEYS + OTHER_KEYS)
+
+
+def mask_values(values):
+    """A copy of a section's values with the secret keys masked and the unknown keys left out (public_values)."""
+    if values is None:
+        return None
+    return dict((k, SECRET_MASK if k in SECRET_KEYS and v not in (None, '') else v)
+                for k, v in public_values(values).items())
+
+
 def _check_values(values, origin):
-    """The values to set as strings (None dropped), after checking names and content."""
+    """The values to set as strings (None dropped), after checking names and content as the reader would."""
     desired = {}
     for key, value in (values or {}).items():
         name = normalize_key(key)
@@ -222,13 +556,22 @@ def _check_values(values, origin):
         text = str(value).strip()
         if '\n' in text or '\r' in text:
             raise EdgercError('the value of %s holds a line break, which %s cannot hold' % (name, origin))
-        if name == 'host' and text:
-            text = normalize_host(text)
         if text == '' and name in REQUIRED_KEYS:
             raise EdgercError('%s cannot be removed from a section: every section needs %s'
                               % (name, ', '.join(REQUIRED_KEYS)))
-        if name == 'max_body' and text and not text.isdigit():
-            raise EdgercError('max_body must be a whole number of bytes')
+        if text and name == 'host':
+            host_url(text, 'host')
+            text = normalize_host(text)
+        elif text and name in TOKEN_KEYS + ('account_key',):
+            check_token(name, text, 'the value to write into %s' % origin)
+        elif text and name == 'max_body':
+            if not text.isdigit():
+                raise EdgercError('max_body must be a whole number of bytes')
+            if int(text) != SIGNED_BODY_BYTES:
+                raise EdgercError('max_body %s is refused: Akamai checks the hash of the first %d bytes of a POST body '
+                                  'whatever max_body says, and edgegrid-python would sign only %s bytes and be refused '
+                                  'on larger POST bodies. Leave max_body out (or give %d)'
+                                  % (text, SIGNED_BODY_BYTES, text, SIGNED_BODY_BYTES))
         desired[name] = text
     return desired
 
@@ -241,22 +584,28 @@ def _same(key, current, wanted):
     return current == wanted
 
 
-def _set_line(document, entry, value):
-    """Rewrite the line of `entry` with `value`, keeping its `key =` prefix; drop its continuation lines."""
-    line = document.lines[entry.start]
-    ending = line[len(line.rstrip('\r\n')):] or document.newline
-    match = _OPTION_PREFIX_RE.match(line)
-    prefix = match.group('prefix') if match else '%s = ' % entry.key
-    if not prefix.endswith((' ', '\t')) and value:
-        prefix += ' '
-    document.lines[entry.start] = (prefix + value).rstrip() + ending
-    for index in range(entry.start + 1, entry.end):
-        document.lines[index] = None
+def _set_line(document, entry, key, value):
+    """Put `value` in the place of the value of `entry` (its quotes and inline comment kept), the key spelled `key`."""
+    line = document.lines[entry.index]
+    text = _content(line)
+    ending = line[len(text):] or document.newline
+    begin, end = entry.value_span
+    if value and begin == end and begin > 0 and not text[begin - 1].isspace():
+        value = ' ' + value
+    text = text[:begin] + value + text[end:]
+    key_begin, key_end = entry.key_span
+    if entry.key != key:
+        text = text[:key_begin] + key + text[key_end:]
+    document.lines[entry.index] = text.rstrip() + ending
 
 
 def _ensure_final_newline(lines, newline):
     if lines and not lines[-1].endswith(('\n', '\r')):
         lines[-1] += newline
+
+
+def _last_line(block):
+    return max([block.start] + [entry.index for entry in block.entries])
 
 
 def _edit(document, section, desired, remove):
@@ -268,7 +617,7 @@ def _edit(document, section, desired, remove):
         if not blocks:
             return []
         for block in blocks:
-            last = max([block.start] + [entry.end - 1 for entry in block.entries])
+            last = _last_line(block)
             for index in range(block.start, last + 1):
                 document.lines[index] = None
             # One blank line that separated the section goes with it, so that no double gap is left: the one
@@ -288,27 +637,23 @@ def _edit(document, section, desired, remove):
             continue
         wanted = desired[key]
         have = current.get(key) if current is not None else None
+        # Every line of the key, in every block of the section, whatever its spelling (Client_Token...).
+        entries = [entry for block in blocks for entry in block.entries if normalize_key(entry.raw_key) == key]
         if wanted == '':
-            if have is None:
+            if not entries:
                 continue
             # An empty value removes the key (every occurrence in the section).
-            for block in blocks:
-                for entry in block.entries:
-                    if entry.key == key:
-                        for index in range(entry.start, entry.end):
-                            document.lines[index] = None
+            for entry in entries:
+                document.lines[entry.index] = None
             changed.append(key)
             continue
-        if _same(key, have, wanted):
+        if _same(key, have, wanted) and all(entry.key == key for entry in entries) \
+                and all(_same(key, entry.value, wanted) for entry in entries):
             continue
         changed.append(key)
-        last_entry = None
-        for block in blocks:
-            for entry in block.entries:
-                if entry.key == key:
-                    last_entry = entry
-        if last_entry is not None:
-            _set_line(document, last_entry, wanted)
+        if entries:
+            for entry in entries:
+                _set_line(document, entry, key, wanted)
         else:
             appended.append('%s = %s%s' % (key, wanted, newline))
 
@@ -322,7 +667,8 @@ def _edit(document, section, desired, remove):
         document.lines = lines
     elif appended:
         block = blocks[-1]
-        anchor = max([block.start] + [entry.end - 1 for entry in block.entries])
+        anchor = max(index for index in [block.start] + [entry.index for entry in block.entries]
+                     if document.lines[index] is not None)
         _ensure_final_newline_at(document, anchor)
         document.lines[anchor] = document.lines[anchor] + ''.join(appended)
     return changed
@@ -458,8 +804,12 @@ def write_section(path, section, values, backup=False, check_mode=False, remove=
 
     `values` maps key names (host, client_token, client_secret, access_token, account_key, max_body) to
     their values: a key that is absent or None is left as it is; an empty string removes the key; any
-    other value is written (host without ``https://`` and trailing slash; numbers as text). A new section
-    needs host, client_token, client_secret and access_token. A missing file is created.
+    other value is written (host without ``https://`` and trailing slash; numbers as text) in the place of the
+    old value on every line of the key in the section, the quotes and inline comment of the line kept, the key
+    spelled as Akamai's readers read it. Values are checked as ``load_section`` checks them: a token or secret
+    that cannot be one, a host that is not a host, and a ``max_body`` other than 131072 are refused. A new
+    section needs host, client_token, client_secret and access_token. A missing file is created; an existing
+    file keeps its byte order mark, its line endings and the bytes of its other lines.
 
     Nothing is written when nothing changes. A write goes to a temporary file created with mode 0600 in the
     same directory, is fsynced and moved over the file with os.replace; the file is mode 0600 from its first
@@ -477,7 +827,8 @@ def write_section(path, section, values, backup=False, check_mode=False, remove=
     section's values, secrets masked; None when the section is absent), ``changed_keys`` (the key names
     whose value changes, sorted), ``mode_fixed`` (bool: the file mode was set to 0600),
     ``copied_sections`` (the other sections updated by `update_copies`, in file order) and ``copies``
-    (for each of them: ``before``, ``after`` masked and ``changed_keys``).
+    (for each of them: ``before``, ``after`` masked and ``changed_keys``) and ``warnings`` (list of str: a
+    ``max_body`` left in the section that is not used to sign).
 
     Raises EdgercError for a file that cannot be read, parsed or written, and for invalid values.
     """
@@ -517,7 +868,7 @@ def write_section(path, section, values, backup=False, check_mode=False, remove=
     document.lines = [line for line in document.lines if line is not None]
     new_text = document.text()
     content_changed = new_text != original_text or (not exists and not remove)
-    written = _Document(new_text, origin)
+    written = _Document(new_text, origin, document.bom)
     after = written.values_of(section)
     copied_sections = [name for name in copy_names if name in copies]
     for name in copied_sections:
@@ -540,7 +891,17 @@ def write_section(path, section, values, backup=False, check_mode=False, remove=
     if content_changed and not check_mode:
         if backup and exists:
             backup_file = _backup(target, origin)
-        _atomic_write(target, new_text.encode('utf-8'), origin)
+        _atomic_write(target, document.data(), origin)
+
+    warnings = []
+    if after and after.get('max_body'):
+        where = 'section [%s] of %s' % (section, origin)
+        try:
+            warning = max_body_warning(after['max_body'], where)
+        except EdgercError as exc:
+            warning = '%s; Akamai\'s tools refuse the section' % exc
+        if warning:
+            warnings.append(warning)
 
     return dict(
         changed=content_changed or mode_fixed,
@@ -551,8 +912,10 @@ def write_section(path, section, values, backup=False, check_mode=False, remove=
         mode_fixed=mode_fixed,
         copied_sections=copied_sections,
         copies=copies,
+        warnings=warnings,
     )
 
 
-__all__ = ['EdgercError', 'read_section', 'write_section', 'normalize_host', 'mask_values',
-           'KNOWN_KEYS', 'REQUIRED_KEYS', 'SECRET_KEYS', 'SECRET_MASK']
+__all__ = ['EdgercError', 'Section', 'load_section', 'read_section', 'write_section', 'normalize_host', 'host_url',
+           'check_token', 'env_prefix', 'mask_values', 'public_values', 'max_body_warning', 'KNOWN_KEYS', 'REQUIRED_KEYS',
+           'SECRET_KEYS', 'SECRET_MASK', 'SIGNED_BODY_BYTES']

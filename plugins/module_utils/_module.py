@@ -16,15 +16,17 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _client
 
-# The connection options of every module; documented once in doc_fragments/auth.py.
+# The connection options of every module; documented once in doc_fragments/auth.py. The credentials and the
+# account switch key have no environment fallback here: which AKAMAI_* variables apply depends on the section
+# (Akamai's rule), which _client.resolve_config applies.
 AUTH_ARGUMENT_SPEC = dict(
     edgerc=dict(type='path', fallback=(env_fallback, ['AKAMAI_EDGERC'])),
     section=dict(type='str', fallback=(env_fallback, ['AKAMAI_EDGERC_SECTION'])),
-    host=dict(type='str', fallback=(env_fallback, ['AKAMAI_HOST'])),
-    client_token=dict(type='str', no_log=True, fallback=(env_fallback, ['AKAMAI_CLIENT_TOKEN'])),
-    client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['AKAMAI_CLIENT_SECRET'])),
-    access_token=dict(type='str', no_log=True, fallback=(env_fallback, ['AKAMAI_ACCESS_TOKEN'])),
-    account_switch_key=dict(type='str', no_log=False, fallback=(env_fallback, ['AKAMAI_ACCOUNT_KEY'])),
+    host=dict(type='str'),
+    client_token=dict(type='str', no_log=True),
+    client_secret=dict(type='str', no_log=True),
+    access_token=dict(type='str', no_log=True),
+    account_switch_key=dict(type='str', no_log=False),
     request_timeout=dict(type='float', default=_client.DEFAULT_TIMEOUT),
     max_retries=dict(type='int', default=_client.DEFAULT_MAX_RETRIES),
     retry_max_wait=dict(type='float', default=_client.DEFAULT_RETRY_MAX_WAIT),
@@ -170,6 +172,11 @@ class EdgeGridModule(AnsibleModule):
                 config = _client.resolve_config(self.params)
             except _client.ConfigError as exc:
                 self.fail_json(msg='Akamai credentials: %s' % exc)
+            # The secret and the access token read from the environment or a file are masked like no_log options.
+            # (Client tokens are identifiers: the credential modules return them, to pick a credential by.)
+            self.no_log_values.update(secret for secret in (config.client_secret, config.access_token) if secret)
+            for warning in config.warnings:
+                self.warn(warning)
             self._client = _client.EdgeGridClient(
                 config,
                 timeout=self.params['request_timeout'],

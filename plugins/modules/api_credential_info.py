@@ -70,8 +70,7 @@ EXAMPLES = r'''
 - name: Which credential does the production section sign with?
   edgegrid.access.api_credential_info:
     section: production
-    credential_client_token: "{{ lookup('ansible.builtin.ini', 'client_token', section='production',
-                                 file='~/.edgerc') }}"
+    credential_client_token: "{{ lookup('edgegrid.access.edgerc', 'production').client_token }}"
   register: production_credential
 
 - name: The INACTIVE credentials of another API client

@@ -23,6 +23,11 @@ description:
   - An existing file whose mode lets group or others read it is set to C(0600) (reported as a change).
   - Nothing is written when the section already holds the given values.
   - Talks to no API.
+  - The file is read as Akamai's own tools read it (comments, quotes, a UTF-8 byte order mark, CRLF line endings;
+    see C(docs/edgerc.md)) by the same reader the other modules use; a file those tools would refuse or read
+    differently is refused, naming the line, and nothing is written. The values given are checked as that reader
+    checks them; a token with a space or a quote, a host with a path, a C(max_body) other than 131072 are refused.
+  - A line whose value changes keeps its quotes and its inline comment.
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
@@ -72,8 +77,13 @@ options:
     type: str
   max_body:
     description:
-      - The largest POST body, in bytes, that EdgeGrid signs (Akamai's default is 131072).
-    type: int
+      - The C(max_body) key of the section, in bytes. Only V(131072) is accepted; an empty string removes the key.
+        The key is not needed.
+      - Akamai checks the hash of the first 131072 bytes of a POST body whatever C(max_body) says, so this collection
+        always signs 131072 bytes and ignores the key. A smaller value would make edgegrid-python sign fewer bytes and
+        be refused with HTTP 401 on larger POST bodies, so it is refused here (see C(docs/edgerc.md)).
+      - A section that holds another C(max_body) gets a warning; V('') removes the key.
+    type: str
   backup:
     description:
       - Before a write, copy the file beside itself as C(<path>.<pid>.<date>@<time>~), mode C(0600).
@@ -179,7 +189,10 @@ edgerc_section:
       sample: true
     settings:
       description:
-        - The keys of the section and their values, as written in the file.
+        - The keys of the section and their values, as Akamai's tools read them (an inline comment and the quotes
+          around a value left out; C(max-body) as C(max_body)).
+        - Only the keys Akamai's tools know are shown (C(host), C(client_token), C(client_secret), C(access_token),
+          C(account_key), C(max_body), C(headers_to_sign), C(debug)).
         - C(client_secret), C(access_token) and C(client_token) are shown as C(********).
         - Empty when the section does not exist.
       type: dict
@@ -229,7 +242,7 @@ def main():
             client_secret=dict(type='str', no_log=True),
             access_token=dict(type='str', no_log=True),
             account_key=dict(type='str', no_log=False),
-            max_body=dict(type='int'),
+            max_body=dict(type='str'),
             backup=dict(type='bool', default=False),
             update_copies=dict(type='bool', default=False),
         ),
@@ -247,7 +260,7 @@ def main():
     for key in ('host', 'client_token', 'client_secret', 'access_token'):
         if key in values and not values[key].strip():
             module.fail_json(msg='%s must not be empty' % key)
-    if 'max_body' in values and values['max_body'] <= 0:
+    if 'max_body' in values and values['max_body'].strip() and not values['max_body'].strip().isdigit():
         module.fail_json(msg='max_body must be a positive number of bytes, got %s' % values['max_body'])
     for key, value in values.items():
         if isinstance(value, str) and '%' in value:
@@ -261,6 +274,8 @@ def main():
     except _edgerc.EdgercError as exc:
         module.fail_json(msg=str(exc))
 
+    for warning in result['warnings']:
+        module.warn(warning)
     after = result['after']
     section_result = dict(
         path=path,

@@ -185,7 +185,16 @@ def test_awx_job_with_the_env_credential_type_and_a_switch_key(emulator, job, tm
     envvars, dummy = inject(load_credential_type('credential_type_env.yml'), inputs, str(private))
     assert envvars['AKAMAI_ACCOUNT_KEY'] == inputs['account_switch_key']
     envvars['HOME'] = str(tmp_path)
-    runner, stdout = job.run('provision_keys.yml', project, envvars, inventory=_inventory(collections_path, 'production'))
+    inventory = _inventory(collections_path, 'production')
+    # The inventory names section [production]: the AKAMAI_* variables apply to section default only (Akamai's rule),
+    # so the job leaves them aside and finds no other credentials.
+    runner, stdout = job.run('provision_keys.yml', project, envvars, inventory=inventory)
+    assert runner.status == 'failed'
+    assert 'apply to section [default] only' in stdout
+    _assert_no_secret(emulator, stdout)
+    assert emulator.store.accounts['1-EMUACC2'].data.get('apikeys', {}).get('collections', {}) == {}
+    # As docs/awx.md says: a job template with this credential type runs with the extra variable edgegrid_section.
+    runner, stdout = job.run('provision_keys.yml', project, envvars, {'edgegrid_section': 'default'}, inventory=inventory)
     assert runner.status == 'successful', stdout[-4000:]
     _assert_no_secret(emulator, stdout, *_key_values(emulator))
     by_account = dict((account_id, sorted(c['name'] for c in account.data.get('apikeys', {}).get('collections', {})

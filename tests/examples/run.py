@@ -3,9 +3,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Run the EXAMPLES of every module against a fresh local Akamai API emulator: each example task must succeed.
+"""Run the EXAMPLES of every module and lookup against a fresh local Akamai API emulator: each example task must succeed.
 
-For each module of plugins/modules/ (all of them unless named), the EXAMPLES string is read from the module file
+For each module of plugins/modules/ and each lookup of plugins/lookup/ (named lookup/<name>; all of them unless
+named), the EXAMPLES string is read from the plugin file
 with ast (the module is not executed) and its task list is run for real, in order, as one play on
 localhost, by ansible-playbook at its default verbosity, against a fresh emulator (tests/emulator) whose .edgerc
 is ~/.edgerc (HOME is a temporary directory). The play sets module_defaults for group/edgegrid.access.akamai with
@@ -16,7 +17,8 @@ What the examples refer to is made to exist first:
   k3qx5ujmzhzbttfk and its credentials 14111 and akab-xxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxx, the key collection 12345,
   the ACL entries ENDPOINT-101, RESOURCE-3001 and METHOD-2034, the account switch key 1-ABCDE:1-2FGHI) and the
   .edgerc sections the examples name (staging, production, admin); the next object created gets the id 108051;
-- tests/examples/fixtures/<module>.yml, when it exists: a playbook run before the examples, in the same
+- tests/examples/fixtures/<module>.yml (lookup_<name>.yml for a lookup), when it exists: a playbook run before the
+  examples, in the same
   ansible-playbook run and directory, that creates what they name (collections, keys, tokens, files, the
   variables they take from a vault...).
 
@@ -32,7 +34,7 @@ and must fail for that reason.
 The output of each module (secrets masked) goes to tests/output/examples/<module>.log of the collection copy, the
 playbook it ran beside it. Modules run four at a time (--jobs), each with its own emulator and HOME.
 
-    python tests/examples/run.py --collection .build/ansible_collections/edgegrid/access [MODULE ...]
+    python tests/examples/run.py --collection .build/ansible_collections/edgegrid/access [MODULE | lookup/NAME ...]
 """
 
 from __future__ import annotations
@@ -223,8 +225,8 @@ def playbook(module, examples, fixture_text, edgerc):
             again['name'] = AGAIN % task['name']
             ran.append(again)
     body = yaml.safe_dump(ran, default_flow_style=False, sort_keys=False, width=1000)
-    parts.append('\n# The EXAMPLES of plugins/modules/%s.py; each task that changes something is run again, and those '
-                 'that cannot run here have ignore_errors.\n' % module)
+    parts.append('\n# The EXAMPLES of plugins/%s.py; each task that changes something is run again, and those '
+                 'that cannot run here have ignore_errors.\n' % (module if '/' in module else 'modules/' + module))
     parts.append('- ' + yaml.safe_dump(header, default_flow_style=False, sort_keys=False).replace('\n', '\n  '))
     parts.append('tasks:\n' + ''.join('    ' + line if line.strip() else '\n'
                                       for line in body.splitlines(True)))
@@ -326,10 +328,21 @@ def check(module, text, returncode, expected):
     return problems
 
 
+def plugin_file(collection, plugin):
+    """The file of a module ('api_key') or of a plugin of another type ('lookup/edgerc')."""
+    kind, name = plugin.split('/', 1) if '/' in plugin else ('modules', plugin)
+    return os.path.join(collection, 'plugins', kind, name + '.py')
+
+
+def file_name(plugin):
+    """The name of a plugin's fixture and log files: 'api_key', 'lookup_edgerc'."""
+    return plugin.replace('/', '_')
+
+
 def run_module(module, emu, home, collection, env, ledger, log_dir):
     """Run one module's examples against its emulator, HOME being home; returns (problems, seconds, task count)."""
-    examples = examples_of(os.path.join(collection, 'plugins', 'modules', module + '.py'))
-    fixture = os.path.join(FIXTURES, module + '.yml')
+    examples = examples_of(plugin_file(collection, module))
+    fixture = os.path.join(FIXTURES, file_name(module) + '.yml')
     fixture_text = None
     if os.path.exists(fixture):
         with open(fixture, encoding='utf-8') as handle:
@@ -342,7 +355,7 @@ def run_module(module, emu, home, collection, env, ledger, log_dir):
     path = os.path.join(play_dir, 'examples.yml')
     with open(path, 'w', encoding='utf-8') as handle:
         handle.write(text)
-    shutil.copyfile(path, os.path.join(log_dir, module + '.yml'))
+    shutil.copyfile(path, os.path.join(log_dir, file_name(module) + '.yml'))
     with open(os.path.join(play_dir, 'inventory'), 'w', encoding='utf-8') as handle:
         handle.write('localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
     run_env = dict(env, HOME=home)
@@ -361,7 +374,7 @@ def run_module(module, emu, home, collection, env, ledger, log_dir):
         ledger.collect(emu.store)
         leaks = ledger.scan(output)
         masked = ledger.mask(output)
-    with open(os.path.join(log_dir, module + '.log'), 'w', encoding='utf-8') as handle:
+    with open(os.path.join(log_dir, file_name(module) + '.log'), 'w', encoding='utf-8') as handle:
         handle.write(masked)
     problems = check(module, output, result.returncode, expected)
     for kind, number in leaks[:20]:
@@ -376,7 +389,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--collection', required=True, help='the collection copy under ansible_collections/')
     parser.add_argument('--jobs', type=int, default=4, help='modules run at once (default 4)')
-    parser.add_argument('modules', nargs='*', help='modules to run (default: all)')
+    parser.add_argument('modules', nargs='*', help='modules (and lookup/NAME) to run (default: all)')
     args = parser.parse_args()
 
     collection = os.path.abspath(args.collection)
@@ -384,10 +397,16 @@ def main():
         parser.error('%s is not under an ansible_collections/ directory' % collection)
     modules_dir = os.path.join(collection, 'plugins', 'modules')
     known = sorted(name[:-3] for name in os.listdir(modules_dir) if name.endswith('.py') and name != '__init__.py')
+    for kind in ('lookup',):
+        kind_dir = os.path.join(collection, 'plugins', kind)
+        if os.path.isdir(kind_dir):
+            known += sorted('%s/%s' % (kind, name[:-3]) for name in os.listdir(kind_dir)
+                            if name.endswith('.py') and name != '__init__.py')
     unknown = sorted(set(args.modules) - set(known))
     if unknown:
         parser.error('no such module: %s' % ', '.join(unknown))
-    stale = sorted(name[:-4] for name in os.listdir(FIXTURES) if name.endswith('.yml') and name[:-4] not in known)
+    stale = sorted(name[:-4] for name in os.listdir(FIXTURES)
+                   if name.endswith('.yml') and name[:-4] not in [file_name(plugin) for plugin in known])
     if stale:
         parser.error('fixtures of modules that do not exist: %s' % ', '.join(stale))
 
@@ -412,7 +431,8 @@ def main():
         # module-level catalogs that the requests of the others read.
         started_emulators = {}
         for module in modules:
-            home = stack.enter_context(tempfile.TemporaryDirectory(prefix='edgegrid-access-examples-%s-' % module))
+            home = stack.enter_context(tempfile.TemporaryDirectory(prefix='edgegrid-access-examples-%s-'
+                                                                   % file_name(module)))
             emu = stack.enter_context(running_emulator(home, **EMULATOR))
             world(emu)
             started_emulators[module] = (emu, home)
@@ -432,7 +452,7 @@ def main():
                 print('  %s: %s' % (module, problem))
             if problems:
                 failed.append(module)
-                print('  (output: %s)' % os.path.join(log_dir, module + '.log'))
+                print('  (output: %s)' % os.path.join(log_dir, file_name(module) + '.log'))
     if failed:
         print('examples: failed: %s' % ', '.join(failed))
         return 1

@@ -18,6 +18,13 @@ ACCESS = 'akab-access-token-never-printed-xxxx'
 CLIENT = 'akab-client-token-never-printed-yyyy'
 
 
+@pytest.fixture(autouse=True)
+def no_akamai_variables(monkeypatch):
+    """The caller's AKAMAI_* variables stay out: each test gives the environment it means."""
+    for name in [n for n in os.environ if n.startswith('AKAMAI_')]:
+        monkeypatch.delenv(name)
+
+
 def write_edgerc(tmp_path, text):
     path = tmp_path / 'edgerc'
     path.write_text(text)
@@ -56,9 +63,13 @@ def test_edgerc_default_section_and_host_normalised(tmp_path):
 
 
 def test_edgerc_named_section_with_account_key_and_max_body(tmp_path):
-    config = _client.resolve_config({'edgerc': write_edgerc(tmp_path, GOOD), 'section': 'staging'})
+    config = _client.resolve_config({'edgerc': write_edgerc(tmp_path, GOOD), 'section': 'staging'}, environ={})
     assert config.base_url == 'https://akab-staging.luna.akamaiapis.net'
-    assert config.max_body == 2048
+    # max_body = 2048 is read, reported and not used: Akamai checks the hash of the first 131072 bytes.
+    assert config.max_body == 131072
+    assert len(config.warnings) == 1
+    assert 'section [staging]' in config.warnings[0] and 'line 13' in config.warnings[0]
+    assert 'max_body is 2048; it is not used' in config.warnings[0]
     assert config.account_switch_key == '1-ABCDE:1-FGHIJ'
 
 
@@ -118,7 +129,7 @@ def test_empty_value_counts_as_missing(tmp_path):
     text = GOOD.replace('client_secret = %s' % SECRET, 'client_secret =', 1)
     with pytest.raises(_client.ConfigError) as exc:
         _client.resolve_config({'edgerc': write_edgerc(tmp_path, text)})
-    assert 'missing client_secret' in str(exc.value)
+    assert 'client_secret is empty (line 5)' in str(exc.value)
 
 
 @pytest.mark.parametrize('host', [
@@ -160,7 +171,141 @@ def test_bad_max_body(tmp_path):
     assert 'max_body' in str(exc.value)
 
 
-def test_hyphenated_keys_are_accepted(tmp_path):
-    text = GOOD.replace('client_token', 'client-token').replace('max_body', 'max-body')
-    config = _client.resolve_config({'edgerc': write_edgerc(tmp_path, text), 'section': 'staging'})
-    assert config.client_token == CLIENT and config.max_body == 2048
+def test_max_body_may_be_written_max_dash_body(tmp_path):
+    text = GOOD.replace('max_body', 'max-body')
+    config = _client.resolve_config({'edgerc': write_edgerc(tmp_path, text), 'section': 'staging'}, environ={})
+    assert config.client_token == CLIENT and config.max_body == 131072
+    assert 'max_body is 2048' in config.warnings[0]
+
+
+@pytest.mark.parametrize('spelling', ['client-token', 'Client_Token', 'CLIENT_TOKEN'])
+def test_other_spellings_of_a_key_are_refused_by_name(tmp_path, spelling):
+    # edgegrid-golang and edgegrid-node read key names as written: they would not find client_token.
+    text = GOOD.replace('client_token', spelling)
+    with pytest.raises(_client.ConfigError) as exc:
+        _client.resolve_config({'edgerc': write_edgerc(tmp_path, text), 'section': 'staging'}, environ={})
+    message = str(exc.value)
+    assert 'line 10: the key %s is read by none of Akamai\'s tools as client_token' % spelling in message
+    assert_no_secret(message)
+
+
+# Which credentials a task uses: the options, then AKAMAI_{SECTION}_* (plain AKAMAI_* for [default] only), then the
+# file; and a warning when another source present names another API client or account (docs/edgerc.md).
+OTHER_SECRET = 'b3RoZXItc2VjcmV0LW5ldmVyLXByaW50ZWQ='
+OTHER_CLIENT = 'akab-other-client-token-never-printed'
+AMBIENT = {'AKAMAI_HOST': 'akab-ambient.luna.akamaiapis.net', 'AKAMAI_CLIENT_TOKEN': OTHER_CLIENT,
+           'AKAMAI_CLIENT_SECRET': OTHER_SECRET, 'AKAMAI_ACCESS_TOKEN': ACCESS}
+
+
+def prefixed(prefix, environ=None):
+    return dict((name.replace('AKAMAI_', prefix, 1), value) for name, value in (environ or AMBIENT).items())
+
+
+def assert_no_secret_at_all(text):
+    assert_no_secret(text)
+    assert OTHER_SECRET not in text and OTHER_CLIENT not in text
+
+
+def test_plain_environment_applies_to_section_default_only(tmp_path):
+    edgerc = write_edgerc(tmp_path, GOOD)
+    config = _client.resolve_config({'edgerc': edgerc, 'section': 'staging'}, environ=AMBIENT)
+    # The section's own client and its account_key: the variables of [default] do not switch the account.
+    assert (config.base_url, config.client_token) == ('https://akab-staging.luna.akamaiapis.net', CLIENT)
+    assert config.account_switch_key == '1-ABCDE:1-FGHIJ'
+    assert config.source == '%s[staging]' % edgerc
+    warning = [w for w in config.warnings if 'Akamai credentials' in w]
+    assert len(warning) == 1
+    assert ('signing with section [staging] of .edgerc file %s (akab-staging.luna.akamaiapis.net); not used' % edgerc
+            in warning[0])
+    assert ('AKAMAI_HOST, AKAMAI_CLIENT_TOKEN, AKAMAI_CLIENT_SECRET, AKAMAI_ACCESS_TOKEN (they apply to section '
+            '[default] only) (akab-ambient.luna.akamaiapis.net)' in warning[0])
+    assert_no_secret_at_all(' '.join(config.warnings) + repr(config))
+
+    config = _client.resolve_config({'edgerc': edgerc}, environ=AMBIENT)
+    assert (config.client_token, config.source) == (OTHER_CLIENT, 'environment AKAMAI_*')
+    assert config.client_secret == OTHER_SECRET and config.account_switch_key is None
+    assert 'section [default] of .edgerc file %s (akab-default.luna.akamaiapis.net)' % edgerc in config.warnings[0]
+
+
+def test_section_variables_as_akamai_names_them(tmp_path):
+    edgerc = write_edgerc(tmp_path, GOOD)
+    environ = dict(prefixed('AKAMAI_STAGING_'), AKAMAI_STAGING_ACCOUNT_KEY='1-ENV:1-KEY')
+    config = _client.resolve_config({'edgerc': edgerc, 'section': 'staging'}, environ=environ)
+    assert (config.client_token, config.account_switch_key) == (OTHER_CLIENT, '1-ENV:1-KEY')
+    assert config.source == 'environment AKAMAI_STAGING_*'
+    assert 'section [staging] of .edgerc file' in config.warnings[0]
+    # The section name upper-cased, nothing else changed (edgegrid-golang's strings.ToUpper).
+    config = _client.resolve_config({'edgerc': edgerc, 'section': 'papi-prod'}, environ=prefixed('AKAMAI_PAPI-PROD_'))
+    assert config.client_token == OTHER_CLIENT and config.warnings == []
+    with pytest.raises(_client.ConfigError, match=r'no section \[papi-prod\]'):
+        _client.resolve_config({'edgerc': edgerc, 'section': 'papi-prod'}, environ=prefixed('AKAMAI_PAPI_PROD_'))
+
+
+def test_a_partial_set_of_variables_is_an_error(tmp_path):
+    environ = prefixed('AKAMAI_STAGING_')
+    del environ['AKAMAI_STAGING_CLIENT_SECRET']
+    with pytest.raises(_client.ConfigError) as exc:
+        _client.resolve_config({'edgerc': write_edgerc(tmp_path, GOOD), 'section': 'staging'}, environ=environ)
+    message = str(exc.value)
+    assert ('AKAMAI_STAGING_HOST, AKAMAI_STAGING_CLIENT_TOKEN, AKAMAI_STAGING_ACCESS_TOKEN are set but '
+            'AKAMAI_STAGING_CLIENT_SECRET is not' in message)
+    assert_no_secret_at_all(message)
+
+
+def test_a_variable_that_is_not_a_token_is_named_not_shown(tmp_path):
+    environ = dict(AMBIENT, AKAMAI_CLIENT_SECRET='"%s"' % OTHER_SECRET)
+    with pytest.raises(_client.ConfigError) as exc:
+        _client.resolve_config({'edgerc': write_edgerc(tmp_path, GOOD)}, environ=environ)
+    assert 'the environment variable AKAMAI_CLIENT_SECRET: client_secret is not a valid client secret' in str(exc.value)
+    assert_no_secret_at_all(str(exc.value))
+
+
+def test_options_win_and_the_environment_is_named(tmp_path):
+    options = {'edgerc': str(tmp_path / 'none'), 'host': 'akab-options.luna.akamaiapis.net', 'client_token': CLIENT,
+               'client_secret': SECRET, 'access_token': ACCESS}
+    config = _client.resolve_config(options, environ=AMBIENT)
+    assert (config.client_token, config.source) == (CLIENT, 'options')
+    assert 'signing with the options host, client_token, client_secret, access_token' in config.warnings[0]
+    assert 'AKAMAI_HOST' in config.warnings[0]
+
+
+def test_options_given_empty_skip_the_environment(tmp_path):
+    # As the credential_rotation role does: the file's section, whatever the environment holds.
+    edgerc = write_edgerc(tmp_path, GOOD)
+    options = {'edgerc': edgerc, 'host': '', 'client_token': '', 'client_secret': '', 'access_token': ''}
+    config = _client.resolve_config(options, environ=AMBIENT)
+    assert (config.client_token, config.source) == (CLIENT, '%s[default]' % edgerc)
+
+
+def test_no_warning_when_the_sources_agree(tmp_path):
+    edgerc = write_edgerc(tmp_path, GOOD)
+    same = {'AKAMAI_HOST': 'akab-default.luna.akamaiapis.net', 'AKAMAI_CLIENT_TOKEN': CLIENT,
+            'AKAMAI_CLIENT_SECRET': SECRET, 'AKAMAI_ACCESS_TOKEN': ACCESS}
+    assert _client.resolve_config({'edgerc': edgerc}, environ=same).warnings == []
+    assert _client.resolve_config({'edgerc': edgerc, 'section': 'staging'}, environ={}).warnings != []  # max_body
+    text = GOOD.replace('max_body = 2048\n', '')
+    assert _client.resolve_config({'edgerc': write_edgerc(tmp_path, text), 'section': 'staging'},
+                                  environ={}).warnings == []
+
+
+def test_account_switch_key_option_and_variable(tmp_path):
+    edgerc = write_edgerc(tmp_path, GOOD)
+    # The variable of the section's prefix applies to the file's credentials too; the option wins over both.
+    config = _client.resolve_config({'edgerc': edgerc, 'section': 'staging'},
+                                    environ={'AKAMAI_STAGING_ACCOUNT_KEY': '1-ENV:1-KEY'})
+    assert config.account_switch_key == '1-ENV:1-KEY'
+    config = _client.resolve_config({'edgerc': edgerc, 'section': 'staging'}, environ={'AKAMAI_ACCOUNT_KEY': '1-X:1-Y'})
+    assert config.account_switch_key == '1-ABCDE:1-FGHIJ'
+    config = _client.resolve_config({'edgerc': edgerc, 'section': 'staging', 'account_switch_key': 'OPT'},
+                                    environ={'AKAMAI_STAGING_ACCOUNT_KEY': '1-ENV:1-KEY'})
+    assert config.account_switch_key == 'OPT'
+
+
+def test_a_missing_file_says_where_else_credentials_could_come_from(tmp_path):
+    with pytest.raises(_client.ConfigError) as exc:
+        _client.resolve_config({'edgerc': str(tmp_path / 'nope'), 'section': 'production'}, environ=AMBIENT)
+    message = str(exc.value)
+    assert 'does not exist; give the options host, client_token, client_secret and access_token, or the environment ' \
+           'variables AKAMAI_PRODUCTION_HOST' in message
+    assert 'AKAMAI_ACCESS_TOKEN are set, but they apply to section [default] only' in message
+    assert_no_secret_at_all(message)

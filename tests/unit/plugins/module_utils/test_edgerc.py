@@ -12,7 +12,7 @@ import stat
 
 import pytest
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _client, _edgerc
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc
 
 SECRET = 'unit-edgerc-secret-never-printed+/='
 NEW_SECRET = 'unit-edgerc-new-secret-never-printed'
@@ -102,8 +102,8 @@ def test_update_keeps_everything_else(edgerc):
     assert edgerc.read_text() == expected
     assert mode_of(edgerc) == 0o600
     # The client reads what was written.
-    assert _client._read_edgerc(str(edgerc), 'default')['client_secret'] == NEW_SECRET
-    assert _client._read_edgerc(str(edgerc), 'default')['account_key'] == '1-ABC:1-2'
+    assert _edgerc.load_section(str(edgerc), 'default').values['client_secret'] == NEW_SECRET
+    assert _edgerc.load_section(str(edgerc), 'default').values['account_key'] == '1-ABC:1-2'
 
 
 def test_update_keeps_line_style(edgerc):
@@ -122,16 +122,17 @@ def test_empty_value_removes_key(edgerc):
 
 
 def test_new_section_appended(edgerc):
-    result = _edgerc.write_section(str(edgerc), 'new', dict(NEW_SECTION, max_body=65536))
+    result = _edgerc.write_section(str(edgerc), 'new', dict(NEW_SECTION, max_body=131072))
     assert result['changed'] is True
     assert result['before'] is None
-    assert result['after']['max_body'] == '65536'
+    assert result['after']['max_body'] == '131072'
+    assert result['warnings'] == []
     text = edgerc.read_text()
     assert text.startswith(ORIGINAL)
     assert text[len(ORIGINAL):] == ('\n[new]\nclient_secret = %s\nhost = akab-new.luna.akamaiapis.net\n'
-                                    'access_token = %s\nclient_token = %s\nmax_body = 65536\n'
+                                    'access_token = %s\nclient_token = %s\nmax_body = 131072\n'
                                     % (NEW_SECRET, ACCESS, TOKEN))
-    assert _client._read_edgerc(str(edgerc), 'new')['client_secret'] == NEW_SECRET
+    assert _edgerc.load_section(str(edgerc), 'new').values['client_secret'] == NEW_SECRET
 
 
 def test_new_section_needs_the_four_keys(edgerc):
@@ -271,15 +272,18 @@ def test_add_then_remove_restores_the_file(edgerc):
     assert edgerc.read_text() == ORIGINAL
 
 
-def test_duplicate_sections_and_continuations(tmp_path):
+def test_duplicate_sections_merge_and_every_line_of_a_key_is_written(tmp_path):
     path = tmp_path / 'edgerc'
-    path.write_text('[default]\nhost = a\nclient_secret = first\n  continued\n[other]\nhost = b\n'
-                    '[default]\nclient_secret = second\naccess_token = at\nclient_token = ct\n')
-    assert _edgerc.read_section(str(path), 'default')['client_secret'] == 'second'
-    _edgerc.write_section(str(path), 'default', dict(client_secret='third', host='c'))
-    text = path.read_text()
-    assert 'client_secret = third' in text and 'host = c' in text and '[other]\nhost = b\n' in text
-    assert _client._read_edgerc(str(path), 'default')['client_secret'] == 'third'
+    path.write_text('[default]\nhost = a\nclient_secret = first\n[other]\nhost = b\n'
+                    '[default]\nclient_secret = first\naccess_token = at\nclient_token = ct\n')
+    assert _edgerc.read_section(str(path), 'default') == dict(host='a', client_secret='first', access_token='at',
+                                                              client_token='ct')
+    result = _edgerc.write_section(str(path), 'default', dict(client_secret='third', host='c'))
+    assert result['changed_keys'] == ['client_secret', 'host']
+    # Both lines of client_secret change: a key left with two values would be refused by the reader.
+    assert path.read_text() == ('[default]\nhost = c\nclient_secret = third\n[other]\nhost = b\n'
+                                '[default]\nclient_secret = third\naccess_token = at\nclient_token = ct\n')
+    assert _edgerc.load_section(str(path), 'default').values['client_secret'] == 'third'
 
 
 def test_crlf_kept(tmp_path):
@@ -306,11 +310,16 @@ def test_unparsable_file_names_line_not_secret(tmp_path, content, expected):
     assert path.read_text() == content
 
 
-def test_not_utf8(tmp_path):
+def test_bytes_that_are_not_utf8_are_kept_and_refused_in_a_secret(tmp_path):
     path = tmp_path / 'edgerc'
-    path.write_bytes(b'[default]\nclient_secret = \xff\xfe\n')
-    with pytest.raises(_edgerc.EdgercError, match='not UTF-8'):
-        _edgerc.read_section(str(path), 'default')
+    original = b'# r\xe9sum\xe9 in Latin-1\n[default]\nclient_secret = \xff\xfe\nhost = h\naccess_token = at\nclient_token = ct\n'
+    path.write_bytes(original)
+    with pytest.raises(_edgerc.EdgercError, match='client_secret is not a valid client secret: it holds a character '
+                                                  'that is not printable ASCII'):
+        _edgerc.load_section(str(path), 'default')
+    _edgerc.write_section(str(path), 'default', dict(client_secret=NEW_SECRET))
+    assert path.read_bytes() == original.replace(b'\xff\xfe', NEW_SECRET.encode())
+    assert _edgerc.load_section(str(path), 'default').values['client_secret'] == NEW_SECRET
 
 
 def test_unreadable_file(edgerc):
@@ -392,7 +401,7 @@ def test_update_copies_replaces_the_credential_in_every_section_holding_it(copie
     assert_no_secret(result)
     assert NEW_TOKEN not in repr(result)
     for section in ('default', 'papi'):
-        values = _client._read_edgerc(str(copies), section)
+        values = _edgerc.load_section(str(copies), section).values
         assert (values['client_token'], values['client_secret']) == (NEW_TOKEN, NEW_SECRET)
         assert values['access_token'] == ACCESS
     # The copy keeps its other keys and its way of writing the host.
@@ -446,6 +455,6 @@ def test_update_copies_with_repeated_sections_and_a_missing_secret(tmp_path):
     result = _edgerc.write_section(str(path), 'default', dict(client_token='ct2', client_secret='s2'),
                                    update_copies=True)
     assert result['copied_sections'] == ['copy']
-    assert _client._read_edgerc(str(path), 'copy')['client_secret'] == 's2'
-    assert _client._read_edgerc(str(path), 'copy')['client_token'] == 'ct2'
+    assert _edgerc.load_section(str(path), 'copy').values['client_secret'] == 's2'
+    assert _edgerc.load_section(str(path), 'copy').values['client_token'] == 'ct2'
     assert path.read_text().count('[copy]') == 2

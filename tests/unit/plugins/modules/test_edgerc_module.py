@@ -94,3 +94,34 @@ def test_update_copies_diff_and_result(section, capsys):
     failed, result = run(dict(path=section['path'], section='staging', client_secret=SECRET), capsys)
     assert not failed and result['edgerc_section']['copied_sections'] == []
     assert open(section['path']).read().count(NEW_SECRET) == 1
+
+
+def test_a_max_body_other_than_131072_is_refused_and_one_in_the_file_warned_about(section, capsys):
+    failed, result = run(dict(section, max_body=2048), capsys)
+    assert failed and 'max_body 2048 is refused: Akamai checks the hash of the first 131072 bytes' in result['msg']
+    assert not os.path.exists(section['path'])
+    run(section, capsys)
+    with open(section['path'], 'a') as handle:
+        handle.write('max_body = 2048\n')
+    failed, result = run(dict(section, client_secret=NEW_SECRET), capsys)
+    assert not failed and result['changed']
+    warned = json.dumps(result['warnings']).count('max_body is 2048; it is not used')
+    assert warned >= 1
+    failed, result = run(dict(section, client_secret=NEW_SECRET, max_body=''), capsys)
+    assert not failed and result['edgerc_section']['changed_keys'] == ['max_body']
+    # (The warnings of a module process gather across the runs of this test process: no new one.)
+    assert json.dumps(result.get('warnings', [])).count('max_body is 2048; it is not used') == warned
+    assert 'max_body' not in open(section['path']).read()
+
+
+def test_a_quoted_secret_with_a_comment_reads_as_the_same_secret(section, capsys):
+    with open(section['path'], 'w') as handle:
+        handle.write('[staging]\nhost = akab-s.luna.akamaiapis.net\nclient_token = "akab-ct-unit"\n'
+                     'client_secret = "%s" ; rotated in November\naccess_token = akab-at-unit  # hand-written\n'
+                     % SECRET)
+    os.chmod(section['path'], 0o600)
+    failed, result = run(section, capsys)
+    assert not failed and not result['changed']
+    failed, result = run(dict(section, client_secret=NEW_SECRET), capsys)
+    assert not failed and result['edgerc_section']['changed_keys'] == ['client_secret']
+    assert 'client_secret = "%s" ; rotated in November\n' % NEW_SECRET in open(section['path']).read()
