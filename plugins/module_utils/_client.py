@@ -41,6 +41,10 @@ DEFAULT_MAX_BODY = 131072
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_RETRY_MAX_WAIT = 60.0
+# The least wait before retry n (1, 2, ...) is a random time between half and all of
+# min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (n - 1)) seconds: 0.5-1 s, 1-2 s, 2-4 s... (see ApiClient).
+DEFAULT_BACKOFF_BASE = 1.0
+DEFAULT_BACKOFF_CAP = 30.0
 
 # The keys an .edgerc section must hold, and the ones it may hold.
 EDGERC_REQUIRED = ('host', 'client_token', 'client_secret', 'access_token')
@@ -306,10 +310,13 @@ class Response:
 
 
 def parse_wait(headers, now=None):
-    """Seconds the server asks us to wait, from its rate-limit headers, or None.
+    """Seconds the server asks us to wait, from its rate-limit headers, or None when it does not say.
 
-    `Akamai-RateLimit-Next`, then `X-RateLimit-Next` (both the time of the next allowed request),
-    then `Retry-After` (seconds or an HTTP date).
+    `headers` is a dict with lower-case keys; `now` is this machine's time (epoch seconds, default the
+    present). Reads `Akamai-RateLimit-Next`, then `X-RateLimit-Next` (both the time of the next allowed
+    request, ISO 8601: https://techdocs.akamai.com/reporting/reference/rate-limiting), then `Retry-After`
+    (seconds or an HTTP date, RFC 9110 section 10.2.3). A time already past gives 0.0. ApiClient adds its
+    own backoff to this, whatever it says.
     """
     now = time.time() if now is None else now
     for name in ('akamai-ratelimit-next', 'x-ratelimit-next', 'retry-after'):
@@ -354,11 +361,23 @@ class ApiClient:
     cannot have acted. Every attempt goes through the auth handler again (for EdgeGrid: a fresh
     timestamp, nonce and signature). An auth handler with a `refresh()` method (OAuth 2.0) gets one
     chance to renew its credential after a 401.
+
+    Retry n (1, 2, ...) waits, in seconds, until the time the answer's rate-limit headers name (parse_wait;
+    0 without one), then the backoff: a random time between half and all of
+    min(backoff_cap, backoff_base * 2 ** (n - 1)) (by default 0.5-1, 1-2, 2-4...). So a rate-limit time
+    that is now or past, or a `Retry-After: 0`, never makes retries immediate, and clients limited at the
+    same time do not come back at the same moment (the jitter beyond the refill time that Akamai advises,
+    https://techdocs.akamai.com/reporting/reference/rate-limiting). When the waits so far plus the next one
+    would pass `retry_max_wait`, the retry is not made and the request fails (TransportError, naming the
+    wait).
+    `backoff_base` and `backoff_cap` (seconds), `sleep(seconds)` and `clock()` (epoch seconds) exist for
+    tests; the modules keep the defaults.
     """
 
     def __init__(self, base_url, auth=None, default_params=None, secrets=(), timeout=DEFAULT_TIMEOUT,
-                 max_retries=DEFAULT_MAX_RETRIES, retry_max_wait=DEFAULT_RETRY_MAX_WAIT, backoff_base=1.0,
-                 backoff_cap=30.0, session=None, sleep=time.sleep, clock=time.time, user_agent=USER_AGENT):
+                 max_retries=DEFAULT_MAX_RETRIES, retry_max_wait=DEFAULT_RETRY_MAX_WAIT,
+                 backoff_base=DEFAULT_BACKOFF_BASE, backoff_cap=DEFAULT_BACKOFF_CAP, session=None, sleep=time.sleep,
+                 clock=time.time, user_agent=USER_AGENT):
         if not HAS_EDGEGRID:
             raise EdgeGridError('the Python libraries %s are required' % EDGEGRID_IMPORT_ERROR)
         self.base_url = base_url
@@ -381,8 +400,14 @@ class ApiClient:
         """Mask `value` in every error text from now on (e.g. a key value the API may echo)."""
         self.redact.add(value)
 
-    def _backoff(self, attempt):
-        ceiling = min(self.backoff_cap, self.backoff_base * (2 ** attempt))
+    def _backoff(self, retry):
+        """The least wait, in seconds, before retry number `retry` (1 for the first retry).
+
+        A random time between half and all of min(backoff_cap, backoff_base * 2 ** (retry - 1)) seconds
+        ("equal jitter"): it grows with each retry, never falls below half its ceiling, and spreads the
+        retries of many clients hit by the same rate limit.
+        """
+        ceiling = min(self.backoff_cap, self.backoff_base * (2 ** (retry - 1)))
         return random.uniform(ceiling / 2.0, ceiling)
 
     def request(self, method, path, params=None, json_body=None, data=None, headers=None, expected=None):
@@ -434,9 +459,10 @@ class ApiClient:
                 retryable = status == 429 or (is_read and 500 <= status < 600 and status != 501)
                 if not retryable or attempt > self.max_retries:
                     raise self._api_error(method, path, response, attempt)
-                wait = parse_wait(_lower(response.headers), self.clock())
-                if wait is None:
-                    wait = self._backoff(attempt - 1)
+                # The time the server names, then the backoff beyond it: a rate-limit time that is now or past
+                # (as a clock running ahead sees it) never makes the retry immediate, and clients that hit the
+                # same limit do not all come back at the same moment.
+                wait = (parse_wait(_lower(response.headers), self.clock()) or 0.0) + self._backoff(attempt)
                 reason = 'HTTP %s' % status
             else:
                 if not is_read:
@@ -446,7 +472,7 @@ class ApiClient:
                 if attempt > self.max_retries:
                     raise TransportError('%s %s: %s; gave up after %d attempts'
                                          % (method, path, failure, attempt))
-                wait = self._backoff(attempt - 1)
+                wait = self._backoff(attempt)
                 reason = failure
             if waited + wait > self.retry_max_wait:
                 if response is not None:
