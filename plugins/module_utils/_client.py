@@ -317,6 +317,10 @@ def parse_wait(headers, now=None):
     request, ISO 8601: https://techdocs.akamai.com/reporting/reference/rate-limiting), then `Retry-After`
     (seconds or an HTTP date, RFC 9110 section 10.2.3). A time already past gives 0.0. ApiClient adds its
     own backoff to this, whatever it says.
+
+    A time is counted from the server's present, not this machine's, when the answer's `Date` shows this
+    machine's clock running ahead (see _server_now): such a clock would see the next allowed request as
+    already due and retry too early.
     """
     now = time.time() if now is None else now
     for name in ('akamai-ratelimit-next', 'x-ratelimit-next', 'retry-after'):
@@ -330,8 +334,23 @@ def parse_wait(headers, now=None):
             pass
         moment = _parse_time(raw)
         if moment is not None:
-            return max(0.0, moment - now)
+            return max(0.0, moment - _server_now(headers, now))
     return None
+
+
+def _server_now(headers, now):
+    """The server's present as far as the answer shows it (epoch seconds): `now`, or the answer's `Date`.
+
+    `Date` (RFC 9110 section 6.6.1) is the server's time when it answered, to the second. When `now` is a
+    second or more past it, this machine's clock runs ahead of the server's and `Date` is taken instead; it
+    may be up to a second behind the server's present, so a wait counted from it is too long by up to a
+    second, never too short. A clock behind the server's is kept: its waits are too long, never too short.
+    """
+    raw = headers.get('date')
+    moment = _parse_time(raw.strip()) if raw else None
+    if moment is not None and now - moment >= 1.0:
+        return moment
+    return now
 
 
 def _parse_time(raw):

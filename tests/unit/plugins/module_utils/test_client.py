@@ -248,6 +248,18 @@ def test_rate_limit_time_in_the_future_is_honoured(httpserver):
     assert 0.3 - 0.001 + FLOORS[0] <= clocked.gaps()[0] < 0.3 + 2 * FLOORS[0] + 0.25, clocked.gaps()
 
 
+def test_rate_limit_time_counted_from_the_servers_clock_when_ours_runs_ahead(httpserver):
+    # This machine's clock 20 s ahead: the next allowed request, 0.5 s ahead on the server's clock, looks past.
+    def later():
+        return json_response(429, {}, {'Akamai-RateLimit-Next': _iso(0.5), 'Retry-After': '0'})
+    clocked = Clocked(later, lambda: json_response(200, {}))
+    httpserver.expect_request('/skew').respond_with_handler(clocked)
+    client = make_client(httpserver, time.sleep, backoff_base=0.02, clock=lambda: time.time() + 20.0)
+    client.request('GET', '/skew')
+    # Counted from the answer's Date (to the second): at least the 0.5 s, at most a second more.
+    assert 0.5 - 0.001 <= clocked.gaps()[0] < 0.5 + 1.0 + 0.02 + 0.25, clocked.gaps()
+
+
 def test_backoff_without_headers_grows(httpserver):
     seq = Sequence(problem(503), problem(503), problem(503), json_response(200, {}))
     httpserver.expect_request('/b').respond_with_handler(seq)
@@ -394,4 +406,16 @@ def test_parse_wait_formats():
     assert _client.parse_wait({'x-ratelimit-next': '2023-11-14T22:13:30Z'}, now) == pytest.approx(10.0)
     assert _client.parse_wait({'akamai-ratelimit-next': '2000-01-01T00:00:00Z'}, now) == 0.0
     assert _client.parse_wait({'retry-after': 'soon'}, now) is None
+    # now is 22:13:20. A Date a second or more behind our clock: times are counted from it (our clock runs ahead).
+    ahead = now + 20
+    date = 'Tue, 14 Nov 2023 22:13:20 GMT'
+    assert _client.parse_wait({'x-ratelimit-next': '2023-11-14T22:13:22Z'}, ahead) == 0.0
+    assert _client.parse_wait({'x-ratelimit-next': '2023-11-14T22:13:22Z', 'date': date}, ahead) == 2.0
+    assert _client.parse_wait({'retry-after': 'Tue, 14 Nov 2023 22:13:25 GMT', 'date': date}, ahead) == 5.0
+    # Within the Date's one-second resolution, or with our clock behind: our clock.
+    assert _client.parse_wait({'x-ratelimit-next': '2023-11-14T22:13:21Z', 'date': date}, now + 0.5) == 0.5
+    assert _client.parse_wait({'x-ratelimit-next': '2023-11-14T22:13:21Z', 'date': date}, now - 5) == 6.0
+    # Seconds in Retry-After do not depend on any clock; a Date that cannot be read is ignored.
+    assert _client.parse_wait({'retry-after': '3', 'date': date}, ahead) == 3.0
+    assert _client.parse_wait({'x-ratelimit-next': '2023-11-14T22:13:21Z', 'date': 'yesterday'}, now) == 1.0
     assert _client.parse_wait({}, now) is None
