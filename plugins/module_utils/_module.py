@@ -11,6 +11,7 @@ This file is private to the collection (note the leading underscore): it may cha
 from __future__ import annotations
 
 import copy
+import os
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
@@ -177,6 +178,18 @@ class EdgeGridModule(AnsibleModule):
                 retry_max_wait=self.params['retry_max_wait'],
             )
         return self._client
+
+    def signed_with(self):
+        """Where the credential of the client came from: dict(edgerc=<absolute path>, section=<name>).
+
+        Both are None when the credential was given by the options (or the AKAMAI_HOST... variables) rather
+        than read from an .edgerc section. The path and section are the ones resolve_config read: the options
+        `edgerc` and `section` after their environment fallbacks, else ~/.edgerc and `default`.
+        """
+        if self.client.config.source == 'options':
+            return dict(edgerc=None, section=None)
+        return dict(edgerc=os.path.abspath(os.path.expanduser(self.params['edgerc'] or _client.DEFAULT_EDGERC)),
+                    section=self.params['section'] or _client.DEFAULT_SECTION)
 
     def oauth2_client(self, options):
         """An API client authenticated with OAuth 2.0 client credentials from the `oauth2` option."""
