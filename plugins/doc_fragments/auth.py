@@ -83,14 +83,20 @@ options:
       - How many times a request is retried after the first attempt.
       - Reads are retried on connection errors, timeouts, HTTP 429 and 5xx (except 501); writes only on
         HTTP 429, where the API cannot have acted.
-      - Each retry is signed anew and waits as long as the API's rate-limit headers ask
-        (C(Akamai-RateLimit-Next), C(X-RateLimit-Next), C(Retry-After)), else an exponential backoff with jitter.
+      - Each retry is signed anew. Retry n (1, 2, ...) waits until the time the API's rate-limit headers name
+        (C(Akamai-RateLimit-Next), else C(X-RateLimit-Next), else C(Retry-After)), then a random backoff
+        beyond it of between half and all of min(30, 2^(n-1)) seconds (0.5 to 1 s, 1 to 2 s, 2 to 4 s...). A
+        rate-limit time already reached, or a C(Retry-After) of 0, never makes the retries immediate.
     type: int
     default: 3
   retry_max_wait:
     description:
-      - The most seconds one request may spend waiting between retries in all. A retry that would wait
-        longer is not made, and the task fails saying so.
+      - The most seconds one request may spend waiting between its attempts, in all. A retry whose wait would
+        pass it is not made, and the task fails saying so; a rate-limit time further ahead fails the task at once.
+      - One request thus waits at most min(O(retry_max_wait), H + B) seconds, where H is what the rate-limit
+        headers ask in all and B the backoffs, at most the sum of min(30, 2^(n-1)) for n = 1 to O(max_retries).
+        With the defaults, at most 60 s, and at most 1 + 2 + 4 = 7 s when no header asks for more.
+      - A task that sends several requests may wait that long for each.
     type: float
     default: 60
 notes:

@@ -40,6 +40,10 @@ DEFAULT_SECTION = _edgerc.DEFAULT_SECTION
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_RETRY_MAX_WAIT = 60.0
+# The least wait before retry n (1, 2, ...) is a random time between half and all of
+# min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (n - 1)) seconds: 0.5-1 s, 1-2 s, 2-4 s... (see ApiClient).
+DEFAULT_BACKOFF_BASE = 1.0
+DEFAULT_BACKOFF_CAP = 30.0
 
 # The four credential values, whichever source they come from.
 EDGERC_REQUIRED = _edgerc.REQUIRED_KEYS
@@ -169,13 +173,14 @@ class EdgeGridConfig:
     """Resolved connection settings. `repr` never shows a secret.
 
     ``source`` names where the credentials came from (``options``, ``environment AKAMAI_*`` or
-    ``<file>[<section>]``); ``warnings`` (list of str) is what the user should be told (another source that names
+    ``<file>[<section>]``); ``edgerc`` (absolute path) and ``section`` (str) name the .edgerc section they were read
+    from, both None when they came from the options or the environment; ``warnings`` (list of str) is what the user should be told (another source that names
     another API client or account, a ``max_body`` that is not used). Every request is signed over the first
     ``SIGNED_BODY_BYTES`` (131072) bytes of a POST body, whatever an .edgerc section says.
     """
 
     def __init__(self, base_url, client_token, client_secret, access_token, account_switch_key=None, source='',
-                 warnings=None):
+                 warnings=None, edgerc=None, section=None):
         self.base_url = base_url
         self.client_token = client_token
         self.client_secret = client_secret
@@ -183,6 +188,8 @@ class EdgeGridConfig:
         self.max_body = _edgerc.SIGNED_BODY_BYTES
         self.account_switch_key = account_switch_key or None
         self.source = source
+        self.edgerc = edgerc
+        self.section = section
         self.warnings = list(warnings or [])
 
     @property
@@ -369,6 +376,8 @@ def resolve_config(options, environ=None):
         account_switch_key=chosen.account_key,
         source=source,
         warnings=warnings,
+        edgerc=os.path.abspath(path) if chosen.kind == 'file' else None,
+        section=section if chosen.kind == 'file' else None,
     )
 
 
@@ -435,10 +444,17 @@ class Response:
 
 
 def parse_wait(headers, now=None):
-    """Seconds the server asks us to wait, from its rate-limit headers, or None.
+    """Seconds the server asks us to wait, from its rate-limit headers, or None when it does not say.
 
-    `Akamai-RateLimit-Next`, then `X-RateLimit-Next` (both the time of the next allowed request),
-    then `Retry-After` (seconds or an HTTP date).
+    `headers` is a dict with lower-case keys; `now` is this machine's time (epoch seconds, default the
+    present). Reads `Akamai-RateLimit-Next`, then `X-RateLimit-Next` (both the time of the next allowed
+    request, ISO 8601: https://techdocs.akamai.com/reporting/reference/rate-limiting), then `Retry-After`
+    (seconds or an HTTP date, RFC 9110 section 10.2.3). A time already past gives 0.0. ApiClient adds its
+    own backoff to this, whatever it says.
+
+    A time is counted from the server's present, not this machine's, when the answer's `Date` shows this
+    machine's clock running ahead (see _server_now): such a clock would see the next allowed request as
+    already due and retry too early.
     """
     now = time.time() if now is None else now
     for name in ('akamai-ratelimit-next', 'x-ratelimit-next', 'retry-after'):
@@ -452,8 +468,23 @@ def parse_wait(headers, now=None):
             pass
         moment = _parse_time(raw)
         if moment is not None:
-            return max(0.0, moment - now)
+            return max(0.0, moment - _server_now(headers, now))
     return None
+
+
+def _server_now(headers, now):
+    """The server's present as far as the answer shows it (epoch seconds): `now`, or the answer's `Date`.
+
+    `Date` (RFC 9110 section 6.6.1) is the server's time when it answered, to the second. When `now` is a
+    second or more past it, this machine's clock runs ahead of the server's and `Date` is taken instead; it
+    may be up to a second behind the server's present, so a wait counted from it is too long by up to a
+    second, never too short. A clock behind the server's is kept: its waits are too long, never too short.
+    """
+    raw = headers.get('date')
+    moment = _parse_time(raw.strip()) if raw else None
+    if moment is not None and now - moment >= 1.0:
+        return moment
+    return now
 
 
 def _parse_time(raw):
@@ -483,11 +514,23 @@ class ApiClient:
     cannot have acted. Every attempt goes through the auth handler again (for EdgeGrid: a fresh
     timestamp, nonce and signature). An auth handler with a `refresh()` method (OAuth 2.0) gets one
     chance to renew its credential after a 401.
+
+    Retry n (1, 2, ...) waits, in seconds, until the time the answer's rate-limit headers name (parse_wait;
+    0 without one), then the backoff: a random time between half and all of
+    min(backoff_cap, backoff_base * 2 ** (n - 1)) (by default 0.5-1, 1-2, 2-4...). So a rate-limit time
+    that is now or past, or a `Retry-After: 0`, never makes retries immediate, and clients limited at the
+    same time do not come back at the same moment (the jitter beyond the refill time that Akamai advises,
+    https://techdocs.akamai.com/reporting/reference/rate-limiting). When the waits so far plus the next one
+    would pass `retry_max_wait`, the retry is not made and the request fails (TransportError, naming the
+    wait).
+    `backoff_base` and `backoff_cap` (seconds), `sleep(seconds)` and `clock()` (epoch seconds) exist for
+    tests; the modules keep the defaults.
     """
 
     def __init__(self, base_url, auth=None, default_params=None, secrets=(), timeout=DEFAULT_TIMEOUT,
-                 max_retries=DEFAULT_MAX_RETRIES, retry_max_wait=DEFAULT_RETRY_MAX_WAIT, backoff_base=1.0,
-                 backoff_cap=30.0, session=None, sleep=time.sleep, clock=time.time, user_agent=USER_AGENT):
+                 max_retries=DEFAULT_MAX_RETRIES, retry_max_wait=DEFAULT_RETRY_MAX_WAIT,
+                 backoff_base=DEFAULT_BACKOFF_BASE, backoff_cap=DEFAULT_BACKOFF_CAP, session=None, sleep=time.sleep,
+                 clock=time.time, user_agent=USER_AGENT):
         if not HAS_EDGEGRID:
             raise EdgeGridError('the Python libraries %s are required' % EDGEGRID_IMPORT_ERROR)
         self.base_url = base_url
@@ -510,8 +553,14 @@ class ApiClient:
         """Mask `value` in every error text from now on (e.g. a key value the API may echo)."""
         self.redact.add(value)
 
-    def _backoff(self, attempt):
-        ceiling = min(self.backoff_cap, self.backoff_base * (2 ** attempt))
+    def _backoff(self, retry):
+        """The least wait, in seconds, before retry number `retry` (1 for the first retry).
+
+        A random time between half and all of min(backoff_cap, backoff_base * 2 ** (retry - 1)) seconds
+        ("equal jitter"): it grows with each retry, never falls below half its ceiling, and spreads the
+        retries of many clients hit by the same rate limit.
+        """
+        ceiling = min(self.backoff_cap, self.backoff_base * (2 ** (retry - 1)))
         return random.uniform(ceiling / 2.0, ceiling)
 
     def request(self, method, path, params=None, json_body=None, data=None, headers=None, expected=None):
@@ -563,9 +612,10 @@ class ApiClient:
                 retryable = status == 429 or (is_read and 500 <= status < 600 and status != 501)
                 if not retryable or attempt > self.max_retries:
                     raise self._api_error(method, path, response, attempt)
-                wait = parse_wait(_lower(response.headers), self.clock())
-                if wait is None:
-                    wait = self._backoff(attempt - 1)
+                # The time the server names, then the backoff beyond it: a rate-limit time that is now or past
+                # (as a clock running ahead sees it) never makes the retry immediate, and clients that hit the
+                # same limit do not all come back at the same moment.
+                wait = (parse_wait(_lower(response.headers), self.clock()) or 0.0) + self._backoff(attempt)
                 reason = 'HTTP %s' % status
             else:
                 if not is_read:
@@ -575,7 +625,7 @@ class ApiClient:
                 if attempt > self.max_retries:
                     raise TransportError('%s %s: %s; gave up after %d attempts'
                                          % (method, path, failure, attempt))
-                wait = self._backoff(attempt - 1)
+                wait = self._backoff(attempt)
                 reason = failure
             if waited + wait > self.retry_max_wait:
                 if response is not None:

@@ -185,6 +185,15 @@ class EdgeGridModule(AnsibleModule):
             )
         return self._client
 
+    def signed_with(self):
+        """Where the credential of the client came from: dict(edgerc=<absolute path>, section=<name>).
+
+        Both are None when the credential was given by the options or the AKAMAI_* variables rather than read
+        from an .edgerc section (see _client.resolve_config for the order of the sources).
+        """
+        config = self.client.config
+        return dict(edgerc=config.edgerc, section=config.section)
+
     def oauth2_client(self, options):
         """An API client authenticated with OAuth 2.0 client credentials from the `oauth2` option."""
         # Imported here: only api_request speaks OAuth 2.0.

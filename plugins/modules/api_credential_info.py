@@ -129,6 +129,25 @@ client_id:
   returned: always
   type: str
   sample: self
+signed_with:
+  description:
+    - The C(.edgerc) file and section whose credential signed the request, wherever they were named (the task's
+      options, C(module_defaults), the E(AKAMAI_EDGERC) and E(AKAMAI_EDGERC_SECTION) variables, or the defaults).
+    - Both V(null) when the credential was given by the options O(host), O(client_token), O(client_secret) and
+      O(access_token) (or their environment variables) instead.
+    - The C(edgegrid.access.credential_rotation) role reads it to find the section to rotate when its own
+      variables do not name one.
+  returned: always
+  type: dict
+  contains:
+    edgerc:
+      description: The absolute path of the C(.edgerc) file.
+      type: str
+      sample: /home/deploy/.edgerc
+    section:
+      description: The name of the section.
+      type: str
+      sample: default
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _iam
@@ -172,7 +191,7 @@ def main():
     if params['description'] is not None:
         credentials = [c for c in credentials if c.get('description') == params['description']]
     credentials.sort(key=lambda c: (c.get('created_on') or '', c.get('credential_id') or 0))
-    module.exit_json(changed=False, credentials=credentials, client_id=client_id)
+    module.exit_json(changed=False, credentials=credentials, client_id=client_id, signed_with=module.signed_with())
 
 
 if __name__ == '__main__':

@@ -156,7 +156,8 @@ def test_wait_comes_from_akamai_header_first(httpserver):
     httpserver.expect_request('/q').respond_with_handler(seq)
     sleeper = Sleeper()
     make_client(httpserver, sleeper).request('GET', '/q')
-    assert 3.5 < sleeper.waits[0] <= 5.0
+    # The time Akamai-RateLimit-Next names, then the backoff (0.005-0.01 s here) beyond it.
+    assert 3.5 < sleeper.waits[0] <= 5.01
 
 
 def test_wait_from_x_ratelimit_next_then_retry_after(httpserver):
@@ -166,8 +167,8 @@ def test_wait_from_x_ratelimit_next_then_retry_after(httpserver):
     httpserver.expect_request('/q').respond_with_handler(seq)
     sleeper = Sleeper()
     make_client(httpserver, sleeper).request('GET', '/q')
-    assert 6.5 < sleeper.waits[0] <= 8.0
-    assert sleeper.waits[1] == 2.0
+    assert 6.5 < sleeper.waits[0] <= 8.01
+    assert 2.0 + 0.01 <= sleeper.waits[1] <= 2.0 + 0.02
 
 
 def test_header_wait_is_really_waited(httpserver):
@@ -175,8 +176,89 @@ def test_header_wait_is_really_waited(httpserver):
     httpserver.expect_request('/q').respond_with_handler(seq)
     config = _client.EdgeGridConfig(httpserver.url_for('/').rstrip('/'), TOKEN, SECRET, ACCESS)
     started = time.monotonic()
-    _client.EdgeGridClient(config).request('GET', '/q')
+    _client.EdgeGridClient(config, backoff_base=0.01).request('GET', '/q')
     assert time.monotonic() - started >= 0.2
+
+
+class Clocked:
+    """A handler that notes when each request arrives (server side) and answers from a factory called then."""
+
+    def __init__(self, *factories):
+        self.factories = list(factories)
+        self.arrivals = []
+
+    def __call__(self, request):
+        self.arrivals.append(time.monotonic())
+        index = min(len(self.arrivals), len(self.factories)) - 1
+        return self.factories[index]()
+
+    def gaps(self):
+        return [later - earlier for earlier, later in zip(self.arrivals, self.arrivals[1:])]
+
+
+def rate_limited_now(status=429):
+    """An answer whose rate-limit time is the present moment and whose Retry-After is 0.
+
+    What a client sees when its clock runs a little ahead of the server's (EdgeGrid accepts up to 30 s).
+    """
+    def answer():
+        now = _iso(0)
+        return json_response(status, {'title': 'Too Many Requests'},
+                             {'Akamai-RateLimit-Next': now, 'X-RateLimit-Next': now, 'Retry-After': '0'},
+                             content_type='application/problem+json')
+    return answer
+
+
+# backoff_base 0.1: the waits before retries 1, 2, 3 are at least 0.05, 0.1 and 0.2 s, at most twice that.
+FLOORS = [0.05, 0.1, 0.2]
+
+
+@pytest.mark.parametrize('method', ['GET', 'POST'])
+def test_rate_limit_time_of_now_does_not_storm(httpserver, method):
+    clocked = Clocked(*[rate_limited_now()] * 10)
+    httpserver.expect_request('/storm', method=method).respond_with_handler(clocked)
+    client = make_client(httpserver, time.sleep, backoff_base=0.1)
+    with pytest.raises(_client.ApiError) as exc:
+        client.request(method, '/storm', json_body={'a': 1} if method == 'POST' else None)
+    assert exc.value.status == 429 and 'gave up after 4 attempts' in str(exc.value)
+    gaps = clocked.gaps()
+    assert len(gaps) == 3
+    for gap, floor in zip(gaps, FLOORS):
+        assert gap >= floor, gaps
+    # The waits grow: the third is at least the most the first could be.
+    assert gaps[0] < gaps[2], gaps
+
+
+def test_5xx_with_retry_after_zero_backs_off(httpserver):
+    clocked = Clocked(*[rate_limited_now(503)] * 3, lambda: json_response(200, {'ok': True}))
+    httpserver.expect_request('/busy').respond_with_handler(clocked)
+    client = make_client(httpserver, time.sleep, backoff_base=0.1)
+    assert client.request('GET', '/busy').attempts == 4
+    for gap, floor in zip(clocked.gaps(), FLOORS):
+        assert gap >= floor, clocked.gaps()
+
+
+def test_rate_limit_time_in_the_future_is_honoured(httpserver):
+    def later():
+        return json_response(429, {}, {'Akamai-RateLimit-Next': _iso(0.3), 'Retry-After': '0'})
+    clocked = Clocked(later, lambda: json_response(201, {'id': 1}))
+    httpserver.expect_request('/later', method='POST').respond_with_handler(clocked)
+    client = make_client(httpserver, time.sleep, backoff_base=0.1)
+    assert client.request('POST', '/later', json_body={}).status == 201
+    # The header's time (to the millisecond), then at least the first backoff beyond it.
+    assert 0.3 - 0.001 + FLOORS[0] <= clocked.gaps()[0] < 0.3 + 2 * FLOORS[0] + 0.25, clocked.gaps()
+
+
+def test_rate_limit_time_counted_from_the_servers_clock_when_ours_runs_ahead(httpserver):
+    # This machine's clock 20 s ahead: the next allowed request, 0.5 s ahead on the server's clock, looks past.
+    def later():
+        return json_response(429, {}, {'Akamai-RateLimit-Next': _iso(0.5), 'Retry-After': '0'})
+    clocked = Clocked(later, lambda: json_response(200, {}))
+    httpserver.expect_request('/skew').respond_with_handler(clocked)
+    client = make_client(httpserver, time.sleep, backoff_base=0.02, clock=lambda: time.time() + 20.0)
+    client.request('GET', '/skew')
+    # Counted from the answer's Date (to the second): at least the 0.5 s, at most a second more.
+    assert 0.5 - 0.001 <= clocked.gaps()[0] < 0.5 + 1.0 + 0.02 + 0.25, clocked.gaps()
 
 
 def test_backoff_without_headers_grows(httpserver):
@@ -325,4 +407,16 @@ def test_parse_wait_formats():
     assert _client.parse_wait({'x-ratelimit-next': '2023-11-14T22:13:30Z'}, now) == pytest.approx(10.0)
     assert _client.parse_wait({'akamai-ratelimit-next': '2000-01-01T00:00:00Z'}, now) == 0.0
     assert _client.parse_wait({'retry-after': 'soon'}, now) is None
+    # now is 22:13:20. A Date a second or more behind our clock: times are counted from it (our clock runs ahead).
+    ahead = now + 20
+    date = 'Tue, 14 Nov 2023 22:13:20 GMT'
+    assert _client.parse_wait({'x-ratelimit-next': '2023-11-14T22:13:22Z'}, ahead) == 0.0
+    assert _client.parse_wait({'x-ratelimit-next': '2023-11-14T22:13:22Z', 'date': date}, ahead) == 2.0
+    assert _client.parse_wait({'retry-after': 'Tue, 14 Nov 2023 22:13:25 GMT', 'date': date}, ahead) == 5.0
+    # Within the Date's one-second resolution, or with our clock behind: our clock.
+    assert _client.parse_wait({'x-ratelimit-next': '2023-11-14T22:13:21Z', 'date': date}, now + 0.5) == 0.5
+    assert _client.parse_wait({'x-ratelimit-next': '2023-11-14T22:13:21Z', 'date': date}, now - 5) == 6.0
+    # Seconds in Retry-After do not depend on any clock; a Date that cannot be read is ignored.
+    assert _client.parse_wait({'retry-after': '3', 'date': date}, ahead) == 3.0
+    assert _client.parse_wait({'x-ratelimit-next': '2023-11-14T22:13:21Z', 'date': 'yesterday'}, now) == 1.0
     assert _client.parse_wait({}, now) is None

@@ -9,13 +9,14 @@ half-way, the server's expiry limit), against a local fake server; plus the tran
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _iam
-from ansible_collections.edgegrid.access.plugins.modules import api_client, api_credential
+from ansible_collections.edgegrid.access.plugins.modules import api_client, api_credential, api_credential_info
 
 SECRET = 'module-test-secret-never-printed'
 NEW_SECRET = 'fresh-client-secret-value-0123456789'
@@ -233,3 +234,16 @@ def test_absent_deactivates_then_deletes_and_spares_the_signing_credential(https
     failed, result = run(api_credential, auth(httpserver, credential_id=1, state='absent'), capsys)
     assert failed and 'signs this very request' in result['msg']
     assert len(writes(httpserver)) == 2
+
+
+def test_credential_info_says_where_the_signing_credential_came_from(httpserver, capsys, tmp_path):
+    httpserver.expect_request(CREDS).respond_with_json([cred(1, token='akab-signing')])
+    failed, result = run(api_credential_info, auth(httpserver), capsys)
+    assert not failed and result['signed_with'] == {'edgerc': None, 'section': None}
+    edgerc = tmp_path / 'edgerc'
+    with os.fdopen(os.open(edgerc, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), 'w') as handle:
+        handle.write('[partner]\nhost = %s\nclient_token = akab-signing\nclient_secret = %s\naccess_token = akab-a\n'
+                     % (httpserver.url_for('/').rstrip('/'), SECRET))
+    failed, result = run(api_credential_info, dict(edgerc=str(edgerc), section='partner', max_retries=0), capsys)
+    assert not failed and result['signed_with'] == {'edgerc': str(edgerc), 'section': 'partner'}
+    assert result['credentials'][0]['signing']
