@@ -144,6 +144,10 @@ docs: venv collection
 		$(BIN)/ansible-doc edgegrid.access.$$m >/dev/null || { echo "ansible-doc edgegrid.access.$$m failed"; exit 1; }; \
 		echo "ansible-doc edgegrid.access.$$m: ok"; \
 	done
+	@for p in inventory:akamai $$(ls plugins/filter/*.yml | xargs -n1 basename | sed 's/\.yml$$//; s/^/filter:/'); do \
+		$(BIN)/ansible-doc -t $${p%%:*} edgegrid.access.$${p#*:} >/dev/null || { echo "ansible-doc -t $${p%%:*} edgegrid.access.$${p#*:} failed"; exit 1; }; \
+		echo "ansible-doc -t $${p%%:*} edgegrid.access.$${p#*:}: ok"; \
+	done
 
 build: venv collection
 	cd $(COLL) && $(abspath $(BIN))/ansible-galaxy collection build --force --output-path $(abspath $(BUILD))

@@ -132,7 +132,7 @@ keyed_groups:
   - key: edgegrid_source
     prefix: source
 groups:
-  production: "'prod' in inventory_hostname"
+  live: "'prod' in inventory_hostname"
 compose:
   # the desired state of each environment can live in group_vars, or be composed here
   edgegrid_contract_id: "'C-1EMU002' if edgegrid_source == 'account' else 'C-1EMU001'"

@@ -353,9 +353,10 @@ def build(environments, as_of, warn_within_days=30, fail_within_days=None, hosts
                                  'level': token['level'], 'managed': None, 'signing': None})
         keys = env.get('api_keys') or {}
         for coll in env.get('api_key_collections') or []:
-            coll['keys'] = (keys.get('by_collection') or {}).get(str(coll.get('id')),
-                                                                  {'total': 0, 'present': 0, 'revoked': 0}) \
-                if env.get('api_keys') is not None else None
+            coll['keys'] = None
+            if env.get('api_keys') is not None:
+                coll['keys'] = (keys.get('by_collection') or {}).get(str(coll.get('id')),
+                                                                     {'total': 0, 'present': 0, 'revoked': 0})
         env['nearest_expiry'] = None
         envs.append(env)
     timeline.sort(key=lambda i: (i['days_left'], i['environment'], i['kind'], str(i['name'])))
@@ -407,7 +408,7 @@ def _cell(value):
 
 
 def _table(headers, rows):
-    lines = ['| %s |' % ' | '.join(headers), '|%s|' % '|'.join('---' for _ in headers)]
+    lines = ['| %s |' % ' | '.join(headers), '|%s|' % '|'.join(['---'] * len(headers))]
     lines.extend('| %s |' % ' | '.join(_cell(v) for v in row) for row in rows)
     return lines
 

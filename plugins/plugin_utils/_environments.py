@@ -67,7 +67,7 @@ class EdgercSource:
             raise EnvironmentsError(str(exc)) from None
         if document is None:
             raise EnvironmentsError('.edgerc file %s does not exist (set the edgerc option or AKAMAI_EDGERC)'
-                                   % self.path)
+                                    % self.path)
         names = []
         for block in document.blocks:
             if block.name not in names:

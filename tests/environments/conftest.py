@@ -80,6 +80,7 @@ class Ansible:
 
     def inventory(self, path, env=None, options=()):
         """The inventory as `ansible-inventory --list` shows it."""
+        env = dict({'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'}, **(env or {}))
         rc, out, err = self.run(['ansible-inventory', '-i', path, '--list'] + list(options), env=env)
         assert rc == 0, err
         return json.loads(out)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import stat
 from datetime import date, datetime, timedelta
 
@@ -19,7 +20,7 @@ import pytest
 import yaml
 
 from browser import Browser
-from conftest import LEDGER, OUTPUT, Ansible, scan_files, running_emulator
+from conftest import LEDGER, OUTPUT, REPO, Ansible, scan_files, running_emulator
 
 FILES = ('report.json', 'report.md', 'report.html')
 ROTATION = 'edgegrid.access rotation replaces credential 100001'
@@ -253,3 +254,26 @@ def test_the_page_in_a_browser(estate, tmp_path):
             " return Array.from(document.querySelectorAll('#timeline tbody tr')).filter(r => !r.hidden)"
             ".map(r => r.dataset.environment); })()") == ['default', 'readonly']
         browser.screenshot(os.path.join(OUTPUT, 'report-filtered.png'))
+
+
+def test_as_an_awx_job_of_a_project(estate, tmp_path):
+    """docs/awx.md: the project's inventory file and wrapper playbook, with what the credential type injects; the
+    report lands in access-report/ of the directory the job runs in."""
+    project = tmp_path / 'project'
+    shutil.copytree(os.path.join(REPO, 'docs', 'awx', 'project'), str(project))
+    # The credential type's file injector: one section, mode 0600, in the job's private directory.
+    with open(estate.emu.edgerc, encoding='utf-8') as handle:
+        section = re.search(r'\[default\]\n.*?(?=\n\[|\Z)', handle.read(), re.S).group(0)
+    injected = tmp_path / 'private' / 'edgerc'
+    os.makedirs(injected.parent)
+    injected.write_text(section.strip() + '\n')
+    os.chmod(injected, 0o600)
+    env = {'AKAMAI_EDGERC': str(injected), 'AKAMAI_EDGERC_SECTION': 'default'}
+    rc, out, err = estate.ansible.run(['ansible-playbook', '-i', 'inventories/environments.akamai.yml',
+                                       'access_report.yml', '-e', 'access_report_as_of=%s' % estate.as_of],
+                                      env=env, cwd=str(project))
+    assert rc == 0, out + err
+    report = estate.load(project / 'access-report')
+    assert [env['name'] for env in report['environments']] == ['default', 'emulated_company_two']
+    assert report['environments'][0]['errors'] == [] and report['environments'][1]['errors'] == []
+    assert '"# Akamai access report",' in out  # the Markdown report, in the job log

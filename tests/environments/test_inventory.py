@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+import ast
 import configparser
 import json
 import os
+import re
 
 import yaml
 
@@ -198,3 +200,60 @@ def test_module_defaults_from_the_inventory(ansible, tmp_path):
     # account host's switch key) has none.
     assert found == {'default': ['emulator-admin', 'emulator-readonly'],
                      'readonly': ['emulator-admin', 'emulator-readonly'], 'account2': [], 'emulated_company_two': []}
+
+
+def _documented_inventories():
+    """The inventory configurations of the docs: the README's, the plugin's EXAMPLES, the AWX project's."""
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(repo, 'README.md'), encoding='utf-8') as handle:
+        readme = handle.read()
+    block = re.search(r'```yaml\n(# environments\.akamai\.yml\n.*?)```', readme, re.S).group(1)
+    with open(os.path.join(repo, 'plugins', 'inventory', 'akamai.py'), encoding='utf-8') as handle:
+        tree = ast.parse(handle.read())
+    examples = [node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                and getattr(node.targets[0], 'id', None) == 'EXAMPLES'][0]
+    documents = [doc for doc in yaml.safe_load_all(examples) if doc]
+    with open(os.path.join(repo, 'docs', 'awx', 'project', 'inventories', 'environments.akamai.yml'),
+              encoding='utf-8') as handle:
+        awx = yaml.safe_load(handle)
+    return yaml.safe_load(block), documents, awx
+
+
+def test_the_documented_inventories_run(ansible, tmp_path):
+    emu = ansible.emu
+    home = tmp_path / 'home'
+    home.mkdir()
+    parser = configparser.RawConfigParser()
+    parser.read(emu.edgerc)
+    mine = configparser.RawConfigParser()
+    for name, source in (('default', 'default'), ('staging', 'readonly'), ('production', 'account2')):
+        mine.add_section(name)
+        for key, value in parser.items(source):
+            mine.set(name, key, value)
+    with open(home / '.edgerc', 'w', encoding='utf-8') as handle:
+        mine.write(handle)
+    os.chmod(home / '.edgerc', 0o600)
+    readme, examples, awx = _documented_inventories()
+
+    rc, out, err = ansible.run(['ansible-inventory', '-i', ansible.inventory_file('readme', **readme), '--graph'],
+                               env={'HOME': str(home)})
+    assert rc == 0, err
+    lines = [line.strip(' |-') for line in out.splitlines()]
+    assert lines[lines.index('@akamai:') + 1:lines.index('@akamai:') + 5] == [
+        'default', 'staging', 'production', 'emulated_company_two']
+
+    assert len(examples) == 2
+    for number, example in enumerate(examples):
+        inventory = ansible.inventory(ansible.inventory_file('example%d' % number, **example), env={'HOME': str(home)})
+        assert inventory['_meta']['hostvars'], example
+    assert hosts_of(inventory, 'live') == ['production']
+    assert hosts_of(inventory, 'source_account') == ['emulated_company_two']
+
+    # As an AWX inventory source: the credential injects the file and its section.
+    inventory = ansible.inventory(ansible.inventory_file('awx', **awx),
+                                  env={'AKAMAI_EDGERC': emu.edgerc, 'AKAMAI_EDGERC_SECTION': 'default'})
+    assert sorted(inventory['_meta']['hostvars']) == ['account2', 'default', 'emulated_company_two', 'readonly']
+    second = hostvars(inventory, 'emulated_company_two')
+    assert second['edgegrid_access_auth'] == {'section': 'default', 'account_switch_key': second[
+        'edgegrid_account_switch_key']}
+    assert 'edgegrid_edgerc' not in second
