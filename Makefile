@@ -29,10 +29,10 @@ EDGERC ?= $(HOME)/.edgerc-emulator
 STATE ?=
 
 .PHONY: test venv demo-venv collection units emulator-tests integration integration-module-process controller compat \
-	molecule examples awx sanity lint docs build emulator demo clean
+	environments chromium molecule examples awx sanity lint docs build emulator demo clean
 
-test: venv collection units emulator-tests integration integration-module-process controller compat molecule examples awx \
-	docs sanity lint
+test: venv collection units emulator-tests integration integration-module-process controller environments compat \
+	molecule examples awx docs sanity lint
 	@echo "make test: all checks passed"
 
 # The default venv: created with PYTHON, or the newest Python 3.11+ found.
@@ -80,6 +80,16 @@ integration-module-process: venv collection
 controller: venv collection
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/controller
 
+# The inventory plugin and the access report against the emulator, the report's page in a headless Chromium (Debian's
+# chromium, installed when absent; as root). The page's screenshots are kept in tests/output/environments/.
+environments: venv collection chromium
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/environments
+
+chromium:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else echo "make environments: chromium is missing (as root: apt-get install chromium)" >&2; exit 1; fi; }
+
 # The test matrix (tests/compat/matrix): for each ansible-core minor other than the default venv's, a venv of its
 # own (.venv-<minor>) on a Python that minor supports, and there the controller tests and the integration tests.
 # A Python the matrix needs and cannot find fails with a message saying which and how to get it.
@@ -97,6 +107,7 @@ compat: venv collection
 		$(MAKE) --no-print-directory .venv-$$minor/.installed || exit 1; \
 		.venv-$$minor/bin/ansible --version | head -1; \
 		.venv-$$minor/bin/python -m pytest -q -p no:cacheprovider tests/controller || exit 1; \
+		.venv-$$minor/bin/python -m pytest -q -p no:cacheprovider tests/environments -k 'not browser' || exit 1; \
 		.venv-$$minor/bin/python tests/integration/run.py --collection $(COLL) || exit 1; \
 	done
 	@case " $(MATRIX) " in *" $(VENV_CORE_MINOR) "*) ;; *) \
@@ -135,12 +146,12 @@ docs: venv collection
 		$(BIN)/ansible-doc edgegrid.access.$$m >/dev/null || { echo "ansible-doc edgegrid.access.$$m failed"; exit 1; }; \
 		echo "ansible-doc edgegrid.access.$$m: ok"; \
 	done
-	@for t in lookup; do \
-		for p in $$(ls plugins/$$t/*.py | xargs -n1 basename | sed 's/\.py$$//'); do \
-			$(BIN)/ansible-doc -t $$t edgegrid.access.$$p >/dev/null \
-				|| { echo "ansible-doc -t $$t edgegrid.access.$$p failed"; exit 1; }; \
-			echo "ansible-doc -t $$t edgegrid.access.$$p: ok"; \
-		done; \
+	@for p in $$(ls plugins/lookup/*.py | xargs -n1 basename | sed 's/\.py$$//; s/^/lookup:/') \
+			$$(ls plugins/inventory/*.py | xargs -n1 basename | sed 's/\.py$$//; s/^/inventory:/') \
+			$$(ls plugins/filter/*.yml | xargs -n1 basename | sed 's/\.yml$$//; s/^/filter:/'); do \
+		$(BIN)/ansible-doc -t $${p%%:*} edgegrid.access.$${p#*:} >/dev/null \
+			|| { echo "ansible-doc -t $${p%%:*} edgegrid.access.$${p#*:} failed"; exit 1; }; \
+		echo "ansible-doc -t $${p%%:*} edgegrid.access.$${p#*:}: ok"; \
 	done
 
 build: venv collection

@@ -426,6 +426,21 @@ def _load(path):
     return _Document(text, origin, bom)
 
 
+def section_names(path):
+    """The section names of the .edgerc file at `path`, in file order, each once; None when the file does not exist.
+
+    Raises EdgercError when the file cannot be read or parsed.
+    """
+    document = _load(os.path.expanduser(path))
+    if document is None:
+        return None
+    names = []
+    for block in document.blocks:
+        if block.name not in names:
+            names.append(block.name)
+    return names
+
+
 def read_section(path, section):
     """The values of `section` in the .edgerc file at `path`, as read; None if the file or section is absent.
 

@@ -94,6 +94,40 @@ def allowed_apis_path(username):
     return '%s/users/%s/allowed-apis' % (BASE, _segment(username))
 
 
+def account_switch_keys_path(client_id=None):
+    """GET: the accounts an API client may act on (09 yaml, get-self-account-switch-keys)."""
+    return '%s/account-switch-keys' % client_path(client_id)
+
+
+# The account switch keys query: `search` filters by account id or name, at least three characters (09 yaml,
+# parameters/account-switch-keys-query.yaml).
+ACCOUNT_SEARCH_MIN = 3
+
+
+def account_switch_keys_query(search=None):
+    """The query of account_switch_keys_path; ValueError for a search shorter than Akamai accepts."""
+    if search is None or search == '':
+        return None
+    if len(search) < ACCOUNT_SEARCH_MIN:
+        raise ValueError('search must be at least %d characters (Akamai filters account ids and names by substring)'
+                         % ACCOUNT_SEARCH_MIN)
+    return {'search': search}
+
+
+def accounts_from_api(body):
+    """[{'account_name', 'account_switch_key'}] from the answer of account_switch_keys_path (a JSON array of
+    accountName / accountSwitchKey, schemas/self-account-switch-keys.yaml); ValueError for another shape."""
+    if not isinstance(body, list):
+        raise ValueError('the answer is not a list of accounts')
+    accounts = []
+    for item in body:
+        if not isinstance(item, dict) or not item.get('accountSwitchKey'):
+            raise ValueError('an item of the answer has no accountSwitchKey')
+        accounts.append({'account_name': item.get('accountName') or '',
+                         'account_switch_key': item['accountSwitchKey']})
+    return accounts
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Time
 

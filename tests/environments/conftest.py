@@ -1,0 +1,100 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Fixtures for the inventory plugin and the access report: the built collection, the emulator, ansible's commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EMULATOR_ROOT = os.path.join(REPO, 'tests', 'emulator')
+if EMULATOR_ROOT not in sys.path:
+    sys.path.insert(0, EMULATOR_ROOT)
+
+from akamai_emulator.testing import SecretLedger, running_emulator  # noqa: E402  pylint: disable=wrong-import-position
+
+BIN = os.path.dirname(os.path.abspath(sys.executable))
+OUTPUT = os.path.join(REPO, 'tests', 'output', 'environments')
+LEDGER = SecretLedger(every_creation=True)
+
+
+@pytest.fixture(scope='session')
+def collections_path():
+    """The directory holding the built ansible_collections/edgegrid/access (`make collection`), as make exports it."""
+    path = os.environ.get('ANSIBLE_COLLECTIONS_PATH', '')
+    if not os.path.isdir(os.path.join(path, 'ansible_collections', 'edgegrid', 'access')):
+        pytest.fail('ANSIBLE_COLLECTIONS_PATH must name the directory of the built collection: run these tests '
+                    'with `make environments`')
+    return path
+
+
+@pytest.fixture
+def emulator(tmp_path):
+    """A fresh emulator on 127.0.0.1, with its .edgerc in tmp_path/emulator."""
+    os.makedirs(tmp_path / 'emulator')
+    with running_emulator(tmp_path / 'emulator', propagation_delay=0.2) as emu:
+        LEDGER.collect(emu.store)
+        yield emu
+        LEDGER.collect(emu.store)
+
+
+class Ansible:
+    """Runs ansible-inventory and ansible-playbook with the built collection; checks that no secret is printed."""
+
+    def __init__(self, tmp_path, collections_path, emu):
+        self.tmp_path = tmp_path
+        self.collections_path = collections_path
+        self.emu = emu
+
+    def environ(self, env=None):
+        environ = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=self.collections_path, ANSIBLE_NOCOLOR='1',
+                       ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='0',
+                       ANSIBLE_INVENTORY_UNPARSED_WARNING='0', ANSIBLE_HOME=str(self.tmp_path / 'ansible-home'))
+        for name in [n for n in environ if n.startswith('AKAMAI_')]:
+            del environ[name]
+        environ.update(env or {})
+        return environ
+
+    def run(self, command, env=None, cwd=None):
+        """(return code, stdout, stderr) of an ansible command; fails the test if a secret is in the output."""
+        proc = subprocess.run([os.path.join(BIN, command[0])] + list(command[1:]), env=self.environ(env),
+                              capture_output=True, text=True, check=False, cwd=cwd or str(self.tmp_path))
+        LEDGER.collect(self.emu.store)
+        leaks = LEDGER.scan(proc.stdout + proc.stderr)
+        assert not leaks, 'secrets in the output of %s: %s' % (command[0], leaks)
+        return proc.returncode, proc.stdout, proc.stderr
+
+    def inventory_file(self, name='environments', **config):
+        """An inventory configuration file of the plugin, tmp_path/<name>.akamai.yml."""
+        path = self.tmp_path / ('%s.akamai.yml' % name)
+        path.write_text(json.dumps(dict({'plugin': 'edgegrid.access.akamai'}, **config)))
+        return str(path)
+
+    def inventory(self, path, env=None, options=()):
+        """The inventory as `ansible-inventory --list` shows it."""
+        env = dict({'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'}, **(env or {}))
+        rc, out, err = self.run(['ansible-inventory', '-i', path, '--list'] + list(options), env=env)
+        assert rc == 0, err
+        return json.loads(out)
+
+
+@pytest.fixture
+def ansible(tmp_path, collections_path, emulator):
+    return Ansible(tmp_path, collections_path, emulator)
+
+
+def scan_files(paths):
+    """(file, kind, line) of every secret the emulator issued found in the files."""
+    found = []
+    for path in paths:
+        with open(path, encoding='utf-8') as handle:
+            found += [(os.path.basename(path), kind, line) for kind, line in LEDGER.scan(handle.read())]
+    return found

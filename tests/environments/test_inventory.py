@@ -1,0 +1,259 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The inventory plugin edgegrid.access.akamai against the emulator: sections, accounts, constructed groups, cache."""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import json
+import os
+import re
+
+import yaml
+
+from conftest import LEDGER
+
+SWITCH_KEYS = '/identity-management/v3/api-clients/self/account-switch-keys'
+
+
+def hosts_of(inventory, group):
+    return sorted(inventory.get(group, {}).get('hosts', []))
+
+
+def plain(value):
+    """A value of `ansible-inventory --list` without the markers of untrusted text ({"__ansible_unsafe": text})."""
+    if isinstance(value, dict):
+        if list(value) == ['__ansible_unsafe']:
+            return value['__ansible_unsafe']
+        return dict((k, plain(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def hostvars(inventory, host):
+    return plain(inventory['_meta']['hostvars'][host])
+
+
+def test_graph_lists_the_sections_and_the_second_account(ansible):
+    emu = ansible.emu
+    path = ansible.inventory_file(edgerc=emu.edgerc, accounts=True)
+    rc, out, err = ansible.run(['ansible-inventory', '-i', path, '--graph'])
+    assert rc == 0, err
+    lines = [line.strip(' |-') for line in out.splitlines()]
+    assert lines[:2] == ['@all:', '@ungrouped:'] and '@akamai:' in lines
+    assert lines[lines.index('@akamai:') + 1:] == ['default', 'readonly', 'account2', 'emulated_company_two']
+
+    inventory = ansible.inventory(path)
+    second = emu.store.accounts['1-EMUACC2']
+    assert hostvars(inventory, 'emulated_company_two') == {
+        'ansible_connection': 'local', 'edgegrid_source': 'account', 'edgegrid_section': 'default',
+        'edgegrid_edgerc': emu.edgerc, 'edgegrid_account_switch_key': second.switch_key,
+        'edgegrid_account_name': 'Emulated Company Two',
+        'edgegrid_access_auth': {'edgerc': emu.edgerc, 'section': 'default', 'account_switch_key': second.switch_key}}
+    assert hostvars(inventory, 'readonly') == {
+        'ansible_connection': 'local', 'edgegrid_source': 'section', 'edgegrid_section': 'readonly',
+        'edgegrid_edgerc': emu.edgerc, 'edgegrid_access_auth': {'edgerc': emu.edgerc, 'section': 'readonly'}}
+    # Where the credentials are, never what they are.
+    parser = configparser.RawConfigParser()
+    parser.read(emu.edgerc)
+    text = json.dumps(inventory)
+    for section in parser.sections():
+        for key in ('client_token', 'client_secret', 'access_token'):
+            assert parser.get(section, key) not in text
+
+
+def test_sections_by_pattern_and_the_edgerc_from_the_environment(ansible):
+    emu = ansible.emu
+    path = ansible.inventory_file(sections=['*'], exclude_sections=['read*'])
+    inventory = ansible.inventory(path, env={'AKAMAI_EDGERC': emu.edgerc})
+    assert hosts_of(inventory, 'akamai') == ['account2', 'default']
+    # The file came from AKAMAI_EDGERC: the hosts leave it to the modules (an AWX job injects a file of its own).
+    assert hostvars(inventory, 'default') == {
+        'ansible_connection': 'local', 'edgegrid_source': 'section', 'edgegrid_section': 'default',
+        'edgegrid_access_auth': {'section': 'default'}}
+    only = ansible.inventory(ansible.inventory_file('only', edgerc=emu.edgerc, sections=['acc?unt2'], group=''))
+    assert list(only['_meta']['hostvars']) == ['account2'] and 'akamai' not in only
+    assert ansible.emu.admin.log()['total'] == 0  # sections alone send no request
+
+
+def test_accounts_only_with_search_and_names(ansible):
+    emu = ansible.emu
+    second = emu.store.accounts['1-EMUACC2']
+    path = ansible.inventory_file(edgerc=emu.edgerc, sections=[], accounts=True, accounts_search='Two',
+                                  account_hostname='switch_key')
+    inventory = ansible.inventory(path)
+    name = second.switch_key.lower().replace('-', '_').replace(':', '_')
+    assert hosts_of(inventory, 'akamai') == [name]
+    emu.admin.reset_log()
+    none = ansible.inventory(ansible.inventory_file('none', edgerc=emu.edgerc, sections=[], accounts=True,
+                                                    accounts_search='Nothing like it'))
+    assert none['_meta']['hostvars'] == {}
+    log = emu.admin.log()
+    assert log['counts'] == {'GET ' + SWITCH_KEYS: 1}
+
+
+def test_compose_groups_and_keyed_groups(ansible):
+    emu = ansible.emu
+    path = ansible.inventory_file(
+        edgerc=emu.edgerc, accounts=True,
+        compose={'edgegrid_contract_id': "'C-1EMU002' if edgegrid_source == 'account' else 'C-1EMU001'",
+                 'display_name': "inventory_hostname | upper"},
+        groups={'production': "edgegrid_source == 'account' or inventory_hostname == 'account2'"},
+        keyed_groups=[{'key': 'edgegrid_source', 'prefix': 'source'},
+                      {'key': 'edgegrid_account_name | default(\"\")', 'prefix': 'account'}])
+    inventory = ansible.inventory(path)
+    assert hosts_of(inventory, 'source_section') == ['account2', 'default', 'readonly']
+    assert hosts_of(inventory, 'source_account') == ['emulated_company_two']
+    assert hosts_of(inventory, 'production') == ['account2', 'emulated_company_two']
+    assert hosts_of(inventory, 'account_Emulated_Company_Two') == ['emulated_company_two']
+    assert hostvars(inventory, 'emulated_company_two')['edgegrid_contract_id'] == 'C-1EMU002'
+    assert hostvars(inventory, 'default')['edgegrid_contract_id'] == 'C-1EMU001'
+    assert hostvars(inventory, 'default')['display_name'] == 'DEFAULT'
+
+
+def test_cache_hit_sends_no_request(ansible, tmp_path):
+    emu = ansible.emu
+    cache_dir = tmp_path / 'inventory-cache'
+    path = ansible.inventory_file(edgerc=emu.edgerc, accounts=True, cache=True, cache_plugin='ansible.builtin.jsonfile',
+                                  cache_connection=str(cache_dir), cache_timeout=3600)
+    emu.admin.reset_log()
+    first = ansible.inventory(path)
+    assert emu.admin.log()['counts'] == {'GET ' + SWITCH_KEYS: 1}
+    emu.admin.reset_log()
+    second = ansible.inventory(path)
+    assert emu.admin.log()['total'] == 0
+    assert second == first
+    cached = ''.join(p.read_text() for p in cache_dir.iterdir())
+    assert emu.store.accounts['1-EMUACC2'].switch_key in cached
+    assert not LEDGER.scan(cached)
+    # Another query is not answered from the cache; --flush-cache asks again.
+    changed = ansible.inventory_file(edgerc=emu.edgerc, accounts=True, accounts_search='Company', cache=True,
+                                     cache_plugin='ansible.builtin.jsonfile', cache_connection=str(cache_dir))
+    os.replace(changed, path)
+    emu.admin.reset_log()
+    ansible.inventory(path)
+    assert emu.admin.log()['total'] == 1
+    emu.admin.reset_log()
+    ansible.inventory(path, options=['--flush-cache'])
+    assert emu.admin.log()['total'] == 1
+
+
+def test_bad_input_names_the_file_section_or_option(ansible, tmp_path):
+    emu = ansible.emu
+    missing = ansible.inventory_file('missing', edgerc=str(tmp_path / 'no-such-edgerc'))
+    rc, out, err = ansible.run(['ansible-inventory', '-i', missing, '--list'], env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
+    assert rc != 0 and 'no-such-edgerc does not exist' in err, err
+
+    broken = tmp_path / 'broken.edgerc'
+    with open(emu.edgerc, encoding='utf-8') as handle:
+        text = handle.read()
+    broken.write_text(text + '\n[half]\nhost = %s\nclient_secret = not-enough\n' % emu.base_url)
+    rc, out, err = ansible.run(['ansible-inventory', '-i', ansible.inventory_file('half', edgerc=str(broken)), '--list'],
+                               env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
+    assert rc != 0 and 'section [half]' in err and 'client_token' in err, err
+    assert 'not-enough' not in out + err
+
+    rc, out, err = ansible.run(['ansible-inventory', '-i', ansible.inventory_file(
+        'short', edgerc=emu.edgerc, accounts=True, accounts_search='ab'), '--list'],
+        env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
+    assert rc != 0 and 'accounts_search: search must be at least 3 characters' in err, err
+
+    # An API error: Akamai's problem details, no traceback.
+    parser = configparser.RawConfigParser()
+    parser.read(emu.edgerc)
+    parser.set('default', 'client_secret', 'a-wrong-secret-for-the-test')
+    wrong = tmp_path / 'wrong.edgerc'
+    with open(wrong, 'w', encoding='utf-8') as handle:
+        parser.write(handle)
+    rc, out, err = ansible.run(['ansible-inventory', '-i', ansible.inventory_file(
+        'wrong', edgerc=str(wrong), accounts=True), '--list'], env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
+    assert rc != 0, out
+    assert 'cannot list the accounts of section [default]' in err and 'HTTP 401' in err, err
+    assert 'Traceback' not in err and 'a-wrong-secret-for-the-test' not in err
+
+
+def test_module_defaults_from_the_inventory(ansible, tmp_path):
+    """The README's one line: every module of the collection takes the host's connection options."""
+    emu = ansible.emu
+    path = ansible.inventory_file(edgerc=emu.edgerc, accounts=True)
+    playbook = tmp_path / 'read.yml'
+    results = tmp_path / 'results'
+    playbook.write_text(yaml.safe_dump([{
+        'name': 'Read each environment', 'hosts': 'akamai', 'gather_facts': False,
+        'module_defaults': {'group/edgegrid.access.akamai': '{{ edgegrid_access_auth }}'},
+        'tasks': [
+            {'name': 'The API clients of the account', 'edgegrid.access.api_client_info': {}, 'register': 'clients'},
+            {'name': 'Keep them', 'delegate_to': 'localhost', 'ansible.builtin.copy': {
+                'dest': str(results) + '-{{ inventory_hostname }}.json', 'mode': '0600',
+                'content': "{{ clients.api_clients | map(attribute='name') | list | to_json }}"}},
+        ]}]))
+    rc, out, err = ansible.run(['ansible-playbook', '-i', path, str(playbook)])
+    assert rc == 0, out + err
+    found = dict((host, json.loads((tmp_path / ('results-%s.json' % host)).read_text()))
+                 for host in ('default', 'readonly', 'account2', 'emulated_company_two'))
+    # The primary account has the two API clients; the second account (by the section's account_key, or by the
+    # account host's switch key) has none.
+    assert found == {'default': ['emulator-admin', 'emulator-readonly'],
+                     'readonly': ['emulator-admin', 'emulator-readonly'], 'account2': [], 'emulated_company_two': []}
+
+
+def _documented_inventories():
+    """The inventory configurations of the docs: the README's, the plugin's EXAMPLES, the AWX project's."""
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(repo, 'README.md'), encoding='utf-8') as handle:
+        readme = handle.read()
+    block = re.search(r'```yaml\n(# environments\.akamai\.yml\n.*?)```', readme, re.S).group(1)
+    with open(os.path.join(repo, 'plugins', 'inventory', 'akamai.py'), encoding='utf-8') as handle:
+        tree = ast.parse(handle.read())
+    examples = [node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                and getattr(node.targets[0], 'id', None) == 'EXAMPLES'][0]
+    documents = [doc for doc in yaml.safe_load_all(examples) if doc]
+    with open(os.path.join(repo, 'docs', 'awx', 'project', 'inventories', 'environments.akamai.yml'),
+              encoding='utf-8') as handle:
+        awx = yaml.safe_load(handle)
+    return yaml.safe_load(block), documents, awx
+
+
+def test_the_documented_inventories_run(ansible, tmp_path):
+    emu = ansible.emu
+    home = tmp_path / 'home'
+    home.mkdir()
+    parser = configparser.RawConfigParser()
+    parser.read(emu.edgerc)
+    mine = configparser.RawConfigParser()
+    for name, source in (('default', 'default'), ('staging', 'readonly'), ('production', 'account2')):
+        mine.add_section(name)
+        for key, value in parser.items(source):
+            mine.set(name, key, value)
+    with open(home / '.edgerc', 'w', encoding='utf-8') as handle:
+        mine.write(handle)
+    os.chmod(home / '.edgerc', 0o600)
+    readme, examples, awx = _documented_inventories()
+
+    rc, out, err = ansible.run(['ansible-inventory', '-i', ansible.inventory_file('readme', **readme), '--graph'],
+                               env={'HOME': str(home)})
+    assert rc == 0, err
+    lines = [line.strip(' |-') for line in out.splitlines()]
+    assert lines[lines.index('@akamai:') + 1:lines.index('@akamai:') + 5] == [
+        'default', 'staging', 'production', 'emulated_company_two']
+
+    assert len(examples) == 2
+    for number, example in enumerate(examples):
+        inventory = ansible.inventory(ansible.inventory_file('example%d' % number, **example), env={'HOME': str(home)})
+        assert inventory['_meta']['hostvars'], example
+    assert hosts_of(inventory, 'live') == ['production']
+    assert hosts_of(inventory, 'source_account') == ['emulated_company_two']
+
+    # As an AWX inventory source: the credential injects the file and its section.
+    inventory = ansible.inventory(ansible.inventory_file('awx', **awx),
+                                  env={'AKAMAI_EDGERC': emu.edgerc, 'AKAMAI_EDGERC_SECTION': 'default'})
+    assert sorted(inventory['_meta']['hostvars']) == ['account2', 'default', 'emulated_company_two', 'readonly']
+    second = hostvars(inventory, 'emulated_company_two')
+    assert second['edgegrid_access_auth'] == {'section': 'default', 'account_switch_key': second[
+        'edgegrid_account_switch_key']}
+    assert 'edgegrid_edgerc' not in second
