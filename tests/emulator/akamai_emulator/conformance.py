@@ -44,6 +44,9 @@ UNCHECKED = {
 # The host Akamai's files declare ("https://{hostname}/<base path>"): requests are matched as if sent there.
 SPEC_HOST = "https://akab-emulator.luna.akamaiapis.net"
 MAX_VIOLATIONS = 1000
+# openapi-core errors whose message names paths, statuses, media types or parameters, never a value.
+SAFE_MESSAGES = ("PathNotFound", "OperationNotFound", "ServerNotFound", "ResponseNotFound", "MediaTypeNotFound",
+                 "Missing")
 JSON_TYPE = re.compile(r"^application/(.+\+)?json$")
 
 
@@ -126,6 +129,9 @@ def _exception_problems(exc):
             return out
         cause = cause.__cause__
     name = type(exc).__name__
+    if not name.startswith(SAFE_MESSAGES):
+        # Deserialisation and casting errors quote the value: name the error only.
+        return [(name, "", "%s (the value is not shown)" % name)]
     text = str(exc).replace(SPEC_HOST, "")
     return [(name, "", "%s: %s" % (name, text[:300]))]
 
