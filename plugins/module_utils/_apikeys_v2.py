@@ -339,7 +339,7 @@ def read_key_pages(client, params, page_size=PAGE_SIZE):
         reported = body.get('totalItems')
         if isinstance(reported, int) and not isinstance(reported, bool):
             if total is not None and reported != total:
-                raise WireError('%s: the key count changed from %d to %d while reading its pages (keys were added or '
+                raise WireError('%s: the key count changed from %s to %s while reading its pages (keys were added or '
                                 'removed meanwhile); no key was changed, run again' % (what, total, reported))
             total = reported
         for item in batch:

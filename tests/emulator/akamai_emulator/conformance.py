@@ -159,7 +159,8 @@ class Conformance:
                 raise ValueError("%s: entry %r lacks %s" % (path, entry.get("id"), ", ".join(sorted(missing))))
             if entry["of"] not in ("file", "emulator"):
                 raise ValueError("%s: entry %r: `of` is file or emulator" % (path, entry["id"]))
-            entry["_match"] = re.compile(entry["match"])
+            match = entry["match"]
+            entry["_match"] = re.compile("".join(match) if isinstance(match, list) else match)
         return entries
 
     def _api(self, name):
@@ -321,4 +322,3 @@ def report(summary):
                         item["message"], item["count"]))
     lines.append("openapi: %d violation(s) outside the known defects" % len(violations))
     return lines, not violations
-
