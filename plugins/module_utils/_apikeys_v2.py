@@ -18,9 +18,15 @@ import json
 
 BASE = '/apikey-manager-api/v2'
 
-# GET /keys: `page` from 1 and `pageSize` (names [CLIENT]); default and maximum page size [UNKNOWN].
-# 10,000 is the most keys a contract may hold, so one page holds any collection.
-PAGE_SIZE = 10000
+# GET /keys: `page` from 1 and `pageSize` (names [CLIENT]); default and maximum page size [UNKNOWN], and so is
+# the page metadata (v1 answered `totalItems` [DOC v1]). list_keys() does not trust the page size: it pages on
+# until the keys add up to `totalItems` or, without it, until an empty page, and fails when the pages do not add
+# up. So PAGE_SIZE only trades requests for answer size: 1,000 keys (about 0.4 MB of JSON) a page reads the most
+# a contract may hold (10,000) in ten requests, and asks no more than a server that caps pages is likely to allow.
+PAGE_SIZE = 1000
+# More pages than the 10,000 keys a contract may hold could fill at the smallest page size of one: an API that
+# ignores `page` and never answers an empty page would otherwise be read forever.
+MAX_PAGES = 10001
 # POST /keys `keyValues` and POST /keys/generate `count` (1-10,000 [DOC-unnamed]).
 VALUES_PER_REQUEST = 10000
 # keyIds per revoke / restore / quota reset / move request: no limit is documented [UNKNOWN].
@@ -90,14 +96,52 @@ def acl_to_wire(acl):
     return body
 
 
+def headers_config_from_wire(body, what, members):
+    """The header lists of a `headersConfig` whose member names and items are [UNKNOWN]: {member: [header, ...]}.
+
+    members maps each member name to the header names it may hold (the collection's choices). None (absent or
+    null) means no headers. A member this file does not know, or an item that is not one of those header names
+    (Akamai might send tokens instead), raises WireError: read as "no headers", it would make the next PUT, which
+    sends the whole configuration, silently drop what the live API holds.
+    """
+    config = body.get('headersConfig') if isinstance(body, dict) else None
+    if config is None:
+        return dict((member, []) for member in members)
+    if not isinstance(config, dict):
+        raise WireError('v2 %s: headersConfig is not an object' % what)
+    unknown = sorted(set(config) - set(members))
+    if unknown:
+        raise WireError('v2 %s: headersConfig has %s, which this collection does not know (it reads %s; Akamai does '
+                        'not document these names): no change was made; correct _apikeys_v2.py'
+                        % (what, ', '.join(repr(name) for name in unknown), ' and '.join(members)))
+    out = {}
+    for member, allowed in members.items():
+        value = config.get(member)
+        if value is None:
+            value = []
+        if not isinstance(value, list) or not all(item in allowed for item in value):
+            raise WireError('v2 %s: headersConfig.%s is not a list of the header names this collection knows (%s): '
+                            'no change was made; correct _apikeys_v2.py' % (what, member, ', '.join(allowed)))
+        out[member] = list(value)
+    return out
+
+
+def _header_members(kind):
+    # The choices live in _apikeys, which imports this file: read them when first needed.
+    from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys  # pylint: disable=import-outside-toplevel
+    if kind == 'quota':
+        return {QUOTA_ALLOW_MEMBER: _apikeys.QUOTA_ALLOW_HEADERS, QUOTA_DENY_MEMBER: _apikeys.QUOTA_DENY_HEADERS}
+    return {COUNTER_CLIENT_MEMBER: _apikeys.THROTTLING_HEADERS, COUNTER_ORIGIN_MEMBER: _apikeys.THROTTLING_HEADERS}
+
+
 def quota_from_wire(body):
-    config = body.get('headersConfig') or {}
+    config = headers_config_from_wire(body, 'quota-config', _header_members('quota'))
     return {
         'enabled': bool(body.get('isEnabled')),
         'limit': body.get('requestLimit'),
         'interval': body.get('resetInterval'),
-        'allow_headers': list(config.get(QUOTA_ALLOW_MEMBER) or []),
-        'deny_headers': list(config.get(QUOTA_DENY_MEMBER) or []),
+        'allow_headers': config[QUOTA_ALLOW_MEMBER],
+        'deny_headers': config[QUOTA_DENY_MEMBER],
     }
 
 
@@ -163,10 +207,29 @@ def key_update_to_wire(key):
             'tags': list(key.get('tags') or [])}
 
 
+# errorResponse: the v2 shape is [UNKNOWN]; the v1 shape [INF] (schemas/errorResponseDto-schema.yaml).
+ERROR_RESPONSE_MEMBERS = ('statusCode', 'overrideDefaults', 'body', 'headers')
+
+
 def error_response_from_wire(error):
-    # v2 shape [UNKNOWN]: the v1 shape [INF].
-    if not isinstance(error, dict):
+    """The counter's error response, or None when it has none.
+
+    A shape other than v1's (an unknown member, no integer `statusCode`, headers not `{name, value}` items) raises
+    WireError: read as "no error response", the next PUT, which sends the whole counter, would drop it.
+    """
+    if error is None:
         return None
+    if not isinstance(error, dict):
+        raise WireError('v2 counter: errorResponse is not an object')
+    unknown = sorted(set(error) - set(ERROR_RESPONSE_MEMBERS))
+    status = error.get('statusCode')
+    headers = error.get('headers') or []
+    if unknown or not isinstance(status, int) or isinstance(status, bool) or not isinstance(headers, list) or \
+            not all(isinstance(h, dict) and set(h) <= set(('name', 'value')) for h in headers):
+        raise WireError('v2 counter: errorResponse has members %s, not the shape this collection reads (%s, headers '
+                        'as name / value items; Akamai does not document the v2 shape): no change was made; correct '
+                        '_apikeys_v2.py' % (', '.join(repr(name) for name in sorted(error)) or 'none',
+                                            ', '.join(ERROR_RESPONSE_MEMBERS)))
     return {
         'status_code': error.get('statusCode'),
         'body': error.get('body') or None,
@@ -182,7 +245,7 @@ def error_response_to_wire(error):
 
 
 def counter_from_wire(body):
-    config = body.get('headersConfig') or {}
+    config = headers_config_from_wire(body, 'throttling counter', _header_members('counter'))
     rules = body.get('throttlingRules') or {}
     return {
         'id': body.get('throttlingCounterId'),
@@ -194,8 +257,7 @@ def counter_from_wire(body):
         'limit': body.get('throttlingLimit'),
         'on_over_limit': body.get('throttlingLimitExceededAction'),
         'alert_threshold': body.get('throttlingAlertThreshold'),
-        'headers': {'client': list(config.get(COUNTER_CLIENT_MEMBER) or []),
-                    'origin': list(config.get(COUNTER_ORIGIN_MEMBER) or [])},
+        'headers': {'client': config[COUNTER_CLIENT_MEMBER], 'origin': config[COUNTER_ORIGIN_MEMBER]},
         'error_response': error_response_from_wire(body.get('errorResponse')),
         'rules': {'acl': acl_from_wire(rules.get('aclEntries')),
                   'keys': sorted(set(rules.get('keyIds') or [])),
@@ -256,6 +318,47 @@ def import_content(specs):
     return json.dumps(items, separators=(',', ':'))
 
 
+def read_key_pages(client, params, page_size=PAGE_SIZE):
+    """All items of GET /keys, page by page, as the answers say, not as the page size would suggest.
+
+    The answer's `totalItems` ([UNKNOWN] in v2; v1's name), when given, says how many keys to expect: paging stops
+    once they are read. Without it, paging stops at the first empty page (a short page proves nothing when the
+    server may cap `pageSize` without saying so). `page`, when the answer gives it, must be the page asked for.
+    Raises WireError when the pages do not add up: the collection must not act (e.g. `exclusive`) on a partial view.
+    """
+    what = 'GET %s/keys' % BASE
+    items = []
+    seen = set()
+    total = None
+    for page in range(1, MAX_PAGES + 1):
+        body = client.get(BASE + '/keys', params=dict(params, page=page, pageSize=page_size))
+        batch = _unwrap(body, WRAP_KEYS, 'keys')
+        if body.get('page') is not None and body.get('page') != page:
+            raise WireError('%s: asked for page %d, got page %r: the API does not page as expected; no key was '
+                            'changed' % (what, page, body.get('page')))
+        reported = body.get('totalItems')
+        if isinstance(reported, int) and not isinstance(reported, bool):
+            if total is not None and reported != total:
+                raise WireError('%s: the key count changed from %s to %s while reading its pages (keys were added or '
+                                'removed meanwhile); no key was changed, run again' % (what, total, reported))
+            total = reported
+        for item in batch:
+            ident = item.get('keyId') if isinstance(item, dict) else None
+            if ident in seen:
+                raise WireError('%s: key %r came on two pages (the list changed while it was read, or the API '
+                                'ignores `page`); no key was changed, run again' % (what, ident))
+            seen.add(ident)
+        items.extend(batch)
+        if not batch or (total is not None and len(items) >= total):
+            break
+    else:
+        raise WireError('%s: more than %d pages; stopped' % (what, MAX_PAGES))
+    if total is not None and len(items) != total:
+        raise WireError('%s: the pages held %d keys, but the API counts %d (totalItems); no key was changed, run '
+                        'again' % (what, len(items), total))
+    return items
+
+
 class Wire:
     """v2 requests, neutral in and out. Client errors (EdgeGridError) pass through."""
 
@@ -313,10 +416,10 @@ class Wire:
 
     # keys
     def list_keys(self, collection_id=None):
-        params = {'collectionId': collection_id} if collection_id is not None else None
-        items = self.client.paginate(BASE + '/keys', WRAP_KEYS, params=params, page_param='page',
-                                     size_param='pageSize', page_size=PAGE_SIZE, first_page=1)
-        return [key_from_wire(k) for k in items]
+        """Every key (of one collection), read page by page until the pages add up; raises WireError when they
+        do not (a key read twice, fewer keys than `totalItems`, a total that changes, another page than asked)."""
+        params = {'collectionId': collection_id} if collection_id is not None else {}
+        return [key_from_wire(k) for k in read_key_pages(self.client, params)]
 
     def create_keys(self, collection_id, values, label=None, description=None, tags=None):
         """Keys with the caller's values, sharing label, description and tags: `keyValues`, 10,000 a request."""

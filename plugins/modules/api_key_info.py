@@ -16,7 +16,8 @@ description:
   - Key values are masked unless O(return_values=true).
   - With O(tags=true), also lists every tag in use. With O(quota_report), generates a quota report of the keys
     found (API Keys v1 only - the v2 API has no report operation, so v2 fails with a clear message).
-  - Keys are read in as few requests as the API allows (pages of up to 10,000 keys).
+  - Keys are read page by page until they add up to the count the API gives (v2, 1,000 keys a page; v1, pages of up
+    to 10,000 keys); pages that do not add up fail the task.
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:

@@ -28,7 +28,9 @@ any task with the same input must. The few examples that change something every 
 CHANGES_EVERY_TIME with the reason, and are not repeated; nor are those of api_request (NOT_REPEATED).
 
 A task of the setup or of the examples that fails or is skipped, a repeated task that changes something, a warning,
-or a secret that the emulator issued found in the output fails the module, named with the task. The few example
+or a secret that the emulator issued found in the output fails the module, named with the task; so does a request
+or an answer that Akamai's OpenAPI files do not allow (each emulator checks every exchange: tests/emulator/README.md,
+"Conformance to Akamai's OpenAPI files"). The few example
 tasks that cannot succeed against the emulator are listed in CANNOT_RUN with the reason: they run with ignore_errors
 and must fail for that reason.
 The output of each module (secrets masked) goes to tests/output/examples/<module>.log of the collection copy, the
@@ -61,6 +63,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'emulator'))
 # pylint: disable=wrong-import-position
 from akamai_emulator import bootstrap, iam  # noqa: E402
 from akamai_emulator.context import clock  # noqa: E402
+from akamai_emulator.conformance import report  # noqa: E402
 from akamai_emulator.testing import SecretLedger, running_emulator  # noqa: E402
 # pylint: enable=wrong-import-position
 
@@ -70,7 +73,9 @@ DROPPED_ENV = re.compile(r'^(AKAMAI_|OAUTH2_|ANSIBLE_)')
 # Emulator settings: short propagation; the examples of api_credential make the API client that signs hold four
 # credentials at once (its own, one the fixture gives an early expiry, ci-pipeline, and the rotated one). Akamai
 # does not document the limit; the emulator's default is two.
-EMULATOR = {'propagation_delay': 0.2, 'credential_limit': 4}
+# check_openapi: every request of the examples and every answer of the emulators is checked against Akamai's OpenAPI
+# files (tests/openapi); a violation outside tests/openapi/known-defects.yaml fails the module.
+EMULATOR = {'propagation_delay': 0.2, 'credential_limit': 4, 'check_openapi': True}
 
 # Modules whose examples take credentials from the AKAMAI_* environment variables (as an AWX credential injects
 # them): ansible-playbook gets those of this .edgerc section. They then sign every task of that module.
@@ -441,8 +446,14 @@ def main():
                 ledger.collect(emu.store)
         futures = {module: pool.submit(run_module, module, emu, home, collection, env, ledger, log_dir)
                    for module, (emu, home) in started_emulators.items()}
+        checked = 0
         for module in modules:
             problems, seconds, count, again = futures[module].result()
+            summary = started_emulators[module][0].admin.conformance()
+            checked += sum(summary['checked'].values())
+            lines, conforms = report(summary)
+            if not conforms:
+                problems = list(problems) + [ledger.mask(line) for line in lines if line.startswith('OPENAPI VIOLATION')]
             total += count
             repeats += again
             outcome = 'FAILED' if problems else 'passed'
@@ -457,8 +468,8 @@ def main():
         print('examples: failed: %s' % ', '.join(failed))
         return 1
     print('examples: the %d example tasks of %d module(s), %d of them run again, passed in %.0f s; %d secrets issued '
-          'by the emulators, none in the output'
-          % (total, len(modules), repeats, time.monotonic() - started, len(ledger.secrets)))
+          'by the emulators, none in the output; %d exchanges conform to Akamai\'s OpenAPI files'
+          % (total, len(modules), repeats, time.monotonic() - started, len(ledger.secrets), checked))
     return 0
 
 

@@ -14,6 +14,10 @@ Afterwards every secret the emulator issued during the run (client secrets, acce
 and tokens, API key values) is looked for in that output: one found fails the run, naming its kind and line,
 never its value.
 Client tokens are not counted: Akamai shows them in Control Center and in IAM listings, as identifiers.
+The emulator checks every request it receives and every answer it gives against Akamai's OpenAPI files
+(tests/openapi, akamai_emulator/conformance.py): one violation outside tests/openapi/known-defects.yaml fails the
+run. It serves at most --max-page-size keys a page of API Keys v2 GET /keys (default 100, so that key listings
+page as they would if Akamai capped the page size without saying so).
 
     python tests/integration/run.py --collection .build/ansible_collections/edgegrid/access [TARGET ...]
 """
@@ -32,6 +36,7 @@ import yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'emulator'))
 
+from akamai_emulator.conformance import report  # noqa: E402  pylint: disable=wrong-import-position
 from akamai_emulator.testing import SecretLedger, running_emulator  # noqa: E402  pylint: disable=wrong-import-position
 
 SUMMARY = re.compile(r'^(PLAY RECAP|\S+\s+: ok=|FATAL|ERROR: |WARNING: |Running .* integration test role)')
@@ -41,6 +46,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--collection', required=True, help='the collection copy under ansible_collections/')
     parser.add_argument('--propagation-delay', type=float, default=0.5)
+    parser.add_argument('--max-page-size', type=int, default=100,
+                        help='most keys the emulator serves in one page of API Keys v2 GET /keys (default 100)')
     parser.add_argument('--verbosity', type=int, default=4, help='ansible-playbook -v count (default 4)')
     parser.add_argument('--module-process', action='store_true',
                         help='run every module as a module process (edgegrid_access_in_process=false), not in the worker')
@@ -53,7 +60,8 @@ def main():
     os.makedirs(os.path.dirname(log_path), exist_ok=True)
     ledger = SecretLedger(every_creation=True)
     with tempfile.TemporaryDirectory(prefix='edgegrid-access-it-') as tmp:
-        with running_emulator(tmp, propagation_delay=args.propagation_delay) as emu:
+        with running_emulator(tmp, propagation_delay=args.propagation_delay, max_page_size=args.max_page_size,
+                              check_openapi=True) as emu:
             ledger.collect(emu.store)
             config = {
                 'emulator_url': emu.base_url,
@@ -76,6 +84,7 @@ def main():
                 result = subprocess.run(command + args.targets, cwd=collection, env=env, check=False,
                                         stdout=log, stderr=subprocess.STDOUT)
             ledger.collect(emu.store)
+            conformance = emu.admin.conformance()
 
     with open(log_path, encoding='utf-8', errors='replace') as handle:
         text = handle.read()
@@ -93,6 +102,12 @@ def main():
         return 1
     print('integration: ansible-test exit %d; %d secrets issued by the emulator, none in %d lines of output'
           % (result.returncode, len(ledger.secrets), len(lines)))
+    report_lines, conforms = report(conformance)
+    for line in report_lines:
+        print(ledger.mask(line))
+    if not conforms:
+        print('integration: the emulator saw requests or gave answers that Akamai\'s OpenAPI files do not allow')
+        return result.returncode or 1
     return result.returncode
 
 

@@ -44,6 +44,16 @@ def _fault_rule(kind):
     return parse
 
 
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be an integer of 1 or more, not %r" % (text,))
+    return value
+
+
 def build_parser():
     """The argument parser."""
     parser = argparse.ArgumentParser(prog="python -m akamai_emulator",
@@ -60,6 +70,12 @@ def build_parser():
                        help="credentials per API client (default %(default)s)")
     serve.add_argument("--timestamp-window", type=int, default=EmulatorConfig.timestamp_window,
                        help="allowed EdgeGrid timestamp skew in seconds (default %(default)s)")
+    serve.add_argument("--max-page-size", type=_positive_int, default=EmulatorConfig.max_page_size,
+                       help="most keys one page of API Keys v2 GET /keys holds; a larger pageSize gets this many, "
+                            "without an error (default %(default)s)")
+    serve.add_argument("--check-openapi", action="store_true",
+                       help="validate every request and answer against Akamai's OpenAPI files (tests/openapi); "
+                            "read the violations at GET /_emulator/conformance")
     serve.add_argument("--fault-429", type=_fault_rule("429"), action="append", default=[], metavar="SPEC",
                        help="answer 429: N (next N requests) or 0.F (fraction), optionally @METHOD:/path")
     serve.add_argument("--fault-503", type=_fault_rule("503"), action="append", default=[], metavar="SPEC",
@@ -83,7 +99,8 @@ def serve(args):
         faults.extend(json.loads(args.faults_json))
     config = EmulatorConfig(propagation_delay=args.propagation_delay, credential_limit=args.credential_limit,
                             timestamp_window=args.timestamp_window, state_file=args.state, host=args.host,
-                            port=args.port, faults=faults)
+                            port=args.port, faults=faults, max_page_size=args.max_page_size,
+                            check_openapi=args.check_openapi)
     app, store, bootstrapped = prepare(config)
     server = BackgroundServer(app, args.host, args.port, quiet=not args.verbose)
     with store.lock:

@@ -8,9 +8,12 @@ GET    /_emulator/log                    {"total", "counts": {"METHOD /path": n}
 DELETE /_emulator/log                    reset the log; 204
 GET    /_emulator/clock                  {"now": ISO, "offset": seconds}
 POST   /_emulator/clock                  {"advance": seconds} moves the business clock forward
+GET    /_emulator/conformance            what --check-openapi recorded (conformance.py); 404 without it
+DELETE /_emulator/conformance            forget it; 204
 """
 
 import ipaddress
+import math
 
 from flask import Blueprint, current_app, jsonify, request
 
@@ -19,6 +22,9 @@ from .problems import Problem
 
 blueprint = Blueprint("emulator_admin", __name__, url_prefix="/_emulator")
 ADMIN_ERROR = "https://problems.luna.akamaiapis.net/-/emulator/admin-error"
+# The business clock may run at most a century ahead: far beyond any expiry the APIs compute (two years for
+# credentials, 120 days for revoked keys), well within what dates can hold.
+MAX_CLOCK_OFFSET = 100 * 365.25 * 86400
 
 
 def _faults():
@@ -99,13 +105,35 @@ def get_clock():
 def advance_clock():
     """Move the business clock forward by {"advance": seconds}."""
     doc = _json_body()
-    try:
-        seconds = float(doc.get("advance")) if isinstance(doc, dict) else None
-    except (TypeError, ValueError):
-        seconds = None
-    if seconds is None or seconds < 0:
-        raise Problem(400, ADMIN_ERROR, "Bad Request", "advance must be a number of seconds >= 0.")
+    seconds = doc.get("advance") if isinstance(doc, dict) else None
     the_store = context.store()
-    the_store.clock_offset += seconds
+    # A JSON number only (NaN and Infinity are not JSON, though Python reads them), finite, and within the
+    # century the clock may move: anything else would poison every later date and the saved state.
+    if (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds)
+            or seconds < 0 or the_store.clock_offset + seconds > MAX_CLOCK_OFFSET):
+        raise Problem(400, ADMIN_ERROR, "Bad Request",
+                      "advance must be a finite JSON number of seconds, 0 or more, that keeps the clock at most "
+                      "%d seconds ahead (now %d)." % (MAX_CLOCK_OFFSET, the_store.clock_offset))
+    the_store.clock_offset += float(seconds)
     the_store.save()
     return jsonify({"now": context.isoformat(context.now()), "offset": the_store.clock_offset})
+
+
+def _conformance():
+    checker = current_app.extensions.get("emulator_conformance")
+    if checker is None:
+        raise Problem(404, ADMIN_ERROR, "Not Found", "The emulator was not started with --check-openapi.")
+    return checker
+
+
+@blueprint.get("/conformance")
+def get_conformance():
+    """What the OpenAPI check recorded: {"checked", "unchecked", "known", "violations"}."""
+    return jsonify(_conformance().summary())
+
+
+@blueprint.delete("/conformance")
+def reset_conformance():
+    """Forget what the OpenAPI check recorded."""
+    _conformance().reset()
+    return "", 204

@@ -120,5 +120,26 @@ def create_app(config: EmulatorConfig, store: Store | None = None) -> Flask:
         LOG.exception("unhandled error: %s", exc)
         return internal_error().response()
 
+    if config.check_openapi:
+        from .conformance import Conformance  # pylint: disable=import-outside-toplevel
+        conformance = app.extensions["emulator_conformance"] = Conformance().load()
+
+        @app.after_request
+        def check_openapi(response):
+            path = request.path
+            if not (path == admin.blueprint.url_prefix or path.startswith(admin.blueprint.url_prefix + "/")):
+                conformance.check(request.method, path, request.args, request.headers, request.get_data(),
+                                  response.status_code, response.headers, response.get_data())
+            return response
+
+    @app.after_request
+    def no_content(response):
+        # 204 and 304 answers have no content (RFC 9110 sections 15.3.5, 15.4.5): no body, no Content-Type.
+        if response.status_code in (204, 304):
+            response.set_data(b"")
+            response.headers.pop("Content-Type", None)
+            response.headers.pop("Content-Length", None)
+        return response
+
     app.wsgi_app = FaultMiddleware(app.wsgi_app, app.extensions["emulator_faults"], store.lock)
     return app

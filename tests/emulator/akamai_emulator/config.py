@@ -14,6 +14,9 @@ class EmulatorConfig:
     state_file: JSON file the state is loaded from at start and saved to after each write.
     host / port: where the server listens (loopback only).
     faults: fault rules installed at start (same fields as POST /_emulator/faults).
+    max_page_size: most keys one page of API Keys v2 GET /keys holds; a larger pageSize is served this many keys,
+        without an error (the live maximum is unknown: apikey-manager-api-v2-REFERENCE.md section 4.13).
+    check_openapi: validate every request and answer against Akamai's OpenAPI files (conformance.py).
     """
 
     propagation_delay: float = 2.0
@@ -25,3 +28,5 @@ class EmulatorConfig:
     port: int = 0
     credential_max_years: int = 2
     faults: list = field(default_factory=list)
+    max_page_size: int = 10000
+    check_openapi: bool = False

@@ -126,6 +126,27 @@ def _json_response(start_response, status, body, headers):
     return [payload]
 
 
+def _discard_body(environ):
+    """Read the request body to its end, so that the server does not take what is left of it for the next
+    request on the connection (and log it, secrets included, as a malformed request line)."""
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return
+    try:
+        if environ.get("wsgi.input_terminated"):
+            while stream.read(65536):
+                pass
+            return
+        remaining = int(environ.get("CONTENT_LENGTH") or 0)
+        while remaining > 0:
+            chunk = stream.read(min(65536, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+    except (OSError, ValueError):
+        pass
+
+
 def _drop_connection(environ):
     """Shut the client socket down: the client sees the connection closed without an HTTP answer."""
     sock = environ.get("werkzeug.socket")
@@ -155,6 +176,7 @@ class FaultMiddleware:
         kind = rule["kind"] if rule else None
         if kind == "drop":
             self.faults.record(method, path, None, kind)
+            _discard_body(environ)  # unread by the app (drop-after's app has read it)
             _drop_connection(environ)
         if kind in ("429", "503"):
             status = 429 if kind == "429" else 503

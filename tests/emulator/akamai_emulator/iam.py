@@ -128,6 +128,7 @@ def make_client(the_store, account, now, *, name, description="", apis=None, all
         "clientId": client_id,
         "accountId": account.id,
         "accessToken": _token("akab"),
+        "serviceConsumerToken": _token("akab"),
         "clientName": name,
         "clientDescription": description,
         "clientType": "CLIENT",
@@ -190,7 +191,10 @@ def _max_expiry(now):
     return add_years(now, context.config().credential_max_years)
 
 
-def _credential_view(cred, with_actions=False):
+def _credential_view(cred, with_actions=False, with_max_expiry=True):
+    """A credential as the credentials operations show it (schemas/credential-nosecret.yaml); with_max_expiry=False
+    as an API client's detail embeds it (schemas/api-client-detail-v3.yaml: its credentials items, with
+    additionalProperties false, have no maxAllowedExpiry)."""
     now = context.now()
     view = {
         "credentialId": cred["credentialId"],
@@ -199,8 +203,9 @@ def _credential_view(cred, with_actions=False):
         "createdOn": cred["createdOn"],
         "description": cred["description"],
         "expiresOn": cred["expiresOn"],
-        "maxAllowedExpiry": isoformat(_max_expiry(now)),
     }
+    if with_max_expiry:
+        view["maxAllowedExpiry"] = isoformat(_max_expiry(now))
     if with_actions:
         view["actions"] = {
             "delete": cred["status"] == "INACTIVE",
@@ -235,6 +240,10 @@ def _client_view(client, *, detail=True, with_actions=False, with_credentials=Fa
         "authorizedUsers": list(client["authorizedUsers"]),
         "notificationEmails": list(client["notificationEmails"]),
     }
+    if not detail:
+        # Required in list items (schemas/api-client-v3.yaml: "Unique identifier for the service hostname"), not
+        # allowed in the detail (api-client-detail-v3.yaml). A state saved before the emulator made one gets it here.
+        view["serviceConsumerToken"] = client.setdefault("serviceConsumerToken", _token("akab"))
     if detail:
         view["baseURL"] = base_url
         view["apiAccess"] = copy.deepcopy(client["apiAccess"])
@@ -252,7 +261,8 @@ def _client_view(client, *, detail=True, with_actions=False, with_credentials=Fa
                             "editSwitchAccount": client["allowAccountSwitch"]})
         view["actions"] = actions
     if with_credentials:
-        view["credentials"] = [_credential_view(cred, with_actions) for cred in _credentials_of(client["clientId"])]
+        view["credentials"] = [_credential_view(cred, with_actions, with_max_expiry=False)
+                               for cred in _credentials_of(client["clientId"])]
     return view
 
 

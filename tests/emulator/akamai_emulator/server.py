@@ -10,7 +10,18 @@ from .app import create_app
 from .state import Store
 
 
-class QuietHandler(WSGIRequestHandler):
+class SafeHandler(WSGIRequestHandler):
+    """A request handler that never logs what a malformed request held (it may be a secret)."""
+
+    def log_error(self, format, *args):  # pylint: disable=redefined-builtin
+        """Log the status of a refused request, not the request line the standard message quotes."""
+        if format.startswith("code %d, message") and args:
+            self.log("error", "code %d: a malformed request was refused (its content is not logged)", args[0])
+            return
+        super().log_error(format, *args)
+
+
+class QuietHandler(SafeHandler):
     """A request handler that does not print one line per request."""
 
     def log_request(self, code="-", size="-"):  # pylint: disable=unused-argument
@@ -49,7 +60,7 @@ class BackgroundServer:
     def __init__(self, app, host="127.0.0.1", port=0, quiet=True):
         check_loopback(host)
         self.server = make_server(host, port, app, threaded=True,
-                                  request_handler=QuietHandler if quiet else WSGIRequestHandler)
+                                  request_handler=QuietHandler if quiet else SafeHandler)
         self.server.daemon_threads = True
         self.port = self.server.server_port
         self.host = host

@@ -4,6 +4,7 @@ Everything in it is JSON-serialisable so that it can be saved to a file and load
 """
 
 import json
+import math
 import os
 import tempfile
 import threading
@@ -103,7 +104,10 @@ class Store:
         self.accounts = {key: Account.from_dict(acc) for key, acc in doc.get("accounts", {}).items()}
         self.clients = dict(doc.get("clients", {}))
         self.credentials = dict(doc.get("credentials", {}))
-        self.clock_offset = float(doc.get("clock_offset", 0.0))
+        offset = doc.get("clock_offset", 0.0)
+        if isinstance(offset, bool) or not isinstance(offset, (int, float)) or not math.isfinite(offset):
+            raise ValueError("clock_offset must be a finite number of seconds, not %r" % (offset,))
+        self.clock_offset = float(offset)
         self.next_id = int(doc.get("next_id", 100001))
         self.meta = dict(doc.get("meta", {}))
 
@@ -112,7 +116,8 @@ class Store:
         if not self.state_file:
             return
         with self.lock:
-            payload = json.dumps(self.to_dict(), indent=1, sort_keys=True)
+            # allow_nan=False: NaN and Infinity are not JSON; a state holding one could not be loaded back.
+            payload = json.dumps(self.to_dict(), indent=1, sort_keys=True, allow_nan=False)
             directory = os.path.dirname(os.path.abspath(self.state_file))
             fd, tmp = tempfile.mkstemp(prefix=".emulator-state-", dir=directory)
             try:

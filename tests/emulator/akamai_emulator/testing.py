@@ -139,6 +139,14 @@ class AdminHelper:
         """The business clock."""
         return self._call("GET", "/clock")
 
+    def conformance(self):
+        """What check_openapi recorded: {"checked", "unchecked", "known", "violations"} (see conformance.py)."""
+        return self._call("GET", "/conformance")
+
+    def reset_conformance(self):
+        """Forget what check_openapi recorded."""
+        self._call("DELETE", "/conformance")
+
 
 class RunningEmulator:
     """What running_emulator yields."""
@@ -181,7 +189,10 @@ class RunningEmulator:
 def running_emulator(tmp_path, **config_overrides):
     """Bootstrap a fresh store, serve it on 127.0.0.1:<ephemeral>, write tmp_path/.edgerc; stop on exit.
 
-    With state_file= pointing at an existing state, that state is loaded instead (a restart).
+    config_overrides are EmulatorConfig fields: e.g. propagation_delay=0.2, max_page_size=100 (keys per page of
+    API Keys v2 GET /keys), check_openapi=True (validate every exchange against Akamai's OpenAPI files; read the
+    result with emu.admin.conformance()). With state_file= pointing at an existing state, that state is loaded
+    instead (a restart).
     """
     config = EmulatorConfig(**config_overrides)
     app, store, dummy = prepare(config)

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 import requests
 from akamai.edgegrid import EdgeGridAuth, EdgeRc
 
@@ -99,3 +100,15 @@ def test_fault_option_parsing():
     assert args.fault_slow == [{"kind": "slow", "delay": 2.5, "count": 1, "method": "POST"}]
     assert args.fault_503 == [{"kind": "503", "path": "/edgekv"}]
     assert args.fault_drop_after == [{"kind": "drop-after", "count": 1}]
+
+
+def test_page_cap_and_openapi_check_options():
+    from akamai_emulator.__main__ import build_parser  # pylint: disable=import-outside-toplevel
+    args = build_parser().parse_args(["serve", "--port", "0", "--edgerc", "rc", "--max-page-size", "100",
+                                      "--check-openapi"])
+    assert args.max_page_size == 100 and args.check_openapi is True
+    args = build_parser().parse_args(["serve", "--port", "0", "--edgerc", "rc"])
+    assert args.max_page_size == 10000 and args.check_openapi is False
+    for bad in ("0", "-5", "many"):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(["serve", "--port", "0", "--edgerc", "rc", "--max-page-size", bad])

@@ -70,7 +70,8 @@ def key_v1(data, key):
 
 
 def counter_v1(counter):
-    """The counter object."""
+    """The counter object (schemas/counter.yaml, additionalProperties false: no dirty flag, no dates, no
+    createdBy / updatedBy; the propagation state is `status`, the creator `ownerInfo.identity`)."""
     rules = []
     wire = (("acl", "ACL_ENTRY"), ("keys", "KEY"), ("collections", "KEY_COLLECTION"))
     for kind, name in wire:
@@ -81,9 +82,7 @@ def counter_v1(counter):
         "id": counter["id"], "enabled": counter["enabled"], "name": counter["name"],
         "description": counter["description"], "groupId": counter["groupId"], "throttling": counter["throttling"],
         "onOverLimit": counter["onOverLimit"], "contractId": counter["contractId"],
-        "status": "DIRTY" if dirty else "ACTIVE", "dirty": dirty,
-        "createdAt": iso(counter["createdAt"]), "updatedAt": iso(counter["updatedAt"]),
-        "createdBy": counter["createdBy"], "updatedBy": counter["updatedBy"],
+        "status": "DIRTY" if dirty else "ACTIVE",
         "ownerInfo": {"accountId": current_account().id, "identity": counter["createdBy"]},
         "errorResponse": counter["errorResponse"], "headers": counter["headers"], "rules": rules,
     }

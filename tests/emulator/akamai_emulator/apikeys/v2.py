@@ -3,6 +3,7 @@ keys in several collections, ACL and quota sub-resources, raw-body import and ex
 
 from flask import Blueprint, Response, jsonify, request
 
+from ..context import config
 from ..problems import Problem
 from . import files, model
 from .common import ERROR_BASE, Checker, enum_arg, int_arg, invalid_one, iso, json_body
@@ -354,7 +355,9 @@ def list_keys():
     cid = int_arg("collectionId", None, minimum=0)
     text = request.args.get("filter") or None
     page = int_arg("page", 1, minimum=1)
-    size = int_arg("pageSize", 25, minimum=1, maximum=model.KEY_LIMIT)
+    # A pageSize above the maximum is served the maximum, without an error (--max-page-size; the live
+    # maximum and what Akamai does beyond it are unknown, reference section 4.13); pageSize tells how many.
+    size = min(int_arg("pageSize", 25, minimum=1, maximum=model.KEY_LIMIT), config().max_page_size)
     status = enum_arg("keyStatus", KEY_STATUSES)
     column = enum_arg("sortColumn", ["createdAt", "id", "label", "description"])
     direction = enum_arg("sortDirection", ["asc", "desc"], "asc")
