@@ -93,7 +93,7 @@ def test_exclusive_acts_on_every_page(capped, capsys):
 
 def _client_for(httpserver):
     config = _client.EdgeGridConfig(base_url=httpserver.url_for('/').rstrip('/'), client_token='akab-ct',
-                                    client_secret='unit-secret', access_token='akab-at', max_body=131072,
+                                    client_secret='unit-secret', access_token='akab-at',
                                     account_switch_key=None)
     return _client.EdgeGridClient(config, max_retries=0)
 
