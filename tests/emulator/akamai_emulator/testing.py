@@ -191,7 +191,8 @@ def running_emulator(tmp_path, **config_overrides):
 
     config_overrides are EmulatorConfig fields: e.g. propagation_delay=0.2, max_page_size=100 (keys per page of
     API Keys v2 GET /keys), check_openapi=True (validate every exchange against Akamai's OpenAPI files; read the
-    result with emu.admin.conformance()). With state_file= pointing at an existing state, that state is loaded
+    result with emu.admin.conformance()), latency_ms=150, latency_jitter_ms=20 (every API request, not the admin API,
+    waits 150 +- 20 ms, as a round trip to Akamai). With state_file= pointing at an existing state, that state is loaded
     instead (a restart).
     """
     config = EmulatorConfig(**config_overrides)
