@@ -462,3 +462,18 @@ def test_latency_refuses_negative_values(tmp_path):
         with pytest.raises(ValueError, match="latency"):
             with running_emulator(tmp_path, **bad):
                 pass
+
+
+def test_set_latency_changes_the_wait(tmp_path):
+    with running_emulator(tmp_path) as emu:
+        session = emu.session()
+        emu.set_latency(200)
+        start = time.monotonic()
+        assert session.get(emu.url(SELF_CREDS)).status_code == 200
+        assert time.monotonic() - start >= 0.19
+        emu.set_latency(0)
+        start = time.monotonic()
+        assert session.get(emu.url(SELF_CREDS)).status_code == 200
+        assert time.monotonic() - start < 0.19
+        with pytest.raises(ValueError, match="latency_ms"):
+            emu.set_latency(-1)
