@@ -157,10 +157,10 @@ class Bench:
                 yaml.safe_dump(data, handle, sort_keys=False)
         return path
 
-    def playbook(self, playbook, limit, forks=FORKS, extra=None, tags=None):
-        """Run a playbook; (seconds, log, changed)."""
+    def playbook(self, playbook, limit, forks=FORKS, extra=None, tags=None, environ=None):
+        """Run a playbook (environ: more environment variables); (seconds, log, changed)."""
         env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=self.collections_path, ANSIBLE_NOCOLOR='1',
-                   ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_HOST_KEY_CHECKING='0')
+                   ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_HOST_KEY_CHECKING='0', **(environ or {}))
         for name in [n for n in env if n.startswith('AKAMAI_')]:
             del env[name]
         command = [os.path.join(BIN, 'ansible-playbook'), '-i', self.inventory, playbook, '--limit', limit,
