@@ -238,8 +238,8 @@ def measure(bench, latencies):
                 seconds, log, changed = bench.playbook(bench.playbooks[kind], limit)
                 gets, writes = gets_and_writes(log)
                 if writes or changed:
-                    raise SystemExit('%s, %s: %d writes, changed=%d on a converged run' % (kind, scope, writes,
-                                                                                         changed))
+                    raise SystemExit('%s, %s: %d writes, changed=%d on a converged run'
+                                     % (kind, scope, writes, changed))
                 rows.append((latency, scope, 'converged run, %s' % kind, gets, writes, seconds,
                              seconds / floor_seconds, gets / float(floor_gets)))
             print(rows[-3:], file=sys.stderr)
@@ -259,7 +259,7 @@ def attribute(bench):
     for role in play[0]['roles']:
         path = bench._dump('one-role.yml', [dict(play[0], roles=[role])])  # pylint: disable=protected-access
         dummy, log, dummy = bench.playbook(path, 'env01')
-        out['role: ' + role.split('.')[-1]] = by_pattern(log)
+        out['role: ' + role.rsplit('.', maxsplit=1)[-1]] = by_pattern(log)
     bench.emu.admin.reset_log()
     sys.path.insert(0, HERE)
     import floor  # pylint: disable=import-outside-toplevel

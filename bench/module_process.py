@@ -106,8 +106,8 @@ def main():
             print('| task | module runs | in the worker | as module processes | added per module run |')
             print('|---|---:|---:|---:|---:|')
             for name, runs in RUNS_PER_TASK.items():
-                print('| %s | %d | %.2f s | %.2f s | %.3f s |' % (name, runs, worker[name], process[name],
-                                                                 (process[name] - worker[name]) / runs))
+                added = (process[name] - worker[name]) / runs
+                print('| %s | %d | %.2f s | %.2f s | %.3f s |' % (name, runs, worker[name], process[name], added))
             total_runs = sum(RUNS_PER_TASK.values())
             added = sum(process[n] - worker[n] for n in RUNS_PER_TASK)
             print('| all | %d | %.2f s | %.2f s | %.3f s |' % (total_runs, sum(worker[n] for n in RUNS_PER_TASK),

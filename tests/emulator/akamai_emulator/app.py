@@ -142,5 +142,5 @@ def create_app(config: EmulatorConfig, store: Store | None = None) -> Flask:
         return response
 
     app.wsgi_app = FaultMiddleware(app.wsgi_app, app.extensions["emulator_faults"], store.lock,
-                                    config.latency_ms, config.latency_jitter_ms)
+                                   config.latency_ms, config.latency_jitter_ms)
     return app

@@ -1,5 +1,6 @@
 """Emulator configuration."""
 
+import math
 from dataclasses import dataclass, field
 
 
@@ -39,6 +40,6 @@ class EmulatorConfig:
     def __post_init__(self):
         for name in ("latency_ms", "latency_jitter_ms"):
             value = float(getattr(self, name))
-            if not value >= 0 or value == float("inf"):
+            if not math.isfinite(value) or value < 0:
                 raise ValueError("%s must be a finite number of 0 or more, not %r" % (name, getattr(self, name)))
             setattr(self, name, value)
