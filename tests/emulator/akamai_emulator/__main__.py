@@ -54,6 +54,16 @@ def _positive_int(text):
     return value
 
 
+def _milliseconds(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError("must be a number of milliseconds, 0 or more, not %r" % (text,))
+    return value
+
+
 def build_parser():
     """The argument parser."""
     parser = argparse.ArgumentParser(prog="python -m akamai_emulator",
@@ -76,6 +86,12 @@ def build_parser():
     serve.add_argument("--check-openapi", action="store_true",
                        help="validate every request and answer against Akamai's OpenAPI files (tests/openapi); "
                             "read the violations at GET /_emulator/conformance")
+    serve.add_argument("--latency-ms", type=_milliseconds, default=EmulatorConfig.latency_ms, metavar="MS",
+                       help="milliseconds every API request waits before it is handled, as a round trip to Akamai "
+                            "(not the /_emulator admin API; default %(default)s)")
+    serve.add_argument("--latency-jitter-ms", type=_milliseconds, default=EmulatorConfig.latency_jitter_ms,
+                       metavar="MS", help="uniform random jitter of at most MS added to or taken from --latency-ms, "
+                                          "never below 0 (default %(default)s)")
     serve.add_argument("--fault-429", type=_fault_rule("429"), action="append", default=[], metavar="SPEC",
                        help="answer 429: N (next N requests) or 0.F (fraction), optionally @METHOD:/path")
     serve.add_argument("--fault-503", type=_fault_rule("503"), action="append", default=[], metavar="SPEC",
@@ -100,7 +116,8 @@ def serve(args):
     config = EmulatorConfig(propagation_delay=args.propagation_delay, credential_limit=args.credential_limit,
                             timestamp_window=args.timestamp_window, state_file=args.state, host=args.host,
                             port=args.port, faults=faults, max_page_size=args.max_page_size,
-                            check_openapi=args.check_openapi)
+                            check_openapi=args.check_openapi, latency_ms=args.latency_ms,
+                            latency_jitter_ms=args.latency_jitter_ms)
     app, store, bootstrapped = prepare(config)
     server = BackgroundServer(app, args.host, args.port, quiet=not args.verbose)
     with store.lock:

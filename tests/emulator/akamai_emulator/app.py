@@ -141,5 +141,6 @@ def create_app(config: EmulatorConfig, store: Store | None = None) -> Flask:
             response.headers.pop("Content-Length", None)
         return response
 
-    app.wsgi_app = FaultMiddleware(app.wsgi_app, app.extensions["emulator_faults"], store.lock)
+    app.wsgi_app = FaultMiddleware(app.wsgi_app, app.extensions["emulator_faults"], store.lock,
+                                   config.latency_ms, config.latency_jitter_ms)
     return app

@@ -1,5 +1,6 @@
 """Emulator configuration."""
 
+import math
 from dataclasses import dataclass, field
 
 
@@ -17,6 +18,9 @@ class EmulatorConfig:
     max_page_size: most keys one page of API Keys v2 GET /keys holds; a larger pageSize is served this many keys,
         without an error (the live maximum is unknown: apikey-manager-api-v2-REFERENCE.md section 4.13).
     check_openapi: validate every request and answer against Akamai's OpenAPI files (conformance.py).
+    latency_ms / latency_jitter_ms: milliseconds every API request (not the /_emulator admin API) waits before it is
+        handled, as a round trip to Akamai would: latency_ms plus a uniform random draw in
+        [-latency_jitter_ms, +latency_jitter_ms], never below 0 (mean latency_ms while the jitter is at most latency_ms).
     """
 
     propagation_delay: float = 2.0
@@ -30,3 +34,12 @@ class EmulatorConfig:
     faults: list = field(default_factory=list)
     max_page_size: int = 10000
     check_openapi: bool = False
+    latency_ms: float = 0.0
+    latency_jitter_ms: float = 0.0
+
+    def __post_init__(self):
+        for name in ("latency_ms", "latency_jitter_ms"):
+            value = float(getattr(self, name))
+            if not math.isfinite(value) or value < 0:
+                raise ValueError("%s must be a finite number of 0 or more, not %r" % (name, getattr(self, name)))
+            setattr(self, name, value)

@@ -6,6 +6,10 @@ A fault rule: {"kind": "429" | "503" | "slow" | "drop" | "drop-after", "method":
 "retry_after": seconds (429 / 503: when the next request may succeed)}.
 A rule with neither count nor fraction applies to every matching request until cleared.
 The admin paths (/_emulator/) are never faulted nor logged.
+
+Latency: every API request (not the admin paths) first waits latency_ms plus a uniform random draw in
+[-jitter_ms, +jitter_ms] (never below 0), outside the store lock, as a round trip to Akamai would make it wait;
+faulted answers wait too.
 """
 
 import json
@@ -161,10 +165,20 @@ def _drop_connection(environ):
 class FaultMiddleware:
     """WSGI middleware: request log, then faults, then the app under the store lock."""
 
-    def __init__(self, app, faults, lock):
+    def __init__(self, app, faults, lock, latency_ms=0.0, jitter_ms=0.0):
         self.app = app
         self.faults = faults
         self.lock = lock
+        self.latency_ms = float(latency_ms)
+        self.jitter_ms = float(jitter_ms)
+        self.random = random.Random()
+
+    def latency(self):
+        """Seconds the next API request waits: latency_ms +- a uniform draw of at most jitter_ms, never below 0."""
+        if not self.latency_ms and not self.jitter_ms:
+            return 0.0
+        jitter = self.random.uniform(-self.jitter_ms, self.jitter_ms) if self.jitter_ms else 0.0
+        return max(0.0, self.latency_ms + jitter) / 1000.0
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -172,6 +186,9 @@ class FaultMiddleware:
         if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
             with self.lock:
                 return self.app(environ, start_response)
+        wait = self.latency()
+        if wait:
+            time.sleep(wait)
         rule = self.faults.pick(method, path)
         kind = rule["kind"] if rule else None
         if kind == "drop":

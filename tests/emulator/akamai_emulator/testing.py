@@ -178,6 +178,13 @@ class RunningEmulator:
             session.params = {"accountSwitchKey": values["account_key"]}
         return session
 
+    def set_latency(self, latency_ms, jitter_ms=0.0):
+        """Change the wait of every API request from now on (see EmulatorConfig.latency_ms), e.g. to set up an
+        estate at 0 ms and measure it at 150 ms on the same emulator."""
+        config = EmulatorConfig(latency_ms=latency_ms, latency_jitter_ms=jitter_ms)
+        middleware = self.app.wsgi_app
+        middleware.latency_ms, middleware.jitter_ms = config.latency_ms, config.latency_jitter_ms
+
     def write_edgerc(self, path=None):
         """(Re)write the .edgerc from the current state (e.g. after a rotation in a test)."""
         path = path or self.edgerc
@@ -191,7 +198,8 @@ def running_emulator(tmp_path, **config_overrides):
 
     config_overrides are EmulatorConfig fields: e.g. propagation_delay=0.2, max_page_size=100 (keys per page of
     API Keys v2 GET /keys), check_openapi=True (validate every exchange against Akamai's OpenAPI files; read the
-    result with emu.admin.conformance()). With state_file= pointing at an existing state, that state is loaded
+    result with emu.admin.conformance()), latency_ms=150, latency_jitter_ms=20 (every API request, not the admin API,
+    waits 150 +- 20 ms, as a round trip to Akamai). With state_file= pointing at an existing state, that state is loaded
     instead (a restart).
     """
     config = EmulatorConfig(**config_overrides)

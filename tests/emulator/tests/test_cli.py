@@ -112,3 +112,15 @@ def test_page_cap_and_openapi_check_options():
     for bad in ("0", "-5", "many"):
         with pytest.raises(SystemExit):
             build_parser().parse_args(["serve", "--port", "0", "--edgerc", "rc", "--max-page-size", bad])
+
+
+def test_latency_options():
+    from akamai_emulator.__main__ import build_parser  # pylint: disable=import-outside-toplevel
+    args = build_parser().parse_args(["serve", "--port", "0", "--edgerc", "rc", "--latency-ms", "150",
+                                      "--latency-jitter-ms", "20"])
+    assert args.latency_ms == 150.0 and args.latency_jitter_ms == 20.0
+    args = build_parser().parse_args(["serve", "--port", "0", "--edgerc", "rc"])
+    assert args.latency_ms == 0.0 and args.latency_jitter_ms == 0.0
+    for bad in ("-5", "nan", "fast"):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(["serve", "--port", "0", "--edgerc", "rc", "--latency-ms", bad])

@@ -436,3 +436,44 @@ def test_module_loading(caplog):
     assert "not_written_yet" in caplog.text
     with pytest.raises(ModuleNotFoundError):
         load_modules(("iam", "not_written_yet"), required=("iam", "not_written_yet"))
+
+
+def test_latency_applies_to_api_requests_only(tmp_path):
+    with running_emulator(tmp_path, latency_ms=150, latency_jitter_ms=20) as emu:
+        session = emu.session()
+        times = []
+        for dummy in range(3):
+            start = time.monotonic()
+            assert session.get(emu.url(SELF_CREDS)).status_code == 200
+            times.append(time.monotonic() - start)
+        assert min(times) >= 0.13
+        start = time.monotonic()
+        for dummy in range(3):
+            emu.admin.log()
+        assert (time.monotonic() - start) / 3 < 0.1
+        emu.admin.faults("503", count=1)
+        start = time.monotonic()
+        assert session.get(emu.url(SELF_CREDS)).status_code == 503
+        assert time.monotonic() - start >= 0.13
+
+
+def test_latency_refuses_negative_values(tmp_path):
+    for bad in ({"latency_ms": -1}, {"latency_jitter_ms": float("nan")}, {"latency_ms": float("inf")}):
+        with pytest.raises(ValueError, match="latency"):
+            with running_emulator(tmp_path, **bad):
+                pass
+
+
+def test_set_latency_changes_the_wait(tmp_path):
+    with running_emulator(tmp_path) as emu:
+        session = emu.session()
+        emu.set_latency(200)
+        start = time.monotonic()
+        assert session.get(emu.url(SELF_CREDS)).status_code == 200
+        assert time.monotonic() - start >= 0.19
+        emu.set_latency(0)
+        start = time.monotonic()
+        assert session.get(emu.url(SELF_CREDS)).status_code == 200
+        assert time.monotonic() - start < 0.19
+        with pytest.raises(ValueError, match="latency_ms"):
+            emu.set_latency(-1)
