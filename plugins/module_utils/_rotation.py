@@ -262,3 +262,12 @@ def plan(credentials, current, now=None, force=False, max_age_days=90, min_remai
         retire_id=retire_id or 0,
         retire_set_expiry=bool(retire_left > overlap + 60),
     )
+
+
+def ownership(cred, now=None, lease=LEASE_SECONDS, prefix=DEFAULT_PREFIX):
+    """``managed`` (created by this collection, by its description), ``secret_stored`` (None when not managed),
+    ``abandoned`` (still pending and its run provably gone) of a credential as api_credential_info lists it."""
+    pending = parse_pending(cred.get('description'))
+    managed = bool(pending) or replaced_id(cred.get('description'), prefix) is not None
+    return dict(managed=managed, secret_stored=(not pending) if managed else None,
+                abandoned=bool(pending) and cred.get('status') == 'active' and abandoned(cred, now, lease))
