@@ -14,7 +14,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.edgegrid.access.plugins.filter.rotation import rotation_plan
 from ansible_collections.edgegrid.access.plugins.module_utils import _rotation
 
 NOW = datetime(2026, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
@@ -146,11 +145,3 @@ def test_retention():
     recent = cred(3, 'x', status='inactive', expires=at(days=-2))
     expired = cred(4, 'x', expires=at(days=-40))
     assert plan([current, gone, recent, expired], current)['delete'] == [2, 4]
-
-
-def test_filter_checks_its_input():
-    from ansible.errors import AnsibleFilterError  # pylint: disable=import-outside-toplevel
-    current = cred(1, created=at(days=-10))
-    assert rotation_plan([current], current, force=True)['rotate']
-    with pytest.raises(AnsibleFilterError, match='current'):
-        rotation_plan([current], {})
