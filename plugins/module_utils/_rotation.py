@@ -219,6 +219,9 @@ def plan(credentials, current, now=None, force=False, max_age_days=90, min_remai
         mark = parse_pending(cred.get('description'))
         if cred.get('status') == 'active' and mark and abandoned(cred, now, lease):
             orphans.append(cid)
+        elif cred.get('status') == 'inactive' and cur_id is not None \
+                and replaced_id(cred.get('description'), prefix) == cur_id:
+            orphans.append(cid)  # a rotation of the credential in use that was rolled back: it signs nothing
         elif (adopt_undescribed and cred.get('status') == 'active' and not cred.get('description')
               and (cred.get('created_on') or '') > (current.get('created_on') or '')
               and abandoned(cred, now, lease)):

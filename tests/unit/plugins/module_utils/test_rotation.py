@@ -145,3 +145,10 @@ def test_retention():
     recent = cred(3, 'x', status='inactive', expires=at(days=-2))
     expired = cred(4, 'x', expires=at(days=-40))
     assert plan([current, gone, recent, expired], current)['delete'] == [2, 4]
+
+
+def test_a_rolled_back_rotation_is_deleted_so_that_the_next_one_fits_the_limit():
+    current = cred(1)
+    rolled_back = cred(2, _rotation.final_description(1), status='inactive', created=at(hours=-1))
+    result = plan([current, rolled_back], current, force=True)
+    assert result['orphans'] == [2] and result['rotate'] and result['busy'] == []
