@@ -817,16 +817,25 @@ def write_lock(path, timeout=LOCK_TIMEOUT):
         os.close(fd)  # releases the lock
 
 
-def _pid_alive(pid):
-    if pid == os.getpid():
-        return False  # a temporary file of this process is never in use outside _atomic_write
+def process_alive(pid):
+    """Whether process `pid` of this host exists and is not a zombie (a killed process nobody reaped yet)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except OSError:
         return True
-    return True
+    try:
+        with open('/proc/%d/stat' % pid) as handle:
+            return handle.read().rsplit(')', 1)[1].split()[0] != 'Z'
+    except (OSError, IndexError):
+        return True
+
+
+def _pid_alive(pid):
+    if pid == os.getpid():
+        return False  # a temporary file of this process is never in use outside _atomic_write
+    return process_alive(pid)
 
 
 def remove_stale_temporary_files(target):
@@ -1063,6 +1072,6 @@ def _write_section(path, section, values, backup, check_mode, remove, update_cop
     )
 
 
-__all__ = ['EdgercError', 'EdgercConflict', 'Section', 'write_lock', 'remove_stale_temporary_files', 'load_section', 'read_section', 'write_section', 'normalize_host', 'host_url',
+__all__ = ['EdgercError', 'EdgercConflict', 'Section', 'write_lock', 'remove_stale_temporary_files', 'process_alive', 'load_section', 'read_section', 'write_section', 'normalize_host', 'host_url',
            'check_token', 'env_prefix', 'mask_values', 'public_values', 'max_body_warning', 'KNOWN_KEYS', 'REQUIRED_KEYS',
            'SECRET_KEYS', 'SECRET_MASK', 'SIGNED_BODY_BYTES']

@@ -31,7 +31,9 @@ import os
 import re
 import secrets
 import socket
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc
 
 DEFAULT_PREFIX = 'edgegrid.access rotation'
 LEASE_SECONDS = 900
@@ -95,16 +97,6 @@ def replaced_id(description, prefix=DEFAULT_PREFIX):
     return None
 
 
-def _pid_alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
 def run_gone(run_id):
     """True when `run_id` names a process of this host that no longer exists (provably gone); else False."""
     parts = (run_id or '').split(':')
@@ -112,7 +104,7 @@ def run_gone(run_id):
         return False
     if parts[0] != (socket.gethostname().split('.')[0] or 'host'):
         return False
-    return int(parts[1]) != os.getpid() and not _pid_alive(int(parts[1]))
+    return int(parts[1]) != os.getpid() and not _edgerc.process_alive(int(parts[1]))
 
 
 def age_seconds(cred, now=None):
