@@ -807,7 +807,8 @@ def write_lock(path, timeout=LOCK_TIMEOUT):
                 break
             except OSError as exc:
                 if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    raise EdgercError('cannot lock %s: %s' % (_origin(path), exc.strerror or type(exc).__name__)) from None
+                    raise EdgercError('cannot lock %s: %s'
+                                      % (_origin(path), exc.strerror or type(exc).__name__)) from None
                 if time.monotonic() >= deadline:
                     raise EdgercError('%s is being written by another process, which has held its lock %s for more '
                                       'than %d seconds; nothing was written' % (_origin(path), lock, timeout)) from None
@@ -1072,6 +1073,7 @@ def _write_section(path, section, values, backup, check_mode, remove, update_cop
     )
 
 
-__all__ = ['EdgercError', 'EdgercConflict', 'Section', 'write_lock', 'remove_stale_temporary_files', 'process_alive', 'load_section', 'read_section', 'write_section', 'normalize_host', 'host_url',
+__all__ = ['EdgercError', 'EdgercConflict', 'Section', 'write_lock', 'remove_stale_temporary_files', 'process_alive',
+           'load_section', 'read_section', 'write_section', 'normalize_host', 'host_url',
            'check_token', 'env_prefix', 'mask_values', 'public_values', 'max_body_warning', 'KNOWN_KEYS', 'REQUIRED_KEYS',
            'SECRET_KEYS', 'SECRET_MASK', 'SIGNED_BODY_BYTES']

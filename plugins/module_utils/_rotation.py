@@ -167,8 +167,8 @@ def in_progress(credentials, current, now=None, lease=LEASE_SECONDS, own_id=None
         pending = parse_pending(cred.get('description'))
         if pending:
             if not abandoned(cred, now, lease):
-                found.append((cred, 'run %s started rotating it at %s' % (pending[1], _format(pending[2]) if pending[2]
-                                                                           else '?')))
+                since = _format(pending[2]) if pending[2] else '?'
+                found.append((cred, 'run %s started rotating it at %s' % (pending[1], since)))
         elif not cred.get('description'):
             age = age_seconds(cred, now)
             newer = (cred.get('created_on') or '') >= ((current or {}).get('created_on') or '')

@@ -129,13 +129,13 @@ credentials:
     secret_stored:
       description:
         - For a credential this collection created, whether its secret was stored (C(.edgerc) section, or returned
-          to the task): false while it is still marked pending. V(null) for other credentials.
+          to the task), false while it is still marked pending. V(null) for other credentials.
       type: bool
       sample: true
     abandoned:
       description:
         - Whether the credential is still marked pending and the run that created it is provably gone (its process on
-          this host no longer exists, or it is older than 15 minutes): nobody holds its secret, and the next rotation
+          this host no longer exists, or it is older than 15 minutes). Nobody holds its secret; the next rotation
           or create deletes it.
       type: bool
       sample: false

@@ -106,7 +106,7 @@ def start(tmp_path, text, name, extra=None):
 
 
 def finish(proc, timeout=180):
-    out, _ = proc.communicate(timeout=timeout)
+    out = proc.communicate(timeout=timeout)[0]
     return proc.returncode, out
 
 
@@ -160,7 +160,7 @@ def test_two_rotations_of_another_clients_credential_at_once(emu, tmp_path):
     procs = [rotate(emu, tmp_path, client_id, name='rotate-%d' % i) for i in (1, 2)]
     results = [finish(proc) for proc in procs]
     assert_signs(emu, 'staging')
-    assert any(code == 0 for code, _ in results), results[0][1][-3000:]
+    assert any(result[0] == 0 for result in results), results[0][1][-3000:]
     for code, out in results:
         if code != 0:
             assert 'another rotation' in out, out[-3000:]
@@ -175,8 +175,8 @@ def test_two_rotations_of_two_sections_of_one_file_at_once(emu, tmp_path):
     credential."""
     staging = setup_client(emu, tmp_path, 'stg', 'staging')
     production = setup_client(emu, tmp_path, 'prd', 'production')
-    procs = [rotate(emu, tmp_path, staging, 'staging', name='r-stg'), rotate(emu, tmp_path, production, 'production',
-                                                                            name='r-prd')]
+    procs = [rotate(emu, tmp_path, staging, 'staging', name='r-stg'),
+             rotate(emu, tmp_path, production, 'production', name='r-prd')]
     for code, out in [finish(proc) for proc in procs]:
         assert code == 0, out[-3000:]
     for section, client_id in (('staging', staging), ('production', production)):

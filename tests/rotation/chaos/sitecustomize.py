@@ -14,7 +14,8 @@ credential; nothing after the write has run). Nothing happens without CHAOS_KILL
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))) if __file__.endswith('chaos_kill.py') else os.path.dirname(os.path.abspath(__file__)))
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(_HERE) if __file__.endswith('chaos_kill.py') else _HERE)
 import chaos_kill_tree  # noqa: E402  pylint: disable=wrong-import-position
 
 _MODE = os.environ.get('CHAOS_KILL', '')

@@ -17,7 +17,8 @@ description: Kills the process group of ansible-playbook when a task whose name 
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))) if __file__.endswith('chaos_kill.py') else os.path.dirname(os.path.abspath(__file__)))
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(_HERE) if __file__.endswith('chaos_kill.py') else _HERE)
 import chaos_kill_tree  # noqa: E402  pylint: disable=wrong-import-position
 
 from ansible.plugins.callback import CallbackBase

@@ -12,8 +12,6 @@ import socket
 import subprocess
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 from ansible_collections.edgegrid.access.plugins.module_utils import _rotation
 
 NOW = datetime(2026, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
