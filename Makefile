@@ -28,11 +28,11 @@ PORT ?= 8765
 EDGERC ?= $(HOME)/.edgerc-emulator
 STATE ?=
 
-.PHONY: test venv demo-venv collection units emulator-tests integration integration-module-process controller compat \
+.PHONY: test venv demo-venv collection units emulator-tests integration integration-module-process controller rotation compat \
 	environments chromium molecule examples awx sanity lint docs build emulator demo clean
 
-test: venv collection units emulator-tests integration integration-module-process controller environments compat \
-	molecule examples awx docs sanity lint
+test: venv collection units emulator-tests integration integration-module-process controller rotation environments \
+	compat molecule examples awx docs sanity lint
 	@echo "make test: all checks passed"
 
 # The default venv: created with PYTHON, or the newest Python 3.11+ found.
@@ -79,6 +79,11 @@ integration-module-process: venv collection
 # fallback to module processes on an ansible-core the runner was not verified on.
 controller: venv collection
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/controller
+
+# The credential_rotation role as an operator runs it: ansible-playbook processes two at once, killed at every step
+# boundary and inside the .edgerc write, each followed by a re-run that completes the rotation (about 2 minutes).
+rotation: venv collection
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/rotation
 
 # The inventory plugin and the access report against the emulator, the report's page in a headless Chromium (Debian's
 # chromium, installed when absent; as root). The page's screenshots are kept in tests/output/environments/.

@@ -35,11 +35,18 @@ Public API::
 
     load_section(path, section) -> Section        the section checked as credentials (errors, warnings)
     read_section(path, section) -> dict | None    the section's values as read, without checking them
-    write_section(path, section, values, backup=False, check_mode=False, remove=False, update_copies=False) -> dict
+    write_section(path, section, values, backup=False, check_mode=False, remove=False, update_copies=False,
+                  expect_client_token=None) -> dict
+    write_lock(path)                              context manager: the file's write lock (<file>.lock, 0600)
     host_url(value, where) -> str                 'https://host' (or the http:// of an emulator), checked
     check_token(key, value, where)                a client token, secret or access token, checked
     env_prefix(section) -> str                    'AKAMAI_' for default, else 'AKAMAI_<SECTION>_'
-    EdgercError
+    EdgercError, EdgercConflict
+
+Every write is a read-modify-write under an exclusive ``fcntl.flock`` on ``<file>.lock`` (created 0600 beside the
+file, never removed): two writers of one file (two cron jobs, two playbooks rotating two sections) run one after
+the other, and the second one edits what the first one wrote, so that no update is lost. The temporary files of
+a write (``.<file>.<pid>.<n>.tmp``, 0600) that a killed writer left are removed by the next write, under the lock.
 
 With ``update_copies``, the other sections that hold the same credential as the section written (the same
 ``client_token`` and host before the write) get its new ``client_token`` / ``client_secret`` in the same write:
@@ -50,11 +57,18 @@ Errors never hold a secret from the file: they name the file, the line number, t
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
 import time
+from contextlib import contextmanager
 from urllib.parse import urlsplit
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX: no lock (the collection's targets are POSIX hosts)
+    fcntl = None
 
 DEFAULT_PATH = '~/.edgerc'
 DEFAULT_SECTION = 'default'
@@ -94,6 +108,11 @@ class EdgercError(Exception):
 
     The message names the file, the line, the section or the key; never a secret from the file.
     """
+
+
+class EdgercConflict(EdgercError):
+    """The section no longer holds the credential the write expected (``expect_client_token``): another writer
+    changed it since the caller read it. Nothing was written."""
 
 
 class Section:
@@ -749,6 +768,111 @@ def _backup(target, origin):
     raise EdgercError('cannot back up %s: no free backup file name' % origin)
 
 
+LOCK_SUFFIX = '.lock'
+# How long a writer waits for another writer of the same file, in seconds.
+LOCK_TIMEOUT = 120
+# A temporary file of a writer whose process is alive is kept unless it is older than this many seconds.
+STALE_TMP_SECONDS = 300
+_TMP_RE = re.compile(r'^\.(?P<base>.+)\.(?P<pid>[0-9]+)\.(?P<n>[0-9]+)\.tmp$')
+
+
+def _lock_path(target):
+    return target + LOCK_SUFFIX
+
+
+@contextmanager
+def write_lock(path, timeout=LOCK_TIMEOUT):
+    """Hold the exclusive write lock of the .edgerc file at `path`: ``fcntl.flock`` on ``<file>.lock``.
+
+    The lock file is created with mode 0600 (it holds nothing) beside the file (after symbolic links are
+    resolved) and is never removed, so that every writer locks the same inode. Waits up to `timeout` seconds for
+    another writer, then raises EdgercError naming the lock file. The lock goes with the process: a writer that
+    is killed holds it no longer. Without ``fcntl`` (not POSIX) there is no lock.
+    """
+    target = os.path.realpath(os.path.expanduser(path))
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    lock = _lock_path(target)
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0), FILE_MODE)
+    except OSError as exc:
+        raise EdgercError('cannot lock %s: %s cannot be opened: %s'
+                          % (_origin(path), lock, exc.strerror or type(exc).__name__)) from None
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise EdgercError('cannot lock %s: %s'
+                                      % (_origin(path), exc.strerror or type(exc).__name__)) from None
+                if time.monotonic() >= deadline:
+                    raise EdgercError('%s is being written by another process, which has held its lock %s for more '
+                                      'than %d seconds; nothing was written' % (_origin(path), lock, timeout)) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def process_alive(pid):
+    """Whether process `pid` of this host exists and is not a zombie (a killed process nobody reaped yet)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    try:
+        with open('/proc/%d/stat' % pid) as handle:
+            return handle.read().rsplit(')', 1)[1].split()[0] != 'Z'
+    except (OSError, IndexError):
+        return True
+
+
+def _pid_alive(pid):
+    if pid == os.getpid():
+        return False  # a temporary file of this process is never in use outside _atomic_write
+    return process_alive(pid)
+
+
+def remove_stale_temporary_files(target):
+    """Remove the temporary files a killed writer of `target` left beside it; the names removed.
+
+    Called under the write lock. A temporary file is ``.<file>.<pid>.<n>.tmp``; it is stale when its process
+    is gone, or older than STALE_TMP_SECONDS. Files of other names are never touched.
+    """
+    directory = os.path.dirname(target) or '.'
+    base = os.path.basename(target)
+    removed = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    for name in names:
+        match = _TMP_RE.match(name)
+        if not match or match.group('base') != base:
+            continue
+        candidate = os.path.join(directory, name)
+        try:
+            info = os.lstat(candidate)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        if _pid_alive(int(match.group('pid'))) and time.time() - info.st_mtime < STALE_TMP_SECONDS:
+            continue
+        try:
+            os.unlink(candidate)
+            removed.append(candidate)
+        except OSError:
+            pass
+    return removed
+
+
 def _atomic_write(target, data, origin):
     """Write `data` to `target` through a 0600 temporary file in the same directory and os.replace."""
     directory = os.path.dirname(target) or '.'
@@ -814,7 +938,8 @@ def _copies_of(document, section, before):
     return names
 
 
-def write_section(path, section, values, backup=False, check_mode=False, remove=False, update_copies=False):
+def write_section(path, section, values, backup=False, check_mode=False, remove=False, update_copies=False,
+                  expect_client_token=None):
     """Make one section of the .edgerc file at `path` hold `values` (or remove it with `remove=True`).
 
     `values` maps key names (host, client_token, client_secret, access_token, account_key, max_body) to
@@ -838,6 +963,11 @@ def write_section(path, section, values, backup=False, check_mode=False, remove=
     ``client_secret``; its other keys (``access_token``, ``account_key``...) are left as they are. All of
     it goes into the file in the one write (and the one backup).
 
+    The read, the edit and the write happen under the file's write lock (``write_lock``), which also removes the
+    temporary files a killed writer left. With `expect_client_token`, the section must hold that client token when
+    it is read under the lock (``''``: the section must be absent or hold none), else EdgercConflict is raised and
+    nothing is written: the compare-and-swap that keeps a run from overwriting what another run wrote.
+
     Returns a dict: ``changed`` (bool), ``backup_file`` (str or None), ``before`` and ``after`` (the
     section's values, secrets masked; None when the section is absent), ``changed_keys`` (the key names
     whose value changes, sorted), ``mode_fixed`` (bool: the file mode was set to 0600),
@@ -845,8 +975,17 @@ def write_section(path, section, values, backup=False, check_mode=False, remove=
     (for each of them: ``before``, ``after`` masked and ``changed_keys``) and ``warnings`` (list of str: a
     ``max_body`` left in the section that is not used to sign).
 
-    Raises EdgercError for a file that cannot be read, parsed or written, and for invalid values.
+    Raises EdgercError for a file that cannot be read, parsed or written, and for invalid values; EdgercConflict
+    when the section does not hold `expect_client_token`.
     """
+    if check_mode:
+        return _write_section(path, section, values, backup, check_mode, remove, update_copies, expect_client_token)
+    with write_lock(path):
+        remove_stale_temporary_files(os.path.realpath(os.path.expanduser(path)))
+        return _write_section(path, section, values, backup, check_mode, remove, update_copies, expect_client_token)
+
+
+def _write_section(path, section, values, backup, check_mode, remove, update_copies, expect_client_token):
     if not section or not isinstance(section, str) or any(c in section for c in '[]\r\n') \
             or section != section.strip():
         raise EdgercError('invalid section name %r: it must be non-empty, without brackets, line breaks or '
@@ -863,6 +1002,9 @@ def write_section(path, section, values, backup=False, check_mode=False, remove=
     if document is None:
         document = _Document('', origin)
     before = document.values_of(section)
+    if expect_client_token is not None and ((before or {}).get('client_token') or '') != expect_client_token:
+        raise EdgercConflict('section [%s] of %s no longer holds the credential this write replaces: another process '
+                             'changed it since it was read; nothing was written' % (section, origin))
 
     if before is None and not remove:
         missing = [key for key in REQUIRED_KEYS if not desired.get(key)]
@@ -931,6 +1073,7 @@ def write_section(path, section, values, backup=False, check_mode=False, remove=
     )
 
 
-__all__ = ['EdgercError', 'Section', 'load_section', 'read_section', 'write_section', 'normalize_host', 'host_url',
+__all__ = ['EdgercError', 'EdgercConflict', 'Section', 'write_lock', 'remove_stale_temporary_files', 'process_alive',
+           'load_section', 'read_section', 'write_section', 'normalize_host', 'host_url',
            'check_token', 'env_prefix', 'mask_values', 'public_values', 'max_body_warning', 'KNOWN_KEYS', 'REQUIRED_KEYS',
            'SECRET_KEYS', 'SECRET_MASK', 'SIGNED_BODY_BYTES']

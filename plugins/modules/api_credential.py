@@ -23,6 +23,12 @@ description:
     that description exists and creates one only when there is none. With O(rotate_before_days), it creates one
     only when the newest ACTIVE credential (with O(description) when given) expires within that many days; the
     older credential is left as it is (give it an expiry, or deactivate it, once the new one is deployed).
+  - A new credential is first marked pending (its description gets C([pending <run> <time>]), the run being
+    C(host:pid:random)), then its secret is stored, then it gets its description. A credential still marked
+    pending that its run provably left (the run's process on this host is gone, or it is older than 15 minutes)
+    is deleted by the next create, and reported (RV(removed_orphans)). When the answer to the create is lost,
+    the module reads the credentials again, deletes the one the create made (a new credential without
+    description; nobody received its secret) and creates again, once.
   - The client secret of a new credential is returned only once, by the task that creates it, under RV(secret).
     Set C(no_log=true) on such a task. Better, give O(edgerc_write), and the secret is written straight into
     a section of an C(.edgerc) file (atomically, mode C(0600)) and not returned at all.
@@ -92,6 +98,21 @@ options:
       - Choose a value well below the lifetime of a new credential (two years), or every run creates one.
       - From 0 to 729. Only with O(state=present), and not with O(credential_id) or O(credential_client_token).
     type: int
+  replaces:
+    description:
+      - Create the credential that replaces credential O(replaces) (by its ID) in the section of O(edgerc_write), as
+        one step of a rotation (the P(edgegrid.access.credential_rotation#role) role uses it).
+      - The section must hold credential O(replaces) (else the task fails, nothing created), or a credential whose
+        description says it replaces it (then nothing changes). While another run rotates it (a credential of
+        another run still marked pending, or one created in the last minutes without description, or one that
+        replaces it whose secret is stored elsewhere), the task fails saying so and creates nothing. When two runs
+        create at the same moment, the one whose credential got the lower ID goes on; the other deletes its own.
+      - The section is written only if it still holds credential O(replaces) at that moment (under the file's lock).
+      - O(description) defaults to V(edgegrid.access rotation replaces credential <replaces>).
+      - Needs O(edgerc_write); not with O(credential_id), O(credential_client_token), O(rotate_before_days) or
+        O(state=absent).
+    type: int
+    version_added: 0.2.0
   edgerc_write:
     description:
       - Write the new credential into a section of an C(.edgerc) file instead of returning its secret.
@@ -289,6 +310,14 @@ previous_credential:
   returned: when O(rotate_before_days) created a credential and an ACTIVE one existed
   type: dict
   sample: {"credential_id": 14110, "status": "active", "expires_on": "2025-12-01T00:00:00.000Z"}
+removed_orphans:
+  description:
+    - Credentials an earlier create of this collection left behind without storing their secret (still marked
+      pending, their run gone), deleted before this create.
+  returned: when there were any
+  type: list
+  elements: int
+  sample: [14112]
 error:
   description: Akamai's problem details when a request failed with an error status.
   returned: on failure with an HTTP error status
@@ -297,7 +326,7 @@ error:
 
 import os
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _client, _edgerc, _iam
+from ansible_collections.edgegrid.access.plugins.module_utils import _client, _edgerc, _iam, _rotation
 from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule
 
 RETURN_KEY = 'credential'
@@ -334,6 +363,14 @@ class CredentialManager:
         rotate = params['rotate_before_days']
         if rotate is not None and not 0 <= rotate <= MAX_ROTATE_DAYS:
             fail(msg='rotate_before_days must be from 0 to %d, got %s' % (MAX_ROTATE_DAYS, rotate))
+        if params['replaces'] is not None:
+            if params['replaces'] < 1:
+                fail(msg='replaces must be a positive credential ID, got %s' % params['replaces'])
+            if named or params['state'] == 'absent' or rotate is not None:
+                fail(msg='replaces cannot be used with credential_id, credential_client_token, rotate_before_days or '
+                         'state=absent: it creates the credential that replaces another one')
+            if not params['edgerc_write']:
+                fail(msg='replaces needs edgerc_write: the section that holds the credential it replaces')
         if params['state'] == 'absent':
             for option in ('status', 'expires_on', 'rotate_before_days', 'edgerc_write'):
                 if params[option] is not None:
@@ -347,7 +384,7 @@ class CredentialManager:
                     fail(msg='%s cannot be used with credential_id or credential_client_token: it applies only '
                              'when the module may create a credential' % option)
         else:
-            if params['description'] is None and rotate is None:
+            if params['description'] is None and rotate is None and params['replaces'] is None:
                 fail(msg='name the credential with credential_id or credential_client_token, or give description '
                          'or rotate_before_days for the module to create one only when needed')
             if params['status'] == 'inactive':
@@ -405,6 +442,8 @@ class CredentialManager:
                 self.module.fail_json(msg='%s is not a credential of API client %s; nothing was created'
                                       % (self.describe(), self.client_id))
             return self.update(current)
+        if params['replaces'] is not None:
+            return self.replace()
         description = params['description']
         candidates = [c for c in self.credentials if self.usable(c)]
         if description is not None:
@@ -412,8 +451,7 @@ class CredentialManager:
         if params['rotate_before_days'] is not None:
             newest = max(candidates, key=lambda c: (c.get('created_on') or '', c.get('credential_id') or 0),
                          default=None)
-            days = _iam.days_until(newest.get('expires_on')) if newest else None
-            if newest is not None and days is not None and days > params['rotate_before_days']:
+            if newest is not None and not _rotation.due(newest, min_remaining_days=params['rotate_before_days']):
                 return self.update(newest)
             return self.create(previous=newest)
         if len(candidates) > 1:
@@ -515,15 +553,141 @@ class CredentialManager:
         except _edgerc.EdgercError as exc:
             self.module.fail_json(msg='edgerc_write: %s; nothing was created' % exc)
 
-    def create(self, previous=None):
+    def replace(self):
+        """Create the credential that replaces credential `replaces` in the section of edgerc_write, once."""
+        params = self.params
+        target = params['edgerc_write']
+        old = [c for c in self.credentials if c.get('credential_id') == params['replaces']]
+        if not old:
+            self.module.fail_json(msg='replaces: credential %s is not a credential of API client %s; nothing was '
+                                      'created' % (params['replaces'], self.client_id))
+        old = old[0]
+        try:
+            held = (_edgerc.read_section(target['path'], target['section']) or {}).get('client_token') or ''
+        except _edgerc.EdgercError as exc:
+            self.module.fail_json(msg='edgerc_write: %s; nothing was created' % exc)
+        if held != old.get('client_token'):
+            done = [c for c in self.credentials if c.get('client_token') == held and held
+                    and _rotation.replaced_id(c.get('description'), self.prefix()) == params['replaces']]
+            if done:  # this rotation already happened: the section holds its credential
+                self.module.finish(False, RETURN_KEY, self.view(done[0]), before=self.view(done[0]),
+                                   after=self.view(done[0]))
+            self.module.fail_json(msg='edgerc_write: section [%s] of %s holds neither credential %s nor a credential '
+                                      'that replaces it: another run changed it; nothing was created'
+                                  % (target['section'], target['path'], params['replaces']))
+        busy = self.busy(old)
+        if busy:
+            self.module.fail_json(msg='%s; nothing was created. Run again once it is over.' % busy)
+        return self.create(replaced=old)
+
+    def prefix(self):
+        description = self.params['description'] or ''
+        marker = ' replaces credential '
+        return description.split(marker)[0] if marker in description else _rotation.DEFAULT_PREFIX
+
+    def busy(self, old, own_id=None):
+        """Why another run's rotation of `old` is in progress (None: it is not). With `own_id` (the credential this
+        run created), only the claims of lower credential IDs count: of runs that got this far together, the one
+        that created first goes on, the others step back."""
+        claims = _rotation.in_progress(self.credentials, old, own_id=own_id, prefix=self.prefix())
+        if own_id is not None:
+            claims = [(c, why) for c, why in claims if (c.get('credential_id') or 0) < own_id]
+        if not claims:
+            return None
+        return 'another rotation of credential %s is in progress (%s)' % (
+            old.get('credential_id'), '; '.join('credential %s: %s' % (c.get('credential_id'), why)
+                                                for c, why in claims))
+
+    def remove_abandoned(self):
+        """Delete the credentials an earlier create of this collection left without stored secret (abandoned
+        pending markers); the IDs. Undescribed credentials cannot be told from a user's, and are only warned of."""
+        removed = []
+        for cred in list(self.credentials):
+            if cred.get('status') != 'active' or not _rotation.parse_pending(cred.get('description')):
+                continue
+            if not _rotation.abandoned(cred) or cred.get('client_token') == self.signing_token():
+                continue
+            self.discard(cred)
+            removed.append(cred.get('credential_id'))
+            self.credentials.remove(cred)
+        return removed
+
+    def discard(self, cred):
+        """Deactivate and delete a credential this module created and whose secret nobody holds; best effort."""
+        cid = cred.get('credential_id')
+        try:
+            self.module.client.request('POST', _iam.deactivate_credential_path(self.client_id, cid),
+                                       expected=(404,))
+            self.module.client.request('DELETE', _iam.credential_path(self.client_id, cid), expected=(404,))
+            return True
+        except _client.EdgeGridError:
+            return False
+
+    def post_create(self):
+        """POST the create; when its answer is lost, find what it created (a new credential without description
+        that was not there before), delete it (nobody received its secret) and send the create once more."""
+        known = set(c.get('credential_id') for c in self.credentials)
+        notes = []
+        for attempt in (1, 2):
+            try:
+                return self.module.client.request('POST', _iam.credentials_path(self.client_id)), notes
+            except _client.ApiError as exc:
+                if exc.status in (400, 409, 422):
+                    self.module.fail_json(
+                        msg='the API refused to create a credential for API client %s, which holds %d credentials '
+                            '(%d ACTIVE). Akamai limits how many credentials one API client may hold: delete an '
+                            'INACTIVE credential first. Nothing was changed. %s'
+                            % (self.client_id, len(self.credentials),
+                               sum(1 for c in self.credentials if c.get('status') == 'active'), exc),
+                        error=exc.as_dict())
+                self.module.fail_from(exc)
+            except _client.TransportError as exc:
+                try:
+                    listed = [_iam.credential_from_api(item)
+                              for item in self.module.read(_iam.credentials_path(self.client_id))]
+                except _client.EdgeGridError as again:
+                    self.module.fail_json(msg='%s; reading the credentials again failed too (%s): if the create was '
+                                              'applied, the next run finds the credential it made and reports it'
+                                          % (exc, again))
+                appeared = [c for c in listed if c.get('credential_id') not in known and not c.get('description')]
+                if len(appeared) > 1:
+                    self.module.fail_json(msg='%s; credentials %s appeared since: it cannot be told which one this '
+                                              'create made; nothing was deleted'
+                                          % (exc, ', '.join(str(c.get('credential_id')) for c in appeared)))
+                if appeared:
+                    if not self.discard(appeared[0]):
+                        self.module.fail_json(msg='%s; the create was applied (credential %s), but deleting that '
+                                                  'credential, whose secret nobody received, failed; the next run '
+                                                  'deletes it' % (exc, appeared[0].get('credential_id')))
+                    notes.append('the answer to the create was lost; credential %s, which it created and whose secret '
+                                 'nobody received, was deleted and the create sent again'
+                                 % appeared[0].get('credential_id'))
+                if attempt == 2:
+                    self.module.fail_json(msg='%s, twice; nothing is left of either attempt' % exc)
+            except _client.EdgeGridError as exc:
+                self.module.fail_from(exc)
+        return None, notes  # not reached
+
+    def set_description(self, new, description):
+        update = _iam.credential_update_body(
+            new, expires_on=_iam.format_time(self.expires_on) if self.expires_on is not None else None,
+            description=description)
+        answer = self.module.client.request(
+            'PUT', _iam.credential_path(self.client_id, new['credential_id']), json_body=update).body
+        return _iam.credential_update_result(new, answer)
+
+    def create(self, previous=None, replaced=None):
         params = self.params
         target = params['edgerc_write']
         extra = {}
         if previous is not None:
             extra['previous_credential'] = self.view(previous)
+        wanted_desc = params['description']
+        if replaced is not None and wanted_desc is None:
+            wanted_desc = _rotation.final_description(replaced.get('credential_id'))
         # The docs promise credential_id and client_token as none in check mode: the API has not assigned them yet.
         predicted = {'credential_id': None, 'client_token': None, 'status': 'active',
-                     'description': params['description'] or ''}
+                     'description': wanted_desc or ''}
         if self.expires_on is not None:
             predicted['expires_on'] = _iam.format_time(self.expires_on)
             if self.expires_on <= _iam.utcnow():
@@ -537,20 +701,16 @@ class CredentialManager:
         if self.module.check_mode:
             self.module.finish(True, RETURN_KEY, predicted, before={}, after=predicted, **extra)
 
-        try:
-            response = self.module.client.request('POST', _iam.credentials_path(self.client_id))
-        except _client.ApiError as exc:
-            if exc.status in (400, 409, 422):
-                self.module.fail_json(
-                    msg='the API refused to create a credential for API client %s, which holds %d credentials '
-                        '(%d ACTIVE). Akamai limits how many credentials one API client may hold: delete an '
-                        'INACTIVE credential first. Nothing was changed. %s'
-                        % (self.client_id, len(self.credentials),
-                           sum(1 for c in self.credentials if c.get('status') == 'active'), exc),
-                    error=exc.as_dict())
-            self.module.fail_from(exc)
-        except _client.EdgeGridError as exc:
-            self.module.fail_from(exc)
+        removed = self.remove_abandoned()
+        if removed:
+            extra['removed_orphans'] = removed
+            self.module.warn('deleted credentials %s: an earlier run of this collection created them and was stopped '
+                             'before it stored their secret' % ', '.join(str(i) for i in removed))
+        run = _rotation.new_run_id()
+        started = _iam.utcnow()
+        response, notes = self.post_create()
+        for note in notes:
+            self.module.warn(note)
         body = response.body or {}
         secret = _iam.secret_from_create(body)
         if secret:
@@ -561,37 +721,48 @@ class CredentialManager:
                                   % _iam.credentials_path(self.client_id))
         section = dict(values, client_token=new.get('client_token'), client_secret=secret)
 
-        # Persist the secret before any further call: a failure after this point loses nothing.
+        def give_up(why):
+            gone = self.discard(new)
+            self.module.fail_json(msg='%s; the new credential %s %s' % (
+                why, new['credential_id'], 'was deleted (its secret was never stored); nothing else was changed'
+                if gone else 'could not be deleted: the next run deletes it'))
+
+        # The claim: the pending marker says who created it, and that its secret is not stored yet.
+        try:
+            new = self.set_description(new, _rotation.pending_description(wanted_desc or '', run, started))
+        except _client.EdgeGridError as exc:
+            give_up('marking the new credential as pending failed: %s' % exc)
+        if replaced is not None:
+            self.load()
+            busy = self.busy(replaced, new['credential_id'])
+            if busy:
+                give_up(busy + ', and it started first')
         if target:
+            if (_iam.utcnow() - started).total_seconds() > _rotation.LEASE_SECONDS / 3:
+                give_up('the create took longer than a third of the lease (%d s)' % _rotation.LEASE_SECONDS)
             try:
-                written = _edgerc.write_section(path, target['section'], section, backup=target['backup'],
-                                                update_copies=target['update_copies'])
+                written = _edgerc.write_section(
+                    path, target['section'], section, backup=target['backup'], update_copies=target['update_copies'],
+                    expect_client_token=replaced.get('client_token') if replaced is not None else None)
             except _edgerc.EdgercError as exc:
-                self.module.fail_json(msg='credential %s was created but its secret could not be written: %s. '
-                                          'The secret is lost; deactivate and delete that credential.'
-                                      % (new['credential_id'], exc), credential=self.view(new))
+                give_up('its secret could not be written: %s' % exc)
             extra['edgerc'] = {'path': path, 'section': target['section'], 'changed': written['changed'],
                                'backup_file': written.get('backup_file'),
                                'copied_sections': written['copied_sections']}
         else:
             extra['secret'] = section
 
-        wanted_desc = params['description']
-        if (wanted_desc is not None and wanted_desc != new.get('description')) or self.expires_on is not None:
-            update = _iam.credential_update_body(
-                new, expires_on=_iam.format_time(self.expires_on) if self.expires_on is not None else None,
-                description=wanted_desc)
-            try:
-                answer = self.module.client.request(
-                    'PUT', _iam.credential_path(self.client_id, new['credential_id']), json_body=update).body
-            except _client.EdgeGridError as exc:
-                result = dict(extra)
-                if isinstance(exc, _client.ApiError):
-                    result['error'] = exc.as_dict()
-                self.module.fail_json(msg='credential %s was created, but setting its description and expiry '
-                                          'failed: %s' % (new['credential_id'], exc),
-                                      credential=self.view(new), **result)
-            new = _iam.credential_update_result(new, answer)
+        try:
+            new = self.set_description(new, wanted_desc or '')
+        except _client.EdgeGridError as exc:
+            result = dict(extra)
+            if isinstance(exc, _client.ApiError):
+                result['error'] = exc.as_dict()
+            self.module.fail_json(msg='credential %s was created and its secret %s, but setting its description and '
+                                      'expiry failed: %s. It still carries its pending marker; the next run of the '
+                                      'credential_rotation role completes it'
+                                  % (new['credential_id'], 'written' if target else 'returned', exc),
+                                  credential=self.view(new), **result)
         after = self.view(new)
         self.module.finish(True, RETURN_KEY, after, before={}, after=after, **extra)
 
@@ -636,6 +807,7 @@ def main():
             expires_on=dict(type='str'),
             description=dict(type='str'),
             rotate_before_days=dict(type='int'),
+            replaces=dict(type='int'),
             edgerc_write=dict(type='dict', options=dict(
                 path=dict(type='path', required=True),
                 section=dict(type='str', required=True),

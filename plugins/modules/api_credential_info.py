@@ -120,6 +120,25 @@ credentials:
       description: Whole days until the credential expires; negative when it has.
       type: int
       sample: 729
+    managed:
+      description:
+        - Whether this collection created the credential (as a rotation, or still marked pending), judged by its
+          description (see P(edgegrid.access.rotation_plan#filter)).
+      type: bool
+      sample: true
+    secret_stored:
+      description:
+        - For a credential this collection created, whether its secret was stored (C(.edgerc) section, or returned
+          to the task), false while it is still marked pending. V(null) for other credentials.
+      type: bool
+      sample: true
+    abandoned:
+      description:
+        - Whether the credential is still marked pending and the run that created it is provably gone (its process on
+          this host no longer exists, or it is older than 15 minutes). Nobody holds its secret; the next rotation
+          or create deletes it.
+      type: bool
+      sample: false
     signing:
       description: Whether this credential signed the module's own request.
       type: bool
@@ -150,7 +169,7 @@ signed_with:
       sample: default
 '''
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _iam
+from ansible_collections.edgegrid.access.plugins.module_utils import _iam, _rotation
 from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule
 
 
@@ -176,6 +195,7 @@ def main():
     for item in body:
         cred = _iam.credential_with_expiry(_iam.credential_from_api(item))
         cred['signing'] = bool(cred.get('client_token')) and cred.get('client_token') == signing
+        cred.update(_rotation.ownership(cred))
         credentials.append(cred)
     if params['credential_id'] is not None:
         credentials = [c for c in credentials if c.get('credential_id') == params['credential_id']]

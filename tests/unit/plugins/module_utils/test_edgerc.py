@@ -153,7 +153,7 @@ def test_new_file_created_0600_whatever_the_umask(tmp_path):
     assert result['changed'] is True
     assert mode_of(path) == 0o600
     assert path.read_text().startswith('[default]\n')
-    assert os.listdir(tmp_path) == ['sub.edgerc']
+    assert sorted(os.listdir(tmp_path)) == ['sub.edgerc', 'sub.edgerc.lock']  # the lock file: writers wait on it
 
 
 def test_temp_file_is_0600_before_the_move(edgerc, monkeypatch):
@@ -189,7 +189,7 @@ def test_open_creates_with_0600(edgerc, monkeypatch):
 
     monkeypatch.setattr(_edgerc.os, 'open', spy)
     _edgerc.write_section(str(edgerc), 'default', dict(client_secret=NEW_SECRET), backup=True)
-    assert modes == [0o600, 0o600]  # the backup, the temporary file
+    assert modes == [0o600, 0o600, 0o600]  # the lock file, the backup, the temporary file
 
 
 def test_failed_write_leaves_file_and_no_temp(edgerc, monkeypatch):
@@ -200,7 +200,7 @@ def test_failed_write_leaves_file_and_no_temp(edgerc, monkeypatch):
     with pytest.raises(_edgerc.EdgercError, match='No space left'):
         _edgerc.write_section(str(edgerc), 'default', dict(client_secret=NEW_SECRET))
     assert edgerc.read_text() == ORIGINAL
-    assert os.listdir(edgerc.parent) == ['edgerc']
+    assert sorted(os.listdir(edgerc.parent)) == ['edgerc', 'edgerc.lock']
 
 
 def test_backup(edgerc):
@@ -215,7 +215,7 @@ def test_backup(edgerc):
     # No backup when nothing changes.
     again = _edgerc.write_section(str(edgerc), 'default', dict(client_secret=NEW_SECRET), backup=True)
     assert again['changed'] is False and again['backup_file'] is None
-    assert len(os.listdir(edgerc.parent)) == 2
+    assert len(os.listdir(edgerc.parent)) == 3  # the file, its lock file, one backup
 
 
 def test_loose_mode_is_tightened(edgerc):
@@ -235,7 +235,7 @@ def test_check_mode_writes_nothing(edgerc, tmp_path):
     assert result['changed'] is True and result['backup_file'] is None
     assert result['changed_keys'] == ['client_secret']
     assert edgerc.read_text() == ORIGINAL
-    assert os.listdir(edgerc.parent) == ['edgerc']
+    assert os.listdir(edgerc.parent) == ['edgerc']  # not even a lock file
     new = tmp_path / 'new.edgerc'
     result = _edgerc.write_section(str(new), 'default', NEW_SECTION, check_mode=True)
     assert result['changed'] is True and not new.exists()
@@ -411,7 +411,7 @@ def test_update_copies_replaces_the_credential_in_every_section_holding_it(copie
     assert _edgerc.read_section(str(copies), 'staging')['client_secret'] == 'staging-secret-value'
     # One backup, of the file as it was before.
     assert open(result['backup_file']).read() == COPIES
-    assert sorted(os.listdir(copies.parent)) == sorted(['edgerc', os.path.basename(result['backup_file'])])
+    assert sorted(os.listdir(copies.parent)) == sorted(['edgerc', 'edgerc.lock', os.path.basename(result['backup_file'])])
     # Again: nothing left to do.
     again = _edgerc.write_section(str(copies), 'default', dict(client_token=NEW_TOKEN, client_secret=NEW_SECRET),
                                   backup=True, update_copies=True)
@@ -458,3 +458,72 @@ def test_update_copies_with_repeated_sections_and_a_missing_secret(tmp_path):
     assert _edgerc.load_section(str(path), 'copy').values['client_secret'] == 's2'
     assert _edgerc.load_section(str(path), 'copy').values['client_token'] == 'ct2'
     assert path.read_text().count('[copy]') == 2
+
+
+# -- concurrent writers and killed writers (issue 14) -----------------------------------------------------------
+
+def _stretched_write(path, section, values, delay):
+    """In a child process: write_section with the read-to-rename window stretched by `delay` seconds."""
+    import time as _time  # pylint: disable=import-outside-toplevel
+    original = _edgerc._atomic_write
+
+    def slow(target, data, origin):
+        _time.sleep(delay)
+        original(target, data, origin)
+
+    _edgerc._atomic_write = slow
+    _edgerc.write_section(str(path), section, values)
+
+
+def test_two_writers_of_one_file_lose_no_update(edgerc):
+    """Two processes write [default] and [staging] of one file at once, each with 2 s between its read and its
+    rename: both updates are in the file afterwards (the second writer waits for the first one's lock)."""
+    import multiprocessing  # pylint: disable=import-outside-toplevel
+    ctx = multiprocessing.get_context('fork')
+    one = ctx.Process(target=_stretched_write, args=(edgerc, 'default', dict(client_secret=NEW_SECRET), 2.0))
+    two = ctx.Process(target=_stretched_write,
+                      args=(edgerc, 'staging', dict(client_secret='staging-secret-rotated-value'), 2.0))
+    one.start()
+    two.start()
+    one.join(30)
+    two.join(30)
+    assert (one.exitcode, two.exitcode) == (0, 0)
+    assert _edgerc.read_section(str(edgerc), 'default')['client_secret'] == NEW_SECRET
+    assert _edgerc.read_section(str(edgerc), 'staging')['client_secret'] == 'staging-secret-rotated-value'
+    assert mode_of(str(edgerc) + '.lock') == 0o600
+
+
+def _killed_mid_write(path):
+    """In a child process: SIGKILL itself after the temporary file holds the new contents, before the rename."""
+    import signal  # pylint: disable=import-outside-toplevel
+
+    def killed(_tmp, _target):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    _edgerc.os.replace = killed
+    _edgerc.write_section(str(path), 'default', dict(client_secret=NEW_SECRET))
+
+
+def test_a_writer_killed_mid_write_leaves_a_temp_file_the_next_write_removes(edgerc):
+    import multiprocessing  # pylint: disable=import-outside-toplevel
+    child = multiprocessing.get_context('fork').Process(target=_killed_mid_write, args=(edgerc,))
+    child.start()
+    child.join(30)
+    assert child.exitcode == -9
+    left = [name for name in os.listdir(edgerc.parent) if name.endswith('.tmp')]
+    assert left == ['.edgerc.%d.0.tmp' % child.pid]
+    assert mode_of(edgerc.parent / left[0]) == 0o600
+    assert _edgerc.read_section(str(edgerc), 'default')['client_secret'] == SECRET  # the rename never happened
+    # The next write (of another section) removes it; a file of another name is left alone.
+    (edgerc.parent / '.edgerc.notes.tmp').write_text('not ours')
+    _edgerc.write_section(str(edgerc), 'staging', dict(client_secret='staging-secret-rotated-value'))
+    assert sorted(name for name in os.listdir(edgerc.parent) if name.endswith('.tmp')) == ['.edgerc.notes.tmp']
+
+
+def test_expect_client_token_refuses_a_section_another_writer_changed(edgerc):
+    with pytest.raises(_edgerc.EdgercConflict) as exc:
+        _edgerc.write_section(str(edgerc), 'staging', dict(client_secret=NEW_SECRET), expect_client_token='akab-other')
+    assert 'no longer holds' in str(exc.value) and NEW_SECRET not in str(exc.value)
+    assert _edgerc.read_section(str(edgerc), 'staging')['client_secret'] == 'staging-secret-value'
+    _edgerc.write_section(str(edgerc), 'staging', dict(client_secret=NEW_SECRET), expect_client_token='akab-staging-client')
+    assert _edgerc.read_section(str(edgerc), 'staging')['client_secret'] == NEW_SECRET

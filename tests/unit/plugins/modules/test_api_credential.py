@@ -50,6 +50,23 @@ def cred(cid, description='', status='ACTIVE', days=700, token=None):
             'maxAllowedExpiry': stamp(730)}
 
 
+def echo_put(httpserver, cid, fail_after=None):
+    """PUT .../credentials/<cid> answers what it was sent (status, expiresOn, description); from call `fail_after`
+    on (counted from 1), a 400."""
+    from werkzeug.wrappers import Response  # pylint: disable=import-outside-toplevel
+    calls = []
+
+    def handler(request):
+        calls.append(request.get_json())
+        if fail_after is not None and len(calls) >= fail_after:
+            return Response(json.dumps({'type': '/x/error', 'title': 'Bad Request', 'status': 400, 'detail': 'no'}),
+                            status=400, content_type='application/problem+json')
+        return Response(json.dumps(calls[-1]), status=200, content_type='application/json')
+
+    httpserver.expect_request(CREDS + '/%d' % cid, method='PUT').respond_with_handler(handler)
+    return calls
+
+
 def writes(httpserver):
     return [req for req, _resp in httpserver.log if req.method != 'GET']
 
@@ -107,16 +124,17 @@ def test_rotation_keeps_a_young_credential_and_replaces_an_old_one(httpserver, c
     created = cred(2)
     created['clientSecret'] = NEW_SECRET
     httpserver.expect_request(CREDS, method='POST').respond_with_json(created, status=201)
-    httpserver.expect_request(CREDS + '/2', method='PUT').respond_with_json(
-        {'status': 'ACTIVE', 'expiresOn': created['expiresOn'], 'description': 'auto'})
+    echo_put(httpserver, 2)
     failed, result = run(api_credential, auth(httpserver, description='auto', rotate_before_days=30), capsys)
     assert not failed and result['changed'] is True
     assert result['credential']['credential_id'] == 2 and result['credential']['description'] == 'auto'
     assert result['previous_credential']['credential_id'] == 1
     assert result['secret']['client_secret'] == NEW_SECRET
     assert NEW_SECRET not in json.dumps(result['credential'])
-    put = [req for req in writes(httpserver) if req.method == 'PUT'][0]
-    assert put.get_json() == {'expiresOn': created['expiresOn'], 'status': 'ACTIVE', 'description': 'auto'}
+    puts = [req.get_json() for req in writes(httpserver) if req.method == 'PUT']
+    # First the pending marker (the claim: whose, since when, secret not stored yet), then the description.
+    assert puts[0]['description'].startswith('auto [pending ') and puts[0]['status'] == 'ACTIVE'
+    assert puts[1] == {'expiresOn': created['expiresOn'], 'status': 'ACTIVE', 'description': 'auto'}
 
 
 def test_a_failed_update_after_the_create_still_hands_the_secret_over(httpserver, capsys):
@@ -124,8 +142,7 @@ def test_a_failed_update_after_the_create_still_hands_the_secret_over(httpserver
     created = cred(3)
     created['clientSecret'] = NEW_SECRET
     httpserver.expect_request(CREDS, method='POST').respond_with_json(created, status=201)
-    httpserver.expect_request(CREDS + '/3', method='PUT').respond_with_json(
-        {'type': '/x/error', 'title': 'Bad Request', 'status': 400, 'detail': 'no'}, status=400)
+    echo_put(httpserver, 3, fail_after=2)
     failed, result = run(api_credential, auth(httpserver, description='ci'), capsys)
     assert failed and 'credential 3 was created' in result['msg']
     assert result['secret']['client_secret'] == NEW_SECRET
@@ -139,6 +156,7 @@ def test_the_secret_goes_to_the_edgerc_file_only(httpserver, capsys, tmp_path):
     created = cred(4, 'ci')
     created['clientSecret'] = NEW_SECRET
     httpserver.expect_request(CREDS, method='POST').respond_with_json(created, status=201)
+    echo_put(httpserver, 4)
     failed, result = run(api_credential, auth(httpserver, description='ci', edgerc_write={
         'path': str(edgerc), 'section': 'new'}), capsys)
     assert not failed and result['changed'] and 'secret' not in result
@@ -161,6 +179,7 @@ def test_edgerc_write_replaces_the_copies_of_the_old_credential(httpserver, caps
     created = cred(5, 'ci-next', token='akab-new-token')
     created['clientSecret'] = NEW_SECRET
     httpserver.expect_request(CREDS, method='POST').respond_with_json(created, status=201)
+    echo_put(httpserver, 5)
     target = {'path': str(edgerc), 'section': 'default', 'backup': True}
 
     failed, result = run(api_credential, auth(httpserver, description='ci-next', _ansible_check_mode=True,
@@ -175,7 +194,7 @@ def test_edgerc_write_replaces_the_copies_of_the_old_credential(httpserver, caps
     assert text.count('client_secret = %s' % NEW_SECRET) == 2 and text.count('akab-new-token') == 2
     assert 'account_key = 1-A:1-B' in text and 'client_token = akab-other\nclient_secret = s\n' in text
     assert open(result['edgerc']['backup_file']).read() == original
-    assert len(list(tmp_path.iterdir())) == 2
+    assert len([p for p in tmp_path.iterdir() if not p.name.endswith(".lock")]) == 2  # the file and one backup
 
     # Turned off: only the section written.
     edgerc.write_text(original)
