@@ -35,6 +35,14 @@ NAMESPACE_RE = re.compile(r'^[A-Za-z0-9_-]{1,32}$')
 EDGEWORKER_ID_RE = re.compile(r'^[0-9]{1,10}$')
 DATE_RE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
 
+# What carries a secret in EdgeKV answers and request bodies, by path (see _iam.SECRET_MEMBERS for the shape): the
+# token `value` of tokens-200.yaml ("the access token value", returned before the enhanced workflow). Namespaces,
+# groups and items hold no credential.
+SECRET_MEMBERS = (
+    (r'^/edgekv/v1/tokens(/|$)', ('value',)),
+    (r'^/edgekv/v1/', ()),
+)
+
 # Fields fixed at creation, by their neutral names (all of them: the API has no update).
 CREATE_ONLY = ('namespace_permissions', 'allow_on_staging', 'allow_on_production', 'edgeworker_ids', 'expiry')
 

@@ -141,7 +141,7 @@ class EdgeGridModule(AnsibleModule):
         """A compact invocation, and only the no_log values that occur in the result, for Ansible to mask."""
         if getattr(self, 'params', None) is None:
             return
-        kwargs.setdefault('invocation', dict(module_args=compact_arguments(self.params)))
+        kwargs.setdefault('invocation', getattr(self, 'invocation', None) or dict(module_args=compact_arguments(self.params)))
         if len(self.no_log_values) > FEW_NO_LOG_VALUES:
             self.no_log_values = occurring_values(set(self.no_log_values), kwargs)
 
