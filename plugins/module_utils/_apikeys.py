@@ -285,6 +285,9 @@ def parse_key_file(path, file_format=None):
             content = handle.read()
     except OSError as exc:
         raise InputError('import_file %s cannot be read: %s' % (path, exc.strerror or exc)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError('import_file %s is not UTF-8 text (byte %d cannot be decoded); save it as UTF-8'
+                         % (path, exc.start)) from None
     where = 'import_file %s' % path
     if fmt == 'json':
         try:

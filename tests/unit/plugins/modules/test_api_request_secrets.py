@@ -124,3 +124,12 @@ def test_string_body_that_is_not_json_is_refused_before_sending(emulator, capsys
                                    body="{'name': 'python repr'}"), capsys)
     assert failed and 'body is a string that is not JSON' in result['msg'] and 'Content-Type' in result['msg']
     assert emulator.admin.log()['total'] == 0
+
+
+def test_edgerc_symlink_loop_is_named_as_such(tmp_path, capsys):
+    loop = tmp_path / 'edgerc'
+    loop.symlink_to(loop)
+    failed, result, out = run(dict(edgerc=str(loop), path='/x'), capsys)
+    assert failed and 'Too many levels of symbolic links' in result['msg']
+    # Not the advice given for a file that does not exist.
+    assert 'does not exist' not in result['msg'] and 'give the options' not in result['msg']
