@@ -463,6 +463,15 @@ def plan_tokens_js(path, token=None, remove_name=None):
     return changed, (render_tokens_js(new) if changed else None), summary
 
 
+def check_tokens_js(path):
+    """Before any write: the edgekv_tokens.js at `path` can be read and parsed (or does not exist yet) and its
+    directory exists. Raises EdgeKVError naming the file."""
+    plan_tokens_js(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise EdgeKVError('tokens_js.path %s: directory %s does not exist' % (path, directory))
+
+
 def write_text_atomically(path, text, default_mode=0o644):
     """Write `text` to `path` through a temporary file in the same directory and os.replace.
 

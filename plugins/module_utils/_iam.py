@@ -103,6 +103,11 @@ def allowed_apis_path(username):
     return '%s/users/%s/allowed-apis' % (BASE, _segment(username))
 
 
+def group_access_path(username):
+    """GET: the groups (with subGroups) a user may grant to an API client (09 yaml, get-api-clients-users-group-access)."""
+    return '%s/users/%s/group-access' % (BASE, _segment(username))
+
+
 def account_switch_keys_path(client_id=None):
     """GET: the accounts an API client may act on (09 yaml, get-self-account-switch-keys)."""
     return '%s/account-switch-keys' % client_path(client_id)

@@ -335,6 +335,14 @@ def main():
     if params['refresh_after_days'] < 0:
         module.fail_json(msg='refresh_after_days must be 0 or more, got %d' % params['refresh_after_days'])
 
+    if params['tokens_js']:
+        # The file is checked before the token is touched: a token made or revoked while its file cannot follow
+        # would leave the two out of step.
+        try:
+            _edgekv.check_tokens_js(params['tokens_js']['path'])
+        except _edgekv.EdgeKVError as exc:
+            module.fail_json(msg='%s; nothing was changed' % exc)
+
     if params['state'] == 'absent':
         revoke(module, name)
     else:
