@@ -190,9 +190,10 @@ def check_namespaces(client, permissions, network, option='namespace_permissions
     policies = dict((ns, bool((known[ns].get('dataAccessPolicy') or {}).get('restrictDataAccess', True)))
                     for ns in permissions)
     if len(set(policies.values())) > 1:
+        restricted = ', '.join(sorted(ns for ns, r in policies.items() if r))
+        open_ones = ', '.join(sorted(ns for ns, r in policies.items() if not r))
         raise EdgeKVError('%s: the namespaces of one token need the same data access policy; %s restrict data access '
-                          'and %s do not' % (option, ', '.join(sorted(ns for ns, r in policies.items() if r)),
-                                              ', '.join(sorted(ns for ns, r in policies.items() if not r))))
+                          'and %s do not' % (option, restricted, open_ones))
 
 
 # ---------------------------------------------------------------- wire format

@@ -77,11 +77,11 @@ options:
       - The access control list - entries C(ENDPOINT-<id>), C(RESOURCE-<id>) and C(METHOD-<id>), as listed by
         M(edgegrid.access.api_key_collection_info) with O(edgegrid.access.api_key_collection_info#module:endpoints=true).
       - Replaces the ACL, unless O(append_acl=true).
-      - Every entry must be an endpoint, resource or method of the collection's contract and group: the entries that
+      - Every entry must be an endpoint, resource or method of the collection's contract and group; the entries that
         are there are read (the endpoints of the collection, or of another collection of the same contract and group
         when the collection is to be created) and an entry that is not fails the task before any write.
       - When no collection of that contract and group exists yet, the entries can only be read through the new
-        collection: it is created, then checked; an entry that does not exist, or an ACL or quota update that fails,
+        collection, which is created, then checked; an entry that does not exist, or an ACL or quota update that fails,
         deletes the collection this task created again (roll back), so that the task can simply be run again.
     type: list
     elements: str

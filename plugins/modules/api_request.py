@@ -47,7 +47,7 @@ options:
       - A string is sent as it is. Without a C(Content-Type) in O(headers) it must be a JSON text (for example
         V("{{ lookup('template', 'body.json.j2') }}")), which is sent with the content type C(application/json);
         a string that is not JSON is refused before anything is sent (on ansible-core 2.19 and later a templated
-        string stays a string: it is not turned into a dict). With a C(Content-Type) in O(headers) (for example
+        string stays a string, not turned into a dict). With a C(Content-Type) in O(headers) (for example
         C(text/csv) for an import of keys), the string is sent as it is with that type.
     type: raw
   headers:

@@ -44,7 +44,7 @@ options:
       - The namespaces the token gives access to, each with its permissions, V(r) (read), V(w) (write) and
         V(d) (delete), as a list (V([r, w])) or a string (V(rw)). At most 20 namespaces.
       - All the namespaces of one token need the same data access policy.
-      - Before a token is created, the namespaces are read (one C(GET /edgekv/v1/networks/{network}/namespaces)): a
+      - Before a token is created, the namespaces are read (one C(GET /edgekv/v1/networks/{network}/namespaces)); a
         namespace that does not exist, or namespaces of different data access policies, fail the task before
         anything is created.
       - Required to create the token.
@@ -63,7 +63,7 @@ options:
     description:
       - The EdgeWorker ids allowed to use the token (C(restrictToEdgeWorkerIds)). An empty list, or the option
         left out when creating, allows every EdgeWorker of the account.
-      - The ids are not checked against the account before the create: that needs a read of the EdgeWorkers API,
+      - The ids are not checked against the account before the create, as that needs a read of the EdgeWorkers API,
         which the API client may have no grant for. An id that does not exist is refused by the EdgeKV API with
         HTTP 400 (its problem details are returned) and no token is created.
     type: list
