@@ -28,11 +28,11 @@ PORT ?= 8765
 EDGERC ?= $(HOME)/.edgerc-emulator
 STATE ?=
 
-.PHONY: test venv demo-venv collection units emulator-tests integration integration-module-process controller rotation compat \
-	environments chromium molecule examples awx sanity lint docs build emulator demo clean
+.PHONY: test venv demo-venv collection units emulator-tests integration integration-module-process bad-inputs controller \
+	rotation compat environments chromium molecule examples awx sanity lint docs build emulator demo clean
 
-test: venv collection units emulator-tests integration integration-module-process controller rotation environments \
-	compat molecule examples awx docs sanity lint
+test: venv collection units emulator-tests integration integration-module-process bad-inputs controller rotation \
+	environments compat molecule examples awx docs sanity lint
 	@echo "make test: all checks passed"
 
 # The default venv: created with PYTHON, or the newest Python 3.11+ found.
@@ -74,6 +74,11 @@ integration: venv collection
 # The same suite with every module as a module process (edgegrid_access_in_process=false), as on a remote host.
 integration-module-process: venv collection
 	$(BIN)/python tests/integration/run.py --collection $(COLL) --module-process
+
+# The table of bad inputs (tests/bad_inputs/cases.yml) in one ansible-playbook against a fresh emulator: each fails
+# with a message naming the option and the problem, without a traceback, before any write request.
+bad-inputs: venv collection
+	$(BIN)/python tests/bad_inputs/run.py --collection $(COLL)
 
 # The modules in Ansible's worker process and as module processes: same results, warnings and errors; and the
 # fallback to module processes on an ansible-core the runner was not verified on.

@@ -106,6 +106,32 @@ def check_acl(entries, option='acl'):
     return sort_acl(result)
 
 
+def acl_universe(endpoints):
+    """Every ACL entry that `endpoints` (as collection_endpoints returns them) offer: ENDPOINT-, RESOURCE-, METHOD-."""
+    entries = set()
+    for endpoint in endpoints or []:
+        entries.add(endpoint.get('acl_entry'))
+        for resource in endpoint.get('resources') or []:
+            entries.add(resource.get('acl_entry'))
+            for method in resource.get('methods') or []:
+                entries.add(method.get('acl_entry') if isinstance(method, dict) else None)
+    entries.discard(None)
+    return entries
+
+
+def check_acl_exists(api, acl, collection_id, contract_id, group_id, option='acl'):
+    """Fail (InputError naming the option) when an entry of `acl` is not an endpoint, resource or method of the
+    contract and group, as the endpoints of collection `collection_id` list them (E1 of the v2 reference; the same
+    path in v1). Only ACL entries that exist can be set: checked before any write."""
+    known = acl_universe(api.collection_endpoints(collection_id))
+    unknown = [entry for entry in acl if entry not in known]
+    if unknown:
+        raise InputError('%s: %s %s not an API endpoint, resource or method of contract %s and group %s (the entries '
+                         'that are: %s); nothing was changed'
+                         % (option, ', '.join(unknown), 'is' if len(unknown) == 1 else 'are', contract_id, group_id,
+                            ', '.join(sort_acl(known)) or 'none'))
+
+
 def sort_acl(entries):
     """ACL entries in a stable order: endpoints, resources, methods, each by number."""
     order = {'ENDPOINT': 0, 'RESOURCE': 1, 'METHOD': 2}
@@ -285,6 +311,9 @@ def parse_key_file(path, file_format=None):
             content = handle.read()
     except OSError as exc:
         raise InputError('import_file %s cannot be read: %s' % (path, exc.strerror or exc)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError('import_file %s is not UTF-8 text (byte %d cannot be decoded); save it as UTF-8'
+                         % (path, exc.start)) from None
     where = 'import_file %s' % path
     if fmt == 'json':
         try:

@@ -17,6 +17,15 @@ import json
 
 BASE = '/apikey-manager-api/v1'
 
+# What carries a secret in v1 answers and request bodies, by path (see _iam.SECRET_MEMBERS for the shape): the key
+# `value` of keyDto / keyPage / keyList (KeysResource.yaml; also the CSV / XML column of an import file), and the
+# `content` of an import request (the file itself, importKeysCommand). Elsewhere `value` is a quota limit
+# (collections) or a rule's values (counters): not secret.
+SECRET_MEMBERS = (
+    (r'^/apikey-manager-api/v1/(keys|collections/[^/]+/keys)(/|$)', ('value', 'content')),
+    (r'^/apikey-manager-api/v1/', ()),
+)
+
 # GET /keys: `pageNumber` from 1 and `pageSize`; the documents give no maximum. 10,000 is the most keys a
 # contract may hold, so one page holds any collection.
 PAGE_SIZE = 10000

@@ -18,6 +18,15 @@ import json
 
 BASE = '/apikey-manager-api/v2'
 
+# What carries a secret in v2 answers and request bodies, by path (see _iam.SECRET_MEMBERS for the shape), after
+# apikey-manager-api-v2-REFERENCE.md: `keyValue` of every key object (§1.5, [DOC]), the `keyValues` of a create
+# (§4.14), and in the key paths also `value` (the column of an import or export file in the v1 spelling the
+# reference calls stale, §4.12). Export (X1, K6) answers CSV, XML or JSON: _masking masks the column or element.
+SECRET_MEMBERS = (
+    (r'^/apikey-manager-api/v2/(keys|collections/[^/]+/(keys|import-keys))(/|$)', ('keyValue', 'keyValues', 'value')),
+    (r'^/apikey-manager-api/v2/', ('keyValue', 'keyValues')),
+)
+
 # GET /keys: `page` from 1 and `pageSize` (names [CLIENT]); default and maximum page size [UNKNOWN], and so is
 # the page metadata (v1 answered `totalItems` [DOC v1]). list_keys() does not trust the page size: it pages on
 # until the keys add up to `totalItems` or, without it, until an empty page, and fails when the pages do not add

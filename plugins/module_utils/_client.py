@@ -384,7 +384,7 @@ def resolve_config(options, environ=None):
 def _no_credentials_hint(environ, prefix, section, path, given):
     """What to say after a file error when nothing else gave credentials: where else they could come from."""
     hint = ''
-    if not os.path.exists(path):
+    if not os.path.lexists(path):  # truly absent: a symbolic link loop or a dangling link is reported as it is
         hint = ('; give the options host, client_token, client_secret and access_token, or %s' % _env_label(prefix)
                 if not given else '')
     if prefix != 'AKAMAI_' and len(_environment(environ, 'AKAMAI_')) == len(EDGERC_REQUIRED):

@@ -23,17 +23,27 @@ import json
 import os
 import re
 import stat
-from datetime import date
+from datetime import date, datetime, timezone
 from urllib.parse import quote
 
 BASE_PATH = '/edgekv/v1'
 NO_EXPIRY = '9999-12-31'
 PERMISSIONS = ('r', 'w', 'd')
 MAX_NAMESPACES = 20
+# A fixed expiry is at most this many months ahead (tokens.yaml, and the module's expiry option).
+MAX_EXPIRY_MONTHS = 6
 NAME_RE = re.compile(r'^[A-Za-z0-9_-]{1,32}$')
 NAMESPACE_RE = re.compile(r'^[A-Za-z0-9_-]{1,32}$')
 EDGEWORKER_ID_RE = re.compile(r'^[0-9]{1,10}$')
 DATE_RE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
+
+# What carries a secret in EdgeKV answers and request bodies, by path (see _iam.SECRET_MEMBERS for the shape): the
+# token `value` of tokens-200.yaml ("the access token value", returned before the enhanced workflow). Namespaces,
+# groups and items hold no credential.
+SECRET_MEMBERS = (
+    (r'^/edgekv/v1/tokens(/|$)', ('value',)),
+    (r'^/edgekv/v1/', ()),
+)
 
 # Fields fixed at creation, by their neutral names (all of them: the API has no update).
 CREATE_ONLY = ('namespace_permissions', 'allow_on_staging', 'allow_on_production', 'edgeworker_ids', 'expiry')
@@ -123,16 +133,67 @@ def _ew_key(value):
     return (len(value), value)
 
 
-def check_expiry(value, option='expiry'):
+def add_months(day, months):
+    """`day` moved `months` calendar months ahead (the last day of a shorter month when the day does not exist)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    return day  # not reached
+
+
+def check_expiry(value, option='expiry', today=None):
+    """`value` (YYYY-MM-DD) checked: a real date, from `today` (UTC, the API's calendar) to MAX_EXPIRY_MONTHS ahead.
+
+    The range is the API's (tokens.yaml: "expiry ... at most six months"): a date outside it is refused here, before
+    any request, with EdgeKVError naming the option.
+    """
     if value is None:
         return None
     if not isinstance(value, str) or not DATE_RE.match(value):
         raise EdgeKVError('%s must be a date written YYYY-MM-DD, got %r' % (option, value))
     try:
-        date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise EdgeKVError('%s must be a valid date written YYYY-MM-DD, got %r' % (option, value)) from None
+    if value == NO_EXPIRY:
+        return value
+    today = today or datetime.now(timezone.utc).date()
+    if day < today:
+        raise EdgeKVError('%s %s is in the past (today is %s, UTC); give a date from today to %d months ahead, or '
+                          'leave expiry out for a token that refreshes itself' % (option, value, today, MAX_EXPIRY_MONTHS))
+    latest = add_months(today, MAX_EXPIRY_MONTHS)
+    if day > latest:
+        raise EdgeKVError('%s %s is more than %d months ahead (the latest is %s); leave expiry out for a token that '
+                          'refreshes itself and never expires' % (option, value, MAX_EXPIRY_MONTHS, latest))
     return value
+
+
+def namespaces_path(network):
+    return '%s/networks/%s/namespaces' % (BASE_PATH, quote(network, safe=''))
+
+
+def check_namespaces(client, permissions, network, option='namespace_permissions'):
+    """Read the namespaces of `network` (GET /networks/{network}/namespaces?details=on, networks.yaml) and refuse,
+    with EdgeKVError naming the option, a namespace that does not exist or namespaces of different data access
+    policies (token.yaml: "All specified namespaces need the same database Data Access Policy")."""
+    response = client.request('GET', namespaces_path(network), params={'details': 'on'})
+    body = response.body if isinstance(response.body, dict) else {}
+    known = dict((item.get('namespace'), item) for item in body.get('namespaces') or [] if isinstance(item, dict))
+    missing = sorted(ns for ns in permissions if ns not in known)
+    if missing:
+        raise EdgeKVError('%s: namespace %s does not exist on the %s network (namespaces: %s)'
+                          % (option, ', '.join(missing), network, ', '.join(sorted(known)) or 'none'))
+    policies = dict((ns, bool((known[ns].get('dataAccessPolicy') or {}).get('restrictDataAccess', True)))
+                    for ns in permissions)
+    if len(set(policies.values())) > 1:
+        restricted = ', '.join(sorted(ns for ns, r in policies.items() if r))
+        open_ones = ', '.join(sorted(ns for ns, r in policies.items() if not r))
+        raise EdgeKVError('%s: the namespaces of one token need the same data access policy; %s restrict data access '
+                          'and %s do not' % (option, restricted, open_ones))
 
 
 # ---------------------------------------------------------------- wire format
@@ -401,6 +462,15 @@ def plan_tokens_js(path, token=None, remove_name=None):
                      for key, entry in new.items()),
     )
     return changed, (render_tokens_js(new) if changed else None), summary
+
+
+def check_tokens_js(path):
+    """Before any write: the edgekv_tokens.js at `path` can be read and parsed (or does not exist yet) and its
+    directory exists. Raises EdgeKVError naming the file."""
+    plan_tokens_js(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise EdgeKVError('tokens_js.path %s: directory %s does not exist' % (path, directory))
 
 
 def write_text_atomically(path, text, default_mode=0o644):

@@ -61,6 +61,15 @@ CLIENT_FIELDS = (
 # Query flags that make GET /api-clients/{clientId} include the parts an update must send back.
 CLIENT_DETAIL_QUERY = {'apiAccess': 'true', 'groupAccess': 'true', 'ipAcl': 'true'}
 
+# What carries a secret in IAM answers and request bodies, by path: ((regex on the path without its query, member
+# names), ...), read by _masking. Sources: 10-api-clients-credentials.yaml (clientSecret, returned by the create
+# only), schemas/api-client-v3.yaml (accessToken: "part of the client secret"), 05-user-profile-api.yaml and
+# schemas/password-response.yaml, set-password-request.yaml, change-password-request.yaml (password, newPassword,
+# currentPassword). Client tokens are identifiers (IAM lists them): not masked.
+SECRET_MEMBERS = (
+    (r'^/identity-management/v[13]/', ('clientSecret', 'accessToken', 'password', 'newPassword', 'currentPassword')),
+)
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # Paths
@@ -92,6 +101,11 @@ def deactivate_credential_path(client_id, credential_id):
 
 def allowed_apis_path(username):
     return '%s/users/%s/allowed-apis' % (BASE, _segment(username))
+
+
+def group_access_path(username):
+    """GET: the groups (with subGroups) a user may grant to an API client (09 yaml, get-api-clients-users-group-access)."""
+    return '%s/users/%s/group-access' % (BASE, _segment(username))
 
 
 def account_switch_keys_path(client_id=None):

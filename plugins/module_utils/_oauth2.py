@@ -29,6 +29,16 @@ SCOPE_MODIFIERS = ('create', 'edit', 'delete', 'read')
 # The options of the OAuth 2.0 client; documented once in doc_fragments/oauth2.py.
 OAUTH2_OPTIONS = ('token_url', 'client_id', 'client_secret', 'scopes', 'api_url')
 
+# What carries a secret in the answers of an OAuth 2.0 API (see _iam.SECRET_MEMBERS for the shape). The API's base
+# URL is the user's (api_url), so the regexes match the end of the path. Seed 004 (Edgio's REST API): an API
+# client's secrets are shown under "Value" and returned when created (`value` of a secret, also inside `secrets`
+# of a client created with its first secret); the token endpoint answers access_token (RFC 6749 section 5.1,
+# refresh_token and id_token beside it) and takes client_secret.
+SECRET_MEMBERS = (
+    (r'/clients(/[^/]+(/secrets(/[^/]+)?)?)?/?$', ('value', 'secret')),
+    (r'/token/?$', ('access_token', 'refresh_token', 'id_token', 'client_secret')),
+)
+
 
 class OAuth2Config:
     """Resolved OAuth 2.0 settings. `repr` never shows the secret."""

@@ -94,6 +94,8 @@ options:
       - The groups the API client may act on, each with the role it has there. Replaces the whole list when it
         differs. Mutually exclusive with O(clone_authorized_user_groups=true).
       - When creating without O(groups), the API client gets the groups of its authorized user.
+      - The groups the authorized user may grant are read first (C(GET /identity-management/v3/users/{user}/group-access));
+        a group that is not among them fails the task before any write.
     type: list
     elements: dict
     suboptions:
@@ -412,6 +414,25 @@ class ClientManager:
             self.fail('apis: API %s is listed more than once' % ', '.join(str(i) for i in duplicates))
         return out
 
+    def check_groups(self, users):
+        """Fail before any write when a group of `groups` is not one the authorized user may grant (one read of
+        GET /users/{user}/group-access, 09-api-clients-admin.yaml, which lists them with their child groups)."""
+        wanted = [grp['group_id'] for grp in self.params['groups'] or []]
+        if not wanted or not users:
+            return
+        known = set()
+        stack = list(self.module.read(_iam.group_access_path(users[0])) or [])
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                known.add(item.get('groupId'))
+                stack.extend(item.get('subGroups') or [])
+        unknown = [group_id for group_id in wanted if group_id not in known]
+        if unknown:
+            self.fail('groups: group %s is not a group user %s may grant (groups: %s); nothing was changed'
+                      % (', '.join(str(g) for g in unknown), users[0],
+                         ', '.join(str(g) for g in sorted(g for g in known if g is not None)) or 'none'))
+
     # -- acts ----------------------------------------------------------------------------------------------------
 
     def run(self):
@@ -461,6 +482,7 @@ class ClientManager:
             clone = params['groups'] is None
         if not clone and params['groups'] is None:
             self.fail('groups is required with clone_authorized_user_groups=false')
+        self.check_groups(options['authorized_users'])
         group_access = _iam.group_access_body(clone, params['groups'] or [])
         body = _iam.client_create_body(options, api_access, group_access)
         if self.module.check_mode:
@@ -546,6 +568,7 @@ class ClientManager:
             if params['clone_authorized_user_groups'] is False and current_clone:
                 self.fail('groups is required with clone_authorized_user_groups=false')
             return None
+        self.check_groups(params['authorized_users'] or current.get('authorizedUsers') or [])
         have = dict((grp.get('groupId'), grp) for grp in access.get('groups') or [])
         same = not current_clone and set(have) == set(grp['group_id'] for grp in params['groups'])
         if same:

@@ -77,6 +77,12 @@ options:
       - The access control list - entries C(ENDPOINT-<id>), C(RESOURCE-<id>) and C(METHOD-<id>), as listed by
         M(edgegrid.access.api_key_collection_info) with O(edgegrid.access.api_key_collection_info#module:endpoints=true).
       - Replaces the ACL, unless O(append_acl=true).
+      - Every entry must be an endpoint, resource or method of the collection's contract and group; the entries that
+        are there are read (the endpoints of the collection, or of another collection of the same contract and group
+        when the collection is to be created) and an entry that is not fails the task before any write.
+      - When no collection of that contract and group exists yet, the entries can only be read through the new
+        collection, which is created, then checked; an entry that does not exist, or an ACL or quota update that fails,
+        deletes the collection this task created again (roll back), so that the task can simply be run again.
     type: list
     elements: str
   append_acl:
@@ -244,6 +250,26 @@ def normalised(coll):
     return coll
 
 
+def _sibling(api, contract_id, group_id):
+    """A collection of the same contract and group, whose endpoints list the ACL entries there; None if none."""
+    for coll in api.list_collections():
+        if coll['contract_id'] == contract_id and coll['group_id'] == group_id:
+            return coll
+    return None
+
+
+def _roll_back(module, api, created, exc):
+    """A step after the create failed: delete the collection this run created, so a re-run starts afresh."""
+    try:
+        api.delete_collection(created['id'])
+        outcome = 'the collection %s created by this task was deleted again (rolled back)' % created['id']
+    except _apikeys.Errors as again:
+        outcome = ('the collection %s created by this task could not be deleted again (%s): delete it, or run the task '
+                   'again with a corrected input to complete it' % (created['id'], again))
+    error = exc.as_dict() if hasattr(exc, 'as_dict') else None
+    module.fail_json(msg='%s; %s' % (exc, outcome), error=error, changed=False)
+
+
 def run(module, api):
     params = module.params
     if params['name'] is not None:
@@ -272,16 +298,25 @@ def run(module, api):
         desired = {'id': None, 'name': params['name'], 'description': params['description'] or None,
                    'contract_id': params['contract_id'], 'group_id': params['group_id'], 'key_count': 0,
                    'dirty': True, 'acl': acl or [], 'quota': None}
+        # The ACL entries of the contract and group, read through a collection already there, before the create.
+        sibling = _sibling(api, params['contract_id'], params['group_id']) if acl else None
+        if sibling is not None:
+            _apikeys.check_acl_exists(api, acl, sibling['id'], params['contract_id'], params['group_id'])
         if module.check_mode:
             if quota:
                 desired['quota'] = dict(quota)
             module.finish(True, RETURN_KEY, desired, before={}, after=desired)
         created = api.create_collection(desired)
-        if acl:
-            api.set_acl(created['id'], acl)
-        if quota:
-            base = created.get('quota') or api.get_collection(created['id'])['quota']
-            api.set_quota(created['id'], _apikeys.merged(base, quota))
+        try:
+            if acl:
+                if sibling is None:
+                    _apikeys.check_acl_exists(api, acl, created['id'], params['contract_id'], params['group_id'])
+                api.set_acl(created['id'], acl)
+            if quota:
+                base = created.get('quota') or api.get_collection(created['id'])['quota']
+                api.set_quota(created['id'], _apikeys.merged(base, quota))
+        except (_apikeys.InputError,) + _apikeys.Errors as exc:
+            _roll_back(module, api, created, exc)
         after = normalised(api.get_collection(created['id']))
         module.finish(True, RETURN_KEY, after, before={}, after=after)
 
@@ -307,6 +342,8 @@ def run(module, api):
         desired['quota'] = _apikeys.merged(current['quota'], quota)
         writes.append('quota')
 
+    if 'acl' in writes:
+        _apikeys.check_acl_exists(api, desired['acl'], current['id'], current['contract_id'], current['group_id'])
     if not writes:
         module.finish(False, RETURN_KEY, current, before=current, after=current)
     if module.check_mode:

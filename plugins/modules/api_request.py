@@ -42,7 +42,13 @@ options:
     type: dict
   body:
     description:
-      - The request body, sent as JSON with the content type C(application/json).
+      - The request body. A dict, a list, a number or a boolean is sent as JSON with the content type
+        C(application/json).
+      - A string is sent as it is. Without a C(Content-Type) in O(headers) it must be a JSON text (for example
+        V("{{ lookup('template', 'body.json.j2') }}")), which is sent with the content type C(application/json);
+        a string that is not JSON is refused before anything is sent (on ansible-core 2.19 and later a templated
+        string stays a string, not turned into a dict). With a C(Content-Type) in O(headers) (for example
+        C(text/csv) for an import of keys), the string is sent as it is with that type.
     type: raw
   headers:
     description:
@@ -59,9 +65,17 @@ options:
   return_secrets:
     description:
       - Return secret-bearing fields of the answer as they are.
-      - By default the values of fields that hold secrets in Akamai's APIs (C(clientSecret), C(client_secret),
-        C(accessToken), C(access_token), C(secret), C(keyValue)) are replaced with C(********) in RV(json) and
-        RV(all_items), and the credentials that sign the request are masked anywhere in the answer.
+      - By default what carries a secret is replaced with C(********) in RV(json), RV(all_items) and RV(content),
+        by the path and the content type of the answer. For the APIs the collection speaks, the members each API
+        documents as secret (IAM C(clientSecret), C(accessToken) and passwords; EdgeKV token C(value); API Keys v1
+        key C(value) in the key paths; API Keys v2 C(keyValue); an OAuth 2.0 API client's secret C(value) and the
+        token endpoint's C(access_token)) are masked in JSON, in the columns of a CSV answer (a key export) and in
+        the elements of an XML answer; other text of such a path is masked whole. For a path the collection does
+        not know, every member, column or element whose name looks like a secret (secret, password, token,
+        credential, private, key, value, content...) is masked. C(clientSecret), C(client_secret),
+        C(accessToken), C(access_token), C(secret) and C(keyValue) are masked in every answer.
+      - The credentials that sign the request are masked anywhere in the answer, and so are the secrets of the
+        request body (for example the C(keyValues) of a create) in errors and in the module arguments returned.
       - With V(true), set C(no_log) on the task, or the secrets reach the output and logs.
     type: bool
     default: false
@@ -233,13 +247,13 @@ error:
       elements: dict
 '''
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _client
+import json
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _client, _masking
 from ansible_collections.edgegrid.access.plugins.module_utils._module import (
-    OAUTH2_ARGUMENT_SPEC, EdgeGridModule, mask_secrets)
+    OAUTH2_ARGUMENT_SPEC, EdgeGridModule, compact_arguments)
 
 WRITE_METHODS = ('POST', 'PUT', 'PATCH', 'DELETE')
-# Fields that hold secrets in Akamai's APIs: masked in what the module returns unless return_secrets.
-SECRET_FIELDS = ('clientSecret', 'client_secret', 'accessToken', 'access_token', 'secret', 'keyValue')
 
 
 def _query(values):
@@ -293,12 +307,25 @@ def main():
             module.fail_json(msg='paginate.page_size and paginate.max_pages must be at least 1')
     if params['body'] is not None and method in ('GET', 'HEAD'):
         module.fail_json(msg='body cannot be sent with method %s' % method)
+    kind = _masking.OAUTH2 if params['auth_type'] == 'oauth2' else _masking.EDGEGRID
+    content_type = next((v for k, v in headers.items() if k.lower() == 'content-type'), None)
+    body, data, parsed = _body(module, params['body'], content_type, headers)
+    rule = _masking.policy(path, kind)
+    if not params['return_secrets']:
+        # The module arguments shown in the result (at -v and in logs): the body with its secrets masked.
+        shown = dict(params)
+        if params['body'] is not None:
+            shown['body'] = _masking.mask_body(params['body'], path, kind, content_type)
+        module.invocation = dict(module_args=compact_arguments(shown))
 
     is_write = method in WRITE_METHODS
     if is_write and module.check_mode:
         module.exit_json(changed=True, msg='check mode: %s %s not sent' % (method, path))
 
     client = module.oauth2_client(params['oauth2']) if params['auth_type'] == 'oauth2' else module.client
+    # A secret of the request (a key value to create) is masked wherever the API echoes it (an error detail).
+    for value in _masking.secret_values(parsed, rule):
+        client.add_secret(value)
     result = dict(changed=False)
     try:
         if paginate:
@@ -307,7 +334,7 @@ def main():
                 size_param=paginate['size_param'], page_size=paginate['page_size'],
                 first_page=paginate['first_page'], max_pages=paginate['max_pages'])
         else:
-            response = client.request(method, path, params=query, json_body=params['body'], headers=headers,
+            response = client.request(method, path, params=query, json_body=body, data=data, headers=headers,
                                       expected=params['status_code'])
             result.update(
                 status=response.status,
@@ -319,6 +346,7 @@ def main():
                 result['json'] = response.body
             elif response.text:
                 result['content'] = response.text
+                result['content_type'] = response.headers.get('content-type', '')
             if response.status not in params['status_code']:
                 module.fail_json(msg='%s %s answered HTTP %s, not one of status_code %s'
                                  % (method, path, response.status, params['status_code']),
@@ -329,21 +357,45 @@ def main():
     module.exit_json(**_masked_result(result, params, client))
 
 
+def _body(module, body, content_type, headers):
+    """(json_body, data, parsed) to send: a string is sent as it is, and must be JSON unless headers give its type."""
+    if not isinstance(body, str):
+        return body, None, body
+    is_json = content_type is None or 'json' in content_type.lower()
+    try:
+        parsed = json.loads(body)
+    except ValueError as exc:
+        if is_json:
+            module.fail_json(msg='body is a string that is not JSON (%s at line %d, column %d); nothing was sent. Give '
+                                 'the body as a dict or list, or as a JSON text (for example the output of a '
+                                 'template), or set headers Content-Type for a body in another format'
+                                 % (exc.msg, exc.lineno, exc.colno))
+        parsed = None
+    if content_type is None:
+        headers['Content-Type'] = 'application/json'
+    return None, body.encode('utf-8'), parsed
+
+
 def _masked_result(result, params, client):
-    if not params['return_secrets']:
-        for key in ('json', 'all_items', 'content'):
-            if key in result:
-                result[key] = _masked(result[key], client.redact)
+    """The result with the answer's secrets masked by path and content type (unless return_secrets)."""
+    content_type = result.pop('content_type', '')
+    if params['return_secrets']:
+        return result
+    rule = _masking.policy(params['path'], _masking.OAUTH2 if params['auth_type'] == 'oauth2' else _masking.EDGEGRID)
+    for key in ('json', 'all_items'):
+        if key in result:
+            result[key] = _redacted(_masking.mask_json(result[key], rule), client.redact)
+    if 'content' in result:
+        result['content'] = client.redact(_masking.mask_text(result['content'], content_type, rule))
     return result
 
 
-def _masked(value, redact):
-    """The answer with secret fields masked and the signing credentials masked anywhere."""
-    value = mask_secrets(value, SECRET_FIELDS)
+def _redacted(value, redact):
+    """`value` with the signing credentials (and the request's secrets) masked in every string."""
     if isinstance(value, dict):
-        return dict((k, _masked(v, redact)) for k, v in value.items())
+        return dict((k, _redacted(v, redact)) for k, v in value.items())
     if isinstance(value, list):
-        return [_masked(v, redact) for v in value]
+        return [_redacted(v, redact) for v in value]
     return redact(value) if isinstance(value, str) else value
 
 

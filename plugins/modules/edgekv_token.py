@@ -44,6 +44,9 @@ options:
       - The namespaces the token gives access to, each with its permissions, V(r) (read), V(w) (write) and
         V(d) (delete), as a list (V([r, w])) or a string (V(rw)). At most 20 namespaces.
       - All the namespaces of one token need the same data access policy.
+      - Before a token is created, the namespaces are read (one C(GET /edgekv/v1/networks/{network}/namespaces)); a
+        namespace that does not exist, or namespaces of different data access policies, fail the task before
+        anything is created.
       - Required to create the token.
     type: dict
   allow_on_staging:
@@ -60,13 +63,17 @@ options:
     description:
       - The EdgeWorker ids allowed to use the token (C(restrictToEdgeWorkerIds)). An empty list, or the option
         left out when creating, allows every EdgeWorker of the account.
+      - The ids are not checked against the account before the create, as that needs a read of the EdgeWorkers API,
+        which the API client may have no grant for. An id that does not exist is refused by the EdgeKV API with
+        HTTP 400 (its problem details are returned) and no token is created.
     type: list
     elements: str
     aliases: [restrict_to_edgeworker_ids]
   expiry:
     description:
-      - A fixed expiry date, C(YYYY-MM-DD), at most six months ahead. Such a token does not refresh itself,
-        cannot be refreshed, and stops working at that date (the pre-2024 workflow).
+      - A fixed expiry date, C(YYYY-MM-DD), from today to at most six months ahead (UTC dates, as the API counts
+        them). Such a token does not refresh itself, cannot be refreshed, and stops working at that date (the
+        pre-2024 workflow). A date in the past or further ahead is refused before any request.
       - Leave it out (the normal case) for a token that refreshes itself and never expires.
     type: str
   recreate:
@@ -328,6 +335,14 @@ def main():
     if params['refresh_after_days'] < 0:
         module.fail_json(msg='refresh_after_days must be 0 or more, got %d' % params['refresh_after_days'])
 
+    if params['tokens_js']:
+        # The file is checked before the token is touched: a token made or revoked while its file cannot follow
+        # would leave the two out of step.
+        try:
+            _edgekv.check_tokens_js(params['tokens_js']['path'])
+        except _edgekv.EdgeKVError as exc:
+            module.fail_json(msg='%s; nothing was changed' % exc)
+
     if params['state'] == 'absent':
         revoke(module, name)
     else:
@@ -352,6 +367,7 @@ def ensure(module, name, desired):
     after = current
     if current is None:
         body = _create_body(module, name, desired, current=None)
+        _check_references(module, body)
         actions.append('create')
         after = module.call('POST', _edgekv.tokens_path(), json_body=body).body if not module.check_mode else None
         after = _edgekv.from_wire(after) if after is not None else _predicted(body)
@@ -365,6 +381,7 @@ def ensure(module, name, desired):
                              edgekv_token=current, differences=diffs)
         if diffs:
             body = _create_body(module, name, desired, current=current)
+            _check_references(module, body)
             actions.extend(['revoke', 'create'])
             if module.check_mode:
                 after = _predicted(body)
@@ -431,6 +448,17 @@ def _create_body(module, name, desired, current):
         module.fail_json(msg='allow_on_staging or allow_on_production must be true to create EdgeKV token %s' % name)
     return _edgekv.create_body(name, merged['namespace_permissions'], merged.get('allow_on_staging'),
                                merged.get('allow_on_production'), merged.get('edgeworker_ids'), merged.get('expiry'))
+
+
+def _check_references(module, body):
+    """Before a create: the namespaces exist and share one data access policy (one read); fail naming the option."""
+    network = 'production' if body.get('allowOnProduction') else 'staging'
+    try:
+        _edgekv.check_namespaces(module.client, body['namespacePermissions'], network)
+    except _edgekv.EdgeKVError as exc:
+        module.fail_json(msg='%s; nothing was created' % exc)
+    except _client.EdgeGridError as exc:
+        module.fail_from(exc)
 
 
 def _predicted(body):

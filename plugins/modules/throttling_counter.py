@@ -99,7 +99,8 @@ options:
         type: list
         elements: str
       keys:
-        description: API key ids.
+        description:
+          - API key ids. They are read (one listing of the keys) before any write; an id no key has fails the task.
         type: list
         elements: int
       key_collections:
@@ -274,6 +275,12 @@ def desired_parts(params, api, contract_id, group_id, missing=None):
             rules['acl'] = _apikeys.check_acl(rules['acl'], 'rules.acl')
         if 'keys' in rules:
             rules['keys'] = sorted(set(rules['keys']))
+            if rules['keys']:
+                known = set(key['id'] for key in api.list_keys())
+                unknown = [key_id for key_id in rules['keys'] if key_id not in known]
+                if unknown:
+                    raise _apikeys.InputError('rules.keys: no API key has id %s; nothing was changed'
+                                              % ', '.join(str(key_id) for key_id in unknown))
         if 'key_collections' in rules:
             rules['key_collections'] = _apikeys.resolve_collection_refs(
                 rules['key_collections'], api.list_collections() if rules['key_collections'] else [],

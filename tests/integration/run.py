@@ -19,6 +19,9 @@ The emulator checks every request it receives and every answer it gives against 
 run. It serves at most --max-page-size keys a page of API Keys v2 GET /keys (default 100, so that key listings
 page as they would if Akamai capped the page size without saying so).
 
+Every file written during the run under ansible-test's output_dir and the run's TMPDIR (the ANSIBLE_LOG_PATH log is
+one) is scanned too: a secret in a file that group or others may read fails the run.
+
     python tests/integration/run.py --collection .build/ansible_collections/edgegrid/access [TARGET ...]
 """
 
@@ -27,9 +30,11 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 
 import yaml
 
@@ -40,6 +45,67 @@ from akamai_emulator.conformance import report  # noqa: E402  pylint: disable=wr
 from akamai_emulator.testing import SecretLedger, running_emulator  # noqa: E402  pylint: disable=wrong-import-position
 
 SUMMARY = re.compile(r'^(PLAY RECAP|\S+\s+: ok=|FATAL|ERROR: |WARNING: |Running .* integration test role)')
+
+
+class FileWatch:
+    """Every version of every regular file written under some directories while a run goes on, for the secret scan.
+
+    Polls the directories (every `interval` seconds) and keeps the text and the mode of each file whose size or
+    time changed; a file made and removed between two polls is not seen. Files larger than MAX_BYTES are skipped.
+    """
+
+    MAX_BYTES = 4 * 1024 * 1024
+
+    def __init__(self, roots, interval=0.2):
+        self.roots = roots
+        self.interval = interval
+        self.seen = {}
+        self.versions = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.poll()
+
+    def _loop(self):
+        while not self._stop.wait(self.interval):
+            self.poll()
+
+    def poll(self):
+        for root in self.roots:
+            for directory, dummy, names in os.walk(root):
+                for name in names:
+                    self._look(os.path.join(directory, name))
+
+    def _look(self, path):
+        try:
+            info = os.lstat(path)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > self.MAX_BYTES:
+                return
+            mark = (info.st_size, info.st_mtime_ns, info.st_mode)
+            if self.seen.get(path) == mark:
+                return
+            with open(path, 'rb') as handle:
+                data = handle.read()
+        except OSError:
+            return
+        self.seen[path] = mark
+        self.versions.append((path, stat.S_IMODE(info.st_mode), data.decode('utf-8', errors='replace')))
+
+    def leaks(self, ledger):
+        """(path, mode, kind) of each secret in a file whose mode lets group or others read it."""
+        found = set()
+        for path, mode, text in self.versions:
+            if mode & 0o077:
+                for kind, dummy in ledger.scan(text):
+                    found.add((path, mode, kind))
+        return sorted(found)
 
 
 def main():
@@ -75,16 +141,27 @@ def main():
                 handle.write('---\n' + yaml.safe_dump(config, default_flow_style=False))
             env = dict(os.environ)
             env['PATH'] = bin_dir + os.pathsep + env.get('PATH', '')
+            # Every file the run writes is watched: ansible-test's output_dir, the temporary files of the tasks
+            # (TMPDIR), and the ANSIBLE_LOG_PATH log.
+            run_tmp = os.path.join(tmp, 'run-tmp')
+            os.makedirs(run_tmp)
+            env['TMPDIR'] = run_tmp
+            env['ANSIBLE_LOG_PATH'] = os.path.join(run_tmp, 'ansible.log')
+            watched = [run_tmp, os.path.join(collection, 'tests', 'output', '.tmp', 'output_dir')]
+            for root in watched:
+                os.makedirs(root, exist_ok=True)
             python = '%d.%d' % sys.version_info[:2]  # the Python of the venv this runs in
             command = [os.path.join(bin_dir, 'ansible-test'), 'integration', '--local', '--python', python,
                        '--color', 'no']
             if args.verbosity:
                 command.append('-' + 'v' * args.verbosity)
-            with open(log_path, 'w', encoding='utf-8') as log:
+            with open(log_path, 'w', encoding='utf-8') as log, FileWatch(watched) as files:
                 result = subprocess.run(command + args.targets, cwd=collection, env=env, check=False,
                                         stdout=log, stderr=subprocess.STDOUT)
             ledger.collect(emu.store)
             conformance = emu.admin.conformance()
+            file_leaks = files.leaks(ledger)
+            file_count = len(files.seen)
 
     with open(log_path, encoding='utf-8', errors='replace') as handle:
         text = handle.read()
@@ -95,13 +172,19 @@ def main():
     if result.returncode != 0:
         print(ledger.mask('\n'.join(['', '--- the last 150 lines of %s ---' % log_path] + lines[-150:])))
     leaks = ledger.scan(text)
+    for path, mode, kind in file_leaks[:50]:
+        print('SECRET IN A FILE: a %s is in %s (mode %04o, not 0600)' % (kind, path, mode))
     if leaks:
         for kind, number in leaks[:50]:
             print('SECRET IN OUTPUT: a %s appears on line %d of %s' % (kind, number, log_path))
         print('integration: %d secret(s) found in the -v%s output' % (len(leaks), 'v' * (args.verbosity - 1)))
         return 1
-    print('integration: ansible-test exit %d; %d secrets issued by the emulator, none in %d lines of output'
-          % (result.returncode, len(ledger.secrets), len(lines)))
+    if file_leaks:
+        print('integration: %d secret(s) found in files written during the run' % len(file_leaks))
+        return 1
+    print('integration: ansible-test exit %d; %d secrets issued by the emulator, none in %d lines of output nor in '
+          'the %d files written during the run (ANSIBLE_LOG_PATH included)'
+          % (result.returncode, len(ledger.secrets), len(lines), file_count))
     report_lines, conforms = report(conformance)
     for line in report_lines:
         print(ledger.mask(line))

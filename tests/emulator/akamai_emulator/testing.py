@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 import requests
 from akamai.edgegrid import EdgeGridAuth, EdgeRc
 
-from . import bootstrap, iam
+from . import bootstrap, iam, oauth2
 from .apikeys import model as apikeys_model
 from .config import EmulatorConfig
 from .server import BackgroundServer, prepare
@@ -29,7 +29,8 @@ class SecretLedger:
     """Every secret the emulator hands out while tests run, by kind: to look for them in the tests' output.
 
     The client secrets of credentials are recorded as they are made, so that a credential deleted later still
-    counts; with every_creation=True, so are the access tokens of API clients and the values of API keys. collect()
+    counts; with every_creation=True, so are the access tokens of API clients, the values of API keys and OAuth 2.0
+    client secrets (a secret deleted later still counts). collect()
     adds what the state holds when it is called: client secrets, access tokens, OAuth 2.0 client secrets and access
     tokens, API key values. Client tokens are not counted: Akamai shows them in Control Center and in IAM listings,
     as identifiers. Create one ledger per process: it wraps the emulator functions that make these secrets.
@@ -42,6 +43,7 @@ class SecretLedger:
             self._wrap(iam, "make_client", lambda client: [("API client access token", client.get("accessToken"))])
             self._wrap(apikeys_model, "create_keys",
                        lambda keys: [("API key value", key.get("value")) for key in keys])
+            self._wrap(oauth2, "_new_secret", lambda secret: [("OAuth 2.0 client secret", secret.get("value"))])
 
     def _wrap(self, owner, name, secrets_of):
         original = getattr(owner, name)

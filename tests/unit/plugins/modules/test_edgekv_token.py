@@ -104,3 +104,18 @@ def test_bad_input_fails_before_any_request(emulator, base, capsys, extra, messa
     failed, result = run(edgekv_token, dict(base, **extra), capsys)
     assert failed and message in result['msg']
     assert emulator.admin.log()['total'] == 0
+
+
+@pytest.mark.parametrize('extra, message', [
+    (dict(expiry=(date.today() - timedelta(days=2)).isoformat()), 'is in the past'),
+    (dict(expiry=(date.today() + timedelta(days=200)).isoformat()), 'is more than 6 months ahead'),
+    (dict(namespace_permissions={'no_such_namespace': 'r'}), 'namespace no_such_namespace does not exist'),
+    (dict(namespace_permissions={'default': 'r', 'secure': 'r'}), 'need the same data access policy'),
+])
+def test_bad_references_fail_before_any_write(emulator, base, capsys, extra, message):
+    args = dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True)
+    args.update(extra)
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, args, capsys)
+    assert failed and message in result['msg'], result['msg']
+    assert writes(emulator) == {}
