@@ -159,6 +159,14 @@ def parse_time(text):
     return stamp.astimezone(timezone.utc)
 
 
+def parse_time_or_none(text):
+    """parse_time(text), or None when the text is absent or not a date or date-time."""
+    try:
+        return parse_time(text)
+    except ValueError:
+        return None
+
+
 def format_time(value):
     """Akamai's timestamp format: 2024-01-31T12:00:00.000Z."""
     value = value.astimezone(timezone.utc)

@@ -33,26 +33,11 @@ import secrets
 import socket
 from datetime import datetime, timezone
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc, _iam
 
 DEFAULT_PREFIX = 'edgegrid.access rotation'
 LEASE_SECONDS = 900
 _PENDING_RE = re.compile(r'^(?P<base>.*?) ?\[pending (?P<run>[^\s\]]+) (?P<at>[0-9TZ:.+-]+)\]$')
-
-
-def _parse_time(text):
-    if not isinstance(text, str) or not text.strip():
-        return None
-    value = text.strip()
-    if re.match(r'^\d{4}-\d{2}-\d{2}$', value):
-        value += 'T00:00:00'
-    try:
-        stamp = datetime.fromisoformat(re.sub(r'[zZ]$', '+00:00', value))
-    except ValueError:
-        return None
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=timezone.utc)
-    return stamp.astimezone(timezone.utc)
 
 
 def _format(value):
@@ -84,7 +69,7 @@ def parse_pending(description):
     match = _PENDING_RE.match(description or '')
     if not match:
         return None
-    return match.group('base'), match.group('run'), _parse_time(match.group('at'))
+    return match.group('base'), match.group('run'), _iam.parse_time_or_none(match.group('at'))
 
 
 def replaced_id(description, prefix=DEFAULT_PREFIX):
@@ -108,12 +93,12 @@ def run_gone(run_id):
 
 
 def age_seconds(cred, now=None):
-    created = _parse_time(cred.get('created_on'))
+    created = _iam.parse_time_or_none(cred.get('created_on'))
     return None if created is None else ((now or utcnow()) - created).total_seconds()
 
 
 def _expired(cred, now):
-    expires = _parse_time(cred.get('expires_on'))
+    expires = _iam.parse_time_or_none(cred.get('expires_on'))
     return expires is not None and expires <= now
 
 
@@ -142,7 +127,7 @@ def due(cred, now=None, min_remaining_days=None, max_age_days=None, force=False)
         if age is not None and age >= float(max_age_days) * 86400:
             return True
     if min_remaining_days is not None:
-        expires = _parse_time(cred.get('expires_on'))
+        expires = _iam.parse_time_or_none(cred.get('expires_on'))
         if expires is None or (expires - now).total_seconds() <= float(min_remaining_days) * 86400:
             return True
     return False
@@ -219,7 +204,7 @@ def plan(credentials, current, now=None, force=False, max_age_days=90, min_remai
               and abandoned(cred, now, lease)):
             orphans.append(cid)
         elif cred.get('status') == 'inactive' or _expired(cred, now):
-            expires = _parse_time(cred.get('expires_on'))
+            expires = _iam.parse_time_or_none(cred.get('expires_on'))
             if expires is not None and (now - expires).total_seconds() >= float(retention_days) * 86400:
                 delete.append(cid)
     busy = ['credential %s: %s' % (cred.get('credential_id'), why)
@@ -228,7 +213,7 @@ def plan(credentials, current, now=None, force=False, max_age_days=90, min_remai
     is_due = due(current, now, min_remaining_days, max_age_days, force)
     old_left = 0.0
     if old is not None:
-        expires = _parse_time(old.get('expires_on'))
+        expires = _iam.parse_time_or_none(old.get('expires_on'))
         old_left = (expires - now).total_seconds() if expires is not None else 0.0
     finish = bool(old is not None and old.get('status') == 'active' and not _expired(old, now)
                   and (deactivate_old or old_left > overlap + 300))
@@ -237,11 +222,11 @@ def plan(credentials, current, now=None, force=False, max_age_days=90, min_remai
         retire_id, retire_left = old.get('credential_id'), old_left
     elif rotate:
         retire_id = cur_id
-        expires = _parse_time(current.get('expires_on'))
+        expires = _iam.parse_time_or_none(current.get('expires_on'))
         retire_left = (expires - now).total_seconds() if expires is not None else 0.0
     else:
         retire_id, retire_left = 0, 0.0
-    created = _parse_time(current.get('created_on'))
+    created = _iam.parse_time_or_none(current.get('created_on'))
     return dict(
         due=bool(is_due),
         finish=finish,

@@ -32,6 +32,8 @@ import json
 import re
 from datetime import date, datetime, timedelta, timezone
 
+from ansible_collections.edgegrid.access.plugins.module_utils import _iam
+
 FORMAT_VERSION = 1
 
 # The reads of an environment, in report order: name -> (the module's return key, what the report calls it).
@@ -73,25 +75,9 @@ def parse_as_of(value):
         raise ReportError('access_report_as_of must be a date as YYYY-MM-DD, got %r' % (value,)) from None
 
 
-def _instant(text):
-    """An aware UTC datetime from an ISO 8601 date or date-time; None when absent or unreadable."""
-    if not isinstance(text, str) or not text.strip():
-        return None
-    value = text.strip()
-    if re.match(r'^\d{4}-\d{2}-\d{2}$', value):
-        value += 'T00:00:00'
-    try:
-        stamp = datetime.fromisoformat(re.sub(r'[zZ]$', '+00:00', value))
-    except ValueError:
-        return None
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=timezone.utc)
-    return stamp.astimezone(timezone.utc)
-
-
 def days_left(expiry, as_of):
     """Whole days from `as_of` (a date, midnight UTC) to the ISO 8601 `expiry`, rounded down; None without one."""
-    stamp = _instant(expiry)
+    stamp = _iam.parse_time_or_none(expiry)
     if stamp is None:
         return None
     start = datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc)
