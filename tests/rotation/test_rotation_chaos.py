@@ -23,8 +23,10 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+# The built collection: where make exports it (ANSIBLE_COLLECTIONS_PATH, `make collection`), else .build.
+COLLECTIONS = os.environ.get('ANSIBLE_COLLECTIONS_PATH') or os.path.join(ROOT, '.build')
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'emulator'))
-sys.path.insert(0, os.path.join(ROOT, '.build'))
+sys.path.insert(0, COLLECTIONS)
 
 from akamai_emulator.testing import running_emulator  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc  # noqa: E402  pylint: disable=wrong-import-position
@@ -86,7 +88,7 @@ def emu(tmp_path):
 
 def env(extra=None):
     out = dict(os.environ)
-    out.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, '.build'), ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
+    out.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
                ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
                ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, 'chaos', 'callback'), ANSIBLE_CALLBACKS_ENABLED='chaos_kill',
                PATH=BIN + os.pathsep + os.environ.get('PATH', ''), CHAOS_PARENT=str(os.getpid()))
