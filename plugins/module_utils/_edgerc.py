@@ -451,13 +451,7 @@ def section_names(path):
     Raises EdgercError when the file cannot be read or parsed.
     """
     document = _load(os.path.expanduser(path))
-    if document is None:
-        return None
-    names = []
-    for block in document.blocks:
-        if block.name not in names:
-            names.append(block.name)
-    return names
+    return None if document is None else document.names()
 
 
 def read_section(path, section):
