@@ -251,12 +251,14 @@ class Wire:
     def list_collections(self):
         return [collection_from_wire(c) for c in _list(self.client.get(BASE + '/collections'), 'collections')]
 
-    def get_collection(self, collection_id):
+    def get_collection(self, collection_id, acl=True):
+        """The collection with its ACL and quota (v1 holds both in the collection: one GET, whatever `acl` says)."""
         body = self.client.get(BASE + '/collections/%d' % collection_id, missing_ok=True)
         return collection_from_wire(body) if body is not None else None
 
-    def complete_collection(self, coll):
-        """A listed collection with its ACL and quota: v1 lists them within the collection, else one GET."""
+    def complete_collection(self, coll, acl=True):
+        """A listed collection with its ACL and quota: v1 lists them within the collection, else one GET (the ACL
+        comes with it, whatever `acl` says)."""
         if coll.get('quota') is not None and coll.get('acl') is not None:
             return coll
         return self.get_collection(coll['id'])

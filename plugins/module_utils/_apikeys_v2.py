@@ -386,22 +386,29 @@ class Wire:
         body = self.client.get(BASE + '/collections')
         return [collection_from_wire(c) for c in _unwrap(body, WRAP_COLLECTIONS, 'collections')]
 
-    def get_collection(self, collection_id):
-        """The collection with its ACL and quota, which v2 keeps in sub-resources (three GETs)."""
+    def get_collection(self, collection_id, acl=True):
+        """The collection with its quota, and its ACL when `acl` (else `acl` is None): v2 keeps both in
+        sub-resources (three GETs, two without the ACL); None when the collection does not exist."""
         body = self.client.get(BASE + '/collections/%d' % collection_id, missing_ok=True)
         if body is None:
             return None
-        acl = acl_from_wire(self.client.get(BASE + '/collections/%d/acl-entries' % collection_id))
+        entries = acl_from_wire(self.client.get(BASE + '/collections/%d/acl-entries' % collection_id)) if acl else None
         quota = quota_from_wire(self.client.get(BASE + '/collections/%d/quota-config' % collection_id))
-        return collection_from_wire(body, acl=acl, quota=quota)
+        return collection_from_wire(body, acl=entries, quota=quota)
 
-    def complete_collection(self, coll):
-        """A listed collection with its ACL and quota: the list already holds the collection object (two GETs)."""
-        acl = self.client.get(BASE + '/collections/%d/acl-entries' % coll['id'], missing_ok=True)
-        if acl is None:
+    def complete_collection(self, coll, acl=True):
+        """A listed collection with its quota, and its ACL when `acl` (else `acl` is None): the list already holds
+        the collection object (two GETs, one without the ACL). None when the collection is gone since it was listed
+        (the first of them answers 404)."""
+        entries = None
+        if acl:
+            entries = self.client.get(BASE + '/collections/%d/acl-entries' % coll['id'], missing_ok=True)
+            if entries is None:
+                return None
+        quota = self.client.get(BASE + '/collections/%d/quota-config' % coll['id'], missing_ok=True)
+        if quota is None:
             return None
-        quota = quota_from_wire(self.client.get(BASE + '/collections/%d/quota-config' % coll['id']))
-        return dict(coll, acl=acl_from_wire(acl), quota=quota)
+        return dict(coll, acl=acl_from_wire(entries) if acl else None, quota=quota_from_wire(quota))
 
     def create_collection(self, coll):
         return collection_from_wire(self._send('POST', '/collections', collection_create_to_wire(coll)))

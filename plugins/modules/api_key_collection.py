@@ -107,7 +107,8 @@ attributes:
   diff_mode:
     support: full
 notes:
-  - In v2 the ACL and the quota are sub-resources of the collection; a task that sets neither does not write them.
+  - In v2 the ACL and the quota are sub-resources of the collection; a task that sets neither does not write them,
+    and a task that does not set O(acl) does not read the ACL either.
 seealso:
   - module: edgegrid.access.api_key_collection_info
   - module: edgegrid.access.api_key
@@ -186,7 +187,11 @@ api_key_collection:
       description: Whether changes are still propagating to the Akamai network.
       type: bool
     acl:
-      description: The ACL entries.
+      description:
+        - The ACL entries.
+        - With O(api_version=v2), null unless the task gives O(acl) or creates the collection - v2 keeps the ACL in a
+          sub-resource of the collection, read only when the task needs it (one request less per collection);
+          M(edgegrid.access.api_key_collection_info) returns it.
       type: list
       elements: str
       sample: [ENDPOINT-101, METHOD-2034]
@@ -280,7 +285,8 @@ def run(module, api):
     current = _apikeys.find_collection(api, name=params['name'], collection_id=params['id'],
                                        contract_id=params['contract_id'], group_id=params['group_id'])
     if current is not None:
-        current = api.complete_collection(current)
+        # The ACL is read only when the task declares one (v2 keeps it in a sub-resource: one GET less).
+        current = api.complete_collection(current, acl=acl is not None)
     current = normalised(current)
 
     if params['state'] == 'absent':
@@ -354,7 +360,7 @@ def run(module, api):
         api.set_acl(current['id'], desired['acl'])
     if 'quota' in writes:
         api.set_quota(current['id'], desired['quota'])
-    after = normalised(api.get_collection(current['id']))
+    after = normalised(api.get_collection(current['id'], acl=acl is not None))
     module.finish(True, RETURN_KEY, after, before=current, after=after)
 
 
