@@ -249,7 +249,7 @@ class Wire:
 
     # collections
     def list_collections(self):
-        return [collection_from_wire(c) for c in _list(self.client.get(BASE + '/collections'), 'collections')]
+        return [collection_from_wire(c) for c in _list(self.client.get(BASE + '/collections', cacheable=True), 'collections')]
 
     def get_collection(self, collection_id, acl=True):
         """The collection with its ACL and quota (v1 holds both in the collection: one GET, whatever `acl` says)."""
@@ -372,7 +372,7 @@ class Wire:
 
     # throttling counters
     def list_counters(self):
-        return [counter_from_wire(c) for c in _list(self.client.get(BASE + '/counters'), 'counters')]
+        return [counter_from_wire(c) for c in _list(self.client.get(BASE + '/counters', cacheable=True), 'counters')]
 
     def create_counter(self, counter):
         return counter_from_wire(self._send('POST', '/counters', counter_to_wire(counter)))

@@ -383,7 +383,7 @@ class Wire:
 
     # collections
     def list_collections(self):
-        body = self.client.get(BASE + '/collections')
+        body = self.client.get(BASE + '/collections', cacheable=True)
         return [collection_from_wire(c) for c in _unwrap(body, WRAP_COLLECTIONS, 'collections')]
 
     def get_collection(self, collection_id, acl=True):
@@ -514,7 +514,7 @@ class Wire:
 
     # throttling counters
     def list_counters(self):
-        body = self.client.get(BASE + '/counters')
+        body = self.client.get(BASE + '/counters', cacheable=True)
         return [counter_from_wire(c) for c in _unwrap(body, WRAP_COUNTERS, 'counters')]
 
     def create_counter(self, counter):

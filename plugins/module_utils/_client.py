@@ -12,6 +12,7 @@ It knows nothing of any single Akamai API: wire formats live in the API's own mo
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import json
 import os
 import random
@@ -19,7 +20,7 @@ import time
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc, _listing_cache
 
 try:
     import requests
@@ -548,6 +549,8 @@ class ApiClient:
         self.clock = clock
         self.redact = Redactor(secrets)
         self.request_count = 0
+        # Who the requests are signed for, as the listing cache keys its answers (_listing_cache); None: not kept.
+        self.cache_identity = None
 
     def add_secret(self, value):
         """Mask `value` in every error text from now on (e.g. a key value the API may echo)."""
@@ -581,6 +584,8 @@ class ApiClient:
             send_headers.setdefault('Content-Type', 'application/json')
         expected = set(expected or ())
         is_read = method in READ_METHODS
+        if not is_read:
+            _listing_cache.forget()  # the item after a write reads its listings afresh
         refresh = getattr(self.session.auth, 'refresh', None)
         waited = 0.0
         attempt = 0
@@ -661,11 +666,26 @@ class ApiClient:
         return ApiError(method, path, response.status_code, problem=problem, body_text=text,
                         headers=headers, attempts=attempts, redactor=self.redact)
 
-    def get(self, path, params=None, missing_ok=False):
-        """GET `path`: the parsed body, or None for a 404 when `missing_ok`."""
+    def get(self, path, params=None, missing_ok=False, cacheable=False):
+        """GET `path`: the parsed body, or None for a 404 when `missing_ok`.
+
+        `cacheable` marks a listing the items of one loop may share: within a scope of _listing_cache (a task run
+        in the worker process), its answer is kept and served again until a write is sent; elsewhere it changes
+        nothing.
+        """
+        key = None
+        if cacheable and self.cache_identity is not None:
+            query = dict(params or {})
+            query.update(self.default_params)
+            key = (self.base_url, self.cache_identity, path, tuple(sorted((str(k), str(v)) for k, v in query.items())))
+            hit, body = _listing_cache.lookup(key)
+            if hit:
+                return body
         response = self.request('GET', path, params=params, expected=(404,) if missing_ok else None)
         if response.status == 404:
             return None
+        if key is not None:
+            _listing_cache.keep(key, response.body)
         return response.body
 
     def paginate(self, path, items_key, params=None, page_param='page', size_param='pageSize', page_size=100,
@@ -712,6 +732,7 @@ class EdgeGridClient(ApiClient):
         super().__init__(config.base_url, auth=auth, default_params=params,
                          secrets=[config.client_secret, config.access_token, config.client_token], **kwargs)
         self.config = config
+        self.cache_identity = hashlib.sha256(config.client_token.encode('utf-8')).hexdigest()
 
 
 def _items_of(body, items_key):

@@ -266,10 +266,12 @@ class EdgeGridModule(AnsibleModule):
         except _client.EdgeGridError as exc:
             self.fail_from(exc)
 
-    def read(self, path, params=None, missing_ok=False):
-        """GET `path` and return its JSON body; None for a 404 when `missing_ok`; fail the task otherwise."""
+    def read(self, path, params=None, missing_ok=False, cacheable=False):
+        """GET `path` and return its JSON body; None for a 404 when `missing_ok`; fail the task otherwise.
+
+        `cacheable`: a listing the items of one loop may share (ApiClient.get, _listing_cache)."""
         try:
-            return self.client.get(path, params=params, missing_ok=missing_ok)
+            return self.client.get(path, params=params, missing_ok=missing_ok, cacheable=cacheable)
         except _client.EdgeGridError as exc:
             self.fail_from(exc)
 

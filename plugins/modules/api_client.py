@@ -365,7 +365,7 @@ class ClientManager:
         params = self.params
         if params['client_id']:
             return self.detail(params['client_id'])
-        listing = self.module.read(_iam.clients_path()) or []
+        listing = self.module.read(_iam.clients_path(), cacheable=True) or []
         matches = [item for item in listing if item.get('clientName') == params['name']]
         if len(matches) > 1:
             self.fail('%d API clients are named %r (client IDs %s): give client_id'

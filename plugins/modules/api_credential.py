@@ -405,7 +405,7 @@ class CredentialManager:
         return out
 
     def load(self):
-        body = self.module.read(_iam.credentials_path(self.client_id))
+        body = self.module.read(_iam.credentials_path(self.client_id), cacheable=True)
         if not isinstance(body, list):
             self.module.fail_json(msg='GET %s: the answer is not a list of credentials'
                                   % _iam.credentials_path(self.client_id))

@@ -34,6 +34,9 @@ ActionBase._parse_returned_data(res, profile)               the module's printed
 ansible.vars.clean.remove_internal_keys(data) (to 2.20);    the internal keys removed from the parsed result, as
 UnifiedTaskResult.remove_internal_keys() and                ActionBase._execute_module does
 .as_result_dict(for_round_trip=True) (2.21)
+Task._uuid                                                  the task's identity, the same for every item of its
+                                                            loop: the scope of the listing cache (_listing_cache);
+                                                            without it, no listing is shared
 =========================================================== ========================================================
 
 This file is private to the collection (note the leading underscore): it may change without notice.
@@ -165,6 +168,13 @@ def clear_module_warnings():
         recorded = getattr(_module_warnings, name, None)
         if recorded is not None:
             recorded.clear()
+
+
+def task_uuid(action):
+    """The id of the action's task, the same for each item of its loop (callbacks know a task by it); None when the
+    task has none."""
+    uuid = getattr(action._task, '_uuid', None)  # pylint: disable=protected-access
+    return uuid if isinstance(uuid, str) and uuid else None
 
 
 def module_args_for(action, module_name, module_args, task_vars):

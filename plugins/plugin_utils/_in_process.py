@@ -15,6 +15,10 @@ arguments as JSON, with the `_ansible_*` settings of check mode, diff, no_log an
 worker's environment for the run. The worker exits after the task, so nothing the module does to the process
 outlives it; between the items of a loop, the environment, working directory and module warnings are restored.
 
+The items of one loop share the listings they read (collections, counters, API clients, credentials): each run opens
+the scope of _listing_cache for its task and host, so the first item's listing answers the next items' until one of
+them sends a write. A task with `until` or `retries` shares none (it waits for a change, which it must see).
+
 The module runs as usual (a module process) when the connection is not `local`, with `become`, with `async`, with
 ANSIBLE_KEEP_REMOTE_FILES, when the controller's Python lacks edgegrid-python or requests, or when the variable
 `edgegrid_access_in_process` is false (each said at -vvv). It also runs as a module process, never fails, on an
@@ -46,6 +50,7 @@ from ansible_collections.edgegrid.access.plugins.plugin_utils import _core_compa
 # Imported here, in the controller's process, when Ansible first loads the action plugin: the workers Ansible
 # forks for each task inherit these modules (requests, edgegrid-python, the shared client) ready to use.
 from ansible_collections.edgegrid.access.plugins.module_utils import _client, _module  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.edgegrid.access.plugins.module_utils import _listing_cache
 
 display = Display()
 
@@ -104,6 +109,15 @@ class InProcessAction(NormalAction):
             return "the controller's Python lacks edgegrid-python or requests"
         return None
 
+    def _listing_scope(self, task_vars):
+        """The scope the items of this task's loop share their listings in (task, host); None: share nothing."""
+        if self._task.until or self._task.retries:
+            return None  # the task waits for a change: every attempt reads afresh
+        uuid = _core_compat.task_uuid(self)
+        if uuid is None:
+            return None
+        return (uuid, task_vars.get('inventory_hostname'))
+
     def _run_in_process(self, module_name, task_vars):
         module = importlib.import_module('%s.%s' % (MODULES_PACKAGE, module_name))
         module_args = dict(self._task.args)
@@ -125,7 +139,8 @@ class InProcessAction(NormalAction):
             os.environ.update(environment)
             sys.stdout, sys.stderr = stdout, stderr
             try:
-                module.main()
+                with _listing_cache.scope(self._listing_scope(task_vars)):
+                    module.main()
             except SystemExit as exc:  # exit_json and fail_json end the module this way
                 rc = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
         finally:

@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Listings read once per task and host: the answers of the listing GETs shared by the items of one loop.
+
+This file is private to the collection (note the leading underscore): it may change without notice.
+
+A loop of N items runs a module N times; when the task runs in Ansible's worker process (plugins/plugin_utils/
+_in_process.py), the N runs share one process, and each would list every collection (or counter, or credential of
+an API client) to find its own. Here the first run's listing answer is kept and the next runs get a copy of it.
+
+The rules, each enforced here and nowhere else:
+- Nothing is kept or served outside a scope. Only the in-process runner opens one (`scope()`), around each run of
+  a module, keyed by the task, the host and the worker process: a module process never opens one, and a new key
+  (another task, another host, a forked process) empties the store. Between two scopes nothing is served.
+- Only reads the wire code marks as listings (`ApiClient.get(..., cacheable=True)`) are kept, keyed by the
+  API client they were signed for (base URL, a digest of the client token), the path and the query.
+- Any write (a request other than GET, HEAD, OPTIONS) sent through any client empties the store, and nothing is
+  kept again until the next scope opens: the item after one that changed something reads afresh. Check mode sends
+  no write, so its items share the listings throughout.
+- Answers are copied in and out: a module that edits what it read does not edit what the next item gets.
+
+So a change made by someone else between two items of one loop is seen by the next task (or the next run of the
+playbook), not by the next item; a task with `until` or `retries` opens no scope (it waits for a change, which it
+must see).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import threading
+from contextlib import contextmanager
+
+_LOCK = threading.Lock()
+_STATE = {'scope': None, 'pid': None, 'open': False, 'writing': False, 'entries': {}}
+
+
+@contextmanager
+def scope(key):
+    """Serve and keep listing answers within the block; `key` (hashable, e.g. (task uuid, host)) names the scope.
+
+    The store is emptied when `key` (with this process's id) differs from the last scope's. None as `key` opens no
+    scope: nothing is kept or served.
+    """
+    if key is None:
+        yield
+        return
+    pid = os.getpid()
+    with _LOCK:
+        if _STATE['scope'] != key or _STATE['pid'] != pid:
+            _STATE['entries'] = {}
+            _STATE['scope'], _STATE['pid'] = key, pid
+        _STATE['open'] = True
+        _STATE['writing'] = False
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _STATE['open'] = False
+
+
+def _active():
+    return _STATE['open'] and _STATE['pid'] == os.getpid()
+
+
+def lookup(key):
+    """(True, a copy of the kept answer) when a scope is open and holds `key`, else (False, None)."""
+    with _LOCK:
+        if not _active() or key not in _STATE['entries']:
+            return False, None
+        return True, copy.deepcopy(_STATE['entries'][key])
+
+
+def keep(key, body):
+    """Keep a copy of `body` under `key`, when a scope is open and no write was sent since it opened."""
+    with _LOCK:
+        if _active() and not _STATE['writing']:
+            _STATE['entries'][key] = copy.deepcopy(body)
+
+
+def forget():
+    """A write is being sent: empty the store, and keep nothing more until the next scope opens."""
+    with _LOCK:
+        _STATE['entries'] = {}
+        _STATE['writing'] = True
+
+
+def size():
+    """How many answers are kept (for tests)."""
+    with _LOCK:
+        return len(_STATE['entries'])
