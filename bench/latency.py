@@ -8,8 +8,8 @@
 The estate of one environment: 5 API key collections with a daily quota, 1,000 keys (in the first collection),
 5 throttling counters, 10 EdgeKV tokens and 2 credentials described `bench-ci` and `bench-monitoring`. It is
 written twice, as the README shows:
-  tasks  one task per resource type, with loops (23 module runs): api_key_collection x5, api_key x1,
-         throttling_counter x5, edgekv_token x10, api_credential x2;
+  tasks  one task per resource type, with loops (23 module runs): api_key_collection x5, api_key x1 (by the
+         collection id the collection task returned), throttling_counter x5, edgekv_token x10, api_credential x2;
   roles  the shipped roles key_provisioning (collections, keys, counters), edgekv_tokens (tokens) and
          credential_rotation (the credential the section signs with: not due, so read only).
 The floor is bench/floor.py: one Python process, edgegrid-python, the 19 GETs that tell the estate is converged.
@@ -84,10 +84,13 @@ def tasks_play(est):
             {'name': 'Key collections', 'edgegrid.access.api_key_collection': {
                 'name': '{{ item.name }}', 'contract_id': contract, 'group_id': group, 'quota': '{{ item.quota }}'},
              'loop': [{'name': c['name'], 'quota': c['quota']} for c in est['collections']],
-             'loop_control': {'label': '{{ item.name }}'}},
+             'loop_control': {'label': '{{ item.name }}'}, 'register': 'bench_collections'},
+            # By the id the collection task returned, as the README shows (by name when run alone: --attribute).
             {'name': 'Keys', 'no_log': True, 'edgegrid.access.api_key': {
-                'collection': est['collections'][0]['name'], 'keys': est['collections'][0]['keys'],
-                'return_keys': 'changed'}},
+                'collection': "{{ omit if bench_collections is defined else '%s' }}" % est['collections'][0]['name'],
+                'collection_id': '{{ bench_collections.results[0].api_key_collection.id '
+                                 'if bench_collections is defined else omit }}',
+                'keys': est['collections'][0]['keys'], 'return_keys': 'changed'}},
             {'name': 'Throttling counters', 'edgegrid.access.throttling_counter': {
                 'name': '{{ item.name }}', 'contract_id': contract, 'group_id': group, 'limit': '{{ item.limit }}',
                 'on_over_limit': '{{ item.on_over_limit }}'},

@@ -256,6 +256,10 @@ class Wire:
         body = self.client.get(BASE + '/collections/%d' % collection_id, missing_ok=True)
         return collection_from_wire(body) if body is not None else None
 
+    def collection_object(self, collection_id):
+        """The collection (v1: with its ACL and quota; one GET); None when it does not exist."""
+        return self.get_collection(collection_id)
+
     def complete_collection(self, coll, acl=True):
         """A listed collection with its ACL and quota: v1 lists them within the collection, else one GET (the ACL
         comes with it, whatever `acl` says)."""

@@ -396,6 +396,11 @@ class Wire:
         quota = quota_from_wire(self.client.get(BASE + '/collections/%d/quota-config' % collection_id))
         return collection_from_wire(body, acl=entries, quota=quota)
 
+    def collection_object(self, collection_id):
+        """The collection object alone, without its ACL and quota (one GET); None when it does not exist."""
+        body = self.client.get(BASE + '/collections/%d' % collection_id, missing_ok=True)
+        return collection_from_wire(body) if body is not None else None
+
     def complete_collection(self, coll, acl=True):
         """A listed collection with its quota, and its ACL when `acl` (else `acl` is None): the list already holds
         the collection object (two GETs, one without the ACL). None when the collection is gone since it was listed

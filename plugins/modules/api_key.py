@@ -39,6 +39,10 @@ options:
   collection_id:
     description:
       - The id of the key collection, instead of O(collection).
+      - The collection is then not looked up in the list of every collection - its keys are read at once, and when
+        it holds none, the collection itself (one request) to tell that it exists. Hand it on from the
+        registered result of M(edgegrid.access.api_key_collection) (RV(api_key_collection.id)) to save that
+        listing.
     type: int
   contract_id:
     description:
@@ -226,7 +230,10 @@ api_key:
   type: dict
   contains:
     collection:
-      description: The collection - C(id), C(name), C(contract_id), C(group_id).
+      description:
+        - The collection - C(id), C(name), C(contract_id), C(group_id).
+        - With O(collection_id), C(name), C(contract_id) and C(group_id) are null when the collection holds keys - the
+          keys show that it exists, and it is not read.
       type: dict
       sample: {id: 108051, name: Bookstore Access, contract_id: C-1EMU001, group_id: 10001}
     api_keys:
@@ -283,6 +290,7 @@ api_key:
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
+from ansible_collections.edgegrid.access.plugins.module_utils._client import ApiError
 from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, mask_secrets
 
 RETURN_KEY = 'api_key'
@@ -523,8 +531,23 @@ def run(module, api):
         if entry.get('value'):
             module.client.add_secret(entry['value'])
 
-    collection = _apikeys.find_collection(api, name=params['collection'], collection_id=params['collection_id'],
-                                          contract_id=params['contract_id'], group_id=params['group_id'])
+    existing = None
+    if params['collection_id'] is not None:
+        # By id, the collection's keys are all the task needs; a collection with none is read to tell it exists.
+        try:
+            existing = api.list_keys(params['collection_id'])
+        except ApiError as exc:
+            if exc.status != 404:  # the emulator answers 404 for an unknown collectionId; Akamai's answer is unknown
+                raise
+            existing = []
+        collection = dict(id=params['collection_id'], name=None, contract_id=None, group_id=None)
+        if not existing:
+            collection = api.collection_object(params['collection_id'])
+            if collection is None:
+                raise _apikeys.InputError('no key collection has id %s' % params['collection_id'])
+    else:
+        collection = _apikeys.find_collection(api, name=params['collection'], contract_id=params['contract_id'],
+                                              group_id=params['group_id'])
     if collection is None and not module.check_mode:
         raise _apikeys.InputError('no key collection named %r%s; create it with edgegrid.access.api_key_collection'
                                   % (params['collection'], ' in contract %s' % params['contract_id']
@@ -536,7 +559,7 @@ def run(module, api):
         collection = dict(id=None, name=params['collection'], contract_id=params['contract_id'],
                           group_id=params['group_id'])
         existing = []
-    else:
+    elif existing is None:
         existing = api.list_keys(collection['id'])
     for key in existing:
         module.client.add_secret(key['value'])
