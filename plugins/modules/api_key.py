@@ -40,9 +40,9 @@ options:
     description:
       - The id of the key collection, instead of O(collection).
       - The collection is then not looked up in the list of every collection - its keys are read at once, and when
-        it holds none, the collection itself (one request) to tell that it exists. Hand it on from the
-        registered result of M(edgegrid.access.api_key_collection) (RV(api_key_collection.id)) to save that
-        listing.
+        it holds none, the collection itself (one request) to tell that it exists. Hand it on from the registered
+        result of M(edgegrid.access.api_key_collection)
+        (RV(edgegrid.access.api_key_collection#module:api_key_collection.id)) to save that listing.
     type: int
   contract_id:
     description:
