@@ -45,11 +45,9 @@ from collections import Counter
 
 import yaml
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'emulator'))
+from akamai_emulator.testing import running_emulator
 
-from akamai_emulator.testing import running_emulator  # noqa: E402  pylint: disable=wrong-import-position
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 BIN = os.path.dirname(os.path.abspath(sys.executable))
 TITLE = '## Round trips with a real network\'s latency (issue 19)'
@@ -261,7 +259,6 @@ def attribute(bench):
         dummy, log, dummy = bench.playbook(path, 'env01')
         out['role: ' + role.rsplit('.', maxsplit=1)[-1]] = by_pattern(log)
     bench.emu.admin.reset_log()
-    sys.path.insert(0, HERE)
     import floor  # pylint: disable=import-outside-toplevel
     dummy, sent = floor.check(bench.estate, bench.edgerc, 'env01')
     out['floor'] = dict(sorted(Counter('GET ' + pattern(p) for p in sent).items()))

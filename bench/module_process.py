@@ -28,10 +28,9 @@ import tempfile
 import time
 from collections import defaultdict
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+from latency import Bench, converge, running_emulator, tasks_play
 
-from latency import Bench, converge, running_emulator, tasks_play  # noqa: E402  pylint: disable=wrong-import-position
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 RUNS_PER_TASK = {'Key collections': 5, 'Keys': 1, 'Throttling counters': 5, 'EdgeKV tokens': 10, 'Credentials': 2}
 

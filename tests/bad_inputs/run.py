@@ -25,10 +25,9 @@ import tempfile
 
 import yaml
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'emulator'))
+from akamai_emulator.testing import SecretLedger, running_emulator
 
-from akamai_emulator.testing import SecretLedger, running_emulator  # noqa: E402  pylint: disable=wrong-import-position
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 WRITES = ('POST', 'PUT', 'PATCH', 'DELETE')
 NO_TRACEBACK = '(traceback unavailable)'

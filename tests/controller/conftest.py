@@ -14,13 +14,7 @@ import sys
 
 import pytest
 import yaml
-
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EMULATOR_ROOT = os.path.join(REPO, 'tests', 'emulator')
-if EMULATOR_ROOT not in sys.path:
-    sys.path.insert(0, EMULATOR_ROOT)
-
-from akamai_emulator.testing import SecretLedger, running_emulator  # noqa: E402  pylint: disable=wrong-import-position
+from akamai_emulator.testing import SecretLedger, running_emulator
 
 BIN = os.path.dirname(os.path.abspath(sys.executable))
 LEDGER = SecretLedger(every_creation=True)

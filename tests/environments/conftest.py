@@ -13,14 +13,9 @@ import subprocess
 import sys
 
 import pytest
+from akamai_emulator.testing import SecretLedger, running_emulator
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EMULATOR_ROOT = os.path.join(REPO, 'tests', 'emulator')
-if EMULATOR_ROOT not in sys.path:
-    sys.path.insert(0, EMULATOR_ROOT)
-
-from akamai_emulator.testing import SecretLedger, running_emulator  # noqa: E402  pylint: disable=wrong-import-position
-
 BIN = os.path.dirname(os.path.abspath(sys.executable))
 OUTPUT = os.path.join(REPO, 'tests', 'output', 'environments')
 LEDGER = SecretLedger(every_creation=True)
