@@ -154,7 +154,9 @@ sanity: venv collection
 lint: venv collection
 	cd $(COLL) && PATH=$(abspath $(BIN)):$$PATH $(abspath $(BIN))/ansible-lint --offline
 
-# ansible-doc of every plugin: the modules, and the plugins of the other types (lookup...) with -t.
+# ansible-doc of every plugin: the modules, and the plugins of the other types (lookup...) with -t; then antsibull-docs'
+# linter, as for a docsite: the documentation of every plugin and role (schema, markup, references to plugins and
+# options of this collection and of the others installed).
 docs: venv collection
 	@for m in $$(ls plugins/modules/*.py | xargs -n1 basename | sed 's/\.py$$//'); do \
 		$(BIN)/ansible-doc edgegrid.access.$$m >/dev/null || { echo "ansible-doc edgegrid.access.$$m failed"; exit 1; }; \
@@ -167,6 +169,8 @@ docs: venv collection
 			|| { echo "ansible-doc -t $${p%%:*} edgegrid.access.$${p#*:} failed"; exit 1; }; \
 		echo "ansible-doc -t $${p%%:*} edgegrid.access.$${p#*:}: ok"; \
 	done
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/antsibull-docs lint-collection-docs --plugin-docs \
+		--validate-collection-refs all --disallow-unknown-collection-refs $(COLL)
 
 build: venv collection
 	cd $(COLL) && $(abspath $(BIN))/ansible-galaxy collection build --force --output-path $(abspath $(BUILD))
