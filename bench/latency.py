@@ -45,7 +45,7 @@ from collections import Counter
 
 import yaml
 
-from akamai_emulator.testing import running_emulator
+from akamai_emulator.testing import collections_root, running_emulator
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -283,7 +283,7 @@ def main():
     parser.add_argument('--attribute', action='store_true', help='print the requests of each task and role')
     parser.add_argument('--record', action='store_true', help='append the results to bench/RESULTS.md')
     args = parser.parse_args()
-    collections_path = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(args.collection))))
+    collections_path = collections_root(args.collection)
     with tempfile.TemporaryDirectory() as workdir:
         with running_emulator(workdir, propagation_delay=0.2, credential_limit=4) as emu:
             bench = Bench(emu, workdir, collections_path, args.environments)

@@ -25,7 +25,7 @@ import tempfile
 
 import yaml
 
-from akamai_emulator.testing import SecretLedger, running_emulator
+from akamai_emulator.testing import SecretLedger, collections_root, running_emulator
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -101,7 +101,7 @@ def main():
     with open(os.path.join(HERE, 'cases.yml'), encoding='utf-8') as handle:
         table = yaml.safe_load(handle)
     cases = [c for c in table['cases'] if not args.pattern or re.search(args.pattern, c['module'] + ' ' + c['msg'])]
-    collections = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(args.collection))))
+    collections = collections_root(args.collection)
     bin_dir = os.path.dirname(os.path.abspath(sys.executable))
     ledger = SecretLedger(every_creation=True)
     with tempfile.TemporaryDirectory(prefix='edgegrid-access-bad-inputs-') as tmp:
