@@ -23,6 +23,9 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export ANSIBLE_NOCOLOR := 1
 export NO_COLOR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# The emulator (tests/emulator) is installed editable; setuptools warns at each such install that a folder of its name
+# in the working directory could shadow it, which is where it is meant to be.
+PIP_INSTALL = PYTHONWARNINGS='ignore:Editable installation' $(1)/bin/python -m pip install --quiet
 
 PORT ?= 8765
 EDGERC ?= $(HOME)/.edgerc-emulator
@@ -41,13 +44,14 @@ $(VENV)/bin/python:
 		echo "$(VENV): $$py" && $$py -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): requirements.txt requirements-dev.txt requirements-demo.txt $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-demo.txt tests/emulator/pyproject.toml $(VENV)/bin/python
+	$(call PIP_INSTALL,$(VENV)) -r requirements-dev.txt
 	@touch $(STAMP) $(DEMO_STAMP)
 
-# What `make demo` needs only: ansible-core, the runtime requirements and the emulator's Flask.
-$(DEMO_STAMP): requirements.txt requirements-demo.txt $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -r requirements-demo.txt
+# What `make demo` needs only: ansible-core, the runtime requirements and the emulator (tests/emulator, a package
+# installed editable: its sources are used where they are).
+$(DEMO_STAMP): requirements.txt requirements-demo.txt tests/emulator/pyproject.toml $(VENV)/bin/python
+	$(call PIP_INSTALL,$(VENV)) -r requirements-demo.txt
 	@touch $(DEMO_STAMP)
 
 venv: $(STAMP)
@@ -103,11 +107,11 @@ chromium:
 # The test matrix (tests/compat/matrix): for each ansible-core minor other than the default venv's, a venv of its
 # own (.venv-<minor>) on a Python that minor supports, and there the controller tests and the integration tests.
 # A Python the matrix needs and cannot find fails with a message saying which and how to get it.
-.venv-%/.installed: tests/compat/requirements.txt requirements.txt tests/compat/matrix
+.venv-%/.installed: tests/compat/requirements.txt requirements.txt tests/compat/matrix tests/emulator/pyproject.toml
 	@py=$$($(FIND_PYTHON) core $*) || { echo "make compat: cannot create .venv-$*" >&2; exit 1; } && \
 		echo ".venv-$*: ansible-core $*.* on $$py" && rm -rf .venv-$* && $$py -m venv .venv-$*
 	.venv-$*/bin/python -m pip install --quiet --upgrade pip
-	.venv-$*/bin/python -m pip install --quiet -r tests/compat/requirements.txt "ansible-core==$*.*"
+	$(call PIP_INSTALL,.venv-$*) -r tests/compat/requirements.txt "ansible-core==$*.*"
 	@touch $@
 
 compat: venv collection
@@ -150,7 +154,9 @@ sanity: venv collection
 lint: venv collection
 	cd $(COLL) && PATH=$(abspath $(BIN)):$$PATH $(abspath $(BIN))/ansible-lint --offline
 
-# ansible-doc of every plugin: the modules, and the plugins of the other types (lookup...) with -t.
+# ansible-doc of every plugin: the modules, and the plugins of the other types (lookup...) with -t; then antsibull-docs'
+# linter, as for a docsite: the documentation of every plugin and role (schema, markup, references to plugins and
+# options of this collection and of the others installed).
 docs: venv collection
 	@for m in $$(ls plugins/modules/*.py | xargs -n1 basename | sed 's/\.py$$//'); do \
 		$(BIN)/ansible-doc edgegrid.access.$$m >/dev/null || { echo "ansible-doc edgegrid.access.$$m failed"; exit 1; }; \
@@ -163,13 +169,15 @@ docs: venv collection
 			|| { echo "ansible-doc -t $${p%%:*} edgegrid.access.$${p#*:} failed"; exit 1; }; \
 		echo "ansible-doc -t $${p%%:*} edgegrid.access.$${p#*:}: ok"; \
 	done
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/antsibull-docs lint-collection-docs --plugin-docs \
+		--validate-collection-refs all --disallow-unknown-collection-refs $(COLL)
 
 build: venv collection
 	cd $(COLL) && $(abspath $(BIN))/ansible-galaxy collection build --force --output-path $(abspath $(BUILD))
 
 # A local Akamai API emulator on 127.0.0.1:$(PORT); writes a matching .edgerc to $(EDGERC).
 emulator: demo-venv
-	PYTHONPATH=tests/emulator $(BIN)/python -m akamai_emulator serve --port $(PORT) --edgerc $(EDGERC) \
+	$(BIN)/python -m akamai_emulator serve --port $(PORT) --edgerc $(EDGERC) \
 		$(if $(STATE),--state $(STATE),)
 
 # The README's first command: the emulator, key provisioning for staging and production, a rotation, and a

@@ -34,11 +34,9 @@ import time
 
 import yaml
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'emulator'))
+from akamai_emulator.testing import collections_root, running_emulator
 
-from akamai_emulator.testing import running_emulator  # noqa: E402  pylint: disable=wrong-import-position
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 BIN = os.path.dirname(os.path.abspath(sys.executable))
 ENVIRONMENTS = 20
@@ -126,7 +124,7 @@ def main():
     parser.add_argument('--forks', default='1,5,20', help='comma-separated numbers of forks')
     parser.add_argument('--record', action='store_true', help='append the results to bench/RESULTS.md')
     args = parser.parse_args()
-    collections_path = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(args.collection))))
+    collections_path = collections_root(args.collection)
     rows = []
     with tempfile.TemporaryDirectory() as workdir:
         with running_emulator(workdir, propagation_delay=0.2) as emu:

@@ -45,11 +45,9 @@ from collections import Counter
 
 import yaml
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'emulator'))
+from akamai_emulator.testing import collections_root, running_emulator
 
-from akamai_emulator.testing import running_emulator  # noqa: E402  pylint: disable=wrong-import-position
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 BIN = os.path.dirname(os.path.abspath(sys.executable))
 TITLE = '## Round trips with a real network\'s latency (issue 19)'
@@ -264,7 +262,6 @@ def attribute(bench):
         dummy, log, dummy = bench.playbook(path, 'env01')
         out['role: ' + role.rsplit('.', maxsplit=1)[-1]] = by_pattern(log)
     bench.emu.admin.reset_log()
-    sys.path.insert(0, HERE)
     import floor  # pylint: disable=import-outside-toplevel
     dummy, sent = floor.check(bench.estate, bench.edgerc, 'env01')
     out['floor'] = dict(sorted(Counter('GET ' + pattern(p) for p in sent).items()))
@@ -289,7 +286,7 @@ def main():
     parser.add_argument('--attribute', action='store_true', help='print the requests of each task and role')
     parser.add_argument('--record', action='store_true', help='append the results to bench/RESULTS.md')
     args = parser.parse_args()
-    collections_path = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(args.collection))))
+    collections_path = collections_root(args.collection)
     with tempfile.TemporaryDirectory() as workdir:
         with running_emulator(workdir, propagation_delay=0.2, credential_limit=4) as emu:
             bench = Bench(emu, workdir, collections_path, args.environments)

@@ -28,10 +28,10 @@ import tempfile
 import time
 from collections import defaultdict
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+from akamai_emulator.testing import collections_root
+from latency import Bench, converge, running_emulator, tasks_play
 
-from latency import Bench, converge, running_emulator, tasks_play  # noqa: E402  pylint: disable=wrong-import-position
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 RUNS_PER_TASK = {'Key collections': 5, 'Keys': 1, 'Throttling counters': 5, 'EdgeKV tokens': 10, 'Credentials': 2}
 
@@ -96,7 +96,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--collection', required=True, help='the built collection (.build/ansible_collections/...)')
     args = parser.parse_args()
-    collections_path = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(args.collection))))
+    collections_path = collections_root(args.collection)
     with tempfile.TemporaryDirectory() as workdir:
         with running_emulator(workdir, propagation_delay=0.2, credential_limit=4) as emu:
             bench = Bench(emu, workdir, collections_path, 1)

@@ -36,11 +36,9 @@ import time
 
 import yaml
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'emulator'))
+from akamai_emulator.testing import running_emulator
 
-from akamai_emulator.testing import running_emulator  # noqa: E402  pylint: disable=wrong-import-position
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 WRITE_METHODS = ('POST', 'PUT', 'PATCH', 'DELETE')
 

@@ -70,12 +70,11 @@ class Emulator:
         self.base_url = None
 
     def start(self):
-        env = dict(os.environ, PYTHONPATH=os.path.join(REPO, 'tests', 'emulator'))
         with open(self.log_path, 'w', encoding='utf-8') as log:
             self.process = subprocess.Popen(  # pylint: disable=consider-using-with
                 [sys.executable, '-m', 'akamai_emulator', 'serve', '--port', '0', '--edgerc', self.edgerc,
                  '--state', self.state, '--propagation-delay', '0.5'],
-                env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+                stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
         deadline = time.time() + 30
         while time.time() < deadline:
             if self.process.poll() is not None:

@@ -27,6 +27,7 @@ endpoint: id, name, base_path, version, acl_entry, resources [{id, name, path, a
 
 from __future__ import annotations
 
+import copy
 import re
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys_v1, _apikeys_v2
@@ -58,8 +59,20 @@ THROTTLING_HEADERS = ['X-Throttling-Limit', 'X-Throttling-Rate']
 ON_OVER_LIMIT = ['DENY', 'WARN']
 ACL_RE = re.compile(r'^(ENDPOINT|RESOURCE|METHOD)-([0-9]+)$')
 
-# The shared api_version option of every API Keys module.
-API_VERSION_SPEC = dict(type='str', default=DEFAULT_API_VERSION, choices=list(API_VERSIONS))
+# The options every API Keys module takes: the API version it speaks (documented once in doc_fragments/apikeys.py),
+# and the contract and group of a collection or counter (documented in each module: what they select differs).
+IDENTITY_ARGUMENT_SPEC = dict(
+    api_version=dict(type='str', default=DEFAULT_API_VERSION, choices=list(API_VERSIONS)),
+    contract_id=dict(type='str'),
+    group_id=dict(type='int'),
+)
+
+
+def argument_spec(**options):
+    """A module's argument spec (dict): a fresh copy of IDENTITY_ARGUMENT_SPEC with the module's own `options`."""
+    spec = copy.deepcopy(IDENTITY_ARGUMENT_SPEC)
+    spec.update(options)
+    return spec
 
 
 class InputError(Exception):

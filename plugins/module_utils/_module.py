@@ -33,19 +33,6 @@ AUTH_ARGUMENT_SPEC = dict(
     retry_max_wait=dict(type='float', default=_client.DEFAULT_RETRY_MAX_WAIT),
 )
 
-# OAuth 2.0 client credentials (api_request only); documented once in doc_fragments/oauth2.py.
-OAUTH2_ARGUMENT_SPEC = dict(
-    auth_type=dict(type='str', default='edgegrid', choices=['edgegrid', 'oauth2']),
-    oauth2=dict(type='dict', apply_defaults=True, options=dict(
-        token_url=dict(type='str', no_log=False, fallback=(env_fallback, ['OAUTH2_TOKEN_URL'])),
-        client_id=dict(type='str', fallback=(env_fallback, ['OAUTH2_CLIENT_ID'])),
-        client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['OAUTH2_CLIENT_SECRET'])),
-        scopes=dict(type='list', elements='str', fallback=(env_fallback, ['OAUTH2_SCOPES'])),
-        api_url=dict(type='str', fallback=(env_fallback, ['OAUTH2_API_URL'])),
-    )),
-)
-
-
 SECRET_MASK = '********'
 
 

@@ -16,6 +16,8 @@ import re
 import time
 from urllib.parse import urlsplit
 
+from ansible.module_utils.basic import env_fallback
+
 from ansible_collections.edgegrid.access.plugins.module_utils import _client
 
 try:
@@ -26,8 +28,18 @@ except ImportError:  # pragma: no cover - reported by the module base through mi
 SCOPE_RE = re.compile(r'^[A-Za-z][A-Za-z0-9_-]*\.[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)?(:[a-z]+)?$')
 SCOPE_MODIFIERS = ('create', 'edit', 'delete', 'read')
 
-# The options of the OAuth 2.0 client; documented once in doc_fragments/oauth2.py.
-OAUTH2_OPTIONS = ('token_url', 'client_id', 'client_secret', 'scopes', 'api_url')
+# The options of OAuth 2.0 client credentials (api_request only, beside the EdgeGrid options of
+# _module.AUTH_ARGUMENT_SPEC); documented once in doc_fragments/oauth2.py; validated by resolve_config.
+OAUTH2_ARGUMENT_SPEC = dict(
+    auth_type=dict(type='str', default='edgegrid', choices=['edgegrid', 'oauth2']),
+    oauth2=dict(type='dict', apply_defaults=True, options=dict(
+        token_url=dict(type='str', no_log=False, fallback=(env_fallback, ['OAUTH2_TOKEN_URL'])),
+        client_id=dict(type='str', fallback=(env_fallback, ['OAUTH2_CLIENT_ID'])),
+        client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['OAUTH2_CLIENT_SECRET'])),
+        scopes=dict(type='list', elements='str', fallback=(env_fallback, ['OAUTH2_SCOPES'])),
+        api_url=dict(type='str', fallback=(env_fallback, ['OAUTH2_API_URL'])),
+    )),
+)
 
 # What carries a secret in the answers of an OAuth 2.0 API (see _iam.SECRET_MEMBERS for the shape). The API's base
 # URL is the user's (api_url), so the regexes match the end of the path. Seed 004 (Edgio's REST API): an API

@@ -594,12 +594,9 @@ def run(module, api):
 
 def main():
     module = EdgeGridModule(
-        argument_spec=dict(
-            api_version=_apikeys.API_VERSION_SPEC,
+        argument_spec=_apikeys.argument_spec(
             collection=dict(type='str'),
             collection_id=dict(type='int'),
-            contract_id=dict(type='str'),
-            group_id=dict(type='int'),
             keys=dict(type='list', elements='dict', default=[], no_log=False, options=dict(
                 value=dict(type='str', no_log=True),
                 label=dict(type='str'),

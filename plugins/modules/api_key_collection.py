@@ -366,13 +366,10 @@ def run(module, api):
 
 def main():
     module = EdgeGridModule(
-        argument_spec=dict(
-            api_version=_apikeys.API_VERSION_SPEC,
+        argument_spec=_apikeys.argument_spec(
             name=dict(type='str'),
             id=dict(type='int'),
             description=dict(type='str'),
-            contract_id=dict(type='str'),
-            group_id=dict(type='int'),
             quota=dict(type='dict', options=dict(
                 enabled=dict(type='bool'),
                 limit=dict(type='int'),

@@ -156,12 +156,9 @@ def run(module, api):
 
 def main():
     module = EdgeGridModule(
-        argument_spec=dict(
-            api_version=_apikeys.API_VERSION_SPEC,
+        argument_spec=_apikeys.argument_spec(
             name=dict(type='str'),
             id=dict(type='int'),
-            contract_id=dict(type='str'),
-            group_id=dict(type='int'),
             details=dict(type='bool', default=True),
             endpoints=dict(type='bool', default=False),
         ),

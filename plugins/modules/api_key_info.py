@@ -187,12 +187,9 @@ def run(module, api):
 
 def main():
     module = EdgeGridModule(
-        argument_spec=dict(
-            api_version=_apikeys.API_VERSION_SPEC,
+        argument_spec=_apikeys.argument_spec(
             collection=dict(type='str'),
             collection_id=dict(type='int'),
-            contract_id=dict(type='str'),
-            group_id=dict(type='int'),
             label=dict(type='str'),
             state=dict(type='str', choices=['present', 'revoked']),
             return_values=dict(type='bool', default=False),

@@ -250,8 +250,8 @@ error:
 import json
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _client, _masking
-from ansible_collections.edgegrid.access.plugins.module_utils._module import (
-    OAUTH2_ARGUMENT_SPEC, EdgeGridModule, compact_arguments)
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, compact_arguments
+from ansible_collections.edgegrid.access.plugins.module_utils._oauth2 import OAUTH2_ARGUMENT_SPEC
 
 WRITE_METHODS = ('POST', 'PUT', 'PATCH', 'DELETE')
 

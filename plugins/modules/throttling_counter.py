@@ -344,13 +344,10 @@ def run(module, api):
 
 def main():
     module = EdgeGridModule(
-        argument_spec=dict(
-            api_version=_apikeys.API_VERSION_SPEC,
+        argument_spec=_apikeys.argument_spec(
             name=dict(type='str'),
             id=dict(type='int'),
             description=dict(type='str'),
-            contract_id=dict(type='str'),
-            group_id=dict(type='int'),
             enabled=dict(type='bool'),
             limit=dict(type='int'),
             on_over_limit=dict(type='str', choices=_apikeys.ON_OVER_LIMIT),

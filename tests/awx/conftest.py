@@ -15,12 +15,10 @@ import sys
 import ansible_runner
 import pytest
 import yaml
+from akamai_emulator.testing import running_emulator
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EMULATOR_ROOT = os.path.join(REPO, 'tests', 'emulator')
-if EMULATOR_ROOT not in sys.path:
-    sys.path.insert(0, EMULATOR_ROOT)
 
 AWX_DIR = os.path.join(REPO, 'docs', 'awx')
 BIN = os.path.dirname(os.path.abspath(sys.executable))
@@ -50,7 +48,6 @@ def collections_path(tmp_path_factory):
 @pytest.fixture
 def emulator(tmp_path):
     """A fresh emulator on 127.0.0.1, with its .edgerc in tmp_path."""
-    from akamai_emulator.testing import running_emulator  # pylint: disable=import-outside-toplevel
     with running_emulator(tmp_path, propagation_delay=0.2) as emu:
         yield emu
 

@@ -25,10 +25,9 @@ import tempfile
 
 import yaml
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'emulator'))
+from akamai_emulator.testing import SecretLedger, collections_root, running_emulator
 
-from akamai_emulator.testing import SecretLedger, running_emulator  # noqa: E402  pylint: disable=wrong-import-position
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 WRITES = ('POST', 'PUT', 'PATCH', 'DELETE')
 NO_TRACEBACK = '(traceback unavailable)'
@@ -102,7 +101,7 @@ def main():
     with open(os.path.join(HERE, 'cases.yml'), encoding='utf-8') as handle:
         table = yaml.safe_load(handle)
     cases = [c for c in table['cases'] if not args.pattern or re.search(args.pattern, c['module'] + ' ' + c['msg'])]
-    collections = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(args.collection))))
+    collections = collections_root(args.collection)
     bin_dir = os.path.dirname(os.path.abspath(sys.executable))
     ledger = SecretLedger(every_creation=True)
     with tempfile.TemporaryDirectory(prefix='edgegrid-access-bad-inputs-') as tmp:

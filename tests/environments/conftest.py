@@ -13,37 +13,12 @@ import subprocess
 import sys
 
 import pytest
+# The fixtures collections_path and emulator; LEDGER holds the emulators' secrets.
+from akamai_emulator.fixtures import LEDGER, collections_path, emulator  # noqa: F401  pylint: disable=unused-import
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EMULATOR_ROOT = os.path.join(REPO, 'tests', 'emulator')
-if EMULATOR_ROOT not in sys.path:
-    sys.path.insert(0, EMULATOR_ROOT)
-
-from akamai_emulator.testing import SecretLedger, running_emulator  # noqa: E402  pylint: disable=wrong-import-position
-
 BIN = os.path.dirname(os.path.abspath(sys.executable))
 OUTPUT = os.path.join(REPO, 'tests', 'output', 'environments')
-LEDGER = SecretLedger(every_creation=True)
-
-
-@pytest.fixture(scope='session')
-def collections_path():
-    """The directory holding the built ansible_collections/edgegrid/access (`make collection`), as make exports it."""
-    path = os.environ.get('ANSIBLE_COLLECTIONS_PATH', '')
-    if not os.path.isdir(os.path.join(path, 'ansible_collections', 'edgegrid', 'access')):
-        pytest.fail('ANSIBLE_COLLECTIONS_PATH must name the directory of the built collection: run these tests '
-                    'with `make environments`')
-    return path
-
-
-@pytest.fixture
-def emulator(tmp_path):
-    """A fresh emulator on 127.0.0.1, with its .edgerc in tmp_path/emulator."""
-    os.makedirs(tmp_path / 'emulator')
-    with running_emulator(tmp_path / 'emulator', propagation_delay=0.2) as emu:
-        LEDGER.collect(emu.store)
-        yield emu
-        LEDGER.collect(emu.store)
 
 
 class Ansible:

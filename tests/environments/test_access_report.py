@@ -18,9 +18,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import yaml
+from akamai_emulator.testing import running_emulator
 
 from browser import Browser
-from conftest import LEDGER, OUTPUT, REPO, Ansible, scan_files, running_emulator
+from conftest import LEDGER, OUTPUT, REPO, Ansible, scan_files
 
 FILES = ('report.json', 'report.md', 'report.html')
 ROTATION = 'edgegrid.access rotation replaces credential 100001'

@@ -57,15 +57,12 @@ import time
 
 import yaml
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'emulator'))
+from akamai_emulator import bootstrap, iam
+from akamai_emulator.context import clock
+from akamai_emulator.conformance import report
+from akamai_emulator.testing import SecretLedger, running_emulator
 
-# pylint: disable=wrong-import-position
-from akamai_emulator import bootstrap, iam  # noqa: E402
-from akamai_emulator.context import clock  # noqa: E402
-from akamai_emulator.conformance import report  # noqa: E402
-from akamai_emulator.testing import SecretLedger, running_emulator  # noqa: E402
-# pylint: enable=wrong-import-position
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 FIXTURES = os.path.join(HERE, 'fixtures')
 DROPPED_ENV = re.compile(r'^(AKAMAI_|OAUTH2_|ANSIBLE_)')

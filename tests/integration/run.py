@@ -38,11 +38,8 @@ import threading
 
 import yaml
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'emulator'))
-
-from akamai_emulator.conformance import report  # noqa: E402  pylint: disable=wrong-import-position
-from akamai_emulator.testing import SecretLedger, running_emulator  # noqa: E402  pylint: disable=wrong-import-position
+from akamai_emulator.conformance import report
+from akamai_emulator.testing import SecretLedger, running_emulator
 
 SUMMARY = re.compile(r'^(PLAY RECAP|\S+\s+: ok=|FATAL|ERROR: |WARNING: |Running .* integration test role)')
 

@@ -40,10 +40,7 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'emulator'))
-
-from akamai_emulator.testing import SecretLedger, running_emulator  # noqa: E402  pylint: disable=wrong-import-position
+from akamai_emulator.testing import SecretLedger, running_emulator
 
 SCENARIOS_DIR = os.path.join('extensions', 'molecule')
 # What is printed of a scenario's output: the result of each Molecule step, Ansible's recaps and failures.

@@ -25,7 +25,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 # The built collection: where make exports it (ANSIBLE_COLLECTIONS_PATH, `make collection`), else .build.
 COLLECTIONS = os.environ.get('ANSIBLE_COLLECTIONS_PATH') or os.path.join(ROOT, '.build')
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'emulator'))
 sys.path.insert(0, COLLECTIONS)
 
 from akamai_emulator.testing import running_emulator  # noqa: E402  pylint: disable=wrong-import-position

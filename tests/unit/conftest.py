@@ -7,19 +7,12 @@
 
 from __future__ import annotations
 
-import os
-import sys
-
 import pytest
-
-EMULATOR_ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'emulator')
-if EMULATOR_ROOT not in sys.path:
-    sys.path.insert(0, EMULATOR_ROOT)
+from akamai_emulator.testing import running_emulator
 
 
 @pytest.fixture
 def emulator(tmp_path):
     """A fresh emulator on 127.0.0.1, with its .edgerc in tmp_path."""
-    from akamai_emulator.testing import running_emulator  # pylint: disable=import-outside-toplevel
     with running_emulator(tmp_path, propagation_delay=0.2) as emu:
         yield emu

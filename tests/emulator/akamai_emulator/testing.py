@@ -8,6 +8,9 @@
     ...                                    # run something against the emulator, keep its output
     ledger.collect(emu.store)              # and what the state holds at the end
     ledger.scan(output)                    # (kind, line number) of each secret found in the output
+
+and where the test harnesses (tests/*/run.py, tests/*/conftest.py, bench/) find the collection under test:
+exported_collections_path() (ANSIBLE_COLLECTIONS_PATH as make exports it), collections_root(--collection).
 """
 
 import contextlib
@@ -213,3 +216,32 @@ def running_emulator(tmp_path, **config_overrides):
         yield RunningEmulator(app, store, server, edgerc)
     finally:
         server.stop()
+
+
+@contextlib.contextmanager
+def ledgered_emulator(directory, ledger, **config_overrides):
+    """running_emulator in directory/emulator (made here), what its state holds collected into `ledger` (a
+    SecretLedger) when it starts and when it stops: a test that prints a secret of it then fails ledger.scan."""
+    path = os.path.join(str(directory), "emulator")
+    os.makedirs(path)
+    with running_emulator(path, **config_overrides) as emu:
+        ledger.collect(emu.store)
+        try:
+            yield emu
+        finally:
+            ledger.collect(emu.store)
+
+
+def exported_collections_path(namespace="edgegrid", name="access"):
+    """ANSIBLE_COLLECTIONS_PATH (a str) when it holds ansible_collections/<namespace>/<name>, as the Makefile exports
+    it after `make collection`; None otherwise (the caller says which make target to run)."""
+    path = os.environ.get("ANSIBLE_COLLECTIONS_PATH", "")
+    if path and os.path.isdir(os.path.join(path, "ansible_collections", namespace, name)):
+        return path
+    return None
+
+
+def collections_root(collection):
+    """The directory for ANSIBLE_COLLECTIONS_PATH (absolute, a str) that holds `collection`, the path of a collection
+    copy .../ansible_collections/<namespace>/<name> (the --collection of the harnesses)."""
+    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(collection))))

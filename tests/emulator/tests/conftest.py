@@ -1,15 +1,7 @@
 """Fixtures for the emulator's own tests."""
 
-import os
-import sys
-
 import pytest
-
-EMULATOR_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if EMULATOR_ROOT not in sys.path:
-    sys.path.insert(0, EMULATOR_ROOT)
-
-from akamai_emulator.testing import running_emulator  # noqa: E402  pylint: disable=wrong-import-position
+from akamai_emulator.testing import running_emulator
 
 
 @pytest.fixture

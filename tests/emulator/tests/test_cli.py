@@ -10,18 +10,16 @@ import pytest
 import requests
 from akamai.edgegrid import EdgeGridAuth, EdgeRc
 
-EMULATOR_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SELF_CREDS = "/identity-management/v3/api-clients/self/credentials"
 
 
 def _start(tmp_path, *extra):
     edgerc = tmp_path / "edgerc"
     started = edgerc.stat().st_mtime_ns if edgerc.exists() else None
-    env = dict(os.environ, PYTHONPATH=EMULATOR_ROOT)
     proc = subprocess.Popen(  # pylint: disable=consider-using-with
         [sys.executable, "-m", "akamai_emulator", "serve", "--port", "0", "--edgerc", str(edgerc),
          "--state", str(tmp_path / "state.json"), "--propagation-delay", "0.1", *extra],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 20
     while not edgerc.exists() or edgerc.stat().st_mtime_ns == started:
         assert proc.poll() is None, proc.stderr.read().decode()
@@ -80,9 +78,8 @@ def test_cli_serves_persists_and_injects_faults(tmp_path):
 
 
 def test_cli_refuses_non_loopback(tmp_path):
-    env = dict(os.environ, PYTHONPATH=EMULATOR_ROOT)
     result = subprocess.run([sys.executable, "-m", "akamai_emulator", "serve", "--port", "0", "--host", "0.0.0.0",
-                             "--edgerc", str(tmp_path / "rc")], env=env, capture_output=True, timeout=30,
+                             "--edgerc", str(tmp_path / "rc")], capture_output=True, timeout=30,
                             check=False)
     assert result.returncode != 0
     assert b"loopback" in result.stderr

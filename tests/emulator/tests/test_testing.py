@@ -1,10 +1,14 @@
-"""The test helpers: SecretLedger finds, names and masks every secret the emulator issued."""
+"""The test helpers: SecretLedger finds, names and masks every secret the emulator issued; where the harnesses find
+the collection under test."""
+
+import os
 
 import pytest
 
 from akamai_emulator import iam
 from akamai_emulator.apikeys import model as apikeys_model
-from akamai_emulator.testing import SecretLedger, running_emulator
+from akamai_emulator.testing import (SecretLedger, collections_root, exported_collections_path, ledgered_emulator,
+                                     running_emulator)
 
 SELF_CREDS = "/identity-management/v3/api-clients/self/credentials"
 V2 = "/apikey-manager-api/v2"
@@ -70,3 +74,22 @@ def test_secret_ledger_records_credentials_and_collects_the_rest(tmp_path):
         ledger.collect(emu.store)
     assert ledger.secrets[admin["access_token"]] == "API client access token"
     assert [ledger.secrets[value] for value in values] == ["API key value"] * 2
+
+
+def test_ledgered_emulator_collects_what_the_state_holds(tmp_path, wrapped):  # pylint: disable=unused-argument
+    ledger = SecretLedger()
+    with ledgered_emulator(tmp_path, ledger, propagation_delay=0.0) as emu:
+        assert os.path.dirname(emu.edgerc) == str(tmp_path / "emulator")
+        token = emu.section()["access_token"]
+    assert ledger.scan("token %s" % token) == [("API client access token", 1)]
+
+
+def test_where_the_collection_is(tmp_path, monkeypatch):
+    collection = tmp_path / "ansible_collections" / "edgegrid" / "access"
+    assert collections_root(str(collection)) == str(tmp_path)
+    monkeypatch.setenv("ANSIBLE_COLLECTIONS_PATH", str(tmp_path))
+    assert exported_collections_path() is None
+    collection.mkdir(parents=True)
+    assert exported_collections_path() == str(tmp_path)
+    monkeypatch.delenv("ANSIBLE_COLLECTIONS_PATH")
+    assert exported_collections_path() is None

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
@@ -30,7 +29,6 @@ GROUP = 10001
 @pytest.fixture(name='capped')
 def capped_fixture(tmp_path):
     """An emulator serving at most 100 keys a page of GET /keys."""
-    sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', '..', 'emulator'))
     from akamai_emulator.testing import running_emulator  # pylint: disable=import-outside-toplevel
     with running_emulator(tmp_path, propagation_delay=0.2, max_page_size=100) as emu:
         yield emu

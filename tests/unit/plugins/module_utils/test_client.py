@@ -80,7 +80,7 @@ def test_get_is_signed_with_user_agent(httpserver):
     match = AUTH_RE.match(headers['Authorization'])
     assert match, headers['Authorization']
     assert match.group('ct') == TOKEN and match.group('at') == ACCESS
-    assert headers['User-Agent'].startswith('edgegrid.access/0.1.0')
+    assert headers['User-Agent'].startswith('edgegrid.access/%s' % _client.COLLECTION_VERSION)
 
 
 def test_the_signer_hashes_what_akamai_checks(httpserver):
