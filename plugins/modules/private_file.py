@@ -67,17 +67,27 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Export the key values of a collection as YAML, mode 0600
+- name: Generate the keys of the partners, values returned (the task is no_log)
+  edgegrid.access.api_key:
+    collection: Bookstore Access
+    generate:
+      - label: partner
+        count: 2
+    return_values: true
+  register: partner_keys
+  no_log: true
+
+- name: Export their values as YAML, mode 0600 from the first byte
   edgegrid.access.private_file:
-    path: /tmp/partner-keys.yml
-    content: "{{ {'partners': keys.api_key.api_keys | map(attribute='value') | list} | to_nice_yaml }}"
+    path: ~/partner-keys.yml
+    content: "{{ {'Bookstore Access': partner_keys.api_key.api_keys | map(attribute='value') | list} | to_nice_yaml }}"
     backup: true
   no_log: true
 
-- name: Render a template into a private file
+- name: Render a template that holds secrets into a private file
   edgegrid.access.private_file:
-    path: /tmp/secrets.env
-    content: "{{ lookup('ansible.builtin.template', 'secrets.env.j2') }}"
+    path: ~/bookstore.env
+    content: "{{ lookup('ansible.builtin.template', 'bookstore.env.j2') }}"
   no_log: true
 '''
 

@@ -176,7 +176,7 @@ def test_plan_tokens_js_new_file(tmp_path):
     path = str(tmp_path / 'edgekv_tokens.js')
     changed, text, summary = _edgekv.plan_tokens_js(path, token=token(namespaces=('default', 'marketing')))
     assert changed and summary['set'] == ['namespace-default', 'namespace-marketing']
-    _edgekv.write_text_atomically(path, text)
+    _edgekv.write_tokens_js(path, text, secret=False)
     assert _edgekv.parse_tokens_js(open(path).read()) == {
         'namespace-default': {'name': 't', 'reference': UUID},
         'namespace-marketing': {'name': 't', 'reference': UUID}}
@@ -199,13 +199,14 @@ def test_plan_tokens_js_keeps_other_entries_and_never_returns_a_value(tmp_path):
 
 def test_plan_tokens_js_recreate_drops_old_namespaces_and_remove(tmp_path):
     path = str(tmp_path / 'edgekv_tokens.js')
-    _edgekv.write_text_atomically(path, _edgekv.plan_tokens_js(path, token=token(namespaces=('default', 'marketing')))[1])
+    _edgekv.write_tokens_js(path, _edgekv.plan_tokens_js(path, token=token(namespaces=('default', 'marketing')))[1],
+                            secret=False)
     changed, text, summary = _edgekv.plan_tokens_js(path, token=token(uuid=UUID2))
     assert changed and summary['set'] == ['namespace-default'] and summary['removed'] == ['namespace-marketing']
-    _edgekv.write_text_atomically(path, text)
+    _edgekv.write_tokens_js(path, text, secret=False)
     changed, text, summary = _edgekv.plan_tokens_js(path, remove_name='t')
     assert changed and summary['removed'] == ['namespace-default'] and summary['entries'] == {}
-    _edgekv.write_text_atomically(path, text)
+    _edgekv.write_tokens_js(path, text, secret=False)
     assert _edgekv.parse_tokens_js(open(path).read()) == {}
     assert not _edgekv.plan_tokens_js(path, remove_name='t')[0]
     assert not _edgekv.plan_tokens_js(str(tmp_path / 'missing.js'), remove_name='t')[0]
