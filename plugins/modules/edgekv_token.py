@@ -115,12 +115,12 @@ options:
         is replaced, and entries naming the token for namespaces it no longer has are removed. With
         O(state=absent), the entries that name the token are removed.
       - Other entries are kept. A file that changes is rewritten in a canonical form (comments are not kept),
-        atomically, by the collection's one writer of files: a temporary file created with mode C(0600) in the
+        atomically, by the collection's one writer of files, a temporary file created with mode C(0600) in the
         same directory, fsynced, then renamed over the file. A file that cannot be parsed fails the task and is
         left as it is.
       - The entries this module writes hold the token name and its C(uuid), no secret (the token value stays with
         Akamai), so the file keeps its mode (a new file gets C(0644) less the umask). A file that still holds an
-        entry with a token C(value) (written before the enhanced token workflow of 2024) holds a secret: it is
+        entry with a token C(value) (written before the enhanced token workflow of 2024) holds a secret, and it is
         written with mode C(0600), and set to C(0600) when it lets group or others in (a change). The temporary
         file is C(0600) from its first byte either way.
       - Written only when its entries change.
