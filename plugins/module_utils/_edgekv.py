@@ -514,6 +514,7 @@ def write_tokens_js(path, text, secret):
     temporary file created 0600 beside it, renamed over it; mode ``tokens_js_mode(path, secret)``.
     Raises EdgeKVError naming the file."""
     target = os.path.realpath(path)
+    _files.remove_stale_temporary_files(target)
     try:
         _files.atomic_write(target, text.encode('utf-8'), 'edgekv_tokens.js file %s' % path,
                             mode=tokens_js_mode(target, secret))

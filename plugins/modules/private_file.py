@@ -23,7 +23,8 @@ description:
   - Nothing is written when the file already holds O(content). An existing file whose mode lets group or others
     in is set to C(0600) (reported as a change).
   - The file keeps its owner and group when the module may set them. A symbolic link is followed and its target
-    written.
+    written. A temporary file (C(.<name>.<pid>.<n>.tmp)) that a killed run left beside the file is removed by the
+    next write.
   - Talks to no API.
 author:
   - edgegrid.access maintainers (@edgegrid-access)
@@ -166,6 +167,8 @@ def main():
     if not module.check_mode:
         try:
             if content_changed:
+                # The temporary files a killed run left beside the file (0600; their process gone) go first.
+                _files.remove_stale_temporary_files(target)
                 if module.params['backup'] and current is not None:
                     result['backup_file'] = _files.backup(target, origin)
                 _files.atomic_write(target, data, origin)

@@ -103,3 +103,12 @@ def test_errors_name_the_path_and_write_nothing(tmp_path, capsys, where, message
     assert result['msg'].startswith('path %s' % path)
     assert re.search(message, result['msg'])
     assert sorted(os.listdir(tmp_path)) == ['dir']
+
+
+def test_a_temporary_file_a_killed_run_left_is_removed_by_the_next_write(tmp_path, capsys):
+    path = tmp_path / 'keys.yml'
+    left = tmp_path / '.keys.yml.999999999.0.tmp'  # no such process
+    left.write_text(SECRET)
+    failed, result = run(dict(path=str(path), content=OTHER), capsys)
+    assert not failed and result['changed']
+    assert sorted(os.listdir(tmp_path)) == ['keys.yml']
