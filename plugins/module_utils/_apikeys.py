@@ -132,11 +132,24 @@ def acl_universe(endpoints):
     return entries
 
 
-def check_acl_exists(api, acl, collection_id, contract_id, group_id, option='acl'):
+def sibling_collection(api, contract_id, group_id, collections=None):
+    """A key collection of contract `contract_id` and group `group_id` (from `collections`, else one listing), whose
+    endpoints (E1) are the endpoints of that contract and group; None when there is none."""
+    for coll in api.list_collections() if collections is None else collections:
+        if coll['contract_id'] == contract_id and coll['group_id'] == group_id:
+            return coll
+    return None
+
+
+def check_acl_exists(api, acl, collection_id, contract_id, group_id, option='acl', counter_id=None):
     """Fail (InputError naming the option) when an entry of `acl` is not an endpoint, resource or method of the
     contract and group, as the endpoints of collection `collection_id` list them (E1 of the v2 reference; the same
-    path in v1). Only ACL entries that exist can be set: checked before any write."""
-    known = acl_universe(api.collection_endpoints(collection_id))
+    path in v1), or with `counter_id` those of that throttling counter (N6: the endpoints of the counter's contract
+    and group). Only ACL entries that exist can be set: checked before any write."""
+    if counter_id is not None:
+        known = acl_universe(api.counter_endpoints(counter_id))
+    else:
+        known = acl_universe(api.collection_endpoints(collection_id))
     unknown = [entry for entry in acl if entry not in known]
     if unknown:
         raise InputError('%s: %s %s not an API endpoint, resource or method of contract %s and group %s (the entries '

@@ -26,6 +26,8 @@ import stat
 from datetime import date, datetime, timezone
 from urllib.parse import quote
 
+from ansible_collections.edgegrid.access.plugins.module_utils import _files
+
 BASE_PATH = '/edgekv/v1'
 NO_EXPIRY = '9999-12-31'
 PERMISSIONS = ('r', 'w', 'd')
@@ -413,8 +415,11 @@ def plan_tokens_js(path, token=None, remove_name=None):
 
     With `token`, its ``namespace-<ns>`` entries are set (replacing those of any other token for the same
     namespaces) and the entries naming it for other namespaces are removed; with `remove_name`, the entries
-    that name that token are removed. Other entries stay as they are. Returns (changed, new_text or None, summary) where summary lists the entries set/removed
-    by key, with names and references only (a legacy ``value`` is never copied into it).
+    that name that token are removed. Other entries stay as they are. Returns (changed, new_text or None, summary):
+    new_text is None when the entries do not change; `changed` is also true when a file that holds a secret
+    (``holds_secret``) lets group or others in and only its mode is to be set to 0600 (``mode_fixed`` in the
+    summary). The summary lists the entries set/removed by key, with names and references only (a legacy
+    ``value`` is never copied into it).
     Raises EdgeKVError for a file that cannot be read or parsed: it is never overwritten then.
     """
     origin = 'edgekv_tokens.js file %s' % path
@@ -452,16 +457,24 @@ def plan_tokens_js(path, token=None, remove_name=None):
             if new[key].get('name') == remove_name:
                 del new[key]
                 removed_keys.append(key)
-    changed = new != entries or (text is None and token is not None)
+    content_changed = new != entries or (text is None and token is not None)
+    mode_fixed = False
+    if text is not None and not content_changed and holds_secret(new):
+        try:
+            mode_fixed = bool(stat.S_IMODE(os.stat(path).st_mode) & 0o077)
+        except OSError:
+            mode_fixed = False
+    changed = content_changed or mode_fixed
     summary = dict(
         path=path,
         changed=changed,
+        mode_fixed=mode_fixed,
         set=set_keys,
         removed=removed_keys,
         entries=dict((key, dict((k, v) for k, v in entry.items() if k in ('name', 'reference')))
                      for key, entry in new.items()),
     )
-    return changed, (render_tokens_js(new) if changed else None), summary
+    return changed, (render_tokens_js(new) if content_changed else None), summary
 
 
 def check_tokens_js(path):
@@ -473,36 +486,46 @@ def check_tokens_js(path):
         raise EdgeKVError('tokens_js.path %s: directory %s does not exist' % (path, directory))
 
 
-def write_text_atomically(path, text, default_mode=0o644):
-    """Write `text` to `path` through a temporary file in the same directory and os.replace.
+def holds_secret(entries):
+    """Whether edgekv_tokens.js `entries` hold a token value (a legacy ``value`` entry): the file is then secret.
 
-    The temporary file is created 0600 and given the existing file's mode (or `default_mode` less the
-    umask) before it is moved into place.
+    Entries of the enhanced workflow hold the token's ``name`` and ``uuid`` (``reference``) only, no secret: the
+    token value stays with Akamai and is no longer returned (seed 002, DESIGN.md). A file written before it may
+    still hold ``value`` entries (the token itself, a JWT); they are kept, and the file is then written 0600.
     """
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise EdgeKVError('cannot write %s: directory %s does not exist' % (path, directory))
+    return any(isinstance(entry, dict) and 'value' in entry for entry in entries.values())
+
+
+def tokens_js_mode(path, secret):
+    """The mode edgekv_tokens.js at `path` gets on a write: 0600 when it holds a secret, else its mode as it is
+    (a new file: 0644 less the umask)."""
+    if secret:
+        return _files.FILE_MODE
     try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+        return stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
-        mode = default_mode & ~umask
-    tmp = os.path.join(directory, '.%s.%d.tmp' % (os.path.basename(path), os.getpid()))
+        return 0o644 & ~umask
+
+
+def write_tokens_js(path, text, secret):
+    """Write edgekv_tokens.js `text` to `path` through the collection's one writer (``_files.atomic_write``): a
+    temporary file created 0600 beside it, renamed over it; mode ``tokens_js_mode(path, secret)``.
+    Raises EdgeKVError naming the file."""
+    target = os.path.realpath(path)
+    _files.remove_stale_temporary_files(target)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, 'O_NOFOLLOW', 0), 0o600)
-        try:
-            data = text.encode('utf-8')
-            while data:
-                data = data[os.write(fd, data):]
-            os.fchmod(fd, mode)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+        _files.atomic_write(target, text.encode('utf-8'), 'edgekv_tokens.js file %s' % path,
+                            mode=tokens_js_mode(target, secret))
+    except _files.FileWriteError as exc:
+        raise EdgeKVError(str(exc)) from None
+
+
+def fix_tokens_js_mode(path):
+    """Set edgekv_tokens.js at `path` to 0600 (it holds a secret and lets group or others in). Raises EdgeKVError."""
+    try:
+        os.chmod(path, _files.FILE_MODE)
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise EdgeKVError('cannot write %s: %s' % (path, exc.strerror or type(exc).__name__)) from None
+        raise EdgeKVError('cannot set the mode of edgekv_tokens.js file %s to 0600: %s'
+                          % (path, exc.strerror or type(exc).__name__)) from None

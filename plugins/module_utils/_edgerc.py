@@ -47,6 +47,8 @@ Every write is a read-modify-write under an exclusive ``fcntl.flock`` on ``<file
 file, never removed): two writers of one file (two cron jobs, two playbooks rotating two sections) run one after
 the other, and the second one edits what the first one wrote, so that no update is lost. The temporary files of
 a write (``.<file>.<pid>.<n>.tmp``, 0600) that a killed writer left are removed by the next write, under the lock.
+The write itself, and the backup, are the collection's one writer of files (``_files.atomic_write``,
+``_files.backup``): a temporary file created 0600 beside the file, fsynced, renamed over it.
 
 With ``update_copies``, the other sections that hold the same credential as the section written (the same
 ``client_token`` and host before the write) get its new ``client_token`` / ``client_secret`` in the same write:
@@ -64,6 +66,8 @@ import stat
 import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _files
 
 try:
     import fcntl
@@ -85,7 +89,7 @@ KEY_SPELLINGS = {'max-body': 'max_body'}
 # What identifies a credential (as opposed to its API client): what update_copies writes into the copies.
 COPIED_KEYS = ('client_token', 'client_secret')
 SECRET_MASK = '********'
-FILE_MODE = 0o600
+FILE_MODE = _files.FILE_MODE
 # The bytes of a POST body that EdgeGrid hashes. Akamai's gateway checks the hash of the first 131072 bytes
 # whatever a client's max_body says; edgegrid-node replaces any max_body by its fixed helpers.MAX_BODY (the key is
 # deprecated there), and edgegrid-golang's MaxBodySize is the same number. The collection always signs with it.
@@ -708,66 +712,9 @@ def _ensure_final_newline_at(document, index):
         document.lines[index] = line + document.newline
 
 
-def _fsync_dir(directory):
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _create_private(path):
-    """Create `path` exclusively with mode 0600 (never readable by others, whatever the umask); an fd."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0), FILE_MODE)
-    try:
-        os.fchmod(fd, FILE_MODE)
-    except OSError:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _write_all(fd, data):
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-    os.fsync(fd)
-
-
-def _backup(target, origin):
-    """Copy `target` beside itself (timestamped, 0600). Returns the backup's path."""
-    with open(target, 'rb') as handle:
-        data = handle.read()
-    stamp = time.strftime('%Y-%m-%d@%H:%M:%S')
-    base = '%s.%s.%s' % (target, os.getpid(), stamp)
-    for attempt in range(100):
-        candidate = '%s~' % base if attempt == 0 else '%s.%d~' % (base, attempt)
-        try:
-            fd = _create_private(candidate)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise EdgercError('cannot back up %s: %s' % (origin, exc.strerror or type(exc).__name__)) from None
-        try:
-            _write_all(fd, data)
-        finally:
-            os.close(fd)
-        return candidate
-    raise EdgercError('cannot back up %s: no free backup file name' % origin)
-
-
 LOCK_SUFFIX = '.lock'
 # How long a writer waits for another writer of the same file, in seconds.
 LOCK_TIMEOUT = 120
-# A temporary file of a writer whose process is alive is kept unless it is older than this many seconds.
-STALE_TMP_SECONDS = 300
-_TMP_RE = re.compile(r'^\.(?P<base>.+)\.(?P<pid>[0-9]+)\.(?P<n>[0-9]+)\.tmp$')
 
 
 def _lock_path(target):
@@ -812,104 +759,24 @@ def write_lock(path, timeout=LOCK_TIMEOUT):
         os.close(fd)  # releases the lock
 
 
-def process_alive(pid):
-    """Whether process `pid` of this host exists and is not a zombie (a killed process nobody reaped yet)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    try:
-        with open('/proc/%d/stat' % pid) as handle:
-            return handle.read().rsplit(')', 1)[1].split()[0] != 'Z'
-    except (OSError, IndexError):
-        return True
-
-
-def _pid_alive(pid):
-    if pid == os.getpid():
-        return False  # a temporary file of this process is never in use outside _atomic_write
-    return process_alive(pid)
-
-
-def remove_stale_temporary_files(target):
-    """Remove the temporary files a killed writer of `target` left beside it; the names removed.
-
-    Called under the write lock. A temporary file is ``.<file>.<pid>.<n>.tmp``; it is stale when its process
-    is gone, or older than STALE_TMP_SECONDS. Files of other names are never touched.
-    """
-    directory = os.path.dirname(target) or '.'
-    base = os.path.basename(target)
-    removed = []
-    try:
-        names = os.listdir(directory)
-    except OSError:
-        return removed
-    for name in names:
-        match = _TMP_RE.match(name)
-        if not match or match.group('base') != base:
-            continue
-        candidate = os.path.join(directory, name)
-        try:
-            info = os.lstat(candidate)
-        except OSError:
-            continue
-        if not stat.S_ISREG(info.st_mode):
-            continue
-        if _pid_alive(int(match.group('pid'))) and time.time() - info.st_mtime < STALE_TMP_SECONDS:
-            continue
-        try:
-            os.unlink(candidate)
-            removed.append(candidate)
-        except OSError:
-            pass
-    return removed
+process_alive = _files.process_alive
+remove_stale_temporary_files = _files.remove_stale_temporary_files
 
 
 def _atomic_write(target, data, origin):
-    """Write `data` to `target` through a 0600 temporary file in the same directory and os.replace."""
-    directory = os.path.dirname(target) or '.'
-    if not os.path.isdir(directory):
-        raise EdgercError('%s cannot be written: directory %s does not exist' % (origin, directory))
+    """Write `data` to `target` through the collection's one writer (``_files.atomic_write``), mode 0600."""
     try:
-        previous = os.stat(target)
-    except FileNotFoundError:
-        previous = None
-    tmp = None
-    for attempt in range(100):
-        candidate = os.path.join(directory, '.%s.%d.%d.tmp' % (os.path.basename(target), os.getpid(), attempt))
-        try:
-            fd = _create_private(candidate)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise EdgercError('%s cannot be written: %s' % (origin, exc.strerror or type(exc).__name__)) from None
-        tmp = candidate
-        break
-    if tmp is None:
-        raise EdgercError('%s cannot be written: no free temporary file name' % origin)
+        _files.atomic_write(target, data, origin)
+    except _files.FileWriteError as exc:
+        raise EdgercError(str(exc)) from None
+
+
+def _backup(target, origin):
+    """Copy `target` beside itself (timestamped, 0600) through ``_files.backup``. Returns the backup's path."""
     try:
-        try:
-            if previous is not None and (previous.st_uid, previous.st_gid) != (os.geteuid(), os.getegid()):
-                try:
-                    os.fchown(fd, previous.st_uid, previous.st_gid)
-                except OSError:
-                    pass
-            _write_all(fd, data)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-        tmp = None
-    except OSError as exc:
-        raise EdgercError('%s cannot be written: %s' % (origin, exc.strerror or type(exc).__name__)) from None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-    _fsync_dir(directory)
+        return _files.backup(target, origin)
+    except _files.FileWriteError as exc:
+        raise EdgercError(str(exc)) from None
 
 
 def _copies_of(document, section, before):

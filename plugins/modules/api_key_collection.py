@@ -39,6 +39,9 @@ options:
     description:
       - The contract of the collection, for example V(C-1EMU001). Needed to create a collection; narrows the
         search by O(name). It cannot be changed once the collection exists.
+      - Not checked before the create. API Keys has no read that lists the contracts (or the groups) a client may
+        use, so a contract it does not know is refused by the API's answer to the create (its problem details are
+        shown), and nothing is created.
     type: str
   group_id:
     description:
@@ -255,14 +258,6 @@ def normalised(coll):
     return coll
 
 
-def _sibling(api, contract_id, group_id):
-    """A collection of the same contract and group, whose endpoints list the ACL entries there; None if none."""
-    for coll in api.list_collections():
-        if coll['contract_id'] == contract_id and coll['group_id'] == group_id:
-            return coll
-    return None
-
-
 def _roll_back(module, api, created, exc):
     """A step after the create failed: delete the collection this run created, so a re-run starts afresh."""
     try:
@@ -305,7 +300,7 @@ def run(module, api):
                    'contract_id': params['contract_id'], 'group_id': params['group_id'], 'key_count': 0,
                    'dirty': True, 'acl': acl or [], 'quota': None}
         # The ACL entries of the contract and group, read through a collection already there, before the create.
-        sibling = _sibling(api, params['contract_id'], params['group_id']) if acl else None
+        sibling = _apikeys.sibling_collection(api, params['contract_id'], params['group_id']) if acl else None
         if sibling is not None:
             _apikeys.check_acl_exists(api, acl, sibling['id'], params['contract_id'], params['group_id'])
         if module.check_mode:

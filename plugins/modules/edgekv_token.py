@@ -115,8 +115,14 @@ options:
         is replaced, and entries naming the token for namespaces it no longer has are removed. With
         O(state=absent), the entries that name the token are removed.
       - Other entries are kept. A file that changes is rewritten in a canonical form (comments are not kept),
-        atomically, keeping its mode (a new file gets C(0644) less the umask). A file that cannot be parsed
-        fails the task and is left as it is.
+        atomically, by the collection's one writer of files, a temporary file created with mode C(0600) in the
+        same directory, fsynced, then renamed over the file. A file that cannot be parsed fails the task and is
+        left as it is.
+      - The entries this module writes hold the token name and its C(uuid), no secret (the token value stays with
+        Akamai), so the file keeps its mode (a new file gets C(0644) less the umask). A file that still holds an
+        entry with a token C(value) (written before the enhanced token workflow of 2024) holds a secret, and it is
+        written with mode C(0600), and set to C(0600) when it lets group or others in (a change). The temporary
+        file is C(0600) from its first byte either way.
       - Written only when its entries change.
     type: dict
     suboptions:
@@ -281,6 +287,12 @@ tokens_js:
       description: The entries removed.
       type: list
       elements: str
+    mode_fixed:
+      description:
+        - Whether the file's mode was (or would be) set to C(0600) although its entries did not change, because
+          it holds a token C(value) and let group or others in.
+      type: bool
+      sample: false
     entries:
       description:
         - The entries of the file after the task, with their C(name) and C(reference).
@@ -486,11 +498,14 @@ def _sync_tokens_js(module, token, remove_name):
     if token is not None and not token.get('uuid'):
         # Check mode, token to be created: its uuid is not known yet, so the file would change.
         return True, dict(path=path, changed=True, set=sorted(_edgekv.tokens_js_entries(
-            dict(token, uuid='')).keys()), removed=[], entries={})
+            dict(token, uuid='')).keys()), removed=[], mode_fixed=False, entries={})
     try:
         changed, text, summary = _edgekv.plan_tokens_js(path, token=token, remove_name=remove_name)
-        if changed and not module.check_mode:
-            _edgekv.write_text_atomically(path, text)
+        if not module.check_mode:
+            if text is not None:
+                _edgekv.write_tokens_js(path, text, _edgekv.holds_secret(_edgekv.parse_tokens_js(text)))
+            elif summary['mode_fixed']:
+                _edgekv.fix_tokens_js_mode(path)
     except _edgekv.EdgeKVError as exc:
         module.fail_json(msg=str(exc))
     return changed, summary

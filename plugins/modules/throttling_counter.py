@@ -35,6 +35,9 @@ options:
   contract_id:
     description:
       - The contract of the counter. Needed to create it; it cannot change afterwards.
+      - Not checked before the create. API Keys has no read that lists the contracts (or the groups) a client may
+        use, so a contract it does not know is refused by the API's answer to the create (its problem details are
+        shown), and nothing is created.
     type: str
   group_id:
     description:
@@ -95,7 +98,15 @@ options:
     type: dict
     suboptions:
       acl:
-        description: ACL entries - C(ENDPOINT-<id>), C(RESOURCE-<id>), C(METHOD-<id>).
+        description:
+          - ACL entries - C(ENDPOINT-<id>), C(RESOURCE-<id>), C(METHOD-<id>).
+          - Checked before any write against the endpoints of the counter's contract and group, with one read, the
+            endpoints of the counter (C(GET /counters/{id}/endpoints)) when it exists, else those of a key collection
+            of the same contract and group (C(GET /collections/{id}/endpoints)). An entry that is not there fails the
+            task, naming it and the entries that are, and nothing is changed.
+          - A new counter in a contract and group that hold no key collection yet cannot be checked so (API Keys has
+            no read of the endpoints of a contract and group without one); the API's answer to the create is the
+            check then.
         type: list
         elements: str
       keys:
@@ -291,6 +302,24 @@ def desired_parts(params, api, contract_id, group_id, missing=None):
     return parts
 
 
+def check_rules_acl(api, parts, current, contract_id, group_id):
+    """Before any write: the rules.acl entries the task adds are endpoints, resources or methods of the counter's
+    contract and group. One read: the counter's endpoints (N6 of the v2 reference) for a counter that exists, else
+    the endpoints of a key collection of the same contract and group (E1). A new counter in a contract and group
+    that have no key collection cannot be checked so: the API's answer to the create is the check then."""
+    acl = (parts.get('rules') or {}).get('acl')
+    if not acl:
+        return
+    if current is not None:
+        if set(acl) <= set(current['rules']['acl']):
+            return  # entries the counter holds already: nothing new to check
+        _apikeys.check_acl_exists(api, acl, None, contract_id, group_id, option='rules.acl', counter_id=current['id'])
+        return
+    sibling = _apikeys.sibling_collection(api, contract_id, group_id)
+    if sibling is not None:
+        _apikeys.check_acl_exists(api, acl, sibling['id'], contract_id, group_id, option='rules.acl')
+
+
 def run(module, api):
     params = module.params
     current = normalised(_apikeys.find_counter(api, name=params['name'], counter_id=params['id'],
@@ -320,6 +349,9 @@ def run(module, api):
         if missing:
             module.fail_json(msg='no throttling counter named %r exists; %s needed to create it'
                              % (params['name'], ', '.join(missing)))
+    check_rules_acl(api, parts, current, contract_id, group_id)
+
+    if current is None:
         base = {'id': None, 'name': params['name'], 'description': None, 'contract_id': contract_id,
                 'group_id': group_id, 'enabled': True, 'limit': None, 'on_over_limit': 'DENY',
                 'alert_threshold': None, 'headers': {'client': [], 'origin': []}, 'error_response': None,

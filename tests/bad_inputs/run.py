@@ -48,10 +48,18 @@ def make_files(directory, files):
 
 
 def seed(emu):
-    """What some cases refer to: a key collection in contract C-1EMU001 and group 10001 (named bi-seed)."""
+    """What some cases refer to: a key collection (named bi-seed) and a throttling counter (bi-seed-counter) in
+    contract C-1EMU001 and group 10001."""
     session = emu.session()
     response = session.post(emu.url('/apikey-manager-api/v2/collections'),
                             json={'collectionName': 'bi-seed', 'contractId': 'C-1EMU001', 'groupId': 10001})
+    response.raise_for_status()
+    response = session.post(emu.url('/apikey-manager-api/v2/counters'), json={
+        'throttlingCounterName': 'bi-seed-counter', 'throttlingCounterEnabled': True, 'throttlingLimit': 10,
+        'throttlingLimitExceededAction': 'DENY', 'contractId': 'C-1EMU001', 'groupId': 10001,
+        'headersConfig': {'clientHeaders': [], 'originHeaders': []},
+        'throttlingRules': {'aclEntries': {'endpointIds': [], 'resourceIds': [], 'methodIds': []}, 'keyIds': [],
+                            'keyCollectionIds': []}})
     response.raise_for_status()
 
 
@@ -67,6 +75,8 @@ def playbook(cases, admin_url, edgerc, in_process):
             'register': 'case_%d' % index,
             'ignore_errors': True,
         })
+        if case.get('check_mode'):
+            tasks[-1]['check_mode'] = True
         tasks.append({
             'name': 'case %d: the request log' % index,
             'ansible.builtin.uri': {'url': admin_url + '/log'},

@@ -33,7 +33,7 @@ FAULTS = {
 }
 MODULES = ('api_request', 'api_client', 'api_client_info', 'api_credential', 'api_credential_info',
            'api_key_collection', 'api_key', 'api_key_collection_info', 'api_key_info', 'edgekv_token', 'edgekv_token_info',
-           'edgerc', 'throttling_counter', 'throttling_counter_info')
+           'edgerc', 'private_file', 'throttling_counter', 'throttling_counter_info')
 
 
 def stable(result):
@@ -43,7 +43,7 @@ def stable(result):
 
 
 def every_module(playbook, edgerc_path):
-    """One task of each module (14): reads, converged writes, and changes in check mode (no write is sent)."""
+    """One task of each module (15): reads, converged writes, and changes in check mode (no write is sent)."""
     contract, group = playbook.contract_id, playbook.group_id
     check = {'check_mode': True, 'diff': True}
     section = {'host': 'akab-fencefencefencefe-fencefencefencefe.luna.akamaiapis.net',
@@ -65,6 +65,7 @@ def every_module(playbook, edgerc_path):
                                  'allow_on_staging': True}),
         ('edgekv_token_info', {}, {}),
         ('edgerc', check, dict(section, path=edgerc_path, section='fence')),
+        ('private_file', check, {'path': edgerc_path + '.export', 'content': 'fence'}),
         ('throttling_counter', check, {'name': 'fence-counter', 'contract_id': contract, 'group_id': group,
                                        'limit': 100, 'rules': {'key_collections': ['fence']}}),
         ('throttling_counter_info', {}, {}),

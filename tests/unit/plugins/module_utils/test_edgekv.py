@@ -176,7 +176,7 @@ def test_plan_tokens_js_new_file(tmp_path):
     path = str(tmp_path / 'edgekv_tokens.js')
     changed, text, summary = _edgekv.plan_tokens_js(path, token=token(namespaces=('default', 'marketing')))
     assert changed and summary['set'] == ['namespace-default', 'namespace-marketing']
-    _edgekv.write_text_atomically(path, text)
+    _edgekv.write_tokens_js(path, text, secret=False)
     assert _edgekv.parse_tokens_js(open(path).read()) == {
         'namespace-default': {'name': 't', 'reference': UUID},
         'namespace-marketing': {'name': 't', 'reference': UUID}}
@@ -199,13 +199,14 @@ def test_plan_tokens_js_keeps_other_entries_and_never_returns_a_value(tmp_path):
 
 def test_plan_tokens_js_recreate_drops_old_namespaces_and_remove(tmp_path):
     path = str(tmp_path / 'edgekv_tokens.js')
-    _edgekv.write_text_atomically(path, _edgekv.plan_tokens_js(path, token=token(namespaces=('default', 'marketing')))[1])
+    _edgekv.write_tokens_js(path, _edgekv.plan_tokens_js(path, token=token(namespaces=('default', 'marketing')))[1],
+                            secret=False)
     changed, text, summary = _edgekv.plan_tokens_js(path, token=token(uuid=UUID2))
     assert changed and summary['set'] == ['namespace-default'] and summary['removed'] == ['namespace-marketing']
-    _edgekv.write_text_atomically(path, text)
+    _edgekv.write_tokens_js(path, text, secret=False)
     changed, text, summary = _edgekv.plan_tokens_js(path, remove_name='t')
     assert changed and summary['removed'] == ['namespace-default'] and summary['entries'] == {}
-    _edgekv.write_text_atomically(path, text)
+    _edgekv.write_tokens_js(path, text, secret=False)
     assert _edgekv.parse_tokens_js(open(path).read()) == {}
     assert not _edgekv.plan_tokens_js(path, remove_name='t')[0]
     assert not _edgekv.plan_tokens_js(str(tmp_path / 'missing.js'), remove_name='t')[0]
@@ -218,13 +219,42 @@ def test_plan_tokens_js_unparsable_file_is_not_overwritten(tmp_path):
         _edgekv.plan_tokens_js(str(path), token=token())
 
 
-def test_write_text_atomically_keeps_mode(tmp_path):
+def test_write_tokens_js_keeps_mode(tmp_path):
     path = tmp_path / 'edgekv_tokens.js'
     path.write_text('old')
     os.chmod(path, 0o640)
-    _edgekv.write_text_atomically(str(path), 'new')
+    _edgekv.write_tokens_js(str(path), 'new', secret=False)
     assert path.read_text() == 'new'
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
     assert os.listdir(tmp_path) == ['edgekv_tokens.js']
     with pytest.raises(_edgekv.EdgeKVError, match='does not exist'):
-        _edgekv.write_text_atomically(str(tmp_path / 'no' / 'file.js'), 'x')
+        _edgekv.write_tokens_js(str(tmp_path / 'no' / 'file.js'), 'x', secret=False)
+
+
+LEGACY = ('var edgekv_access_tokens = {\n'
+          '  "namespace-legacy": {"name": "legacy_token", "value": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.e30.c2ln"},\n'
+          '};\nexport { edgekv_access_tokens };\n')
+
+
+def test_a_tokens_js_that_holds_a_token_value_is_written_0600(tmp_path):
+    """A legacy entry holding the token itself (a JWT) is kept: the file then holds a secret and becomes 0600."""
+    path = tmp_path / 'edgekv_tokens.js'
+    path.write_text(LEGACY)
+    os.chmod(path, 0o644)
+    changed, text, summary = _edgekv.plan_tokens_js(str(path), token=token())
+    assert changed and text and not summary['mode_fixed']
+    assert _edgekv.holds_secret(_edgekv.parse_tokens_js(text))
+    _edgekv.write_tokens_js(str(path), text, secret=True)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert 'legacy_token' in path.read_text()
+
+
+def test_a_world_readable_tokens_js_holding_a_token_value_is_set_to_0600_without_a_rewrite(tmp_path):
+    path = tmp_path / 'edgekv_tokens.js'
+    path.write_text(LEGACY)
+    os.chmod(path, 0o644)
+    changed, text, summary = _edgekv.plan_tokens_js(str(path))
+    assert changed and text is None and summary['mode_fixed']
+    os.chmod(path, 0o600)
+    changed, text, summary = _edgekv.plan_tokens_js(str(path))
+    assert not changed and not summary['mode_fixed']

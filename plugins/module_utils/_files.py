@@ -1,0 +1,230 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one writer of the files this collection writes: mode 0600 from their first byte, atomic, with backups.
+
+This file is private to the collection (note the leading underscore): it may change without notice.
+Every file the collection writes goes through ``atomic_write`` (and its backups through ``backup``): the ``.edgerc``
+files (``_edgerc.write_section``), the files of the ``private_file`` module (the key export of the
+``key_provisioning`` role) and the ``edgekv_tokens.js`` files of ``edgekv_token``. It needs nothing but the Python
+standard library.
+
+How a file is written: a temporary file ``.<file>.<pid>.<n>.tmp`` is created in the target's directory with
+``os.open(O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)`` (so it is 0600 or less whatever the umask, and a file or link
+planted under that name is never opened), given the previous file's owner and group when they differ, written,
+fsynced, and moved over the target with ``os.replace``; then the directory is fsynced. The target is never open for
+writing, so a reader sees the old file or the new one, never half of one, and the bytes are never in a file that
+group or others may read. Ansible's ``AnsibleModule.atomic_move`` (and so ``ansible.builtin.copy`` and ``template``)
+gives a new file ``0666 & ~umask`` after the rename and sets the ``mode`` asked for afterwards: the file is
+readable by others for a moment, which is why the collection does not use them for a file that holds a secret.
+
+Public API::
+
+    atomic_write(target, data, origin, mode=0o600)   write bytes `data` to `target` (a path, links resolved)
+    backup(target, origin) -> str                     copy `target` beside itself, 0600; the copy's path
+    create_private(path) -> int                       create `path` exclusively, mode 0600; an fd
+    remove_stale_temporary_files(target) -> list      the temporary files a killed writer left, removed
+    process_alive(pid) -> bool
+    FileWriteError
+
+`origin` is how messages name the file (``'.edgerc file /home/me/.edgerc'``); no message ever holds the data.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import time
+
+FILE_MODE = 0o600
+# A temporary file of a writer whose process is alive is kept unless it is older than this many seconds.
+STALE_TMP_SECONDS = 300
+_TMP_RE = re.compile(r'^\.(?P<base>.+)\.(?P<pid>[0-9]+)\.(?P<n>[0-9]+)\.tmp$')
+
+
+class FileWriteError(Exception):
+    """A file cannot be written (or backed up). The message names the file (its `origin`) and the reason."""
+
+
+def _reason(exc):
+    return exc.strerror or type(exc).__name__
+
+
+def create_private(path):
+    """Create `path` exclusively with mode 0600 (never readable by others, whatever the umask); an fd.
+
+    Raises FileExistsError when `path` exists (a symbolic link too: it is not followed), OSError otherwise.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0), FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+    os.fsync(fd)
+
+
+def _fsync_dir(directory):
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def backup(target, origin):
+    """Copy the file `target` beside itself as ``<target>.<pid>.<YYYY-mm-dd@HH:MM:SS>~``, created 0600.
+
+    Returns the backup's path. Raises FileWriteError naming `origin`.
+    """
+    try:
+        with open(target, 'rb') as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise FileWriteError('cannot back up %s: %s' % (origin, _reason(exc))) from None
+    stamp = time.strftime('%Y-%m-%d@%H:%M:%S')
+    base = '%s.%s.%s' % (target, os.getpid(), stamp)
+    for attempt in range(100):
+        candidate = '%s~' % base if attempt == 0 else '%s.%d~' % (base, attempt)
+        try:
+            fd = create_private(candidate)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise FileWriteError('cannot back up %s: %s' % (origin, _reason(exc))) from None
+        try:
+            _write_all(fd, data)
+        except OSError as exc:
+            os.close(fd)
+            raise FileWriteError('cannot back up %s: %s' % (origin, _reason(exc))) from None
+        os.close(fd)
+        return candidate
+    raise FileWriteError('cannot back up %s: no free backup file name' % origin)
+
+
+def atomic_write(target, data, origin, mode=FILE_MODE):
+    """Write the bytes `data` to the file `target` (links already resolved) and fsync it and its directory.
+
+    The data go into a temporary file created 0600 in the same directory, which becomes `target` by
+    ``os.replace``. `mode` is the file's mode after the write: 0600 (the default) for a file that holds a secret;
+    a wider mode (``edgekv_tokens.js`` without secrets keeps its mode) is set on the temporary file after it is
+    written, before the rename. The previous file's owner and group are kept when the writer may set them.
+    Raises FileWriteError naming `origin`; the target is then as it was and no temporary file is left.
+    """
+    directory = os.path.dirname(target) or '.'
+    if not os.path.isdir(directory):
+        raise FileWriteError('%s cannot be written: directory %s does not exist' % (origin, directory))
+    try:
+        previous = os.stat(target)
+    except FileNotFoundError:
+        previous = None
+    except OSError as exc:
+        raise FileWriteError('%s cannot be written: %s' % (origin, _reason(exc))) from None
+    tmp = None
+    for attempt in range(100):
+        candidate = os.path.join(directory, '.%s.%d.%d.tmp' % (os.path.basename(target), os.getpid(), attempt))
+        try:
+            fd = create_private(candidate)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise FileWriteError('%s cannot be written: %s' % (origin, _reason(exc))) from None
+        tmp = candidate
+        break
+    if tmp is None:
+        raise FileWriteError('%s cannot be written: no free temporary file name' % origin)
+    try:
+        try:
+            if previous is not None and (previous.st_uid, previous.st_gid) != (os.geteuid(), os.getegid()):
+                try:
+                    os.fchown(fd, previous.st_uid, previous.st_gid)
+                except OSError:
+                    pass
+            _write_all(fd, data)
+            if mode != FILE_MODE:
+                os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise FileWriteError('%s cannot be written: %s' % (origin, _reason(exc))) from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+    _fsync_dir(directory)
+
+
+def process_alive(pid):
+    """Whether process `pid` of this host exists and is not a zombie (a killed process nobody reaped yet)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    try:
+        with open('/proc/%d/stat' % pid) as handle:
+            return handle.read().rsplit(')', 1)[1].split()[0] != 'Z'
+    except (OSError, IndexError):
+        return True
+
+
+def _pid_alive(pid):
+    if pid == os.getpid():
+        return False  # a temporary file of this process is never in use outside atomic_write
+    return process_alive(pid)
+
+
+def remove_stale_temporary_files(target):
+    """Remove the temporary files a killed writer of `target` left beside it; the names removed.
+
+    Call it under a lock that writers of `target` hold (``_edgerc.write_lock``). A temporary file is
+    ``.<file>.<pid>.<n>.tmp``; it is stale when its process is gone, or older than STALE_TMP_SECONDS. Files of
+    other names are never touched.
+    """
+    directory = os.path.dirname(target) or '.'
+    base = os.path.basename(target)
+    removed = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    for name in names:
+        match = _TMP_RE.match(name)
+        if not match or match.group('base') != base:
+            continue
+        candidate = os.path.join(directory, name)
+        try:
+            info = os.lstat(candidate)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        if _pid_alive(int(match.group('pid'))) and time.time() - info.st_mtime < STALE_TMP_SECONDS:
+            continue
+        try:
+            os.unlink(candidate)
+            removed.append(candidate)
+        except OSError:
+            pass
+    return removed

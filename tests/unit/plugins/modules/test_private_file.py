@@ -1,0 +1,114 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The private_file module: 0600 from the first byte, idempotent, check mode, a diff that never shows the content."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.edgegrid.access.plugins.modules import private_file
+
+SECRET = 'unit-private-file-secret-never-shown'
+OTHER = 'unit-private-file-other-secret-never-shown'
+
+
+def run(args, capsys):
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as exc:
+            private_file.main()
+    out = capsys.readouterr().out
+    assert SECRET not in out and OTHER not in out
+    return exc.value.code != 0, json.loads(out)
+
+
+def mode_of(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_create_check_mode_idempotence_and_diff(tmp_path, capsys):
+    path = str(tmp_path / 'keys.yml')
+    failed, result = run(dict(path=path, content=SECRET, _ansible_check_mode=True, _ansible_diff=True), capsys)
+    assert not failed and result['changed'] and not os.path.exists(path)
+    assert result['diff']['before'] == '' and 'not shown' in result['diff']['after']
+
+    old = os.umask(0)
+    try:
+        failed, result = run(dict(path=path, content=SECRET), capsys)
+    finally:
+        os.umask(old)
+    assert not failed and result['changed'] and result['size'] == len(SECRET)
+    assert open(path).read() == SECRET and mode_of(path) == 0o600
+    assert os.listdir(tmp_path) == ['keys.yml']
+
+    before = os.stat(path)
+    failed, result = run(dict(path=path, content=SECRET, _ansible_diff=True), capsys)
+    assert not failed and not result['changed'] and not result['mode_fixed']
+    assert os.stat(path).st_mtime_ns == before.st_mtime_ns and os.stat(path).st_ino == before.st_ino
+
+
+def test_the_temporary_file_is_created_0600_exclusively(tmp_path, capsys, monkeypatch):
+    created = []
+    real_open = os.open
+
+    def spy(path, flags, mode=0o777, **kwargs):
+        if flags & os.O_CREAT:
+            created.append((os.path.dirname(path), flags & os.O_EXCL, mode))
+        return real_open(path, flags, mode, **kwargs)
+
+    monkeypatch.setattr(os, 'open', spy)
+    failed, dummy = run(dict(path=str(tmp_path / 'keys.yml'), content=SECRET), capsys)
+    assert not failed
+    assert created == [(str(tmp_path), os.O_EXCL, 0o600)]
+
+
+def test_change_with_backup_and_a_diff_that_hides_both_sides(tmp_path, capsys):
+    path = tmp_path / 'keys.yml'
+    path.write_text(SECRET)
+    os.chmod(path, 0o600)
+    failed, result = run(dict(path=str(path), content=OTHER, backup=True, _ansible_diff=True), capsys)
+    assert not failed and result['changed']
+    assert path.read_text() == OTHER and mode_of(path) == 0o600
+    assert open(result['backup_file']).read() == SECRET and mode_of(result['backup_file']) == 0o600
+    assert 'bytes' in result['diff']['before'] and 'bytes' in result['diff']['after']
+
+
+def test_a_file_open_to_others_is_set_to_0600(tmp_path, capsys):
+    path = tmp_path / 'keys.yml'
+    path.write_text(SECRET)
+    os.chmod(path, 0o644)
+    failed, result = run(dict(path=str(path), content=SECRET, _ansible_check_mode=True), capsys)
+    assert not failed and result['changed'] and result['mode_fixed'] and mode_of(path) == 0o644
+    failed, result = run(dict(path=str(path), content=SECRET), capsys)
+    assert not failed and result['changed'] and result['mode_fixed'] and mode_of(path) == 0o600
+
+
+@pytest.mark.parametrize('where, message', [
+    ('dir', 'is not a regular file'),
+    ('missing/keys.yml', 'directory .* does not exist'),
+])
+def test_errors_name_the_path_and_write_nothing(tmp_path, capsys, where, message):
+    (tmp_path / 'dir').mkdir()
+    path = str(tmp_path / where)
+    failed, result = run(dict(path=path, content=SECRET), capsys)
+    assert failed
+    assert result['msg'].startswith('path %s' % path)
+    assert re.search(message, result['msg'])
+    assert sorted(os.listdir(tmp_path)) == ['dir']
+
+
+def test_a_temporary_file_a_killed_run_left_is_removed_by_the_next_write(tmp_path, capsys):
+    path = tmp_path / 'keys.yml'
+    left = tmp_path / '.keys.yml.999999999.0.tmp'  # no such process
+    left.write_text(SECRET)
+    failed, result = run(dict(path=str(path), content=OTHER), capsys)
+    assert not failed and result['changed']
+    assert sorted(os.listdir(tmp_path)) == ['keys.yml']
