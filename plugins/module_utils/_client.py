@@ -629,6 +629,7 @@ class ApiClient:
             self._await_hold(owner)
             failure = None
             response = None
+            named = None
             self._count()
             try:
                 response = self.session.request(method, url, params=query or None, data=data,
@@ -678,7 +679,7 @@ class ApiClient:
                 raise TransportError('%s %s: %s; gave up after %d attempts: the next retry would wait %.1f s, '
                                      'beyond the retry budget of %.1f s (retry_max_wait)'
                                      % (method, path, reason, attempt, wait, self.retry_max_wait))
-            if response is not None and (response.status_code == 429 or named is not None):
+            if named is not None or (response is not None and response.status_code == 429):
                 self._hold(owner, wait)
             self.sleep(wait)
             waited += wait
@@ -729,6 +730,7 @@ class ApiClient:
         # Imported here: a module that reads nothing in parallel does not pay for it.
         from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait  # pylint: disable=import-outside-toplevel
         pool = ThreadPoolExecutor(max_workers=workers)
+        futures, failed = [], []
         try:
             futures = [pool.submit(call) for call in calls]
             wait(futures, return_when=FIRST_EXCEPTION)
