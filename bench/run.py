@@ -249,7 +249,7 @@ def main():
         # A fresh emulator for each scenario: a contract holds at most 10,000 keys.
         with tempfile.TemporaryDirectory(prefix='edgegrid-access-bench-') as tmp:
             with running_emulator(tmp, propagation_delay=0.2, max_page_size=args.max_page_size,
-                                   latency_ms=args.latency_ms) as emu:
+                                  latency_ms=args.latency_ms) as emu:
                 found = scenario(Bench(emu, tmp, collections_path, args.api_version), count, args.repeats)
         print(table(found), flush=True)
         rows += found

@@ -340,57 +340,66 @@ def read_key_pages(client, params, page_size=PAGE_SIZE):
     Raises WireError when the pages do not add up: the collection must not act (e.g. `exclusive`) on a partial view;
     an ApiError or TransportError of any page (the first, when several fail).
     """
-    what = 'GET %s/keys' % BASE
-    items = []
-    seen = set()
-    count = {'total': None}
+    pages = _KeyPages('GET %s/keys' % BASE)
 
     def ask(page):
         return BASE + '/keys', dict(params, page=page, pageSize=page_size)
 
-    def take(page, body):
+    more = pages.take(1, client.get(*ask(1)))
+    page = 1
+    if more and pages.total is not None and pages.short():
+        last = -(-pages.total // len(pages.items))
+        if last > MAX_PAGES:
+            raise WireError('%s: more than %d pages; stopped' % (pages.what, MAX_PAGES))
+        numbers = list(range(2, last + 1))
+        for number, body in zip(numbers, client.get_many([ask(number) for number in numbers])):
+            more = pages.take(number, body) and more
+        page = last
+    while more and pages.short():
+        page += 1
+        if page > MAX_PAGES:
+            raise WireError('%s: more than %d pages; stopped' % (pages.what, MAX_PAGES))
+        more = pages.take(page, client.get(*ask(page)))
+    if pages.total is not None and len(pages.items) != pages.total:
+        raise WireError('%s: the pages held %d keys, but the API counts %d (totalItems); no key was changed, run '
+                        'again' % (pages.what, len(pages.items), pages.total))
+    return pages.items
+
+
+class _KeyPages:
+    """The keys of read_key_pages so far, each page checked as it is taken, in the order of the pages."""
+
+    def __init__(self, what):
+        self.what = what
+        self.items = []
+        self.seen = set()
+        self.total = None
+
+    def short(self):
+        """Whether keys are still missing (always, without a `totalItems`)."""
+        return self.total is None or len(self.items) < self.total
+
+    def take(self, page, body):
+        """Add the keys of page number `page` (its parsed answer); whether it held any. Raises WireError."""
+        what = self.what
         batch = _unwrap(body, WRAP_KEYS, 'keys')
         if body.get('page') is not None and body.get('page') != page:
             raise WireError('%s: asked for page %d, got page %r: the API does not page as expected; no key was '
                             'changed' % (what, page, body.get('page')))
         reported = body.get('totalItems')
         if isinstance(reported, int) and not isinstance(reported, bool):
-            if count['total'] is not None and reported != count['total']:
+            if self.total is not None and reported != self.total:
                 raise WireError('%s: the key count changed from %s to %s while reading its pages (keys were added or '
-                                'removed meanwhile); no key was changed, run again' % (what, count['total'], reported))
-            count['total'] = reported
+                                'removed meanwhile); no key was changed, run again' % (what, self.total, reported))
+            self.total = reported
         for item in batch:
             ident = item.get('keyId') if isinstance(item, dict) else None
-            if ident in seen:
+            if ident in self.seen:
                 raise WireError('%s: key %r came on two pages (the list changed while it was read, or the API '
                                 'ignores `page`); no key was changed, run again' % (what, ident))
-            seen.add(ident)
-        items.extend(batch)
+            self.seen.add(ident)
+        self.items.extend(batch)
         return bool(batch)
-
-    def short():
-        return count['total'] is None or len(items) < count['total']
-
-    more = take(1, client.get(*ask(1)))
-    page = 1
-    if more and short() and count['total'] is not None:
-        last = -(-count['total'] // len(items))
-        if last > MAX_PAGES:
-            raise WireError('%s: more than %d pages; stopped' % (what, MAX_PAGES))
-        pages = list(range(2, last + 1))
-        for number, body in zip(pages, client.get_many([ask(number) for number in pages])):
-            more = take(number, body) and more
-        page = last
-    while more and short():
-        page += 1
-        if page > MAX_PAGES:
-            raise WireError('%s: more than %d pages; stopped' % (what, MAX_PAGES))
-        more = take(page, client.get(*ask(page)))
-    total = count['total']
-    if total is not None and len(items) != total:
-        raise WireError('%s: the pages held %d keys, but the API counts %d (totalItems); no key was changed, run '
-                        'again' % (what, len(items), total))
-    return items
 
 
 class Wire:
