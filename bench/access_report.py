@@ -123,12 +123,15 @@ def main():
     parser.add_argument('--collection', required=True, help='the built collection (.build/ansible_collections/...)')
     parser.add_argument('--forks', default='1,5,20', help='comma-separated numbers of forks')
     parser.add_argument('--record', action='store_true', help='append the results to bench/RESULTS.md')
+    parser.add_argument('--latency-ms', type=float, default=0.0,
+                        help='milliseconds every API request waits in the emulator once the estate is set up')
     args = parser.parse_args()
     collections_path = collections_root(args.collection)
     rows = []
     with tempfile.TemporaryDirectory() as workdir:
         with running_emulator(workdir, propagation_delay=0.2) as emu:
             inventory = setup(emu, workdir, collections_path)
+            emu.set_latency(args.latency_ms)
             for forks in [int(f) for f in args.forks.split(',')]:
                 first, again, requests, changed = measure(emu, inventory, collections_path, workdir, forks)
                 rows.append((forks, first, again, requests, changed))

@@ -232,6 +232,8 @@ def main():
     parser.add_argument('--max-page-size', type=int, default=10000,
                         help='most keys the emulator serves in one page of API Keys v2 GET /keys (default 10000)')
     parser.add_argument('--repeats', type=int, default=3, help='runs of each converged playbook (the median counts)')
+    parser.add_argument('--latency-ms', type=float, default=0.0,
+                        help='milliseconds every API request waits in the emulator, as a round trip to Akamai')
     parser.add_argument('--record', action='store_true', help='write bench/RESULTS.md')
     args = parser.parse_args()
 
@@ -244,7 +246,8 @@ def main():
             continue
         # A fresh emulator for each scenario: a contract holds at most 10,000 keys.
         with tempfile.TemporaryDirectory(prefix='edgegrid-access-bench-') as tmp:
-            with running_emulator(tmp, propagation_delay=0.2, max_page_size=args.max_page_size) as emu:
+            with running_emulator(tmp, propagation_delay=0.2, max_page_size=args.max_page_size,
+                                  latency_ms=args.latency_ms) as emu:
                 found = scenario(Bench(emu, tmp, collections_path, args.api_version), count, args.repeats)
         print(table(found), flush=True)
         rows += found

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 
+from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
+
 BASE = '/apikey-manager-api/v1'
 
 # What carries a secret in v1 answers and request bodies, by path (see _iam.SECRET_MEMBERS for the shape): the key
@@ -44,8 +46,8 @@ RULE_TYPES = (('acl', 'ACL_ENTRY'), ('keys', 'KEY'), ('key_collections', 'KEY_CO
 REPORTS = {'by_quota': 'rapidkey-by-quota', 'by_time': 'rapidkey-by-time'}
 
 
-class WireError(Exception):
-    """An answer that does not have the documented shape, or an operation v1 does not have."""
+# An answer that does not have the documented shape, or an operation v1 does not have.
+WireError = _apikeys.WireError
 
 
 def _chunks(items, size):

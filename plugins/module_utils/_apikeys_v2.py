@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 
+from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
+
 BASE = '/apikey-manager-api/v2'
 
 # What carries a secret in v2 answers and request bodies, by path (see _iam.SECRET_MEMBERS for the shape), after
@@ -62,8 +64,8 @@ REVOKED_STATUSES = ('REVOKED', 'PENDING_REVOCATION')
 IMPORT_CONTENT_TYPE = 'application/json'
 
 
-class WireError(Exception):
-    """An answer that does not have the expected shape, or an operation v2 does not have."""
+# An answer that does not have the expected shape, or an operation v2 does not have.
+WireError = _apikeys.WireError
 
 
 def _chunks(items, size):
@@ -136,8 +138,6 @@ def headers_config_from_wire(body, what, members):
 
 
 def _header_members(kind):
-    # The choices live in _apikeys, which imports this file: read them when first needed.
-    from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys  # pylint: disable=import-outside-toplevel
     if kind == 'quota':
         return {QUOTA_ALLOW_MEMBER: _apikeys.QUOTA_ALLOW_HEADERS, QUOTA_DENY_MEMBER: _apikeys.QUOTA_DENY_HEADERS}
     return {COUNTER_CLIENT_MEMBER: _apikeys.THROTTLING_HEADERS, COUNTER_ORIGIN_MEMBER: _apikeys.THROTTLING_HEADERS}
@@ -331,41 +331,75 @@ def read_key_pages(client, params, page_size=PAGE_SIZE):
     """All items of GET /keys, page by page, as the answers say, not as the page size would suggest.
 
     The answer's `totalItems` ([UNKNOWN] in v2; v1's name), when given, says how many keys to expect: paging stops
-    once they are read. Without it, paging stops at the first empty page (a short page proves nothing when the
-    server may cap `pageSize` without saying so). `page`, when the answer gives it, must be the page asked for.
-    Raises WireError when the pages do not add up: the collection must not act (e.g. `exclusive`) on a partial view.
+    once they are read. The first page then tells how many pages there are (its length is the size the server
+    serves, which may be less than `page_size` without its saying so: the maximum is [UNKNOWN]), and the pages
+    after it are read side by side (`client.get_many`, at most `_client.PARALLEL_READS` at once); were they still
+    short of `totalItems` without an empty page, the next ones are read one by one. Without `totalItems`, paging
+    stops at the first empty page (a short page proves nothing when the server may cap `pageSize` without saying
+    so). `page`, when the answer gives it, must be the page asked for.
+    Raises WireError when the pages do not add up: the collection must not act (e.g. `exclusive`) on a partial view;
+    an ApiError or TransportError of any page (the first, when several fail).
     """
-    what = 'GET %s/keys' % BASE
-    items = []
-    seen = set()
-    total = None
-    for page in range(1, MAX_PAGES + 1):
-        body = client.get(BASE + '/keys', params=dict(params, page=page, pageSize=page_size))
+    pages = _KeyPages('GET %s/keys' % BASE)
+
+    def ask(page):
+        return BASE + '/keys', dict(params, page=page, pageSize=page_size)
+
+    more = pages.take(1, client.get(*ask(1)))
+    page = 1
+    if more and pages.total is not None and pages.short():
+        last = -(-pages.total // len(pages.items))
+        if last > MAX_PAGES:
+            raise WireError('%s: more than %d pages; stopped' % (pages.what, MAX_PAGES))
+        numbers = list(range(2, last + 1))
+        for number, body in zip(numbers, client.get_many([ask(number) for number in numbers])):
+            more = pages.take(number, body) and more
+        page = last
+    while more and pages.short():
+        page += 1
+        if page > MAX_PAGES:
+            raise WireError('%s: more than %d pages; stopped' % (pages.what, MAX_PAGES))
+        more = pages.take(page, client.get(*ask(page)))
+    if pages.total is not None and len(pages.items) != pages.total:
+        raise WireError('%s: the pages held %d keys, but the API counts %d (totalItems); no key was changed, run '
+                        'again' % (pages.what, len(pages.items), pages.total))
+    return pages.items
+
+
+class _KeyPages:
+    """The keys of read_key_pages so far, each page checked as it is taken, in the order of the pages."""
+
+    def __init__(self, what):
+        self.what = what
+        self.items = []
+        self.seen = set()
+        self.total = None
+
+    def short(self):
+        """Whether keys are still missing (always, without a `totalItems`)."""
+        return self.total is None or len(self.items) < self.total
+
+    def take(self, page, body):
+        """Add the keys of page number `page` (its parsed answer); whether it held any. Raises WireError."""
+        what = self.what
         batch = _unwrap(body, WRAP_KEYS, 'keys')
         if body.get('page') is not None and body.get('page') != page:
             raise WireError('%s: asked for page %d, got page %r: the API does not page as expected; no key was '
                             'changed' % (what, page, body.get('page')))
         reported = body.get('totalItems')
         if isinstance(reported, int) and not isinstance(reported, bool):
-            if total is not None and reported != total:
+            if self.total is not None and reported != self.total:
                 raise WireError('%s: the key count changed from %s to %s while reading its pages (keys were added or '
-                                'removed meanwhile); no key was changed, run again' % (what, total, reported))
-            total = reported
+                                'removed meanwhile); no key was changed, run again' % (what, self.total, reported))
+            self.total = reported
         for item in batch:
             ident = item.get('keyId') if isinstance(item, dict) else None
-            if ident in seen:
+            if ident in self.seen:
                 raise WireError('%s: key %r came on two pages (the list changed while it was read, or the API '
                                 'ignores `page`); no key was changed, run again' % (what, ident))
-            seen.add(ident)
-        items.extend(batch)
-        if not batch or (total is not None and len(items) >= total):
-            break
-    else:
-        raise WireError('%s: more than %d pages; stopped' % (what, MAX_PAGES))
-    if total is not None and len(items) != total:
-        raise WireError('%s: the pages held %d keys, but the API counts %d (totalItems); no key was changed, run '
-                        'again' % (what, len(items), total))
-    return items
+            self.seen.add(ident)
+        self.items.extend(batch)
+        return bool(batch)
 
 
 class Wire:

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import random
+import threading
 import time
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -45,6 +46,11 @@ DEFAULT_RETRY_MAX_WAIT = 60.0
 # min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (n - 1)) seconds: 0.5-1 s, 1-2 s, 2-4 s... (see ApiClient).
 DEFAULT_BACKOFF_BASE = 1.0
 DEFAULT_BACKOFF_CAP = 30.0
+# The most requests ApiClient.run_parallel / get_many keep in flight at once: independent reads of one task
+# (pages of a key listing, the tokens or API clients an info module details). Small on purpose: Akamai limits
+# requests per API client (https://techdocs.akamai.com/reporting/reference/rate-limiting), and every environment
+# of a play (every fork) sends its own.
+PARALLEL_READS = 4
 
 # The four credential values, whichever source they come from.
 EDGERC_REQUIRED = _edgerc.REQUIRED_KEYS
@@ -154,18 +160,23 @@ class Redactor:
     MASK = '********'
 
     def __init__(self, secrets=()):
+        # The threads of ApiClient.run_parallel may mask while another adds a secret: both under the lock.
+        self._lock = threading.Lock()
         self._secrets = set()
         for secret in secrets:
             self.add(secret)
 
     def add(self, secret):
         if secret and isinstance(secret, str) and len(secret) >= 4:
-            self._secrets.add(secret)
+            with self._lock:
+                self._secrets.add(secret)
 
     def __call__(self, text):
         if not isinstance(text, str):
             return text
-        for secret in sorted(self._secrets, key=len, reverse=True):
+        with self._lock:
+            secrets = sorted(self._secrets, key=len, reverse=True)
+        for secret in secrets:
             text = text.replace(secret, self.MASK)
         return text
 
@@ -526,6 +537,10 @@ class ApiClient:
     wait).
     `backoff_base` and `backoff_cap` (seconds), `sleep(seconds)` and `clock()` (epoch seconds) exist for
     tests; the modules keep the defaults.
+
+    One client may send from several threads at once (run_parallel, get_many). When an answer is a 429 or names
+    a rate-limit time, the wait before its retry holds every request of the client: none is sent before that
+    wait is over (the rate limit is the API client's, not the request's).
     """
 
     def __init__(self, base_url, auth=None, default_params=None, secrets=(), timeout=DEFAULT_TIMEOUT,
@@ -551,6 +566,9 @@ class ApiClient:
         self.request_count = 0
         # Who the requests are signed for, as the listing cache keys its answers (_listing_cache); None: not kept.
         self.cache_identity = None
+        self._lock = threading.Lock()
+        # (clock time, owner): no request but the owner's is sent before that time (see _hold).
+        self._held = (0.0, None)
 
     def add_secret(self, value):
         """Mask `value` in every error text from now on (e.g. a key value the API may echo)."""
@@ -565,6 +583,27 @@ class ApiClient:
         """
         ceiling = min(self.backoff_cap, self.backoff_base * (2 ** (retry - 1)))
         return random.uniform(ceiling / 2.0, ceiling)
+
+    def _hold(self, owner, wait):
+        """Hold every request but `owner`'s for `wait` seconds from now (a 429 or a rate-limit time)."""
+        with self._lock:
+            until = self.clock() + wait
+            if until > self._held[0]:
+                self._held = (until, owner)
+
+    def _await_hold(self, owner):
+        """Sleep until no hold set by another request than `owner` is left."""
+        while True:
+            with self._lock:
+                until, holder = self._held
+            pause = until - self.clock()
+            if holder is owner or pause <= 0:
+                return
+            self.sleep(pause)
+
+    def _count(self):
+        with self._lock:
+            self.request_count += 1
 
     def request(self, method, path, params=None, json_body=None, data=None, headers=None, expected=None):
         """Send one API request (with retries) and return a Response.
@@ -589,11 +628,14 @@ class ApiClient:
         refresh = getattr(self.session.auth, 'refresh', None)
         waited = 0.0
         attempt = 0
+        owner = object()  # this request: it waits for its own retries itself, for the holds of the others here
         while True:
             attempt += 1
+            self._await_hold(owner)
             failure = None
             response = None
-            self.request_count += 1
+            named = None
+            self._count()
             try:
                 response = self.session.request(method, url, params=query or None, data=data,
                                                 headers=send_headers, timeout=self.timeout,
@@ -620,7 +662,8 @@ class ApiClient:
                 # The time the server names, then the backoff beyond it: a rate-limit time that is now or past
                 # (as a clock running ahead sees it) never makes the retry immediate, and clients that hit the
                 # same limit do not all come back at the same moment.
-                wait = (parse_wait(_lower(response.headers), self.clock()) or 0.0) + self._backoff(attempt)
+                named = parse_wait(_lower(response.headers), self.clock())
+                wait = (named or 0.0) + self._backoff(attempt)
                 reason = 'HTTP %s' % status
             else:
                 if not is_read:
@@ -641,6 +684,8 @@ class ApiClient:
                 raise TransportError('%s %s: %s; gave up after %d attempts: the next retry would wait %.1f s, '
                                      'beyond the retry budget of %.1f s (retry_max_wait)'
                                      % (method, path, reason, attempt, wait, self.retry_max_wait))
+            if named is not None or (response is not None and response.status_code == 429):
+                self._hold(owner, wait)
             self.sleep(wait)
             waited += wait
 
@@ -687,6 +732,48 @@ class ApiClient:
         if key is not None:
             _listing_cache.keep(key, response.body)
         return response.body
+
+    def run_parallel(self, calls, max_workers=PARALLEL_READS):
+        """Call each of `calls` (callables without arguments that send through this client) and return their
+        results, in the order of `calls`.
+
+        At most `max_workers` (default PARALLEL_READS, 4) run at once, each in a thread of its own; one call or
+        `max_workers` 1 runs in the caller's thread. Every request still goes through request(): its retries, and
+        a rate-limit wait that holds the others (see the class). When a call raises, the calls not yet started are
+        cancelled, those running are waited for, and the first exception raised (the first of the calls in their
+        order when several end together) is raised again: an ApiError keeps Akamai's problem details.
+        """
+        calls = list(calls)
+        workers = max(1, min(int(max_workers), len(calls)))
+        if workers == 1:
+            return [call() for call in calls]
+        # Imported here: a module that reads nothing in parallel does not pay for it.
+        from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait  # pylint: disable=import-outside-toplevel
+        pool = ThreadPoolExecutor(max_workers=workers)
+        futures, failed = [], []
+        try:
+            futures = [pool.submit(call) for call in calls]
+            wait(futures, return_when=FIRST_EXCEPTION)
+            failed = [future for future in futures if future.done() and future.exception() is not None]
+            if failed:
+                for future in futures:
+                    future.cancel()
+        finally:
+            pool.shutdown(wait=True)
+        if failed:
+            raise failed[0].exception()
+        return [future.result() for future in futures]
+
+    def get_many(self, reads, missing_ok=False, max_workers=PARALLEL_READS):
+        """GET each of `reads` (a path, or a pair (path, params)) side by side (run_parallel) and return their
+        parsed bodies in the order of `reads`; None for a 404 when `missing_ok`.
+
+        Raises the first ApiError or TransportError, as get() would, once the other reads have ended.
+        """
+        def one(read):
+            path, params = (read, None) if isinstance(read, str) else read
+            return lambda: self.get(path, params=params, missing_ok=missing_ok)
+        return self.run_parallel([one(read) for read in reads], max_workers=max_workers)
 
     def paginate(self, path, items_key, params=None, page_param='page', size_param='pageSize', page_size=100,
                  first_page=1, max_pages=1000):

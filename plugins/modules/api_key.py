@@ -24,7 +24,8 @@ description:
     keys from other collections into this one, and O(reset_quota=true) resets the quota of the declared keys.
   - The keys of the collection are read page by page until they add up to the count the API gives (v2, 1,000 keys a
     page; v1, one page of up to 10,000), so a server that serves fewer keys a page than asked loses none; pages that
-    do not add up fail the task before anything is written. The keys of the whole account are read only when a
+    do not add up fail the task before anything is written. In v2 the pages after the first, which gives the count,
+    are read side by side, at most four at once. The keys of the whole account are read only when a
     value must be created, to find it in other collections.
   - Input errors (an unknown collection, a value longer than 64 characters, an 11th tag, a value that already
     exists in another collection, a label that matches several keys) fail before anything is written.

@@ -17,7 +17,8 @@ description:
   - With O(tags=true), also lists every tag in use. With O(quota_report), generates a quota report of the keys
     found (API Keys v1 only - the v2 API has no report operation, so v2 fails with a clear message).
   - Keys are read page by page until they add up to the count the API gives (v2, 1,000 keys a page; v1, pages of up
-    to 10,000 keys); pages that do not add up fail the task.
+    to 10,000 keys); pages that do not add up fail the task. In v2 the pages after the first, which gives the count,
+    are read side by side, at most four at once.
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:

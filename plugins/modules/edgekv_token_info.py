@@ -32,7 +32,7 @@ options:
   details:
     description:
       - When listing, also read each token for its permissions, networks and EdgeWorker ids (one request per
-        token). Expired tokens cannot be read and keep their summary.
+        token; at most four at once). Expired tokens cannot be read and keep their summary.
       - A token read by O(name) always has them.
     type: bool
     default: false
@@ -169,20 +169,29 @@ def read_tokens(client, name, include_expired, details):
             return [dict(t, expired=True) for t in _edgekv.list_tokens(client, include_expired=True)
                     if t.get('name') == name]
         return []
-    active = _edgekv.list_tokens(client)
+    # The active tokens and, with the expired ones, every token: two listings, read side by side.
+    listings = [lambda: _edgekv.list_tokens(client)]
+    if include_expired:
+        listings.append(lambda: _edgekv.list_tokens(client, include_expired=True))
+    read = client.run_parallel(listings)
+    active = read[0]
     active_names = set(t.get('name') for t in active)
-    tokens = _edgekv.list_tokens(client, include_expired=True) if include_expired else active
-    result = []
-    for token in tokens:
-        expired = token.get('name') not in active_names
-        if details and not expired:
-            state, full = _edgekv.get_token(client, token['name'])
-            if state == 'present':
-                token = full
-            else:
-                expired = state == 'expired'
-        result.append(dict(token, expired=expired))
+    tokens = read[-1]
+    expired = [t.get('name') not in active_names for t in tokens]
+    # Each active token's details, side by side (at most _client.PARALLEL_READS at once).
+    wanted = [index for index, token in enumerate(tokens) if details and not expired[index]]
+    found = client.run_parallel([_reader(client, tokens[index]['name']) for index in wanted])
+    for index, (state, full) in zip(wanted, found):
+        if state == 'present':
+            tokens[index] = full
+        else:
+            expired[index] = state == 'expired'
+    result = [dict(token, expired=gone) for token, gone in zip(tokens, expired)]
     return sorted(result, key=lambda t: t.get('name') or '')
+
+
+def _reader(client, name):
+    return lambda: _edgekv.get_token(client, name)
 
 
 if __name__ == '__main__':
