@@ -112,29 +112,30 @@ def main():
         ),
         mutually_exclusive=[('client_id', 'name')],
     )
+    module.execute(run, module)
+
+
+def run(module):
     params = module.params
-
-    def detail(client_id):
-        return module.read(_iam.client_path(client_id), params=_iam.CLIENT_DETAIL_QUERY, missing_ok=True)
-
+    api = _iam.ApiClients(module.client)
     if params['client_id']:
-        found = detail(params['client_id'])
+        found = api.get(params['client_id'])
         if found is None:
             module.fail_json(msg='API client %s does not exist (or is not in this account)' % params['client_id'])
         clients = [found]
     else:
-        listing = module.read(_iam.clients_path()) or []
+        listing = api.list()
         if params['name'] is not None:
-            listing = [item for item in listing if item.get('clientName') == params['name']]
+            listing = [item for item in listing if item.get('name') == params['name']]
         if params['name'] is not None or params['details']:
             clients = []
             for item in listing:
-                found = detail(item['clientId'])
+                found = api.get(item['client_id'])
                 if found is not None:  # deleted between the listing and the read
                     clients.append(found)
         else:
             clients = listing
-    module.exit_json(changed=False, api_clients=[_iam.client_from_api(item) for item in clients])
+    module.exit_json(changed=False, api_clients=clients)
 
 
 if __name__ == '__main__':
