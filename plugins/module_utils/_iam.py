@@ -9,8 +9,8 @@ This file is private to the collection (note the leading underscore): it may cha
 Paths, field names, the requests and the translation between module options / returned dicts and API bodies live
 here, and nowhere else: `ApiClients(client)` and `Credentials(client)` send through the one shared client
 (_client.ApiClient) and speak the neutral snake_case dicts the modules return (see `client_from_api` and
-`credential_from_api` for their keys). Sources: Akamai's OpenAPI files identity-management-v3/09-api-clients-admin.yaml and
-10-api-clients-credentials.yaml, their schemas and examples.
+`credential_from_api` for their keys). Sources: Akamai's OpenAPI files
+identity-management-v3/09-api-clients-admin.yaml and 10-api-clients-credentials.yaml, their schemas and examples.
 """
 
 from __future__ import annotations
@@ -507,6 +507,18 @@ class ApiClients:
         self.client.add_secret(body['accessToken'])
         return {'base_url': body['baseURL'], 'access_token': body['accessToken']}
 
+    def account_switch_keys(self, search=None):
+        """The accounts the signing API client may act on, as accounts_from_api returns them (GET
+        /api-clients/self/account-switch-keys, 09 yaml). Raises ValueError for a `search` Akamai does not accept
+        (before any request), WireError for an answer of another shape."""
+        query = account_switch_keys_query(search)
+        path = account_switch_keys_path()
+        body = self.client.get(path, params=query)
+        try:
+            return accounts_from_api(body)
+        except ValueError as exc:
+            raise WireError('GET %s: %s' % (path, exc)) from None
+
     def allowed_apis(self, username):
         """The APIs user `username` may grant, as allowed_api_from_api returns them."""
         return [allowed_api_from_api(entry) for entry in self.client.get(allowed_apis_path(username)) or []]
@@ -540,7 +552,8 @@ class ApiClients:
 
     def create(self, spec):
         """POST /api-clients from `spec` (see preview_create); the API client created."""
-        return client_from_api(self.client.request('POST', clients_path(), json_body=self._create_body(spec)).body or {})
+        answer = self.client.request('POST', clients_path(), json_body=self._create_body(spec)).body
+        return client_from_api(answer or {})
 
     def _update_body(self, current, changes):
         api_access, group_access = _accesses(changes)
