@@ -6,9 +6,11 @@
 """The Identity and Access Management (IAM) API v3 wire format: API clients and their credentials.
 
 This file is private to the collection (note the leading underscore): it may change without notice.
-Paths, field names and the translation between module options / returned dicts and API bodies live here,
-and nowhere else. Sources: Akamai's OpenAPI files identity-management-v3/09-api-clients-admin.yaml and
-10-api-clients-credentials.yaml, their schemas and examples.
+Paths, field names, the requests and the translation between module options / returned dicts and API bodies live
+here, and nowhere else: `ApiClients(client)` and `Credentials(client)` send through the one shared client
+(_client.ApiClient) and speak the neutral snake_case dicts the modules return (see `client_from_api` and
+`credential_from_api` for their keys). Sources: Akamai's OpenAPI files
+identity-management-v3/09-api-clients-admin.yaml and 10-api-clients-credentials.yaml, their schemas and examples.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
+
+from ansible_collections.edgegrid.access.plugins.module_utils._client import EdgeGridError
 
 BASE = '/identity-management/v3'
 SELF = 'self'
@@ -312,13 +316,9 @@ def group_from_api(grp):
 
 
 def api_matches(entry, wanted):
-    """Whether an allowed-apis entry is the API a user named by its name or its endpoint (case-insensitive)."""
-    key = wanted.strip().lower()
-    names = [str(entry.get('apiName') or '').lower()]
-    endpoint = str(entry.get('endPoint') or '').lower()
-    if endpoint:
-        names.extend([endpoint, endpoint.lstrip('/')])
-    return key in names or '/' + key.lstrip('/') == endpoint
+    """Whether an allowed-apis entry (as the API answers it) is the API a user named by its name or its endpoint
+    (case-insensitive); api_name_matches on the translated entry."""
+    return api_name_matches(allowed_api_from_api(entry), wanted)
 
 
 def api_access_body(all_apis, apis):
@@ -406,3 +406,235 @@ def client_update_body(current, changes, api_access=None, group_access=None):
 
 def ip_acl_body(acl):
     return {'enable': bool(acl.get('enable')), 'cidr': list(acl.get('cidr') or [])}
+
+
+def allowed_api_from_api(entry):
+    """An API a user may grant, from an item of GET /users/{user}/allowed-apis (09 yaml, schemas/allowed-apis.yaml):
+    {'api_id', 'name', 'endpoint', 'access_levels'}."""
+    return {'api_id': entry.get('apiId'), 'name': entry.get('apiName'), 'endpoint': entry.get('endPoint'),
+            'access_levels': entry.get('accessLevels')}
+
+
+def api_name_matches(api, wanted):
+    """Whether an allowed API ({'name', 'endpoint'}, see allowed_api_from_api) is the one a user named by its name or
+    its endpoint (case-insensitive)."""
+    key = wanted.strip().lower()
+    names = [str(api.get('name') or '').lower()]
+    endpoint = str(api.get('endpoint') or '').lower()
+    if endpoint:
+        names.extend([endpoint, endpoint.lstrip('/')])
+    return key in names or '/' + key.lstrip('/') == endpoint
+
+
+# Options of api_client (neutral keys) -> the member of the API client an update sends (09 yaml,
+# api-client-update-request-v3). The accesses are translated whole: see client_changes_body.
+CLIENT_CHANGE_MEMBERS = dict((option, member) for option, member in CLIENT_SIMPLE_OPTIONS)
+
+
+def client_changes_body(changes):
+    """The members of an update from neutral changes (name, description, notification_emails, authorized_users,
+    allow_account_switch, can_auto_create_credential, ip_acl; the accesses apart), in the order given."""
+    out = {}
+    for key, value in changes.items():
+        if key == 'ip_acl':
+            out['ipAcl'] = ip_acl_body(value)
+        elif key in CLIENT_CHANGE_MEMBERS:
+            out[CLIENT_CHANGE_MEMBERS[key]] = value
+    return out
+
+
+def _accesses(changes):
+    """apiAccess and groupAccess from neutral changes (None: unchanged). The API access changes when `all_apis` is
+    among the changes (with `apis` when it is false), the group access when `clone_authorized_user_groups` is (with
+    `groups` when it is false)."""
+    api_access = group_access = None
+    if 'all_apis' in changes:
+        api_access = api_access_body(changes['all_apis'], changes.get('apis') or [])
+    if 'clone_authorized_user_groups' in changes:
+        group_access = group_access_body(changes['clone_authorized_user_groups'], changes.get('groups') or [])
+    return api_access, group_access
+
+
+def _with_api_names(predicted, apis):
+    """A predicted API client whose apis are the resolved ones (name and endpoint None where unknown)."""
+    predicted['apis'] = [dict(dict(name=None, endpoint=None), **api) for api in apis]
+    return predicted
+
+
+class WireError(EdgeGridError):
+    """An IAM answer that does not have the shape the API documents; its message names the request."""
+
+
+class ApiClients:
+    """The API clients of IAM v3 (09-api-clients-admin.yaml), neutral in and out: dicts as client_from_api returns
+    them. Client errors (_client.EdgeGridError: ApiError, TransportError) and WireError pass through.
+
+    The API client as last read is kept by client ID: an update sends back whole what it does not change (members
+    the modules do not manage, such as purgeOptions, and the groups as read), as Akamai's PUT replaces the client.
+    """
+
+    def __init__(self, client):
+        self.client = client
+        self._read = {}
+
+    def _keep(self, body):
+        if isinstance(body, dict) and body.get('clientId') is not None:
+            self._read[body['clientId']] = body
+        return body
+
+    def list(self, cacheable=False):
+        """Every API client of the account (GET /api-clients), without their accesses. `cacheable`: a listing the
+        items of one loop may share (_client.ApiClient.get)."""
+        return [client_from_api(item) for item in self.client.get(clients_path(), cacheable=cacheable) or []]
+
+    def get(self, client_id, detail=True, missing_ok=True):
+        """One API client (SELF: the one that signs), with its API and group accesses and IP ACL when `detail`;
+        None when it does not exist and `missing_ok`."""
+        body = self.client.get(client_path(client_id), params=CLIENT_DETAIL_QUERY if detail else None,
+                               missing_ok=missing_ok)
+        if body is None:
+            return None
+        return client_from_api(self._keep(body) if detail else body)
+
+    def get_many(self, client_ids):
+        """The API clients of `client_ids` with their accesses and IP ACL, as get(detail=True) returns them, in the
+        order given; None for one that does not exist. Read side by side (_client.ApiClient.get_many: at most
+        _client.PARALLEL_READS at once, a rate-limit wait holds them all)."""
+        bodies = self.client.get_many([(client_path(client_id), CLIENT_DETAIL_QUERY) for client_id in client_ids],
+                                      missing_ok=True)
+        return [None if body is None else client_from_api(self._keep(body)) for body in bodies]
+
+    def connection(self, client_id):
+        """{'base_url', 'access_token'} of an API client, what an .edgerc section of its credentials needs; the
+        access token (part of the client secret, schemas/api-client-v3.yaml) is registered for masking.
+        Raises WireError when the answer lacks either."""
+        body = self.client.get(client_path(client_id)) or {}
+        if not body.get('accessToken') or not body.get('baseURL'):
+            raise WireError('GET %s: the answer has no accessToken or baseURL; cannot build the credential for an '
+                            '.edgerc section' % client_path(client_id))
+        self.client.add_secret(body['accessToken'])
+        return {'base_url': body['baseURL'], 'access_token': body['accessToken']}
+
+    def account_switch_keys(self, search=None):
+        """The accounts the signing API client may act on, as accounts_from_api returns them (GET
+        /api-clients/self/account-switch-keys, 09 yaml). Raises ValueError for a `search` Akamai does not accept
+        (before any request), WireError for an answer of another shape."""
+        query = account_switch_keys_query(search)
+        path = account_switch_keys_path()
+        body = self.client.get(path, params=query)
+        try:
+            return accounts_from_api(body)
+        except ValueError as exc:
+            raise WireError('GET %s: %s' % (path, exc)) from None
+
+    def allowed_apis(self, username):
+        """The APIs user `username` may grant, as allowed_api_from_api returns them."""
+        return [allowed_api_from_api(entry) for entry in self.client.get(allowed_apis_path(username)) or []]
+
+    def grantable_group_ids(self, username):
+        """The IDs of the groups (child groups included) user `username` may grant to an API client (GET
+        /users/{user}/group-access, 09 yaml, which lists them with their subGroups)."""
+        known = set()
+        stack = list(self.client.get(group_access_path(username)) or [])
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                known.add(item.get('groupId'))
+                stack.extend(item.get('subGroups') or [])
+        return known
+
+    @staticmethod
+    def _create_body(spec):
+        return client_create_body(spec, api_access_body(spec.get('all_apis'), spec.get('apis') or []),
+                                  group_access_body(spec.get('clone_authorized_user_groups'), spec.get('groups') or []))
+
+    def preview_create(self, spec):
+        """The API client a create of `spec` would make, sending nothing (check mode). `spec`: the options of
+        api_client (client_type, name, description, notification_emails, authorized_users, allow_account_switch,
+        can_auto_create_credential, ip_acl), all_apis with apis ([{'api_id', 'access_level'}, optionally 'name'
+        and 'endpoint'}]), clone_authorized_user_groups with groups ([{'group_id', 'role_id', 'is_blocked'}])."""
+        predicted = client_from_api(self._create_body(spec))
+        if spec.get('apis'):
+            _with_api_names(predicted, spec['apis'])
+        return predicted
+
+    def create(self, spec):
+        """POST /api-clients from `spec` (see preview_create); the API client created."""
+        answer = self.client.request('POST', clients_path(), json_body=self._create_body(spec)).body
+        return client_from_api(answer or {})
+
+    def _update_body(self, current, changes):
+        api_access, group_access = _accesses(changes)
+        return client_update_body(self._read.get(current['client_id']) or {}, client_changes_body(changes),
+                                  api_access, group_access)
+
+    def preview_update(self, current, changes):
+        """The API client `current` (as get returned it) after `changes` (neutral keys, see client_changes_body and
+        _accesses), sending nothing (check mode)."""
+        merged = dict(self._read.get(current['client_id']) or {})
+        merged.update(self._update_body(current, changes))
+        predicted = client_from_api(merged)
+        if 'all_apis' not in changes and 'apis' in current:
+            predicted['apis'] = current['apis']
+        elif changes.get('apis') is not None:
+            _with_api_names(predicted, changes['apis'])
+        if 'clone_authorized_user_groups' not in changes and 'groups' in current:
+            predicted['groups'] = current['groups']
+        return predicted
+
+    def update(self, current, changes):
+        """PUT /api-clients/{clientId}: `current` (as get returned it) with `changes` applied, the rest sent back as
+        read; the API client as the answer reports it."""
+        body = self._update_body(current, changes)
+        answer = self.client.request('PUT', client_path(current['client_id']), json_body=body).body or {}
+        return client_from_api(answer)
+
+    def delete(self, client_id):
+        """DELETE /api-clients/{clientId}; an API client already gone (404) is no error."""
+        self.client.request('DELETE', client_path(client_id), expected=(404,))
+
+
+class Credentials:
+    """The credentials of IAM v3 API clients (10-api-clients-credentials.yaml), neutral in and out: dicts as
+    credential_from_api returns them, never a secret except the one create returns. Client errors
+    (_client.EdgeGridError: ApiError, TransportError) and WireError pass through."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def list(self, client_id, cacheable=False):
+        """Every credential of API client `client_id` (SELF: the one that signs). `cacheable`: a listing the items of
+        one loop may share (_client.ApiClient.get). Raises WireError when the answer is not a list."""
+        path = credentials_path(client_id)
+        body = self.client.get(path, cacheable=cacheable)
+        if not isinstance(body, list):
+            raise WireError('GET %s: the answer is not a list of credentials' % path)
+        return [credential_from_api(item) for item in body]
+
+    def create(self, client_id):
+        """POST .../credentials: (the new credential, its client secret). The secret, which only this answer holds,
+        is registered for masking. Raises WireError when the answer lacks the credential ID or the secret."""
+        body = self.client.request('POST', credentials_path(client_id)).body or {}
+        secret = secret_from_create(body)
+        if secret:
+            self.client.add_secret(secret)
+        new = credential_from_api(body)
+        if not secret or not new.get('credential_id'):
+            raise WireError('POST %s answered without a credential ID or client secret' % credentials_path(client_id))
+        return new, secret
+
+    def update(self, client_id, current, status=None, expires_on=None, description=None):
+        """PUT .../credentials/{credentialId}: `current` (as list returned it) with what is not None changed
+        (status: active or inactive; expires_on: Akamai's timestamp format); the credential after it."""
+        body = credential_update_body(current, status=status, expires_on=expires_on, description=description)
+        answer = self.client.request('PUT', credential_path(client_id, current['credential_id']), json_body=body).body
+        return credential_update_result(current, answer)
+
+    def deactivate(self, client_id, credential_id, missing_ok=False):
+        """POST .../credentials/{credentialId}/deactivate; a credential gone (404) is no error when `missing_ok`."""
+        self.client.request('POST', deactivate_credential_path(client_id, credential_id),
+                            expected=(404,) if missing_ok else None)
+
+    def delete(self, client_id, credential_id):
+        """DELETE .../credentials/{credentialId} (Akamai deletes only INACTIVE ones); a credential gone is no error."""
+        self.client.request('DELETE', credential_path(client_id, credential_id), expected=(404,))

@@ -17,6 +17,13 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _client
 
+# The client's errors, for the modules that handle one case of them themselves: a module imports them from here,
+# never from _client. EdgeGridError is their root; ApiError carries Akamai's problem details (as_dict()),
+# TransportError says no answer could be had.
+EdgeGridError = _client.EdgeGridError
+ApiError = _client.ApiError
+TransportError = _client.TransportError
+
 # The connection options of every module; documented once in doc_fragments/auth.py. The credentials and the
 # account switch key have no environment fallback here: which AKAMAI_* variables apply depends on the section
 # (Akamai's rule), which _client.resolve_config applies.
@@ -245,6 +252,13 @@ class EdgeGridModule(AnsibleModule):
         if isinstance(exc, _client.ApiError):
             result['error'] = exc.as_dict()
         self.fail_json(msg=str(exc), **result)
+
+    def execute(self, run, *args):
+        """run(*args), failing the task from any client error (EdgeGridError) that escapes it (see fail_from)."""
+        try:
+            return run(*args)
+        except _client.EdgeGridError as exc:
+            self.fail_from(exc)
 
     def call(self, method, path, **kwargs):
         """client.request that fails the task on any error."""

@@ -309,13 +309,21 @@ RETURN_KEY = 'api_client'
 
 
 class ClientManager:
-    """get current -> build desired -> compare what the user set -> act, for one API client."""
+    """get current -> build desired -> compare what the user set -> act, for one API client (neutral dicts, see
+    _iam.client_from_api; _iam.ApiClients sends the requests)."""
 
     def __init__(self, module):
         self.module = module
         self.params = module.params
+        self._api = None
         self._self_client = None
-        self._resolved = None
+
+    @property
+    def api(self):
+        """The API clients' wire, built on first use (the client is built from the auth options then)."""
+        if self._api is None:
+            self._api = _iam.ApiClients(self.module.client)
+        return self._api
 
     def fail(self, msg, **kwargs):
         self.module.fail_json(msg=msg, **kwargs)
@@ -357,29 +365,26 @@ class ClientManager:
 
     # -- reads ---------------------------------------------------------------------------------------------------
 
-    def detail(self, client_id):
-        return self.module.read(_iam.client_path(client_id), params=_iam.CLIENT_DETAIL_QUERY, missing_ok=True)
-
     def find(self):
-        """The API client as the API returns it (with its accesses), or None."""
+        """The API client (with its accesses), or None."""
         params = self.params
         if params['client_id']:
-            return self.detail(params['client_id'])
-        listing = self.module.read(_iam.clients_path(), cacheable=True) or []
-        matches = [item for item in listing if item.get('clientName') == params['name']]
+            return self.api.get(params['client_id'])
+        listing = self.api.list(cacheable=True)
+        matches = [item for item in listing if item.get('name') == params['name']]
         if len(matches) > 1:
             self.fail('%d API clients are named %r (client IDs %s): give client_id'
-                      % (len(matches), params['name'], ', '.join(str(m.get('clientId')) for m in matches)))
+                      % (len(matches), params['name'], ', '.join(str(m.get('client_id')) for m in matches)))
         if not matches:
             return None
-        found = self.detail(matches[0]['clientId'])
+        found = self.api.get(matches[0]['client_id'])
         if found is None:
-            self.fail('API client %s (%r) was listed but cannot be read' % (matches[0]['clientId'], params['name']))
+            self.fail('API client %s (%r) was listed but cannot be read' % (matches[0]['client_id'], params['name']))
         return found
 
     def self_client(self):
         if self._self_client is None:
-            self._self_client = self.module.read(_iam.client_path(_iam.SELF)) or {}
+            self._self_client = self.api.get(_iam.SELF, detail=False, missing_ok=False) or {}
         return self._self_client
 
     def resolve_apis(self, users):
@@ -396,18 +401,18 @@ class ClientManager:
             if allowed is None:
                 if not users:
                     self.fail('apis[%d]: name %r cannot be looked up without authorized_users' % (index, api['name']))
-                allowed = self.module.read(_iam.allowed_apis_path(users[0])) or []
-            matches = [entry for entry in allowed if _iam.api_matches(entry, api['name'])]
+                allowed = self.api.allowed_apis(users[0])
+            matches = [entry for entry in allowed if _iam.api_name_matches(entry, api['name'])]
             if len(matches) != 1:
-                known = ', '.join(sorted('%s (%s)' % (e.get('apiName'), e.get('endPoint')) for e in allowed))
+                known = ', '.join(sorted('%s (%s)' % (e.get('name'), e.get('endpoint')) for e in allowed))
                 self.fail('apis[%d]: %s API matches the name %r among those user %s may grant: %s'
                           % (index, 'no' if not matches else 'more than one', api['name'], users[0], known))
             entry = matches[0]
-            levels = entry.get('accessLevels')
+            levels = entry.get('access_levels')
             if levels and api['access_level'] not in levels:
-                self.fail('apis[%d]: %s can be granted only %s' % (index, entry.get('apiName'), ', '.join(levels)))
-            out.append({'api_id': entry.get('apiId'), 'access_level': api['access_level'],
-                        'name': entry.get('apiName'), 'endpoint': entry.get('endPoint')})
+                self.fail('apis[%d]: %s can be granted only %s' % (index, entry.get('name'), ', '.join(levels)))
+            out.append({'api_id': entry.get('api_id'), 'access_level': api['access_level'],
+                        'name': entry.get('name'), 'endpoint': entry.get('endpoint')})
         ids = [api['api_id'] for api in out]
         duplicates = sorted(set(i for i in ids if ids.count(i) > 1))
         if duplicates:
@@ -415,18 +420,11 @@ class ClientManager:
         return out
 
     def check_groups(self, users):
-        """Fail before any write when a group of `groups` is not one the authorized user may grant (one read of
-        GET /users/{user}/group-access, 09-api-clients-admin.yaml, which lists them with their child groups)."""
+        """Fail before any write when a group of `groups` is not one the authorized user may grant."""
         wanted = [grp['group_id'] for grp in self.params['groups'] or []]
         if not wanted or not users:
             return
-        known = set()
-        stack = list(self.module.read(_iam.group_access_path(users[0])) or [])
-        while stack:
-            item = stack.pop()
-            if isinstance(item, dict):
-                known.add(item.get('groupId'))
-                stack.extend(item.get('subGroups') or [])
+        known = self.api.grantable_group_ids(users[0])
         unknown = [group_id for group_id in wanted if group_id not in known]
         if unknown:
             self.fail('groups: group %s is not a group user %s may grant (groups: %s); nothing was changed'
@@ -452,15 +450,15 @@ class ClientManager:
     def absent(self, current):
         if current is None:
             self.module.finish(False, RETURN_KEY, {}, before={}, after={})
-        before = _iam.client_from_api(current)
-        active = current.get('activeCredentialCount') or 0
+        before = current
+        active = current.get('active_credential_count') or 0
         if active:
             self.fail('API client %s (%s) has %d ACTIVE credential(s); deactivate them first (for example with '
                       'edgegrid.access.api_credential status=inactive or state=absent). Nothing was changed.'
-                      % (current.get('clientId'), current.get('clientName'), active), api_client=before)
+                      % (current.get('client_id'), current.get('name'), active), api_client=before)
         if self.module.check_mode:
             self.module.finish(True, RETURN_KEY, {}, before=before, after={})
-        self.module.call('DELETE', _iam.client_path(current['clientId']), expected=(404,))
+        self.api.delete(current['client_id'])
         self.module.finish(True, RETURN_KEY, {}, before=before, after={})
 
     def create(self):
@@ -469,116 +467,98 @@ class ClientManager:
             self.fail('apis (or all_apis=true) is required to create an API client')
         if params['all_apis'] is False and not params['apis']:
             self.fail('apis is required to create an API client with all_apis=false')
-        options = dict(params)
-        if options['authorized_users'] is None:
-            users = self.self_client().get('authorizedUsers') or []
+        spec = dict(params)
+        if spec['authorized_users'] is None:
+            users = self.self_client().get('authorized_users') or []
             if not users:
                 self.fail('authorized_users is required: the API client that signs the request has none to copy')
-            options['authorized_users'] = list(users[:1])
-        apis = self.resolve_apis(options['authorized_users'])
-        api_access = _iam.api_access_body(params['all_apis'], apis or [])
+            spec['authorized_users'] = list(users[:1])
+        spec['apis'] = self.resolve_apis(spec['authorized_users'])
         clone = params['clone_authorized_user_groups']
         if clone is None:
             clone = params['groups'] is None
         if not clone and params['groups'] is None:
             self.fail('groups is required with clone_authorized_user_groups=false')
-        self.check_groups(options['authorized_users'])
-        group_access = _iam.group_access_body(clone, params['groups'] or [])
-        body = _iam.client_create_body(options, api_access, group_access)
+        self.check_groups(spec['authorized_users'])
+        spec['clone_authorized_user_groups'] = clone
         if self.module.check_mode:
-            predicted = _iam.client_from_api(body)
-            if apis:
-                predicted['apis'] = [dict(dict(name=None, endpoint=None), **api) for api in apis]
+            predicted = self.api.preview_create(spec)
             self.module.finish(True, RETURN_KEY, predicted, before={}, after=predicted)
-        created = self.module.call('POST', _iam.clients_path(), json_body=body).body or {}
-        after = _iam.client_from_api(created)
+        after = self.api.create(spec)
         self.module.finish(True, RETURN_KEY, after, before={}, after=after)
 
     def update(self, current):
         params = self.params
-        before = _iam.client_from_api(current)
+        before = current
         changes = {}
-        if params['client_type'] is not None and params['client_type'] != current.get('clientType'):
+        if params['client_type'] is not None and params['client_type'] != current.get('client_type'):
             self.fail('client_type of API client %s is %s and cannot be changed to %s'
-                      % (current.get('clientId'), current.get('clientType'), params['client_type']))
-        if params['client_id'] and params['name'] is not None and params['name'] != current.get('clientName'):
-            changes['clientName'] = params['name']
-        if params['description'] is not None and params['description'] != current.get('clientDescription'):
-            changes['clientDescription'] = params['description']
-        for option, member in (('notification_emails', 'notificationEmails'), ('authorized_users', 'authorizedUsers')):
-            if params[option] is not None and sorted(set(params[option])) != sorted(set(current.get(member) or [])):
-                changes[member] = list(params[option])
-        for option, member in (('allow_account_switch', 'allowAccountSwitch'),
-                               ('can_auto_create_credential', 'canAutoCreateCredential')):
-            if params[option] is not None and params[option] != bool(current.get(member)):
-                changes[member] = params[option]
+                      % (current.get('client_id'), current.get('client_type'), params['client_type']))
+        if params['client_id'] and params['name'] is not None and params['name'] != current.get('name'):
+            changes['name'] = params['name']
+        if params['description'] is not None and params['description'] != current.get('description'):
+            changes['description'] = params['description']
+        for option in ('notification_emails', 'authorized_users'):
+            if params[option] is not None and sorted(set(params[option])) != sorted(set(current.get(option) or [])):
+                changes[option] = list(params[option])
+        for option in ('allow_account_switch', 'can_auto_create_credential'):
+            if params[option] is not None and params[option] != bool(current.get(option)):
+                changes[option] = params[option]
         if params['ip_acl'] is not None:
-            acl = current.get('ipAcl') or {}
-            wanted = _iam.ip_acl_body(params['ip_acl'])
-            if wanted['enable'] != bool(acl.get('enable')) or set(wanted['cidr']) != set(acl.get('cidr') or []):
-                changes['ipAcl'] = wanted
-
-        api_access = self.desired_api_access(current)
-        group_access = self.desired_group_access(current)
-        if not changes and api_access is None and group_access is None:
+            acl = current.get('ip_acl') or {}
+            wanted = params['ip_acl']
+            if bool(wanted.get('enable')) != bool(acl.get('enable')) \
+                    or set(wanted.get('cidr') or []) != set(acl.get('cidr') or []):
+                changes['ip_acl'] = wanted
+        changes.update(self.desired_api_access(current))
+        changes.update(self.desired_group_access(current))
+        if not changes:
             self.module.finish(False, RETURN_KEY, before, before=before, after=before)
-        body = _iam.client_update_body(current, changes, api_access, group_access)
         if self.module.check_mode:
-            merged = dict(current)
-            merged.update(body)
-            predicted = _iam.client_from_api(merged)
-            if api_access is None and 'apis' in before:
-                predicted['apis'] = before['apis']
-            elif self._resolved is not None:
-                predicted['apis'] = [dict(dict(name=None, endpoint=None), **api) for api in self._resolved]
-            if group_access is None and 'groups' in before:
-                predicted['groups'] = before['groups']
+            predicted = self.api.preview_update(current, changes)
             self.module.finish(True, RETURN_KEY, predicted, before=before, after=predicted)
-        answer = self.module.call('PUT', _iam.client_path(current['clientId']), json_body=body).body or {}
-        after = _iam.client_from_api(answer)
+        after = self.api.update(current, changes)
         self.module.finish(True, RETURN_KEY, after, before=before, after=after)
 
     def desired_api_access(self, current):
-        """apiAccess to send when it must change, else None."""
+        """The API access to change ({'all_apis'} and, when false, {'apis'}), else {}."""
         params = self.params
-        access = current.get('apiAccess') or {}
-        current_all = bool(access.get('allAccessibleApis'))
+        current_all = bool(current.get('all_apis'))
         if params['all_apis']:
-            return None if current_all else _iam.api_access_body(True, [])
+            return {} if current_all else {'all_apis': True}
         if params['apis'] is None:
             if params['all_apis'] is False and current_all:
                 self.fail('apis is required to turn all_apis off')
-            return None
-        users = params['authorized_users'] or current.get('authorizedUsers') or []
-        apis = self._resolved = self.resolve_apis(users)
-        have = set((api.get('apiId'), api.get('accessLevel')) for api in access.get('apis') or [])
+            return {}
+        users = params['authorized_users'] or current.get('authorized_users') or []
+        apis = self.resolve_apis(users)
+        have = set((api.get('api_id'), api.get('access_level')) for api in current.get('apis') or [])
         want = set((api['api_id'], api['access_level']) for api in apis)
         if not current_all and have == want:
-            return None
-        return _iam.api_access_body(False, apis)
+            return {}
+        return {'all_apis': False, 'apis': apis}
 
     def desired_group_access(self, current):
-        """groupAccess to send when it must change, else None."""
+        """The group access to change ({'clone_authorized_user_groups'} and, when false, {'groups'}), else {}."""
         params = self.params
-        access = current.get('groupAccess') or {}
-        current_clone = bool(access.get('cloneAuthorizedUserGroups'))
+        current_clone = bool(current.get('clone_authorized_user_groups'))
         if params['clone_authorized_user_groups']:
-            return None if current_clone else _iam.group_access_body(True, [])
+            return {} if current_clone else {'clone_authorized_user_groups': True}
         if params['groups'] is None:
             if params['clone_authorized_user_groups'] is False and current_clone:
                 self.fail('groups is required with clone_authorized_user_groups=false')
-            return None
-        self.check_groups(params['authorized_users'] or current.get('authorizedUsers') or [])
-        have = dict((grp.get('groupId'), grp) for grp in access.get('groups') or [])
+            return {}
+        self.check_groups(params['authorized_users'] or current.get('authorized_users') or [])
+        have = dict((grp.get('group_id'), grp) for grp in current.get('groups') or [])
         same = not current_clone and set(have) == set(grp['group_id'] for grp in params['groups'])
         if same:
             for grp in params['groups']:
                 old = have[grp['group_id']]
-                if old.get('roleId') != grp['role_id']:
+                if old.get('role_id') != grp['role_id']:
                     same = False
-                if grp['is_blocked'] is not None and bool(old.get('isBlocked')) != grp['is_blocked']:
+                if grp['is_blocked'] is not None and bool(old.get('is_blocked')) != grp['is_blocked']:
                     same = False
-        return None if same else _iam.group_access_body(False, params['groups'])
+        return {} if same else {'clone_authorized_user_groups': False, 'groups': params['groups']}
 
 
 def main():
@@ -612,7 +592,8 @@ def main():
         ),
         required_one_of=[('name', 'client_id')],
     )
-    ClientManager(module).run()
+    manager = ClientManager(module)
+    module.execute(manager.run)
 
 
 if __name__ == '__main__':

@@ -100,7 +100,7 @@ api_clients:
         - {group_id: 10001, group_name: Example, role_id: 1, role_name: Admin, is_blocked: false}
 '''
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _client, _iam
+from ansible_collections.edgegrid.access.plugins.module_utils import _iam
 from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule
 
 
@@ -113,31 +113,28 @@ def main():
         ),
         mutually_exclusive=[('client_id', 'name')],
     )
+    module.execute(run, module)
+
+
+def run(module):
     params = module.params
-
-    def detail(client_id):
-        return module.read(_iam.client_path(client_id), params=_iam.CLIENT_DETAIL_QUERY, missing_ok=True)
-
+    api = _iam.ApiClients(module.client)
     if params['client_id']:
-        found = detail(params['client_id'])
+        found = api.get(params['client_id'])
         if found is None:
             module.fail_json(msg='API client %s does not exist (or is not in this account)' % params['client_id'])
         clients = [found]
     else:
-        listing = module.read(_iam.clients_path()) or []
+        listing = api.list()
         if params['name'] is not None:
-            listing = [item for item in listing if item.get('clientName') == params['name']]
+            listing = [item for item in listing if item.get('name') == params['name']]
         if params['name'] is not None or params['details']:
-            # Each client's details, side by side (at most _client.PARALLEL_READS at once).
-            try:
-                found = module.client.get_many([(_iam.client_path(item['clientId']), _iam.CLIENT_DETAIL_QUERY)
-                                                for item in listing], missing_ok=True)
-            except _client.EdgeGridError as exc:
-                module.fail_from(exc)
-            clients = [item for item in found if item is not None]  # None: deleted between the listing and the read
+            # Each client's details, side by side (at most _client.PARALLEL_READS at once); None: deleted between
+            # the listing and the read.
+            clients = [found for found in api.get_many([item['client_id'] for item in listing]) if found is not None]
         else:
             clients = listing
-    module.exit_json(changed=False, api_clients=[_iam.client_from_api(item) for item in clients])
+    module.exit_json(changed=False, api_clients=clients)
 
 
 if __name__ == '__main__':

@@ -326,15 +326,17 @@ error:
 
 import os
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _client, _edgerc, _iam, _rotation
-from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc, _iam, _rotation
+from ansible_collections.edgegrid.access.plugins.module_utils._module import (
+    ApiError, EdgeGridError, EdgeGridModule, TransportError)
 
 RETURN_KEY = 'credential'
 MAX_ROTATE_DAYS = 729
 
 
 class CredentialManager:
-    """get current -> build desired -> compare what the user set -> act, for the credentials of one API client."""
+    """get current -> build desired -> compare what the user set -> act, for the credentials of one API client
+    (neutral dicts, see _iam.credential_from_api; _iam.Credentials sends the requests)."""
 
     def __init__(self, module):
         self.module = module
@@ -342,6 +344,14 @@ class CredentialManager:
         self.client_id = self.params['client_id'] or _iam.SELF
         self.expires_on = None
         self.credentials = []
+        self._api = None
+
+    @property
+    def api(self):
+        """The credentials' wire, built on first use (the client is built from the auth options then)."""
+        if self._api is None:
+            self._api = _iam.Credentials(self.module.client)
+        return self._api
 
     # -- input ---------------------------------------------------------------------------------------------------
 
@@ -405,11 +415,7 @@ class CredentialManager:
         return out
 
     def load(self):
-        body = self.module.read(_iam.credentials_path(self.client_id), cacheable=True)
-        if not isinstance(body, list):
-            self.module.fail_json(msg='GET %s: the answer is not a list of credentials'
-                                  % _iam.credentials_path(self.client_id))
-        self.credentials = [_iam.credential_from_api(item) for item in body]
+        self.credentials = self.api.list(self.client_id, cacheable=True)
 
     def named(self):
         """The credential named by credential_id / credential_client_token, or None."""
@@ -497,14 +503,11 @@ class CredentialManager:
             self.module.finish(True, RETURN_KEY, after, before=before, after=after)
         cid = current['credential_id']
         if set(changes) == {'status'} and changes['status'] == 'inactive':
-            self.module.call('POST', _iam.deactivate_credential_path(self.client_id, cid))
+            self.api.deactivate(self.client_id, cid)
             result = desired
         else:
-            body = _iam.credential_update_body(current, status=changes.get('status'),
-                                               expires_on=changes.get('expires_on'),
-                                               description=changes.get('description'))
-            answer = self.module.call('PUT', _iam.credential_path(self.client_id, cid), json_body=body).body
-            result = _iam.credential_update_result(current, answer)
+            result = self.api.update(self.client_id, current, status=changes.get('status'),
+                                     expires_on=changes.get('expires_on'), description=changes.get('description'))
         after = self.view(result)
         self.module.finish(True, RETURN_KEY, after, before=before, after=after)
 
@@ -531,12 +534,8 @@ class CredentialManager:
             if config.account_switch_key:
                 values['account_key'] = config.account_switch_key
             return values
-        body = self.module.read(_iam.client_path(self.client_id)) or {}
-        if not body.get('accessToken') or not body.get('baseURL'):
-            self.module.fail_json(msg='GET %s: the answer has no accessToken or baseURL; cannot build the '
-                                      'credential for an .edgerc section' % _iam.client_path(self.client_id))
-        self.module.client.add_secret(body['accessToken'])
-        return {'host': _edgerc.normalize_host(body['baseURL']), 'access_token': body['accessToken']}
+        found = _iam.ApiClients(self.module.client).connection(self.client_id)
+        return {'host': _edgerc.normalize_host(found['base_url']), 'access_token': found['access_token']}
 
     def preflight_edgerc(self, target, values):
         """Fail before the credential is created when its .edgerc section could not be written."""
@@ -616,22 +615,21 @@ class CredentialManager:
         """Deactivate and delete a credential this module created and whose secret nobody holds; best effort."""
         cid = cred.get('credential_id')
         try:
-            self.module.client.request('POST', _iam.deactivate_credential_path(self.client_id, cid),
-                                       expected=(404,))
-            self.module.client.request('DELETE', _iam.credential_path(self.client_id, cid), expected=(404,))
+            self.api.deactivate(self.client_id, cid, missing_ok=True)
+            self.api.delete(self.client_id, cid)
             return True
-        except _client.EdgeGridError:
+        except EdgeGridError:
             return False
 
     def post_create(self):
-        """POST the create; when its answer is lost, find what it created (a new credential without description
-        that was not there before), delete it (nobody received its secret) and send the create once more."""
+        """POST the create: (the new credential, its secret). When its answer is lost, find what it created (a new
+        credential without description that was not there before), delete it (nobody received its secret), warn,
+        and send the create once more."""
         known = set(c.get('credential_id') for c in self.credentials)
-        notes = []
         for attempt in (1, 2):
             try:
-                return self.module.client.request('POST', _iam.credentials_path(self.client_id)), notes
-            except _client.ApiError as exc:
+                return self.api.create(self.client_id)
+            except ApiError as exc:
                 if exc.status in (400, 409, 422):
                     self.module.fail_json(
                         msg='the API refused to create a credential for API client %s, which holds %d credentials '
@@ -641,14 +639,8 @@ class CredentialManager:
                                sum(1 for c in self.credentials if c.get('status') == 'active'), exc),
                         error=exc.as_dict())
                 self.module.fail_from(exc)
-            except _client.TransportError as exc:
-                try:
-                    listed = [_iam.credential_from_api(item)
-                              for item in self.module.read(_iam.credentials_path(self.client_id))]
-                except _client.EdgeGridError as again:
-                    self.module.fail_json(msg='%s; reading the credentials again failed too (%s): if the create was '
-                                              'applied, the next run finds the credential it made and reports it'
-                                          % (exc, again))
+            except TransportError as exc:
+                listed = self.api.list(self.client_id)  # its own failure fails the task with its error
                 appeared = [c for c in listed if c.get('credential_id') not in known and not c.get('description')]
                 if len(appeared) > 1:
                     self.module.fail_json(msg='%s; credentials %s appeared since: it cannot be told which one this '
@@ -659,22 +651,18 @@ class CredentialManager:
                         self.module.fail_json(msg='%s; the create was applied (credential %s), but deleting that '
                                                   'credential, whose secret nobody received, failed; the next run '
                                                   'deletes it' % (exc, appeared[0].get('credential_id')))
-                    notes.append('the answer to the create was lost; credential %s, which it created and whose secret '
-                                 'nobody received, was deleted and the create sent again'
-                                 % appeared[0].get('credential_id'))
+                    self.module.warn('the answer to the create was lost; credential %s, which it created and whose '
+                                     'secret nobody received, was deleted and the create sent again'
+                                     % appeared[0].get('credential_id'))
                 if attempt == 2:
                     self.module.fail_json(msg='%s, twice; nothing is left of either attempt' % exc)
-            except _client.EdgeGridError as exc:
+            except EdgeGridError as exc:
                 self.module.fail_from(exc)
-        return None, notes  # not reached
+        return None, None  # not reached
 
     def set_description(self, new, description):
-        update = _iam.credential_update_body(
-            new, expires_on=_iam.format_time(self.expires_on) if self.expires_on is not None else None,
-            description=description)
-        answer = self.module.client.request(
-            'PUT', _iam.credential_path(self.client_id, new['credential_id']), json_body=update).body
-        return _iam.credential_update_result(new, answer)
+        return self.api.update(self.client_id, new, description=description,
+                               expires_on=_iam.format_time(self.expires_on) if self.expires_on is not None else None)
 
     def create(self, previous=None, replaced=None):
         params = self.params
@@ -708,17 +696,7 @@ class CredentialManager:
                              'before it stored their secret' % ', '.join(str(i) for i in removed))
         run = _rotation.new_run_id()
         started = _iam.utcnow()
-        response, notes = self.post_create()
-        for note in notes:
-            self.module.warn(note)
-        body = response.body or {}
-        secret = _iam.secret_from_create(body)
-        if secret:
-            self.module.client.add_secret(secret)
-        new = _iam.credential_from_api(body)
-        if not secret or not new.get('credential_id'):
-            self.module.fail_json(msg='POST %s answered without a credential ID or client secret'
-                                  % _iam.credentials_path(self.client_id))
+        new, secret = self.post_create()
         section = dict(values, client_token=new.get('client_token'), client_secret=secret)
 
         def give_up(why):
@@ -730,7 +708,7 @@ class CredentialManager:
         # The claim: the pending marker says who created it, and that its secret is not stored yet.
         try:
             new = self.set_description(new, _rotation.pending_description(wanted_desc or '', run, started))
-        except _client.EdgeGridError as exc:
+        except EdgeGridError as exc:
             give_up('marking the new credential as pending failed: %s' % exc)
         if replaced is not None:
             self.load()
@@ -754,9 +732,9 @@ class CredentialManager:
 
         try:
             new = self.set_description(new, wanted_desc or '')
-        except _client.EdgeGridError as exc:
+        except EdgeGridError as exc:
             result = dict(extra)
-            if isinstance(exc, _client.ApiError):
+            if isinstance(exc, ApiError):
                 result['error'] = exc.as_dict()
             self.module.fail_json(msg='credential %s was created and its secret %s, but setting its description and '
                                       'expiry failed: %s. It still carries its pending marker; the next run of the '
@@ -786,11 +764,11 @@ class CredentialManager:
             self.module.finish(True, RETURN_KEY, {}, before=before, after={})
         cid = current['credential_id']
         if current.get('status') != 'inactive':
-            self.module.call('POST', _iam.deactivate_credential_path(self.client_id, cid))
+            self.api.deactivate(self.client_id, cid)
         try:
-            self.module.client.request('DELETE', _iam.credential_path(self.client_id, cid), expected=(404,))
-        except _client.EdgeGridError as exc:
-            result = {'error': exc.as_dict()} if isinstance(exc, _client.ApiError) else {}
+            self.api.delete(self.client_id, cid)
+        except EdgeGridError as exc:
+            result = {'error': exc.as_dict()} if isinstance(exc, ApiError) else {}
             self.module.fail_json(msg='credential %s is now INACTIVE, but deleting it failed: %s' % (cid, exc),
                                   **result)
         self.module.finish(True, RETURN_KEY, {}, before=before, after={})
@@ -820,7 +798,7 @@ def main():
             ('rotate_before_days', 'expires_on'),
         ],
     )
-    CredentialManager(module).run()
+    module.execute(CredentialManager(module).run)
 
 
 if __name__ == '__main__':

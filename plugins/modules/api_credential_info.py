@@ -184,16 +184,17 @@ def main():
         ),
         mutually_exclusive=[('credential_id', 'credential_client_token')],
     )
+    module.execute(run, module)
+
+
+def run(module):
     params = module.params
     client_id = params['client_id'] or _iam.SELF
-    path = _iam.credentials_path(client_id)
-    body = module.read(path)
-    if not isinstance(body, list):
-        module.fail_json(msg='GET %s: the answer is not a list of credentials' % path)
+    listed = _iam.Credentials(module.client).list(client_id)
     signing = module.client.config.client_token
     credentials = []
-    for item in body:
-        cred = _iam.credential_with_expiry(_iam.credential_from_api(item))
+    for item in listed:
+        cred = _iam.credential_with_expiry(item)
         cred['signing'] = bool(cred.get('client_token')) and cred.get('client_token') == signing
         cred.update(_rotation.ownership(cred))
         credentials.append(cred)

@@ -91,18 +91,16 @@ def list_accounts(config, search=None, **client_options):
     Raises EnvironmentsError (a bad `search`, an unusable answer) or _client.EdgeGridError (Akamai's problem details).
     """
     try:
-        query = _iam.account_switch_keys_query(search)
+        _iam.account_switch_keys_query(search)
     except ValueError as exc:
         raise EnvironmentsError('accounts_search: %s' % exc) from None
     own = _client.EdgeGridConfig(config.base_url, config.client_token, config.client_secret, config.access_token,
                                  account_switch_key=None, source=config.source)
     client = _client.EdgeGridClient(own, **client_options)
-    path = _iam.account_switch_keys_path()
     try:
-        body = client.get(path, params=query)
-        accounts = _iam.accounts_from_api(body)
-    except ValueError as exc:
-        raise EnvironmentsError('GET %s: %s' % (path, exc)) from None
+        accounts = _iam.ApiClients(client).account_switch_keys(search)
+    except _iam.WireError as exc:
+        raise EnvironmentsError(str(exc)) from None
     finally:
         client.session.close()
     return sorted(accounts, key=lambda a: (a['account_switch_key'], a['account_name'])), client.request_count
