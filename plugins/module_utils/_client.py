@@ -740,8 +740,8 @@ class ApiClient:
         At most `max_workers` (default PARALLEL_READS, 4) run at once, each in a thread of its own; one call or
         `max_workers` 1 runs in the caller's thread. Every request still goes through request(): its retries, and
         a rate-limit wait that holds the others (see the class). When a call raises, the calls not yet started are
-        cancelled, those running are waited for, and the first exception raised (the first of the calls in their
-        order when several end together) is raised again: an ApiError keeps Akamai's problem details.
+        cancelled, those running are waited for, and the exception of the first call, in the order of `calls`, that
+        raised is raised again: an ApiError keeps Akamai's problem details.
         """
         calls = list(calls)
         workers = max(1, min(int(max_workers), len(calls)))
@@ -750,16 +750,17 @@ class ApiClient:
         # Imported here: a module that reads nothing in parallel does not pay for it.
         from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait  # pylint: disable=import-outside-toplevel
         pool = ThreadPoolExecutor(max_workers=workers)
-        futures, failed = [], []
+        futures = []
         try:
             futures = [pool.submit(call) for call in calls]
             wait(futures, return_when=FIRST_EXCEPTION)
-            failed = [future for future in futures if future.done() and future.exception() is not None]
-            if failed:
+            if any(future.done() and future.exception() is not None for future in futures):
                 for future in futures:
                     future.cancel()
         finally:
             pool.shutdown(wait=True)
+        # Every call that ran has ended: the error reported is that of the first call, in their order, that failed.
+        failed = [future for future in futures if not future.cancelled() and future.exception() is not None]
         if failed:
             raise failed[0].exception()
         return [future.result() for future in futures]
@@ -819,7 +820,10 @@ class EdgeGridClient(ApiClient):
         super().__init__(config.base_url, auth=auth, default_params=params,
                          secrets=[config.client_secret, config.access_token, config.client_token], **kwargs)
         self.config = config
-        self.cache_identity = hashlib.sha256(config.client_token.encode('utf-8')).hexdigest()
+        # The whole credential: two sections that share a client token but not a secret are two identities (the
+        # one with a wrong secret must fail on its own reads, not be served the other's listing).
+        self.cache_identity = hashlib.sha256('\n'.join(
+            (config.client_token, config.client_secret, config.access_token)).encode('utf-8')).hexdigest()
 
 
 def _items_of(body, items_key):

@@ -37,6 +37,11 @@ UnifiedTaskResult.remove_internal_keys() and                ActionBase._execute_
 Task._uuid                                                  the task's identity, the same for every item of its
                                                             loop: the scope of the listing cache (_listing_cache);
                                                             without it, no listing is shared
+ActionBase._loader.get_basedir()                            the directory a module process of the local connection
+                                                            starts in (ActionBase._low_level_execute_command sets
+                                                            it): the module in the worker runs there too, so a
+                                                            relative path names the same file; without it, the
+                                                            module runs as a module process
 =========================================================== ========================================================
 
 This file is private to the collection (note the leading underscore): it may change without notice.
@@ -175,6 +180,14 @@ def task_uuid(action):
     task has none."""
     uuid = getattr(action._task, '_uuid', None)  # pylint: disable=protected-access
     return uuid if isinstance(uuid, str) and uuid else None
+
+
+def task_basedir(action):
+    """The directory a module process of the action's task starts in on the local connection (the task's base
+    directory: the playbook's or the role's), or None when the loader does not tell it."""
+    loader = getattr(action, '_loader', None)
+    basedir = getattr(loader, 'get_basedir', lambda: None)()
+    return basedir if isinstance(basedir, str) and basedir else None
 
 
 def module_args_for(action, module_name, module_args, task_vars):

@@ -13,7 +13,8 @@ Python interpreter, the AnsiballZ payload built and unpacked, `requests` importe
 arguments as JSON, with the `_ansible_*` settings of check mode, diff, no_log and verbosity) and its usual output
 (the JSON it prints, parsed as Ansible parses a module's output). The task's `environment` is applied to the
 worker's environment for the run. The worker exits after the task, so nothing the module does to the process
-outlives it; between the items of a loop, the environment, working directory and module warnings are restored.
+outlives it; between the items of a loop, the environment, working directory and module warnings are restored. The
+module runs in the directory a module process would start in (the task's base directory), so relative paths agree.
 
 The items of one loop share the listings they read (collections, counters, API clients, credentials): each run opens
 the scope of _listing_cache for its task and host, so the first item's listing answers the next items' until one of
@@ -68,11 +69,11 @@ class InProcessAction(NormalAction):
         reason = self._not_in_process(task_vars)
         if reason:
             display.vvv('edgegrid.access: %s runs as a module process: %s' % (self._task.action, reason))
-            return super().run(tmp, task_vars)
+            return self._run_as_module_process(tmp, task_vars)
         reason = _core_compat.unavailable(self)
         if reason:  # this ansible-core was not verified, or lacks what the runner needs: the public path
             display.v('edgegrid.access: %s runs as a module process: %s' % (self._task.action, reason))
-            return super().run(tmp, task_vars)
+            return self._run_as_module_process(tmp, task_vars)
         # The checks every action makes (check mode and async support), without the module process.
         result = super(NormalAction, self).run(tmp, task_vars)  # pylint: disable=bad-super-call
         display.vvv('edgegrid.access: %s runs in the worker process' % self._task.action)
@@ -87,6 +88,12 @@ class InProcessAction(NormalAction):
             raise AnsibleError('%s.module_runner is the action plugin of the modules of %s, not a task of its own: '
                                'name a module, such as %s.api_request' % (COLLECTION, COLLECTION, COLLECTION))
         return name
+
+    def _run_as_module_process(self, tmp, task_vars):
+        # A module process may write; the items of this loop that run here after it must not be served a listing
+        # read before it.
+        _listing_cache.forget()
+        return super().run(tmp, task_vars)
 
     def _not_in_process(self, task_vars):
         """Why the module must run as a module process, or None when it can run here."""
@@ -107,6 +114,8 @@ class InProcessAction(NormalAction):
             return 'ANSIBLE_KEEP_REMOTE_FILES is set'
         if not _client.HAS_EDGEGRID:
             return "the controller's Python lacks edgegrid-python or requests"
+        if _core_compat.task_basedir(self) is None:
+            return 'the directory a module process would start in (the task\'s base directory) is unknown'
         return None
 
     def _listing_scope(self, task_vars):
@@ -137,6 +146,8 @@ class InProcessAction(NormalAction):
         rc = 0
         try:
             os.environ.update(environment)
+            # Where a module process of the local connection starts: a relative path names the same file here.
+            os.chdir(_core_compat.task_basedir(self))
             sys.stdout, sys.stderr = stdout, stderr
             try:
                 with _listing_cache.scope(self._listing_scope(task_vars)):

@@ -98,3 +98,57 @@ def test_the_item_after_a_write_reads_afresh(playbook):
         'edgegrid.access.api_key_collection_info': {'name': 'lc-new'}}], [], verbosity=0)
     assert rc == 0, output
     assert counts(emu)[LISTING] == 3
+
+
+def test_an_item_run_as_a_module_process_empties_the_listings_of_the_worker(playbook):
+    """A module process may write where the worker cannot see it: the items after it read afresh."""
+    emu = playbook.emu
+    rc, output, dummy = playbook.run([collections_task(playbook, ['lc-mp-a'])], [], verbosity=0)
+    assert rc == 0, output
+    emu.admin.reset_log()
+    task = collections_task(playbook, ['lc-mp-a', 'lc-mp-c', 'lc-mp-c'], vars={
+        'edgegrid_access_in_process': "{{ ansible_loop.index != 2 }}"}, loop_control={'extended': True})
+    rc, output, found = playbook.run([task], ['colls'], verbosity=0)
+    assert rc == 0, output
+    assert [r['changed'] for r in found['colls']['results']] == [False, True, False]
+    assert counts(emu).get('POST /apikey-manager-api/v2/collections') == 1  # the third item does not create again
+
+
+def test_sections_that_share_a_client_token_but_not_the_secret_share_no_listing(playbook, tmp_path):
+    """The listing is kept for the whole credential: a section with a wrong client_secret fails on its own read."""
+    with open(playbook.emu.edgerc, encoding='utf-8') as handle:
+        text = handle.read()
+    default = text.split('[default]', 1)[1].split('\n[', 1)[0]
+    wrong = '\n'.join('client_secret = %s' % ('A' * 43 + '=') if line.strip().startswith('client_secret') else line
+                      for line in default.splitlines())
+    edgerc = tmp_path / 'two.edgerc'
+    edgerc.write_text('[default]%s\n[wrongsecret]%s\n' % (default, wrong), encoding='utf-8')
+    edgerc.chmod(0o600)
+    def counter(**extra):
+        return dict({'name': 'lc-secret-counter', 'contract_id': playbook.contract_id, 'group_id': playbook.group_id,
+                     'limit': 100, 'on_over_limit': 'DENY'}, **extra)
+    task = {'name': 'Counter per section', 'register': 'counters', 'loop': ['default', 'wrongsecret'],
+            'ignore_errors': True,
+            'edgegrid.access.throttling_counter': counter(section='{{ item }}', edgerc=str(edgerc))}
+    # A converged counter is found in the listing alone: no other read would catch the wrong secret.
+    rc, output, found = playbook.run([{'edgegrid.access.throttling_counter': counter()}, task], ['counters'],
+                                     verbosity=0)
+    assert rc == 0, output
+    first, second = found['counters']['results']
+    assert not first.get('failed') and not first['changed'], first
+    assert second.get('failed') and 'signature' in second['msg'].lower(), second
+
+
+def test_a_relative_path_names_the_same_file_in_the_worker_as_in_a_module_process(playbook, tmp_path):
+    """A module process of the local connection starts in the task's base directory (here the playbook's):
+    the module in the worker runs there too."""
+    with open(playbook.emu.edgerc, encoding='utf-8') as handle:
+        (tmp_path / 'relative.edgerc').write_text(handle.read(), encoding='utf-8')
+    (tmp_path / 'relative.edgerc').chmod(0o600)
+    tasks = [{'name': 'Read with a relative .edgerc', 'register': 'info',
+              'edgegrid.access.api_key_collection_info': {'edgerc': 'relative.edgerc', 'details': False}}]
+    for in_process in (True, False):
+        rc, output, found = playbook.run(tasks, ['info'], verbosity=0,
+                                         extra_vars={'edgegrid_access_in_process': in_process})
+        assert rc == 0, (in_process, output)
+        assert not found['info'].get('failed'), (in_process, found['info'])

@@ -181,3 +181,19 @@ def test_collection_details_are_read_side_by_side(capped, capsys):
     count = len(result['api_key_collections'])
     assert capped.admin.log()['total'] == 1 + 2 * count
     assert elapsed < (1 + 2 * -(-count // 4) + 2) * LATENCY, (count, elapsed)
+
+
+def test_the_error_reported_is_that_of_the_first_call_in_order_that_failed(capped):
+    """Whichever ends first, the error of the earliest call (in the order given) is the one raised: the same input
+    names the same failure on every run."""
+    client = _client_of(capped)
+
+    def late_failure():
+        time.sleep(0.3)
+        raise _client.TransportError('the first read failed')
+
+    def early_failure():
+        raise _client.TransportError('the second read failed')
+
+    with pytest.raises(_client.TransportError, match='the first read failed'):
+        client.run_parallel([late_failure, early_failure, lambda: 3])
