@@ -13,8 +13,10 @@ refreshes itself and reports ``expiry: 9999-12-31``; its ``value`` is never retu
 which sends it as ``X-Akamai-EdgeDB-Auth-Ref``); ``POST /tokens/{name}/refresh`` refreshes it by hand.
 Tokens cannot be edited: every field is fixed at creation.
 
-The modules see tokens in a neutral, snake_case shape (``from_wire``); the camelCase wire names appear only
-here.
+The modules see tokens in a neutral, snake_case shape (``from_wire``) and send nothing themselves:
+``Tokens(client)`` builds the paths, sends through the one shared client (_client.ApiClient) and translates, in the
+style of ``_apikeys_v2.Wire`` and ``_iam.ApiClients``. The camelCase wire names and the paths appear only here.
+Sources: Akamai's OpenAPI file edgekv-v1 (tokens.yaml, token.yaml, tokens-200.yaml, networks.yaml).
 """
 
 from __future__ import annotations
@@ -259,7 +261,7 @@ def list_tokens(client, include_expired=False):
     if response.status == 404:
         return []
     body = response.body if isinstance(response.body, dict) else {}
-    return [from_wire(item) for item in body.get('tokens') or []]
+    return [from_wire(_register_secret(client, item)) for item in body.get('tokens') or []]
 
 
 def get_token(client, name):
@@ -269,7 +271,96 @@ def get_token(client, name):
         return 'absent', None
     if response.status == 410:
         return 'expired', None
-    return 'present', from_wire(response.body)
+    return 'present', from_wire(_register_secret(client, response.body))
+
+
+def _register_secret(client, doc):
+    """Register the token ``value`` of an answer (tokens-200.yaml; returned before the enhanced workflow) for masking
+    in every error text from now on. `doc` is returned as it is."""
+    if isinstance(doc, dict) and doc.get('value'):
+        client.add_secret(doc['value'])
+    return doc
+
+
+class Tokens:
+    """The EdgeKV v1 access tokens (tokens.yaml, token.yaml), neutral in and out: dicts as from_wire returns them,
+    never a token ``value`` (one that arrives is registered for masking). Client errors (_client.EdgeGridError:
+    ApiError, TransportError) pass through; EdgeKVError for input the API would refuse.
+
+    `spec`, for preview_create, create and check_namespaces: a token in the neutral shape, {name,
+    namespace_permissions ({namespace: [r, w, d]}, normal form), allow_on_staging, allow_on_production,
+    edgeworker_ids (normal form, or None: every EdgeWorker), expiry (YYYY-MM-DD, or None / NO_EXPIRY: a token that
+    refreshes itself)}.
+    """
+
+    def __init__(self, client):
+        self.client = client
+
+    def list(self, include_expired=False):
+        """Every token (neutral summaries, GET /tokens); with `include_expired`, the expired ones too."""
+        return list_tokens(self.client, include_expired=include_expired)
+
+    def listing(self, include_expired=False):
+        """Every active token and, with `include_expired`, every expired one, each with ``expired`` (bool).
+
+        The API marks no token as expired in a listing: the active listing and, with `include_expired`, the listing
+        with the expired ones are read side by side (_client.ApiClient.run_parallel), and a token only in the
+        second has expired."""
+        listings = [lambda: list_tokens(self.client)]
+        if include_expired:
+            listings.append(lambda: list_tokens(self.client, include_expired=True))
+        read = self.client.run_parallel(listings)
+        active_names = set(t.get('name') for t in read[0])
+        return [dict(token, expired=token.get('name') not in active_names) for token in read[-1]]
+
+    def get(self, name):
+        """(state, token) of token `name` (GET /tokens/{name}): ('present', token), ('absent', None) for a 404,
+        ('expired', None) for a 410."""
+        return get_token(self.client, name)
+
+    def get_many(self, names):
+        """get(name) of each of `names`, in their order, read side by side (_client.ApiClient.run_parallel: at most
+        _client.PARALLEL_READS at once, a rate-limit wait holds them all)."""
+        return self.client.run_parallel([self._getter(name) for name in names])
+
+    def _getter(self, name):
+        return lambda: get_token(self.client, name)
+
+    def check_namespaces(self, spec, option='namespace_permissions'):
+        """Before a create of `spec`: its namespaces exist on the network it is created for (production when
+        allowed there, else staging) and share one data access policy (one read, see check_namespaces).
+        Raises EdgeKVError naming `option`."""
+        network = 'production' if spec.get('allow_on_production') else 'staging'
+        check_namespaces(self.client, spec['namespace_permissions'], network, option=option)
+
+    @staticmethod
+    def _create_body(spec):
+        return create_body(spec['name'], spec['namespace_permissions'], spec.get('allow_on_staging'),
+                           spec.get('allow_on_production'), spec.get('edgeworker_ids'), spec.get('expiry'))
+
+    def preview_create(self, spec):
+        """The token a create of `spec` would make, sending nothing (check mode): without the fields the API
+        assigns (uuid, dates, status)."""
+        body = self._create_body(spec)
+        token = from_wire(dict(body, expiry=body.get('expiry', NO_EXPIRY)))
+        token.setdefault('edgeworker_ids', [])
+        return token
+
+    def create(self, spec):
+        """POST /tokens from `spec`: the token created; None when the answer has no body."""
+        answer = self.client.request('POST', tokens_path(), json_body=self._create_body(spec)).body
+        if answer is None:
+            return None
+        return from_wire(_register_secret(self.client, answer))
+
+    def refresh(self, name):
+        """POST /tokens/{name}/refresh: the token refreshed (it keeps its uuid)."""
+        answer = self.client.request('POST', refresh_path(name)).body
+        return from_wire(_register_secret(self.client, answer))
+
+    def revoke(self, name):
+        """DELETE /tokens/{name}: revoke the token (it cannot be restored)."""
+        self.client.request('DELETE', token_path(name))
 
 
 def refresh_due(token, today, after_days):

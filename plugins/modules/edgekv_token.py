@@ -303,8 +303,8 @@ tokens_js:
 
 from datetime import datetime, timezone
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _client, _edgekv
-from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgekv
+from ansible_collections.edgegrid.access.plugins.module_utils._module import ApiError, EdgeGridError, EdgeGridModule
 
 
 def main():
@@ -355,34 +355,28 @@ def main():
         except _edgekv.EdgeKVError as exc:
             module.fail_json(msg='%s; nothing was changed' % exc)
 
+    tokens = _edgekv.Tokens(module.client)
     if params['state'] == 'absent':
-        revoke(module, name)
+        module.execute(revoke, module, tokens, name)
     else:
-        ensure(module, name, desired)
+        module.execute(ensure, module, tokens, name, desired)
 
 
-def _get(module, name):
-    try:
-        return _edgekv.get_token(module.client, name)
-    except _client.EdgeGridError as exc:
-        module.fail_from(exc)
-    return None, None  # not reached
-
-
-def ensure(module, name, desired):
+def ensure(module, tokens, name, desired):
     params = module.params
-    state, current = _get(module, name)
+    state, current = tokens.get(name)
     if state == 'expired':
         module.fail_json(msg='EdgeKV token %s has expired; its name stays taken until the API purges it, 30 days '
                              'after its expiry. Use another name.' % name)
     actions = []
     after = current
     if current is None:
-        body = _create_body(module, name, desired, current=None)
-        _check_references(module, body)
+        spec = _create_spec(module, name, desired, current=None)
+        _check_references(module, tokens, spec)
         actions.append('create')
-        after = module.call('POST', _edgekv.tokens_path(), json_body=body).body if not module.check_mode else None
-        after = _edgekv.from_wire(after) if after is not None else _predicted(body)
+        after = tokens.create(spec) if not module.check_mode else None
+        if after is None:
+            after = tokens.preview_create(spec)
     else:
         diffs = _edgekv.differences(current, desired)
         if diffs and not params['recreate']:
@@ -392,21 +386,20 @@ def ensure(module, name, desired):
                                  'activated.' % (name, ', '.join(diffs), _describe(current, desired, diffs)),
                              edgekv_token=current, differences=diffs)
         if diffs:
-            body = _create_body(module, name, desired, current=current)
-            _check_references(module, body)
+            spec = _create_spec(module, name, desired, current=current)
+            _check_references(module, tokens, spec)
             actions.extend(['revoke', 'create'])
             if module.check_mode:
-                after = _predicted(body)
+                after = tokens.preview_create(spec)
             else:
-                module.call('DELETE', _edgekv.token_path(name))
+                tokens.revoke(name)
                 try:
-                    response = module.client.request('POST', _edgekv.tokens_path(), json_body=body)
-                except _client.EdgeGridError as exc:
-                    error = exc.as_dict() if isinstance(exc, _client.ApiError) else None
+                    after = tokens.create(spec) or {}
+                except EdgeGridError as exc:
+                    error = exc.as_dict() if isinstance(exc, ApiError) else None
                     module.fail_json(msg='EdgeKV token %s was revoked, but creating it again failed (run the task again '
                                          'to create it): %s' % (name, exc),
                                      error=error, edgekv_token={}, actions=['revoke'], changed=True)
-                after = _edgekv.from_wire(response.body)
         elif params['refresh']:
             if _edgekv.refresh_due(current, _today(), params['refresh_after_days']):
                 if not current.get('auto_refresh', True):
@@ -415,7 +408,7 @@ def ensure(module, name, desired):
                                          % (name, current.get('expiry'), params['refresh_after_days']))
                 actions.append('refresh')
                 if not module.check_mode:
-                    after = _edgekv.from_wire(module.call('POST', _edgekv.refresh_path(name)).body)
+                    after = tokens.refresh(name)
     extra = dict(actions=actions)
     tokens_js_changed = False
     if params['tokens_js']:
@@ -424,13 +417,13 @@ def ensure(module, name, desired):
                   before=current or {}, after=after or {}, **extra)
 
 
-def revoke(module, name):
-    state, current = _get(module, name)
+def revoke(module, tokens, name):
+    state, current = tokens.get(name)
     actions = []
     if state == 'present':
         actions.append('revoke')
         if not module.check_mode:
-            module.call('DELETE', _edgekv.token_path(name))
+            tokens.revoke(name)
     elif state == 'expired':
         module.warn('EdgeKV token %s has expired and cannot be revoked; the API purges it 30 days after its expiry'
                     % name)
@@ -446,8 +439,8 @@ def _today():
     return datetime.now(timezone.utc).date()
 
 
-def _create_body(module, name, desired, current):
-    """The POST body: what the user set, else (for a recreate) what the old token had."""
+def _create_spec(module, name, desired, current):
+    """The token to create: what the user set, else (for a recreate) what the old token had."""
     merged = dict(current or {})
     if merged.get('expiry') == _edgekv.NO_EXPIRY:
         del merged['expiry']
@@ -458,26 +451,17 @@ def _create_body(module, name, desired, current):
         module.fail_json(msg='namespace_permissions is required to create EdgeKV token %s' % name)
     if not (merged.get('allow_on_staging') or merged.get('allow_on_production')):
         module.fail_json(msg='allow_on_staging or allow_on_production must be true to create EdgeKV token %s' % name)
-    return _edgekv.create_body(name, merged['namespace_permissions'], merged.get('allow_on_staging'),
-                               merged.get('allow_on_production'), merged.get('edgeworker_ids'), merged.get('expiry'))
+    return dict(name=name, namespace_permissions=merged['namespace_permissions'],
+                allow_on_staging=merged.get('allow_on_staging'), allow_on_production=merged.get('allow_on_production'),
+                edgeworker_ids=merged.get('edgeworker_ids'), expiry=merged.get('expiry'))
 
 
-def _check_references(module, body):
+def _check_references(module, tokens, spec):
     """Before a create: the namespaces exist and share one data access policy (one read); fail naming the option."""
-    network = 'production' if body.get('allowOnProduction') else 'staging'
     try:
-        _edgekv.check_namespaces(module.client, body['namespacePermissions'], network)
+        tokens.check_namespaces(spec)
     except _edgekv.EdgeKVError as exc:
         module.fail_json(msg='%s; nothing was created' % exc)
-    except _client.EdgeGridError as exc:
-        module.fail_from(exc)
-
-
-def _predicted(body):
-    """The token check mode expects to be created (without the fields the API assigns)."""
-    token = _edgekv.from_wire(dict(body, expiry=body.get('expiry', _edgekv.NO_EXPIRY)))
-    token.setdefault('edgeworker_ids', [])
-    return token
 
 
 def _describe(current, desired, diffs):

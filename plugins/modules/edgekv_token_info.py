@@ -134,7 +134,7 @@ edgekv_tokens:
       returned: with O(name) or O(details)
 '''
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _client, _edgekv
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgekv
 from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule
 
 
@@ -153,45 +153,29 @@ def main():
             _edgekv.check_name(params['name'])
         except _edgekv.EdgeKVError as exc:
             module.fail_json(msg=str(exc))
-    try:
-        tokens = read_tokens(module.client, params['name'], params['include_expired'], params['details'])
-    except _client.EdgeGridError as exc:
-        module.fail_from(exc)
+    tokens = module.execute(read_tokens, _edgekv.Tokens(module.client), params['name'], params['include_expired'],
+                            params['details'])
     module.exit_json(changed=False, edgekv_tokens=tokens)
 
 
-def read_tokens(client, name, include_expired, details):
+def read_tokens(tokens, name, include_expired, details):
+    """The tokens to return, sorted by name, each with `expired`; `tokens`: an _edgekv.Tokens."""
     if name is not None:
-        state, token = _edgekv.get_token(client, name)
+        state, token = tokens.get(name)
         if state == 'present':
             return [dict(token, expired=False)]
         if state == 'expired' and include_expired:
-            return [dict(t, expired=True) for t in _edgekv.list_tokens(client, include_expired=True)
-                    if t.get('name') == name]
+            return [dict(t, expired=True) for t in tokens.list(include_expired=True) if t.get('name') == name]
         return []
-    # The active tokens and, with the expired ones, every token: two listings, read side by side.
-    listings = [lambda: _edgekv.list_tokens(client)]
-    if include_expired:
-        listings.append(lambda: _edgekv.list_tokens(client, include_expired=True))
-    read = client.run_parallel(listings)
-    active = read[0]
-    active_names = set(t.get('name') for t in active)
-    tokens = read[-1]
-    expired = [t.get('name') not in active_names for t in tokens]
-    # Each active token's details, side by side (at most _client.PARALLEL_READS at once).
-    wanted = [index for index, token in enumerate(tokens) if details and not expired[index]]
-    found = client.run_parallel([_reader(client, tokens[index]['name']) for index in wanted])
-    for index, (state, full) in zip(wanted, found):
+    listed = tokens.listing(include_expired)
+    # Each active token's details, side by side; a token gone since the listing keeps its summary.
+    wanted = [index for index, token in enumerate(listed) if details and not token['expired']]
+    for index, (state, full) in zip(wanted, tokens.get_many([listed[index]['name'] for index in wanted])):
         if state == 'present':
-            tokens[index] = full
+            listed[index] = dict(full, expired=False)
         else:
-            expired[index] = state == 'expired'
-    result = [dict(token, expired=gone) for token, gone in zip(tokens, expired)]
-    return sorted(result, key=lambda t: t.get('name') or '')
-
-
-def _reader(client, name):
-    return lambda: _edgekv.get_token(client, name)
+            listed[index] = dict(listed[index], expired=state == 'expired')
+    return sorted(listed, key=lambda t: t.get('name') or '')
 
 
 if __name__ == '__main__':

@@ -136,6 +136,32 @@ def test_get_token_states():
         _edgekv.get_token(client, 'd')
 
 
+class MaskingClient(FakeClient):
+    """A token answer from before the enhanced workflow, with its `value` (the emulator, which follows the enhanced
+    workflow, never sends one)."""
+
+    def __init__(self, answers):
+        super().__init__(answers)
+        self.secrets = []
+
+    def add_secret(self, value):
+        self.secrets.append(value)
+
+
+def test_tokens_register_a_value_for_masking_and_never_return_it():
+    legacy = {'name': 'a', 'uuid': UUID, 'value': 'eyJ-legacy-jwt-value', 'expiry': '2027-01-01'}
+    client = MaskingClient({
+        ('GET', '/edgekv/v1/tokens/a'): (200, legacy),
+        ('GET', '/edgekv/v1/tokens'): (200, {'tokens': [legacy]}),
+        ('POST', '/edgekv/v1/tokens/a/refresh'): (200, dict(legacy, value='eyJ-refreshed')),
+    })
+    tokens = _edgekv.Tokens(client)
+    state, token = tokens.get('a')
+    assert state == 'present' and 'value' not in token and client.secrets == ['eyJ-legacy-jwt-value']
+    assert 'eyJ' not in repr(tokens.list()) and 'eyJ' not in repr(tokens.refresh('a'))
+    assert client.secrets[-1] == 'eyJ-refreshed'
+
+
 HAND_WRITTEN = """\
 // tokens for the bundle
 const edgekv_access_tokens = {
