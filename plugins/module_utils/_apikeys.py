@@ -30,7 +30,7 @@ from __future__ import annotations
 import copy
 import re
 
-from ansible_collections.edgegrid.access.plugins.module_utils._client import EdgeGridError
+from ansible_collections.edgegrid.access.plugins.module_utils._errors import EdgeGridError, InputError
 
 API_VERSIONS = ('v2', 'v1')
 DEFAULT_API_VERSION = 'v2'
@@ -74,15 +74,11 @@ def argument_spec(**options):
     return spec
 
 
-class WireError(Exception):
+class WireError(EdgeGridError):
     """An answer that does not have the documented shape, or an operation the API version does not have.
 
     Raised by `_apikeys_v1.py` and `_apikeys_v2.py` (it is their `WireError`).
     """
-
-
-class InputError(Exception):
-    """The user's input is wrong; found before any write."""
 
 
 class Unsupported(InputError):
@@ -102,19 +98,6 @@ def wire(client, api_version):
         from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys_v2
         return _apikeys_v2.Wire(client)
     raise InputError('api_version must be one of %s, got %r' % (', '.join(API_VERSIONS), api_version))
-
-
-def execute(module, run):
-    """Run a module body `run(module, wire)` on the wire of the chosen api_version; fail cleanly on errors."""
-    try:
-        run(module, wire(module.client, module.params['api_version']))
-    except InputError as exc:
-        module.fail_json(msg=str(exc))
-    except Errors as exc:
-        module.fail_from(exc)
-
-
-Errors = (EdgeGridError, WireError)
 
 
 # ---------------------------------------------------------------- checks shared by the modules

@@ -21,7 +21,7 @@ import time
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc, _listing_cache
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc, _errors, _listing_cache
 
 try:
     import requests
@@ -66,8 +66,8 @@ INTERESTING_HEADERS = (
 )
 
 
-class EdgeGridError(Exception):
-    """Base of every error this client raises. Its text never holds a secret."""
+# The root of every error of the collection (_errors.py), named here too: callers have long taken it from _client.
+EdgeGridError = _errors.EdgeGridError
 
 
 class ConfigError(EdgeGridError):

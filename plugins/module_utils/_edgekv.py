@@ -28,7 +28,7 @@ import stat
 from datetime import date, datetime, timezone
 from urllib.parse import quote
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _files
+from ansible_collections.edgegrid.access.plugins.module_utils import _errors, _files
 
 BASE_PATH = '/edgekv/v1'
 NO_EXPIRY = '9999-12-31'
@@ -68,7 +68,7 @@ _WIRE_NAMES = (
 )
 
 
-class EdgeKVError(Exception):
+class EdgeKVError(_errors.InputError):
     """Invalid input or an unusable edgekv_tokens.js file. The message names the option or the file."""
 
 

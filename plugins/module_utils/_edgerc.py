@@ -67,7 +67,7 @@ import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _files
+from ansible_collections.edgegrid.access.plugins.module_utils import _errors, _files
 
 try:
     import fcntl
@@ -107,7 +107,7 @@ _NOT_IN_TOKENS = (
 )
 
 
-class EdgercError(Exception):
+class EdgercError(_errors.EdgeGridError):
     """The .edgerc file cannot be read, parsed or written, a section is not usable, or the request is invalid.
 
     The message names the file, the line, the section or the key; never a secret from the file.

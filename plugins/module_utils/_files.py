@@ -39,13 +39,15 @@ import re
 import stat
 import time
 
+from ansible_collections.edgegrid.access.plugins.module_utils import _errors
+
 FILE_MODE = 0o600
 # A temporary file of a writer whose process is alive is kept unless it is older than this many seconds.
 STALE_TMP_SECONDS = 300
 _TMP_RE = re.compile(r'^\.(?P<base>.+)\.(?P<pid>[0-9]+)\.(?P<n>[0-9]+)\.tmp$')
 
 
-class FileWriteError(Exception):
+class FileWriteError(_errors.EdgeGridError):
     """A file cannot be written (or backed up). The message names the file (its `origin`) and the reason."""
 
 

@@ -19,7 +19,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
-from ansible_collections.edgegrid.access.plugins.module_utils._client import EdgeGridError
+from ansible_collections.edgegrid.access.plugins.module_utils._errors import EdgeGridError
 
 BASE = '/identity-management/v3'
 SELF = 'self'

@@ -15,12 +15,14 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _client
+from ansible_collections.edgegrid.access.plugins.module_utils import _client, _errors
 
-# The client's errors, for the modules that handle one case of them themselves: a module imports them from here,
-# never from _client. EdgeGridError is their root; ApiError carries Akamai's problem details (as_dict()),
-# TransportError says no answer could be had.
-EdgeGridError = _client.EdgeGridError
+# The errors, for the modules that handle one case of them themselves: a module imports them from here, never from
+# _client. EdgeGridError is the root of every error of the collection (_errors.py); InputError is the user's input,
+# reported by its message alone; ApiError carries Akamai's problem details (as_dict()), TransportError says no
+# answer could be had.
+EdgeGridError = _errors.EdgeGridError
+InputError = _errors.InputError
 ApiError = _client.ApiError
 TransportError = _client.TransportError
 
@@ -248,23 +250,26 @@ class EdgeGridModule(AnsibleModule):
         )
 
     def fail_from(self, exc, **result):
-        """Fail the task from a client exception, with the problem details and no traceback."""
-        if isinstance(exc, _client.ApiError):
+        """Fail the task from an error of the collection (EdgeGridError), with no traceback: `msg` is its message,
+        and an ApiError adds Akamai's problem details under `error` (an InputError, or any other, has none)."""
+        if isinstance(exc, ApiError):
             result['error'] = exc.as_dict()
         self.fail_json(msg=str(exc), **result)
 
     def execute(self, run, *args):
-        """run(*args), failing the task from any client error (EdgeGridError) that escapes it (see fail_from)."""
+        """run(*args), the body of a module: the one place where an error of the collection (EdgeGridError: an
+        input error, an API, transport or wire error, an .edgerc or file error) that escapes it becomes a failed
+        task (see fail_from). A module catches an error itself only to say more than its message."""
         try:
             return run(*args)
-        except _client.EdgeGridError as exc:
+        except EdgeGridError as exc:
             self.fail_from(exc)
 
     def call(self, method, path, **kwargs):
         """client.request that fails the task on any error."""
         try:
             return self.client.request(method, path, **kwargs)
-        except _client.EdgeGridError as exc:
+        except EdgeGridError as exc:
             self.fail_from(exc)
 
     def read(self, path, params=None, missing_ok=False, cacheable=False):
@@ -273,7 +278,7 @@ class EdgeGridModule(AnsibleModule):
         `cacheable`: a listing the items of one loop may share (ApiClient.get, _listing_cache)."""
         try:
             return self.client.get(path, params=params, missing_ok=missing_ok, cacheable=cacheable)
-        except _client.EdgeGridError as exc:
+        except EdgeGridError as exc:
             self.fail_from(exc)
 
     def finish(self, changed, key, resource, before=None, after=None, secret_keys=(), **extra):

@@ -656,8 +656,6 @@ class CredentialManager:
                                      % appeared[0].get('credential_id'))
                 if attempt == 2:
                     self.module.fail_json(msg='%s, twice; nothing is left of either attempt' % exc)
-            except EdgeGridError as exc:
-                self.module.fail_from(exc)
         return None, None  # not reached
 
     def set_description(self, new, description):

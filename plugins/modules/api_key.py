@@ -291,8 +291,7 @@ api_key:
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
-from ansible_collections.edgegrid.access.plugins.module_utils._client import ApiError
-from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, mask_secrets
+from ansible_collections.edgegrid.access.plugins.module_utils._module import ApiError, EdgeGridModule, mask_secrets
 
 RETURN_KEY = 'api_key'
 EDITABLE = ('label', 'description', 'tags')
@@ -622,7 +621,7 @@ def main():
         required_one_of=[('collection', 'collection_id')],
         mutually_exclusive=[('collection', 'collection_id')],
     )
-    _apikeys.execute(module, run)
+    module.execute(run, module, _apikeys.wire(module.client, module.params['api_version']))
 
 
 if __name__ == '__main__':

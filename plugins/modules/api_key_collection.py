@@ -232,7 +232,7 @@ api_key_collection:
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
-from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, without_none
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridError, EdgeGridModule, without_none
 
 RETURN_KEY = 'api_key_collection'
 
@@ -263,7 +263,7 @@ def _roll_back(module, api, created, exc):
     try:
         api.delete_collection(created['id'])
         outcome = 'the collection %s created by this task was deleted again (rolled back)' % created['id']
-    except _apikeys.Errors as again:
+    except EdgeGridError as again:
         outcome = ('the collection %s created by this task could not be deleted again (%s): delete it, or run the task '
                    'again with a corrected input to complete it' % (created['id'], again))
     error = exc.as_dict() if hasattr(exc, 'as_dict') else None
@@ -316,7 +316,7 @@ def run(module, api):
             if quota:
                 base = created.get('quota') or api.get_collection(created['id'])['quota']
                 api.set_quota(created['id'], _apikeys.merged(base, quota))
-        except (_apikeys.InputError,) + _apikeys.Errors as exc:
+        except EdgeGridError as exc:
             _roll_back(module, api, created, exc)
         after = normalised(api.get_collection(created['id']))
         module.finish(True, RETURN_KEY, after, before={}, after=after)
@@ -378,7 +378,7 @@ def main():
         ),
         required_one_of=[('name', 'id')],
     )
-    _apikeys.execute(module, run)
+    module.execute(run, module, _apikeys.wire(module.client, module.params['api_version']))
 
 
 if __name__ == '__main__':

@@ -165,7 +165,7 @@ def main():
             endpoints=dict(type='bool', default=False),
         ),
     )
-    _apikeys.execute(module, run)
+    module.execute(run, module, _apikeys.wire(module.client, module.params['api_version']))
 
 
 if __name__ == '__main__':

@@ -204,7 +204,7 @@ def main():
         ),
         mutually_exclusive=[('collection', 'collection_id')],
     )
-    _apikeys.execute(module, run)
+    module.execute(run, module, _apikeys.wire(module.client, module.params['api_version']))
 
 
 if __name__ == '__main__':

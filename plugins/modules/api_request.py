@@ -249,7 +249,7 @@ error:
 
 import json
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _client, _masking
+from ansible_collections.edgegrid.access.plugins.module_utils import _masking
 from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, compact_arguments
 from ansible_collections.edgegrid.access.plugins.module_utils._oauth2 import OAUTH2_ARGUMENT_SPEC
 
@@ -327,7 +327,8 @@ def main():
     for value in _masking.secret_values(parsed, rule):
         client.add_secret(value)
     result = dict(changed=False)
-    try:
+
+    def send():
         if paginate:
             result['all_items'] = client.paginate(
                 path, paginate['items'], params=query, page_param=paginate['page_param'],
@@ -352,8 +353,8 @@ def main():
                                  % (method, path, response.status, params['status_code']),
                                  **_masked_result(result, params, client))
             result['changed'] = is_write
-    except _client.EdgeGridError as exc:
-        module.fail_from(exc)
+
+    module.execute(send)
     module.exit_json(**_masked_result(result, params, client))
 
 

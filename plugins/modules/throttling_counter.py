@@ -402,7 +402,7 @@ def main():
         ),
         required_one_of=[('name', 'id')],
     )
-    _apikeys.execute(module, run)
+    module.execute(run, module, _apikeys.wire(module.client, module.params['api_version']))
 
 
 if __name__ == '__main__':

@@ -167,7 +167,7 @@ def main():
             key_collections=dict(type='bool', default=False, no_log=False),
         ),
     )
-    _apikeys.execute(module, run)
+    module.execute(run, module, _apikeys.wire(module.client, module.params['api_version']))
 
 
 if __name__ == '__main__':

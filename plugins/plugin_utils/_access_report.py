@@ -32,7 +32,7 @@ import json
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _iam
+from ansible_collections.edgegrid.access.plugins.module_utils import _errors, _iam
 
 FORMAT_VERSION = 1
 
@@ -54,7 +54,7 @@ KIND_TITLES = {'credential': 'EdgeGrid credential', 'edgekv_token': 'EdgeKV toke
 NO_EXPIRY = '9999-12-31'
 
 
-class ReportError(ValueError):
+class ReportError(_errors.InputError, ValueError):
     """Bad input to the report (a variable of the role named with what is wrong)."""
 
 

@@ -28,10 +28,10 @@ from __future__ import annotations
 import fnmatch
 import re
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _client, _edgerc, _iam
+from ansible_collections.edgegrid.access.plugins.module_utils import _client, _edgerc, _errors, _iam
 
 
-class EnvironmentsError(Exception):
+class EnvironmentsError(_errors.EdgeGridError):
     """The .edgerc file, a section or the account listing cannot be used. The text never holds a secret."""
 
 
