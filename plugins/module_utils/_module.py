@@ -265,22 +265,6 @@ class EdgeGridModule(AnsibleModule):
         except EdgeGridError as exc:
             self.fail_from(exc)
 
-    def call(self, method, path, **kwargs):
-        """client.request that fails the task on any error."""
-        try:
-            return self.client.request(method, path, **kwargs)
-        except EdgeGridError as exc:
-            self.fail_from(exc)
-
-    def read(self, path, params=None, missing_ok=False, cacheable=False):
-        """GET `path` and return its JSON body; None for a 404 when `missing_ok`; fail the task otherwise.
-
-        `cacheable`: a listing the items of one loop may share (ApiClient.get, _listing_cache)."""
-        try:
-            return self.client.get(path, params=params, missing_ok=missing_ok, cacheable=cacheable)
-        except EdgeGridError as exc:
-            self.fail_from(exc)
-
     def finish(self, changed, key, resource, before=None, after=None, secret_keys=(), **extra):
         """Exit with the resource under its one documented key, and a diff (secrets masked) in diff mode.
 
