@@ -124,6 +124,7 @@ def test_sections_that_share_a_client_token_but_not_the_secret_share_no_listing(
     edgerc = tmp_path / 'two.edgerc'
     edgerc.write_text('[default]%s\n[wrongsecret]%s\n' % (default, wrong), encoding='utf-8')
     edgerc.chmod(0o600)
+
     def counter(**extra):
         return dict({'name': 'lc-secret-counter', 'contract_id': playbook.contract_id, 'group_id': playbook.group_id,
                      'limit': 100, 'on_over_limit': 'DENY'}, **extra)
