@@ -48,10 +48,12 @@ options:
   contract_id:
     description:
       - The contract of the collection, to tell apart collections of the same name.
+      - Ignored with O(collection_id), which names one collection already.
     type: str
   group_id:
     description:
       - The group of the collection, to tell apart collections of the same name.
+      - Ignored with O(collection_id), which names one collection already.
     type: int
   keys:
     description:
@@ -525,6 +527,9 @@ def execute(api, collection_id, plan):
 
 def run(module, api):
     params = module.params
+    if params['collection_id'] is not None and params['collection_id'] < 1:
+        raise _apikeys.InputError('collection_id must be 1 or more (the id of a key collection), got %s'
+                                  % params['collection_id'])
     entries = declared_keys(params)
     generate = declared_generate(params, set(e['label'] for n, e in entries if not e.get('value')))
     for dummy, entry in entries:

@@ -31,7 +31,8 @@ author:
 options:
   path:
     description:
-      - The file to write. Its directory must exist.
+      - The file to write. Its directory must exist and be writable (checked in check mode too).
+      - A path that is empty or ends in C(/) fails.
     type: path
     required: true
   content:
@@ -94,7 +95,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 path:
-  description: The file written (as given, C(~) expanded).
+  description:
+    - The file written, as given (C(~) expanded); when O(path) is a symbolic link, its target (the file written).
+    - Ansible adds C(mode), C(state), C(owner), C(group) and C(size) read from this file, so they describe the
+      target of a link, not the link.
   returned: always
   type: str
   sample: /home/deploy/keys.yml
@@ -138,6 +142,11 @@ def main():
     )
     path = module.params['path']
     data = module.params['content'].encode('utf-8')
+    if not path:
+        module.fail_json(msg='path is empty; give the file to write; nothing was written')
+    if path.endswith('/'):
+        module.fail_json(msg='path %s ends in "/": give the name of a file, not of a directory; nothing was written'
+                         % path)
     target = os.path.realpath(path)
     origin = 'path %s' % path
 
@@ -152,6 +161,10 @@ def main():
     directory = os.path.dirname(target) or '.'
     if not os.path.isdir(directory):
         module.fail_json(msg='%s cannot be written: directory %s does not exist' % (origin, directory))
+    if module.check_mode and not os.access(directory, os.W_OK):
+        # A write creates a temporary file in the directory and renames it over the file: check mode predicts the
+        # failure of a real run. (As root, access() ignores the mode bits; a read-only file system still counts.)
+        module.fail_json(msg='%s cannot be written: directory %s is not writable' % (origin, directory))
 
     current = None
     if info is not None:
@@ -163,7 +176,10 @@ def main():
 
     content_changed = current != data
     mode_fixed = info is not None and not content_changed and bool(stat.S_IMODE(info.st_mode) & 0o077)
-    result = dict(changed=content_changed or mode_fixed, path=path, size=len(data), mode_fixed=mode_fixed)
+    # Through a symbolic link the file written is its target: returned as path, Ansible's mode, state, owner and
+    # size describe the target (they are read with lstat(path), which would describe the link).
+    written = target if os.path.islink(path) else path
+    result = dict(changed=content_changed or mode_fixed, path=written, size=len(data), mode_fixed=mode_fixed)
     if not module.check_mode:
         try:
             if content_changed:

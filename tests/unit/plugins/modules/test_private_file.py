@@ -112,3 +112,51 @@ def test_a_temporary_file_a_killed_run_left_is_removed_by_the_next_write(tmp_pat
     failed, result = run(dict(path=str(path), content=OTHER), capsys)
     assert not failed and result['changed']
     assert sorted(os.listdir(tmp_path)) == ['keys.yml']
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_through_a_link_mode_size_and_state_describe_the_target(tmp_path, capsys, check_mode):
+    target = tmp_path / 'keys.yml'
+    target.write_text(SECRET)
+    os.chmod(target, 0o600)
+    link = tmp_path / 'link.yml'
+    link.symlink_to(target)
+    failed, result = run(dict(path=str(link), content=SECRET, _ansible_check_mode=check_mode), capsys)
+    assert not failed and not result['changed']
+    assert result['path'] == str(target)
+    assert result['state'] == 'file' and result['mode'] == '0600' and result['size'] == len(SECRET)
+    assert os.path.islink(link) and target.read_text() == SECRET
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+@pytest.mark.parametrize('where, message', [
+    ('', r'^path is empty'),
+    ('new/', r'^path .*/new/ ends in "/"'),
+    ('dir/', r'^path .*/dir/ ends in "/"'),
+])
+def test_an_empty_path_or_one_ending_in_a_slash_fails(tmp_path, capsys, check_mode, where, message):
+    (tmp_path / 'dir').mkdir()
+    path = str(tmp_path / where) + ('/' if where.endswith('/') else '') if where else ''
+    failed, result = run(dict(path=path, content=SECRET, _ansible_check_mode=check_mode), capsys)
+    assert failed and re.search(message, result['msg']), result['msg']
+    assert sorted(os.listdir(tmp_path)) == ['dir'] and os.listdir(tmp_path / 'dir') == []
+
+
+def test_check_mode_fails_like_a_real_run_in_a_directory_it_cannot_write(tmp_path, capsys, monkeypatch):
+    readonly = tmp_path / 'ro'
+    readonly.mkdir()
+    os.chmod(readonly, 0o500)
+    real_access = os.access
+
+    def access(path, mode, **kwargs):
+        # As root, access() ignores the mode bits: answer as it does for any other user.
+        if os.fspath(path) == str(readonly) and mode & os.W_OK:
+            return False
+        return real_access(path, mode, **kwargs)
+
+    monkeypatch.setattr(os, 'access', access)
+    path = str(readonly / 'keys.yml')
+    failed, result = run(dict(path=path, content=SECRET, _ansible_check_mode=True), capsys)
+    assert failed
+    assert result['msg'] == 'path %s cannot be written: directory %s is not writable' % (path, readonly)
+    assert os.listdir(readonly) == []
