@@ -183,6 +183,14 @@ def check_length(value, maximum, where, minimum=0):
     return value
 
 
+def check_name(value, where='name'):
+    """Fail when a name is outside 1 to NAME_MAX characters or only white space (the API refuses both)."""
+    check_length(value, NAME_MAX, where, minimum=1)
+    if value is not None and not value.strip():
+        raise InputError('%s cannot be blank (only white space), got %r' % (where, value))
+    return value
+
+
 def check_range(value, minimum, maximum, where):
     """Fail when a number is outside its documented range."""
     if value is not None and not minimum <= value <= maximum:

@@ -26,6 +26,7 @@ import csv
 import io
 import json
 import re
+from urllib.parse import unquote
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys_v1, _apikeys_v2, _edgekv, _iam, _oauth2
 
@@ -67,9 +68,27 @@ class Policy:
         return not self.known and bool(FALLBACK.search(name)) and not NOT_SECRET.search(name)
 
 
+def canonical_path(path):
+    """`path` without its query, as the server resolves it: percent-escapes decoded, empty and `.` segments
+    dropped, `..` segments resolved (RFC 3986 section 5.2.4), a trailing `/` kept. `/apikey-manager-api/v1/./keys`,
+    `/apikey-manager-api/v1//keys` and `/apikey-manager-api/v1/%6Beys` are all `/apikey-manager-api/v1/keys`."""
+    path = unquote((path or '').split('?', 1)[0].split('#', 1)[0])
+    segments = []
+    for segment in path.split('/'):
+        if segment in ('', '.'):
+            continue
+        if segment == '..':
+            if segments:
+                segments.pop()
+            continue
+        segments.append(segment)
+    return '/' + '/'.join(segments) + ('/' if path.endswith('/') and segments else '')
+
+
 def policy(path, kind=EDGEGRID):
-    """The Policy of `path` (with or without a query string) for an API of `kind` (EDGEGRID or OAUTH2)."""
-    path = (path or '').split('?', 1)[0]
+    """The Policy of `path` (with or without a query string) for an API of `kind` (EDGEGRID or OAUTH2), chosen by
+    the path as the server resolves it (canonical_path): a path spelled otherwise is masked as its resolved form."""
+    path = canonical_path(path)
     for pattern, members in _RULES[kind]:
         if (pattern.search if kind == OAUTH2 else pattern.match)(path):
             return Policy(members, True)

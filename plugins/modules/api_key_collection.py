@@ -273,7 +273,7 @@ def _roll_back(module, api, created, exc):
 def run(module, api):
     params = module.params
     if params['name'] is not None:
-        _apikeys.check_length(params['name'], _apikeys.NAME_MAX, 'name', minimum=1)
+        _apikeys.check_name(params['name'])
     quota = desired_quota(params['quota'])
     acl = _apikeys.check_acl(params['acl']) if params['acl'] is not None else None
 

@@ -33,6 +33,8 @@ options:
     description:
       - The API path, starting with C(/), for example C(/identity-management/v3/api-clients/self/credentials).
       - May carry a query string; O(query) is added to it.
+      - A path holding a control character (such as a line break) is refused before anything is sent; so is a
+        header of O(headers) whose name or value holds one.
     type: str
     required: true
   query:
@@ -66,7 +68,8 @@ options:
     description:
       - Return secret-bearing fields of the answer as they are.
       - By default what carries a secret is replaced with C(********) in RV(json), RV(all_items) and RV(content),
-        by the path and the content type of the answer. For the APIs the collection speaks, the members each API
+        by the path (as the server resolves it: percent-escapes decoded, C(.), C(..) and empty segments resolved)
+        and the content type of the answer. For the APIs the collection speaks, the members each API
         documents as secret (IAM C(clientSecret), C(accessToken) and passwords; EdgeKV token C(value); API Keys v1
         key C(value) in the key paths; API Keys v2 C(keyValue); an OAuth 2.0 API client's secret C(value) and the
         token endpoint's C(access_token)) are masked in JSON, in the columns of a CSV answer (a key export) and in
@@ -248,12 +251,17 @@ error:
 '''
 
 import json
+import re
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _masking
 from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, compact_arguments
 from ansible_collections.edgegrid.access.plugins.module_utils._oauth2 import OAUTH2_ARGUMENT_SPEC
 
 WRITE_METHODS = ('POST', 'PUT', 'PATCH', 'DELETE')
+
+
+# Control characters (C0, DEL, C1): a line break in a path or header would split the request.
+_CONTROL = re.compile('[\x00-\x1f\x7f-\x9f]')
 
 
 def _query(values):
@@ -293,10 +301,16 @@ def main():
     path = params['path']
     if not path.startswith('/'):
         module.fail_json(msg='path must start with "/", got %r' % path)
+    if _CONTROL.search(path):
+        module.fail_json(msg='path must not hold control characters (such as a line break), got %r' % path)
     query = _query(params['query'])
     if 'accountSwitchKey' in query:
         module.fail_json(msg='query must not set accountSwitchKey; use the account_switch_key option')
     headers = dict((str(k), str(v)) for k, v in (params['headers'] or {}).items())
+    for name, value in headers.items():
+        if _CONTROL.search(name) or _CONTROL.search(value) or not name.strip():
+            module.fail_json(msg='headers: the header %r must have a name and no control characters (such as a line '
+                                 'break) in its name or value' % name)
     if any(k.lower() == 'authorization' for k in headers):
         module.fail_json(msg='headers must not set Authorization: the module authenticates every request')
     paginate = params['paginate']

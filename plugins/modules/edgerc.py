@@ -254,6 +254,8 @@ def main():
     remove = params['state'] == 'absent'
 
     # Validate what was given before anything is read or written.
+    if not (path or '').strip():
+        module.fail_json(msg='path must not be empty: give the .edgerc file to write (default ~/.edgerc)')
     values = dict((key, params[key]) for key in VALUE_OPTIONS if params[key] is not None)
     if remove and values:
         module.fail_json(msg='state=absent removes the whole section; do not give %s' % ', '.join(sorted(values)))

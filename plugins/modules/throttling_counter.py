@@ -258,7 +258,7 @@ def desired_parts(params, api, contract_id, group_id, missing=None):
     """
     parts = {}
     if params['name'] is not None:
-        parts['name'] = _apikeys.check_length(params['name'], _apikeys.NAME_MAX, 'name', minimum=1)
+        parts['name'] = _apikeys.check_name(params['name'])
     if params['description'] is not None:
         parts['description'] = _apikeys.check_length(params['description'], _apikeys.DESCRIPTION_MAX,
                                                      'description') or None

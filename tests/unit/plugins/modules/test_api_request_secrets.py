@@ -57,6 +57,16 @@ def test_v1_key_listing_masks_the_key_values(emulator, capsys):
     assert not failed and isinstance(result['json']['quota']['value'], int)
 
 
+@pytest.mark.parametrize('spelling', ['/apikey-manager-api/v1/./keys',
+                                      '/apikey-manager-api/v1/%6Beys', '/apikey-manager-api/v1/collections/../keys'])
+def test_a_path_spelled_otherwise_is_masked_as_the_server_resolves_it(emulator, capsys, spelling):
+    """Dot segments, empty segments and percent-escapes reach the same resource: the mask follows the resource."""
+    cid, values = make_keys(emulator, 'v1')
+    failed, result, out = run(dict(edgerc=emulator.edgerc, path=spelling, query={'collectionId': cid}), capsys)
+    assert not failed, result
+    assert not any(value in out for value in values)
+
+
 @pytest.mark.parametrize('accept', ['text/csv', 'application/xml', 'application/json'])
 def test_v2_key_export_masks_the_values_in_every_format(emulator, capsys, accept):
     cid, values = make_keys(emulator, 'v2')
