@@ -68,8 +68,8 @@ options:
     description:
       - Return secret-bearing fields of the answer as they are.
       - By default what carries a secret is replaced with C(********) in RV(json), RV(all_items) and RV(content),
-        by the path (as the server resolves it, with percent-escapes decoded and C(.), C(..) and empty segments resolved)
-        and the content type of the answer. For the APIs the collection speaks, the members each API
+        by the path (as the server resolves it, with percent-escapes decoded and C(.), C(..) and empty segments
+        resolved) and the content type of the answer. For the APIs the collection speaks, the members each API
         documents as secret (IAM C(clientSecret), C(accessToken) and passwords; EdgeKV token C(value); API Keys v1
         key C(value) in the key paths; API Keys v2 C(keyValue); an OAuth 2.0 API client's secret C(value) and the
         token endpoint's C(access_token)) are masked in JSON, in the columns of a CSV answer (a key export) and in
