@@ -68,6 +68,8 @@ options:
       - At most 99. Required to create an API client, unless O(all_apis=true).
       - Each API is named by O(apis[].api_id), or by O(apis[].name), which the module looks up among the APIs
         the authorized user may grant.
+      - Before a create or a change of the APIs, an O(apis[].api_id) is checked against the APIs the authorized
+        user may grant (one read); an unknown ID fails the task before any write.
     type: list
     elements: dict
     suboptions:
@@ -317,6 +319,7 @@ class ClientManager:
         self.params = module.params
         self._api = None
         self._self_client = None
+        self._allowed_apis = {}  # user -> the APIs that user may grant, read once per run
 
     @property
     def api(self):
@@ -401,7 +404,7 @@ class ClientManager:
             if allowed is None:
                 if not users:
                     self.fail('apis[%d]: name %r cannot be looked up without authorized_users' % (index, api['name']))
-                allowed = self.api.allowed_apis(users[0])
+                allowed = self.allowed_apis(users[0])
             matches = [entry for entry in allowed if _iam.api_name_matches(entry, api['name'])]
             if len(matches) != 1:
                 known = ', '.join(sorted('%s (%s)' % (e.get('name'), e.get('endpoint')) for e in allowed))
@@ -418,6 +421,29 @@ class ClientManager:
         if duplicates:
             self.fail('apis: API %s is listed more than once' % ', '.join(str(i) for i in duplicates))
         return out
+
+    def allowed_apis(self, user):
+        """The APIs `user` may grant (one read per user and run)."""
+        if user not in self._allowed_apis:
+            self._allowed_apis[user] = self.api.allowed_apis(user)
+        return self._allowed_apis[user]
+
+    def check_api_ids(self, apis, users):
+        """Fail before any write when an API given by apis[].api_id is not one the authorized user may grant, or
+        not at that access level (one read: the user's allowed APIs). Without an authorized user the API's answer
+        to the write is the check."""
+        given = [(index, api) for index, api in enumerate(apis or []) if 'name' not in api]
+        if not given or not users:
+            return
+        allowed = dict((entry.get('api_id'), entry) for entry in self.allowed_apis(users[0]))
+        for index, api in given:
+            entry = allowed.get(api['api_id'])
+            if entry is None:
+                self.fail('apis[%d]: api_id %s is not one of the %d APIs user %s may grant'
+                          % (index, api['api_id'], len(allowed), users[0]))
+            levels = entry.get('access_levels')
+            if levels and api['access_level'] not in levels:
+                self.fail('apis[%d]: %s can be granted only %s' % (index, entry.get('name'), ', '.join(levels)))
 
     def check_groups(self, users):
         """Fail before any write when a group of `groups` is not one the authorized user may grant."""
@@ -474,6 +500,7 @@ class ClientManager:
                 self.fail('authorized_users is required: the API client that signs the request has none to copy')
             spec['authorized_users'] = list(users[:1])
         spec['apis'] = self.resolve_apis(spec['authorized_users'])
+        self.check_api_ids(spec['apis'], spec['authorized_users'])
         clone = params['clone_authorized_user_groups']
         if clone is None:
             clone = params['groups'] is None
@@ -536,6 +563,7 @@ class ClientManager:
         want = set((api['api_id'], api['access_level']) for api in apis)
         if not current_all and have == want:
             return {}
+        self.check_api_ids(apis, users)  # a write follows: its APIs are checked first
         return {'all_apis': False, 'apis': apis}
 
     def desired_group_access(self, current):
