@@ -47,7 +47,7 @@ options:
     description:
       - The group of the collection. Needed to create a collection; narrows the search by O(name). It cannot be
         changed once the collection exists.
-      - Not checked before the create, as O(contract_id) is not: a group the API does not know is refused by its
+      - Not checked before the create, like O(contract_id). A group the API does not know is refused by its
         answer to the create, and nothing is created.
     type: int
   quota:
