@@ -278,3 +278,80 @@ class EdgeGridModule(AnsibleModule):
                                   after=mask_secrets(after if after is not None else {}, secret_keys))
         result.update(extra)
         self.exit_json(**result)
+
+    def converge(self, resource, state='present'):
+        """Bring one resource to `state` ('present' or 'absent') through the hooks of `resource` (a Resource), and
+        finish: the one present/absent ladder of the collection's modules.
+
+        present: find; the desired resource from what the task sets (`resource.desired`, which checks the input and
+        may read, never write); no change when it does not differ; else, unless in check mode, create or update.
+        absent: find; delete unless in check mode. Every write is guarded by check mode here; in check mode the
+        result is the prediction (`desired`). The result is the resource under `resource.key` (masked with
+        `resource.secret_keys`), the diff in diff mode, and `resource.extra(...)`'s keys. Never returns.
+        """
+        current = resource.find()
+        if state == 'absent':
+            desired = None
+            changed = current is not None
+            if changed and not self.check_mode:
+                resource.delete(current)
+            after = None
+        else:
+            desired = resource.desired(current)
+            changed = current is None or resource.differs(current, desired)
+            after = current
+            if changed:
+                after = desired
+                if not self.check_mode:
+                    after = resource.create(desired) if current is None else resource.update(current, desired)
+        also_changed, extra = resource.extra(current, after)
+        self.finish(changed or also_changed, resource.key, after or {}, before=current or {}, after=after or {},
+                    secret_keys=resource.secret_keys, **extra)
+
+
+class Resource(object):
+    """The hooks of one resource a module converges with EdgeGridModule.converge: what the module states instead
+    of writing its own find -> absent -> create -> update ladder. Resources are neutral dicts (the module's
+    RETURN shape), never Akamai's wire fields; the hooks raise EdgeGridError (InputError for the user's input),
+    which EdgeGridModule.execute turns into a failed task.
+
+    A subclass sets `key` (the module's one return key) and, where the resource holds secrets, `secret_keys`
+    (masked in the result and the diff); `module` is the EdgeGridModule.
+    """
+
+    key = None
+    secret_keys = ()
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+
+    def find(self):
+        """The resource as it is (a dict), or None when it does not exist."""
+        raise NotImplementedError
+
+    def desired(self, current):
+        """The resource as the task wants it: `current` (None when it is to be created) with what the user set.
+        Checks the input (raising InputError) and may read; never writes. In check mode it is the prediction."""
+        raise NotImplementedError
+
+    def differs(self, current, desired):
+        """Whether `current` must be written to become `desired`."""
+        return current != desired
+
+    def create(self, desired):
+        """Create the resource; return it as read back."""
+        raise NotImplementedError
+
+    def update(self, current, desired):
+        """Change the resource from `current` to `desired`; return it as read back."""
+        raise NotImplementedError
+
+    def delete(self, current):
+        """Delete the resource."""
+        raise NotImplementedError
+
+    def extra(self, before, after):
+        """(changed, dict): whether something beside the resource changed (or would), and the return keys to add.
+        `after` is None when the resource is absent after the task."""
+        return False, {}

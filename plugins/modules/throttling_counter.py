@@ -238,9 +238,7 @@ throttling_counter:
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
-from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, without_none
-
-RETURN_KEY = 'throttling_counter'
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, InputError, Resource, without_none
 
 
 def normalised(counter):
@@ -320,58 +318,63 @@ def check_rules_acl(api, parts, current, contract_id, group_id):
         _apikeys.check_acl_exists(api, acl, sibling['id'], contract_id, group_id, option='rules.acl')
 
 
-def run(module, api):
-    params = module.params
-    current = normalised(_apikeys.find_counter(api, name=params['name'], counter_id=params['id'],
-                                               contract_id=params['contract_id'], group_id=params['group_id']))
-    if params['state'] == 'absent':
-        if current is None:
-            module.finish(False, RETURN_KEY, {}, before={}, after={})
-        if not module.check_mode:
-            api.delete_counter(current['id'])
-        module.finish(True, RETURN_KEY, {}, before=current, after={})
+class Counter(Resource):
+    """A throttling counter, found by name or id (the hooks of EdgeGridModule.converge)."""
 
-    if current is not None:
-        for option in ('contract_id', 'group_id'):
-            if params[option] is not None and params[option] != current[option]:
-                module.fail_json(msg='%s cannot be changed: counter %s is in %s %s'
-                                 % (option, current['id'], option.replace('_', ' '), current[option]))
-    contract_id = current['contract_id'] if current else params['contract_id']
-    group_id = current['group_id'] if current else params['group_id']
-    missing = [] if module.check_mode else None
-    parts = desired_parts(params, api, contract_id, group_id, missing)
-    if missing:
-        module.warn('rules.key_collections: no key collection named %s exists yet; the counter is predicted as if an '
-                    'earlier task created it (its id shows as null)' % ', '.join(repr(name) for name in missing))
+    key = 'throttling_counter'
 
-    if current is None:
-        missing = [n for n in ('contract_id', 'group_id', 'limit') if params[n] is None]
+    def __init__(self, module, api):
+        super(Counter, self).__init__(module)
+        self.api = api
+
+    def find(self):
+        params = self.params
+        return normalised(_apikeys.find_counter(self.api, name=params['name'], counter_id=params['id'],
+                                                contract_id=params['contract_id'], group_id=params['group_id']))
+
+    def desired(self, current):
+        params, api = self.params, self.api
+        if current is not None:
+            for option in ('contract_id', 'group_id'):
+                if params[option] is not None and params[option] != current[option]:
+                    raise InputError('%s cannot be changed: counter %s is in %s %s'
+                                     % (option, current['id'], option.replace('_', ' '), current[option]))
+        contract_id = current['contract_id'] if current else params['contract_id']
+        group_id = current['group_id'] if current else params['group_id']
+        missing = [] if self.module.check_mode else None
+        parts = desired_parts(params, api, contract_id, group_id, missing)
         if missing:
-            module.fail_json(msg='no throttling counter named %r exists; %s needed to create it'
-                             % (params['name'], ', '.join(missing)))
-    check_rules_acl(api, parts, current, contract_id, group_id)
+            self.module.warn('rules.key_collections: no key collection named %s exists yet; the counter is predicted '
+                             'as if an earlier task created it (its id shows as null)'
+                             % ', '.join(repr(name) for name in missing))
+        if current is None:
+            needed = [n for n in ('contract_id', 'group_id', 'limit') if params[n] is None]
+            if needed:
+                raise InputError('no throttling counter named %r exists; %s needed to create it'
+                                 % (params['name'], ', '.join(needed)))
+        check_rules_acl(api, parts, current, contract_id, group_id)
+        if current is None:
+            current = {'id': None, 'name': params['name'], 'description': None, 'contract_id': contract_id,
+                       'group_id': group_id, 'enabled': True, 'limit': None, 'on_over_limit': 'DENY',
+                       'alert_threshold': None, 'headers': {'client': [], 'origin': []}, 'error_response': None,
+                       'rules': {'acl': [], 'keys': [], 'key_collections': []}, 'status': None}
+        # The error response is replaced as a whole; the other parts member by member.
+        error = parts.pop('error_response', current['error_response'])
+        desired = _apikeys.merged(current, parts)
+        desired['error_response'] = error
+        return desired
 
-    if current is None:
-        base = {'id': None, 'name': params['name'], 'description': None, 'contract_id': contract_id,
-                'group_id': group_id, 'enabled': True, 'limit': None, 'on_over_limit': 'DENY',
-                'alert_threshold': None, 'headers': {'client': [], 'origin': []}, 'error_response': None,
-                'rules': {'acl': [], 'keys': [], 'key_collections': []}, 'status': None}
-        desired = _apikeys.merged(base, parts)
-        if module.check_mode:
-            module.finish(True, RETURN_KEY, desired, before={}, after=desired)
-        after = normalised(api.create_counter(desired))
-        module.finish(True, RETURN_KEY, after, before={}, after=after)
+    def differs(self, current, desired):
+        return _apikeys.differs(current, desired) or desired['error_response'] != current['error_response']
 
-    # The error response is replaced as a whole; the other parts member by member.
-    error = parts.pop('error_response', current['error_response'])
-    if not _apikeys.differs(current, parts) and error == current['error_response']:
-        module.finish(False, RETURN_KEY, current, before=current, after=current)
-    desired = _apikeys.merged(current, parts)
-    desired['error_response'] = error
-    if module.check_mode:
-        module.finish(True, RETURN_KEY, desired, before=current, after=desired)
-    after = normalised(api.update_counter(desired))
-    module.finish(True, RETURN_KEY, after, before=current, after=after)
+    def create(self, desired):
+        return normalised(self.api.create_counter(desired))
+
+    def update(self, current, desired):
+        return normalised(self.api.update_counter(desired))
+
+    def delete(self, current):
+        self.api.delete_counter(current['id'])
 
 
 def main():
@@ -402,7 +405,8 @@ def main():
         ),
         required_one_of=[('name', 'id')],
     )
-    module.execute(run, module, _apikeys.wire(module.client, module.params['api_version']))
+    counter = Counter(module, _apikeys.wire(module.client, module.params['api_version']))
+    module.execute(module.converge, counter, module.params['state'])
 
 
 if __name__ == '__main__':
