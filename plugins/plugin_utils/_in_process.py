@@ -66,7 +66,8 @@ class InProcessAction(NormalAction):
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars if task_vars is not None else {}
         module_name = self._module_name()
-        reason = self._not_in_process(task_vars)
+        basedir = _core_compat.task_basedir(self)
+        reason = self._not_in_process(task_vars, basedir)
         if reason:
             display.vvv('edgegrid.access: %s runs as a module process: %s' % (self._task.action, reason))
             return self._run_as_module_process(tmp, task_vars)
@@ -77,7 +78,7 @@ class InProcessAction(NormalAction):
         # The checks every action makes (check mode and async support), without the module process.
         result = super(NormalAction, self).run(tmp, task_vars)  # pylint: disable=bad-super-call
         display.vvv('edgegrid.access: %s runs in the worker process' % self._task.action)
-        result.update(self._run_in_process(module_name, task_vars))
+        result.update(self._run_in_process(module_name, task_vars, basedir))
         return result
 
     def _module_name(self):
@@ -95,8 +96,9 @@ class InProcessAction(NormalAction):
         _listing_cache.forget()
         return super().run(tmp, task_vars)
 
-    def _not_in_process(self, task_vars):
-        """Why the module must run as a module process, or None when it can run here."""
+    def _not_in_process(self, task_vars, basedir):
+        """Why the module must run as a module process, or None when it can run here (`basedir`: the task's base
+        directory, where a module process would start; None when unknown)."""
         wanted = self._templar.template(task_vars.get(VARIABLE, True))
         try:
             if not boolean(wanted, strict=True):
@@ -114,7 +116,7 @@ class InProcessAction(NormalAction):
             return 'ANSIBLE_KEEP_REMOTE_FILES is set'
         if not _client.HAS_EDGEGRID:
             return "the controller's Python lacks edgegrid-python or requests"
-        if _core_compat.task_basedir(self) is None:
+        if basedir is None:
             return 'the directory a module process would start in (the task\'s base directory) is unknown'
         return None
 
@@ -127,7 +129,7 @@ class InProcessAction(NormalAction):
             return None
         return (uuid, task_vars.get('inventory_hostname'))
 
-    def _run_in_process(self, module_name, task_vars):
+    def _run_in_process(self, module_name, task_vars, basedir):
         module = importlib.import_module('%s.%s' % (MODULES_PACKAGE, module_name))
         module_args = dict(self._task.args)
         _core_compat.module_args_for(self, self._task.action, module_args, task_vars)
@@ -147,7 +149,7 @@ class InProcessAction(NormalAction):
         try:
             os.environ.update(environment)
             # Where a module process of the local connection starts: a relative path names the same file here.
-            os.chdir(_core_compat.task_basedir(self))
+            os.chdir(basedir)
             sys.stdout, sys.stderr = stdout, stderr
             try:
                 with _listing_cache.scope(self._listing_scope(task_vars)):
