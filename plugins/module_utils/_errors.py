@@ -23,7 +23,15 @@ from __future__ import annotations
 
 
 class EdgeGridError(Exception):
-    """Base of every error the collection raises. Its text never holds a secret."""
+    """Base of every error the collection raises. Its text never holds a secret.
+
+    `result` (keyword only, optional): return keys a failed task reports beside `msg` (for example the resource as
+    it is, or `changed`), merged by `_module.EdgeGridModule.fail_from`; an empty dict when not given.
+    """
+
+    def __init__(self, *args, result=None):
+        super().__init__(*args)
+        self.result = dict(result or {})
 
 
 class InputError(EdgeGridError):

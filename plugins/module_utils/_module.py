@@ -251,9 +251,11 @@ class EdgeGridModule(AnsibleModule):
 
     def fail_from(self, exc, **result):
         """Fail the task from an error of the collection (EdgeGridError), with no traceback: `msg` is its message,
-        and an ApiError adds Akamai's problem details under `error` (an InputError, or any other, has none)."""
+        and an ApiError adds Akamai's problem details under `error` (an InputError, or any other, has none); the
+        error's own `result` keys (EdgeGridError.result) are added too."""
         if isinstance(exc, ApiError):
             result['error'] = exc.as_dict()
+        result.update(getattr(exc, 'result', None) or {})
         self.fail_json(msg=str(exc), **result)
 
     def execute(self, run, *args):

@@ -234,9 +234,8 @@ api_key_collection:
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
-from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridError, EdgeGridModule, without_none
-
-RETURN_KEY = 'api_key_collection'
+from ansible_collections.edgegrid.access.plugins.module_utils._module import (EdgeGridError, EdgeGridModule, InputError,
+                                                                              Resource, without_none)
 
 
 def desired_quota(option):
@@ -260,105 +259,118 @@ def normalised(coll):
     return coll
 
 
-def _roll_back(module, api, created, exc):
-    """A step after the create failed: delete the collection this run created, so a re-run starts afresh."""
-    try:
-        api.delete_collection(created['id'])
-        outcome = 'the collection %s created by this task was deleted again (rolled back)' % created['id']
-    except EdgeGridError as again:
-        outcome = ('the collection %s created by this task could not be deleted again (%s): delete it, or run the task '
-                   'again with a corrected input to complete it' % (created['id'], again))
-    error = exc.as_dict() if hasattr(exc, 'as_dict') else None
-    module.fail_json(msg='%s; %s' % (exc, outcome), error=error, changed=False)
+def writes(current, desired):
+    """The writes that turn `current` into `desired`: 'collection' (name, description), 'acl', 'quota', in order."""
+    needed = []
+    if desired['name'] != current['name'] or desired['description'] != current['description']:
+        needed.append('collection')
+    for part in ('acl', 'quota'):
+        if desired[part] != current[part]:
+            needed.append(part)
+    return needed
 
 
-def run(module, api):
-    params = module.params
-    if params['name'] is not None:
-        _apikeys.check_name(params['name'])
-    quota = desired_quota(params['quota'])
-    acl = _apikeys.check_acl(params['acl']) if params['acl'] is not None else None
+class Collection(Resource):
+    """An API key collection, found by name or id (the hooks of EdgeGridModule.converge)."""
 
-    current = _apikeys.find_collection(api, name=params['name'], collection_id=params['id'],
-                                       contract_id=params['contract_id'], group_id=params['group_id'])
-    if current is not None:
-        # The ACL is read only when the task declares one (v2 keeps it in a sub-resource: one GET less).
-        current = api.complete_collection(current, acl=acl is not None)
-    current = normalised(current)
+    key = 'api_key_collection'
 
-    if params['state'] == 'absent':
+    def __init__(self, module, api):
+        super(Collection, self).__init__(module)
+        self.api = api
+        self.acl = self.quota = self.sibling = None
+
+    def find(self):
+        # The input is checked before any read, whatever the state.
+        params = self.params
+        if params['name'] is not None:
+            _apikeys.check_name(params['name'])
+        self.quota = desired_quota(params['quota'])
+        self.acl = _apikeys.check_acl(params['acl']) if params['acl'] is not None else None
+        current = _apikeys.find_collection(self.api, name=params['name'], collection_id=params['id'],
+                                           contract_id=params['contract_id'], group_id=params['group_id'])
+        if current is not None:
+            # The ACL is read only when the task declares one (v2 keeps it in a sub-resource: one GET less).
+            current = self.api.complete_collection(current, acl=self.acl is not None)
+        return normalised(current)
+
+    def desired(self, current):
+        params, api, acl, quota = self.params, self.api, self.acl, self.quota
         if current is None:
-            module.finish(False, RETURN_KEY, {}, before={}, after={})
-        if not module.check_mode:
-            api.delete_collection(current['id'])
-        module.finish(True, RETURN_KEY, {}, before=current, after={})
+            missing = [n for n in ('contract_id', 'group_id') if params[n] is None]
+            if missing:
+                raise InputError('no key collection named %r exists; %s needed to create it'
+                                 % (params['name'], ' and '.join(missing) + (' is' if len(missing) == 1 else ' are')))
+            # The ACL entries of the contract and group, read through a collection already there, before the create.
+            self.sibling = _apikeys.sibling_collection(api, params['contract_id'], params['group_id']) if acl else None
+            if self.sibling is not None:
+                _apikeys.check_acl_exists(api, acl, self.sibling['id'], params['contract_id'], params['group_id'])
+            return {'id': None, 'name': params['name'], 'description': params['description'] or None,
+                    'contract_id': params['contract_id'], 'group_id': params['group_id'], 'key_count': 0,
+                    'dirty': True, 'acl': acl or [], 'quota': dict(quota) if quota else None}
 
-    if current is None:
-        missing = [n for n in ('contract_id', 'group_id') if params[n] is None]
-        if missing:
-            module.fail_json(msg='no key collection named %r exists; %s needed to create it'
-                             % (params['name'], ' and '.join(missing) + (' is' if len(missing) == 1 else ' are')))
-        desired = {'id': None, 'name': params['name'], 'description': params['description'] or None,
-                   'contract_id': params['contract_id'], 'group_id': params['group_id'], 'key_count': 0,
-                   'dirty': True, 'acl': acl or [], 'quota': None}
-        # The ACL entries of the contract and group, read through a collection already there, before the create.
-        sibling = _apikeys.sibling_collection(api, params['contract_id'], params['group_id']) if acl else None
-        if sibling is not None:
-            _apikeys.check_acl_exists(api, acl, sibling['id'], params['contract_id'], params['group_id'])
-        if module.check_mode:
-            if quota:
-                desired['quota'] = dict(quota)
-            module.finish(True, RETURN_KEY, desired, before={}, after=desired)
-        created = api.create_collection(desired)
+        for option in ('contract_id', 'group_id'):
+            if params[option] is not None and params[option] != current[option]:
+                raise InputError('%s cannot be changed: collection %s is in %s %s' % (
+                    option, current['id'], option.replace('_', ' '), current[option]))
+        desired = dict(current)
+        if params['name'] is not None:
+            desired['name'] = params['name']
+        if params['description'] is not None:
+            desired['description'] = params['description'] or None
+        if acl is not None:
+            desired['acl'] = _apikeys.sort_acl(set(current['acl']) | set(acl)) if params['append_acl'] else acl
+        if quota and _apikeys.differs(current['quota'], quota):
+            desired['quota'] = _apikeys.merged(current['quota'], quota)
+        if 'acl' in writes(current, desired):
+            _apikeys.check_acl_exists(api, desired['acl'], current['id'], current['contract_id'],
+                                      current['group_id'])
+        return desired
+
+    def differs(self, current, desired):
+        return bool(writes(current, desired))
+
+    def create(self, desired):
+        api, acl, quota = self.api, self.acl, self.quota
+        # The quota is set by its own write, after the create.
+        created = api.create_collection(dict(desired, quota=None))
         try:
             if acl:
-                if sibling is None:
-                    _apikeys.check_acl_exists(api, acl, created['id'], params['contract_id'], params['group_id'])
+                if self.sibling is None:
+                    _apikeys.check_acl_exists(api, acl, created['id'], desired['contract_id'], desired['group_id'])
                 api.set_acl(created['id'], acl)
             if quota:
                 base = created.get('quota') or api.get_collection(created['id'])['quota']
                 api.set_quota(created['id'], _apikeys.merged(base, quota))
         except EdgeGridError as exc:
-            _roll_back(module, api, created, exc)
-        after = normalised(api.get_collection(created['id']))
-        module.finish(True, RETURN_KEY, after, before={}, after=after)
+            self._roll_back(created, exc)
+        return normalised(api.get_collection(created['id']))
 
-    for option, member in (('contract_id', 'contract_id'), ('group_id', 'group_id')):
-        if params[option] is not None and params[option] != current[member]:
-            module.fail_json(msg='%s cannot be changed: collection %s is in %s %s' % (
-                option, current['id'], option.replace('_', ' '), current[member]))
+    def _roll_back(self, created, exc):
+        """A step after the create failed: delete the collection this run created, so a re-run starts afresh.
+        Raises EdgeGridError with the message of `exc`, what became of the collection, and the result keys
+        `error` (Akamai's problem details of `exc`, or None) and `changed` (False)."""
+        try:
+            self.api.delete_collection(created['id'])
+            outcome = 'the collection %s created by this task was deleted again (rolled back)' % created['id']
+        except EdgeGridError as again:
+            outcome = ('the collection %s created by this task could not be deleted again (%s): delete it, or run the '
+                       'task again with a corrected input to complete it' % (created['id'], again))
+        error = exc.as_dict() if hasattr(exc, 'as_dict') else None
+        raise EdgeGridError('%s; %s' % (exc, outcome), result=dict(error=error, changed=False)) from None
 
-    desired = dict(current)
-    writes = []
-    if params['name'] is not None and params['name'] != current['name']:
-        desired['name'] = params['name']
-    if params['description'] is not None and (params['description'] or None) != current['description']:
-        desired['description'] = params['description'] or None
-    if desired['name'] != current['name'] or desired['description'] != current['description']:
-        writes.append('collection')
-    if acl is not None:
-        wanted = _apikeys.sort_acl(set(current['acl']) | set(acl)) if params['append_acl'] else acl
-        if wanted != current['acl']:
-            desired['acl'] = wanted
-            writes.append('acl')
-    if quota and _apikeys.differs(current['quota'], quota):
-        desired['quota'] = _apikeys.merged(current['quota'], quota)
-        writes.append('quota')
+    def update(self, current, desired):
+        api, needed = self.api, writes(current, desired)
+        if 'collection' in needed:
+            api.update_collection(desired)
+        if 'acl' in needed:
+            api.set_acl(current['id'], desired['acl'])
+        if 'quota' in needed:
+            api.set_quota(current['id'], desired['quota'])
+        return normalised(api.get_collection(current['id'], acl=self.acl is not None))
 
-    if 'acl' in writes:
-        _apikeys.check_acl_exists(api, desired['acl'], current['id'], current['contract_id'], current['group_id'])
-    if not writes:
-        module.finish(False, RETURN_KEY, current, before=current, after=current)
-    if module.check_mode:
-        module.finish(True, RETURN_KEY, desired, before=current, after=desired)
-    if 'collection' in writes:
-        api.update_collection(desired)
-    if 'acl' in writes:
-        api.set_acl(current['id'], desired['acl'])
-    if 'quota' in writes:
-        api.set_quota(current['id'], desired['quota'])
-    after = normalised(api.get_collection(current['id'], acl=acl is not None))
-    module.finish(True, RETURN_KEY, after, before=current, after=after)
+    def delete(self, current):
+        self.api.delete_collection(current['id'])
 
 
 def main():
@@ -380,7 +392,8 @@ def main():
         ),
         required_one_of=[('name', 'id')],
     )
-    module.execute(run, module, _apikeys.wire(module.client, module.params['api_version']))
+    collection = Collection(module, _apikeys.wire(module.client, module.params['api_version']))
+    module.execute(module.converge, collection, module.params['state'])
 
 
 if __name__ == '__main__':

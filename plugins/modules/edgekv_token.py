@@ -304,7 +304,8 @@ tokens_js:
 from datetime import datetime, timezone
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _edgekv
-from ansible_collections.edgegrid.access.plugins.module_utils._module import ApiError, EdgeGridError, EdgeGridModule
+from ansible_collections.edgegrid.access.plugins.module_utils._module import (ApiError, EdgeGridError, EdgeGridModule,
+                                                                              InputError, Resource)
 
 
 def main():
@@ -324,114 +325,147 @@ def main():
         ),
         supports_check_mode=True,
     )
-    params = module.params
-    name = params['name']
+    module.execute(module.converge, Token(module), module.params['state'])
 
-    # Everything the user gave is checked before any request.
-    try:
-        _edgekv.check_name(name)
-        desired = dict(
-            namespace_permissions=(_edgekv.normalize_permissions(params['namespace_permissions'])
-                                   if params['namespace_permissions'] is not None else None),
-            allow_on_staging=params['allow_on_staging'],
-            allow_on_production=params['allow_on_production'],
-            edgeworker_ids=(_edgekv.normalize_edgeworker_ids(params['edgeworker_ids'])
-                            if params['edgeworker_ids'] is not None else None),
-            expiry=_edgekv.check_expiry(params['expiry']),
-        )
-    except _edgekv.EdgeKVError as exc:
-        module.fail_json(msg=str(exc))
+
+def checked_input(params):
+    """The create-only fields the task sets, in the neutral shape (None: not set), after every check of the input
+    (raising InputError naming the option), before any request."""
+    _edgekv.check_name(params['name'])
+    wanted = dict(
+        namespace_permissions=(_edgekv.normalize_permissions(params['namespace_permissions'])
+                               if params['namespace_permissions'] is not None else None),
+        allow_on_staging=params['allow_on_staging'],
+        allow_on_production=params['allow_on_production'],
+        edgeworker_ids=(_edgekv.normalize_edgeworker_ids(params['edgeworker_ids'])
+                        if params['edgeworker_ids'] is not None else None),
+        expiry=_edgekv.check_expiry(params['expiry']),
+    )
     if params['allow_on_staging'] is False and params['allow_on_production'] is False:
-        module.fail_json(msg='allow_on_staging and allow_on_production are both false: a token must be allowed on at '
-                             'least one network')
+        raise InputError('allow_on_staging and allow_on_production are both false: a token must be allowed on at '
+                         'least one network')
     if params['refresh_after_days'] < 0:
-        module.fail_json(msg='refresh_after_days must be 0 or more, got %d' % params['refresh_after_days'])
-
+        raise InputError('refresh_after_days must be 0 or more, got %d' % params['refresh_after_days'])
     if params['tokens_js']:
         # The file is checked before the token is touched: a token made or revoked while its file cannot follow
         # would leave the two out of step.
         try:
             _edgekv.check_tokens_js(params['tokens_js']['path'])
         except _edgekv.EdgeKVError as exc:
-            module.fail_json(msg='%s; nothing was changed' % exc)
-
-    tokens = _edgekv.Tokens(module.client)
-    if params['state'] == 'absent':
-        module.execute(revoke, module, tokens, name)
-    else:
-        module.execute(ensure, module, tokens, name, desired)
+            raise _edgekv.EdgeKVError('%s; nothing was changed' % exc) from None
+    return wanted
 
 
-def ensure(module, tokens, name, desired):
-    params = module.params
-    state, current = tokens.get(name)
-    if state == 'expired':
-        module.fail_json(msg='EdgeKV token %s has expired; its name stays taken until the API purges it, 30 days '
-                             'after its expiry. Use another name.' % name)
-    actions = []
-    after = current
-    if current is None:
-        spec = _create_spec(module, name, desired, current=None)
-        _check_references(module, tokens, spec)
-        actions.append('create')
-        after = tokens.create(spec) if not module.check_mode else None
-        if after is None:
-            after = tokens.preview_create(spec)
-    else:
-        diffs = _edgekv.differences(current, desired)
-        if diffs and not params['recreate']:
-            module.fail_json(msg='EdgeKV token %s exists and differs in %s (%s); a token cannot be changed in place. Set '
-                                 'recreate=true to revoke it and create it again: it gets a new uuid, so every '
-                                 'EdgeWorker using it needs its edgekv_tokens.js updated and a new version '
-                                 'activated.' % (name, ', '.join(diffs), _describe(current, desired, diffs)),
-                             edgekv_token=current, differences=diffs)
-        if diffs:
-            spec = _create_spec(module, name, desired, current=current)
-            _check_references(module, tokens, spec)
-            actions.extend(['revoke', 'create'])
-            if module.check_mode:
-                after = tokens.preview_create(spec)
+class Token(Resource):
+    """An EdgeKV access token, found by name (the hooks of EdgeGridModule.converge).
+
+    A token cannot change in place: a change of a create-only field is a revoke and a create (with `recreate`), and
+    `refresh` renews the token's value when due. `actions` (returned) lists the writes, done or (check mode) due:
+    'create', 'revoke', 'refresh'. With `tokens_js`, the edgekv_tokens.js file follows the token.
+    """
+
+    key = 'edgekv_token'
+
+    def __init__(self, module):
+        super(Token, self).__init__(module)
+        self.name = module.params['name']
+        self.wanted = None  # the create-only fields the task sets (checked_input)
+        self.tokens = None  # _edgekv.Tokens, built once the input is checked
+        self.spec = None  # the token to create (create_spec), when one is
+        self.actions = []
+
+    def find(self):
+        self.wanted = checked_input(self.params)
+        self.tokens = _edgekv.Tokens(self.module.client)
+        state, current = self.tokens.get(self.name)
+        if state == 'expired':
+            if self.params['state'] == 'absent':
+                self.module.warn('EdgeKV token %s has expired and cannot be revoked; the API purges it 30 days after '
+                                 'its expiry' % self.name)
             else:
-                tokens.revoke(name)
-                try:
-                    after = tokens.create(spec) or {}
-                except EdgeGridError as exc:
-                    error = exc.as_dict() if isinstance(exc, ApiError) else None
-                    module.fail_json(msg='EdgeKV token %s was revoked, but creating it again failed (run the task again '
-                                         'to create it): %s' % (name, exc),
-                                     error=error, edgekv_token={}, actions=['revoke'], changed=True)
-        elif params['refresh']:
-            if _edgekv.refresh_due(current, _today(), params['refresh_after_days']):
-                if not current.get('auto_refresh', True):
-                    module.fail_json(msg='EdgeKV token %s has a fixed expiry (%s) and cannot be refreshed; a refresh '
-                                         'is due (refresh_after_days=%d)'
-                                         % (name, current.get('expiry'), params['refresh_after_days']))
-                actions.append('refresh')
-                if not module.check_mode:
-                    after = tokens.refresh(name)
-    extra = dict(actions=actions)
-    tokens_js_changed = False
-    if params['tokens_js']:
-        tokens_js_changed, extra['tokens_js'] = _sync_tokens_js(module, after, remove_name=None)
-    module.finish(bool(actions) or tokens_js_changed, 'edgekv_token', after or {},
-                  before=current or {}, after=after or {}, **extra)
+                raise InputError('EdgeKV token %s has expired; its name stays taken until the API purges it, 30 days '
+                                 'after its expiry. Use another name.' % self.name)
+        return current
 
+    def desired(self, current):
+        params, name = self.params, self.name
+        if current is None:
+            self._plan_create(current)
+            self.actions = ['create']
+            return self.tokens.preview_create(self.spec)
+        diffs = _edgekv.differences(current, self.wanted)
+        if diffs and not params['recreate']:
+            raise InputError('EdgeKV token %s exists and differs in %s (%s); a token cannot be changed in place. Set '
+                             'recreate=true to revoke it and create it again: it gets a new uuid, so every '
+                             'EdgeWorker using it needs its edgekv_tokens.js updated and a new version '
+                             'activated.' % (name, ', '.join(diffs), _describe(current, self.wanted, diffs)),
+                             result=dict(edgekv_token=current, differences=diffs))
+        if diffs:
+            self._plan_create(current)
+            self.actions = ['revoke', 'create']
+            return self.tokens.preview_create(self.spec)
+        if params['refresh'] and _edgekv.refresh_due(current, _today(), params['refresh_after_days']):
+            if not current.get('auto_refresh', True):
+                raise InputError('EdgeKV token %s has a fixed expiry (%s) and cannot be refreshed; a refresh is due '
+                                 '(refresh_after_days=%d)' % (name, current.get('expiry'), params['refresh_after_days']))
+            self.actions = ['refresh']
+        return current
 
-def revoke(module, tokens, name):
-    state, current = tokens.get(name)
-    actions = []
-    if state == 'present':
-        actions.append('revoke')
+    def _plan_create(self, current):
+        """The token to create, checked: its namespaces exist and share one data access policy (one read)."""
+        self.spec = create_spec(self.name, self.wanted, current)
+        try:
+            self.tokens.check_namespaces(self.spec)
+        except _edgekv.EdgeKVError as exc:
+            raise _edgekv.EdgeKVError('%s; nothing was created' % exc) from None
+
+    def differs(self, current, desired):
+        return bool(self.actions)
+
+    def create(self, desired):
+        created = self.tokens.create(self.spec)
+        return created if created is not None else desired
+
+    def update(self, current, desired):
+        if self.actions == ['refresh']:
+            return self.tokens.refresh(self.name)
+        self.tokens.revoke(self.name)
+        try:
+            return self.tokens.create(self.spec) or {}
+        except EdgeGridError as exc:
+            error = exc.as_dict() if isinstance(exc, ApiError) else None
+            raise EdgeGridError('EdgeKV token %s was revoked, but creating it again failed (run the task again to '
+                                'create it): %s' % (self.name, exc),
+                                result=dict(error=error, edgekv_token={}, actions=['revoke'], changed=True)) from None
+
+    def delete(self, current):
+        self.tokens.revoke(self.name)
+
+    def extra(self, before, after):
+        if self.params['state'] == 'absent':
+            actions, token, remove_name = (['revoke'] if before is not None else []), None, self.name
+        else:
+            actions, token, remove_name = self.actions, after, None
+        extra = dict(actions=actions)
+        tokens_js_changed = False
+        if self.params['tokens_js']:
+            tokens_js_changed, extra['tokens_js'] = self._sync_tokens_js(token, remove_name)
+        return tokens_js_changed, extra
+
+    def _sync_tokens_js(self, token, remove_name):
+        module = self.module
+        path = self.params['tokens_js']['path']
+        if token is not None and not token.get('uuid'):
+            # Check mode, token to be created: its uuid is not known yet, so the file would change.
+            return True, dict(path=path, changed=True, set=sorted(_edgekv.tokens_js_entries(
+                dict(token, uuid='')).keys()), removed=[], mode_fixed=False, entries={})
+        changed, text, summary = _edgekv.plan_tokens_js(path, token=token, remove_name=remove_name)
         if not module.check_mode:
-            tokens.revoke(name)
-    elif state == 'expired':
-        module.warn('EdgeKV token %s has expired and cannot be revoked; the API purges it 30 days after its expiry'
-                    % name)
-    extra = dict(actions=actions)
-    tokens_js_changed = False
-    if module.params['tokens_js']:
-        tokens_js_changed, extra['tokens_js'] = _sync_tokens_js(module, None, remove_name=name)
-    module.finish(bool(actions) or tokens_js_changed, 'edgekv_token', {}, before=current or {}, after={}, **extra)
+            if text is not None:
+                _edgekv.write_tokens_js(path, text, _edgekv.holds_secret(_edgekv.parse_tokens_js(text)))
+            elif summary['mode_fixed']:
+                _edgekv.fix_tokens_js_mode(path)
+        return changed, summary
 
 
 def _today():
@@ -439,29 +473,22 @@ def _today():
     return datetime.now(timezone.utc).date()
 
 
-def _create_spec(module, name, desired, current):
-    """The token to create: what the user set, else (for a recreate) what the old token had."""
+def create_spec(name, wanted, current):
+    """The token to create: what the user set (`wanted`), else (for a recreate) what the old token had. Raises
+    InputError when it would lack namespace permissions or a network."""
     merged = dict(current or {})
     if merged.get('expiry') == _edgekv.NO_EXPIRY:
         del merged['expiry']
-    for key, value in desired.items():
+    for key, value in wanted.items():
         if value is not None:
             merged[key] = value
     if not merged.get('namespace_permissions'):
-        module.fail_json(msg='namespace_permissions is required to create EdgeKV token %s' % name)
+        raise InputError('namespace_permissions is required to create EdgeKV token %s' % name)
     if not (merged.get('allow_on_staging') or merged.get('allow_on_production')):
-        module.fail_json(msg='allow_on_staging or allow_on_production must be true to create EdgeKV token %s' % name)
+        raise InputError('allow_on_staging or allow_on_production must be true to create EdgeKV token %s' % name)
     return dict(name=name, namespace_permissions=merged['namespace_permissions'],
                 allow_on_staging=merged.get('allow_on_staging'), allow_on_production=merged.get('allow_on_production'),
                 edgeworker_ids=merged.get('edgeworker_ids'), expiry=merged.get('expiry'))
-
-
-def _check_references(module, tokens, spec):
-    """Before a create: the namespaces exist and share one data access policy (one read); fail naming the option."""
-    try:
-        tokens.check_namespaces(spec)
-    except _edgekv.EdgeKVError as exc:
-        module.fail_json(msg='%s; nothing was created' % exc)
 
 
 def _describe(current, desired, diffs):
@@ -475,24 +502,6 @@ def _show(value):
     if isinstance(value, list):
         return '[%s]' % ', '.join(value)
     return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def _sync_tokens_js(module, token, remove_name):
-    path = module.params['tokens_js']['path']
-    if token is not None and not token.get('uuid'):
-        # Check mode, token to be created: its uuid is not known yet, so the file would change.
-        return True, dict(path=path, changed=True, set=sorted(_edgekv.tokens_js_entries(
-            dict(token, uuid='')).keys()), removed=[], mode_fixed=False, entries={})
-    try:
-        changed, text, summary = _edgekv.plan_tokens_js(path, token=token, remove_name=remove_name)
-        if not module.check_mode:
-            if text is not None:
-                _edgekv.write_tokens_js(path, text, _edgekv.holds_secret(_edgekv.parse_tokens_js(text)))
-            elif summary['mode_fixed']:
-                _edgekv.fix_tokens_js_mode(path)
-    except _edgekv.EdgeKVError as exc:
-        module.fail_json(msg=str(exc))
-    return changed, summary
 
 
 if __name__ == '__main__':

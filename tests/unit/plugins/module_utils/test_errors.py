@@ -100,3 +100,13 @@ def test_funnel_fails_an_api_error_with_akamais_problem_details(capsys):
     assert result['msg'] == str(exc)
     assert result['error'] == json.loads(json.dumps(exc.as_dict()))
     assert result['error']['detail'] == 'no such API client'
+
+
+def test_funnel_adds_the_result_keys_an_error_carries(capsys):
+    exc = _errors.InputError('token t exists and differs in expiry', result=dict(differences=['expiry'], changed=False))
+    result = _fail_through_funnel(capsys, exc)
+    assert result['msg'] == str(exc) == 'token t exists and differs in expiry'
+    assert result['differences'] == ['expiry'] and result['changed'] is False
+    assert 'error' not in result
+    # Without it, an error carries none.
+    assert _errors.EdgeGridError('x').result == {} and _client.ApiError('GET', '/x', 404).result == {}

@@ -43,6 +43,7 @@ def test_unknown_acl_entry_rolls_back_the_first_collection_and_is_refused_before
         failed, result = run(args, capsys)
         assert failed and 'acl: ENDPOINT-999999 is not an API endpoint' in result['msg'], result['msg']
         assert 'rolled back' in result['msg']
+        assert result['changed'] is False and result['error'] is None  # an input error: no problem details
         assert 'acl-bad' not in names(emulator, version)
     # With a collection of that contract and group present, the entries are read through it: no write at all.
     failed, result = run(dict(args, name='acl-good', acl=[]), capsys)
