@@ -41,16 +41,8 @@ options:
   description:
     description: Only the credentials with exactly this description.
     type: str
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.attributes
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
-  diff_mode:
-    support: N/A
-    details: Reads only.
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.attributes,
+  edgegrid.access.attributes.info_module]
 notes:
   - RV(credentials[].expired) and RV(credentials[].expires_in_days) are judged on the clock of the machine that
     runs the module.

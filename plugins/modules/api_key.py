@@ -158,15 +158,10 @@ options:
     type: str
     choices: [all, changed, none]
     default: all
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.apikeys
-  - edgegrid.access.attributes
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
+  edgegrid.access.attributes, edgegrid.access.attributes.write_module]
 attributes:
-  check_mode:
-    support: full
   diff_mode:
-    support: full
     details: The keys the task changes (created, edited, moved, restored, revoked, quota reset), before and after,
       values masked.
 notes:

@@ -102,15 +102,8 @@ options:
     type: str
     choices: [present, absent]
     default: present
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.apikeys
-  - edgegrid.access.attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
+  edgegrid.access.attributes, edgegrid.access.attributes.write_module]
 notes:
   - In v2 the ACL and the quota are sub-resources of the collection; a task that sets neither does not write them,
     and a task that does not set O(acl) does not read the ACL either.

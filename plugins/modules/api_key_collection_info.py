@@ -46,16 +46,8 @@ options:
       - Add the endpoints each collection can use (one request per collection, four at most at once).
     type: bool
     default: false
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.apikeys
-  - edgegrid.access.attributes
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
-  diff_mode:
-    support: none
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
+  edgegrid.access.attributes, edgegrid.access.attributes.info_module]
 seealso:
   - module: edgegrid.access.api_key_collection
 '''

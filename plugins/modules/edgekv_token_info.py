@@ -36,15 +36,8 @@ options:
       - A token read by O(name) always has them.
     type: bool
     default: false
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.attributes
-attributes:
-  check_mode:
-    support: full
-    details: This module only reads.
-  diff_mode:
-    support: none
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.attributes,
+  edgegrid.access.attributes.info_module]
 seealso:
   - module: edgegrid.access.edgekv_token
 '''

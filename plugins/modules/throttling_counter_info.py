@@ -54,16 +54,8 @@ options:
         API Keys v2 only.
     type: bool
     default: false
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.apikeys
-  - edgegrid.access.attributes
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
-  diff_mode:
-    support: none
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
+  edgegrid.access.attributes, edgegrid.access.attributes.info_module]
 seealso:
   - module: edgegrid.access.throttling_counter
 '''
