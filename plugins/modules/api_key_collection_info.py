@@ -70,39 +70,15 @@ EXAMPLES = r'''
 
 RETURN = r'''
 api_key_collections:
-  description: The collections found, as returned by M(edgegrid.access.api_key_collection).
+  description:
+    - The collections found, each as M(edgegrid.access.api_key_collection) returns one in
+      RV(edgegrid.access.api_key_collection#module:api_key_collection) (C(id), C(name), C(description),
+      C(contract_id), C(group_id), C(key_count), C(dirty), C(acl), C(quota)), with RV(api_key_collections[].endpoints).
+    - In v2, C(acl) and C(quota) are null with O(details=false).
   returned: always
   type: list
   elements: dict
   contains:
-    id:
-      description: The collection id.
-      type: int
-    name:
-      description: The name.
-      type: str
-    description:
-      description: The description.
-      type: str
-    contract_id:
-      description: The contract.
-      type: str
-    group_id:
-      description: The group.
-      type: int
-    key_count:
-      description: The number of keys, when the API reports it.
-      type: int
-    dirty:
-      description: Whether changes are still propagating.
-      type: bool
-    acl:
-      description: The ACL entries (null in v2 with O(details=false)).
-      type: list
-      elements: str
-    quota:
-      description: The quota (C(enabled), C(limit), C(interval), C(allow_headers), C(deny_headers)).
-      type: dict
     endpoints:
       description:
         - With O(endpoints=true), the endpoints of the collection's contract and group - C(id), C(name),

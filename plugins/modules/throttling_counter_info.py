@@ -75,23 +75,14 @@ EXAMPLES = r'''
 
 RETURN = r'''
 throttling_counters:
-  description: The counters found, as returned by M(edgegrid.access.throttling_counter), with the lists asked for.
+  description:
+    - The counters found, each as M(edgegrid.access.throttling_counter) returns one in
+      RV(edgegrid.access.throttling_counter#module:throttling_counter) (C(id), C(name), C(limit), C(rules)...),
+      with the lists asked for.
   returned: always
   type: list
   elements: dict
   contains:
-    id:
-      description: The counter id.
-      type: int
-    name:
-      description: The name.
-      type: str
-    limit:
-      description: Requests per second.
-      type: int
-    rules:
-      description: The conditions - C(acl), C(keys), C(key_collections).
-      type: dict
     endpoints:
       description: The endpoints the counter can use (see M(edgegrid.access.api_key_collection_info)).
       type: list
