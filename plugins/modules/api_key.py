@@ -29,7 +29,6 @@ description:
     value must be created, to find it in other collections.
   - Input errors (an unknown collection, a value longer than 64 characters, an 11th tag, a value that already
     exists in another collection, a label that matches several keys) fail before anything is written.
-  - Speaks API Keys v2 (default) or v1 (O(api_version)); the options are the same for both.
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:

@@ -15,26 +15,9 @@ description:
   - Lists the key collections of Akamai API Keys and Traffic Management, or one collection by O(name) or O(id).
   - With O(endpoints=true), adds the API endpoints of each collection's contract and group, with the ACL entry of
     every endpoint, resource and method (what O(edgegrid.access.api_key_collection#module:acl) takes).
-  - Speaks API Keys v2 (default) or v1 (O(api_version)).
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
-  name:
-    description:
-      - Only the collections of this name.
-    type: str
-  id:
-    description:
-      - Only the collection of this id. An unknown id fails.
-    type: int
-  contract_id:
-    description:
-      - Only the collections of this contract.
-    type: str
-  group_id:
-    description:
-      - Only the collections of this group.
-    type: int
   details:
     description:
       - Read the ACL and the quota of each collection. In v2 they are sub-resources (two more requests per
@@ -47,7 +30,7 @@ options:
     type: bool
     default: false
 extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
-  edgegrid.access.attributes, edgegrid.access.attributes.info_module]
+  edgegrid.access.apikeys.info_filters, edgegrid.access.attributes, edgegrid.access.attributes.info_module]
 seealso:
   - module: edgegrid.access.api_key_collection
 '''

@@ -15,26 +15,9 @@ description:
   - Lists the throttling counters of Akamai API Keys and Traffic Management, or one counter by O(name) or O(id).
   - Optionally adds, per counter, the endpoints, keys and key collections of its contract and group - what its
     rules can refer to.
-  - Speaks API Keys v2 (default) or v1 (O(api_version)).
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
-  name:
-    description:
-      - Only the counters of this name.
-    type: str
-  id:
-    description:
-      - Only the counter of this id. An unknown id fails.
-    type: int
-  contract_id:
-    description:
-      - Only the counters of this contract.
-    type: str
-  group_id:
-    description:
-      - Only the counters of this group.
-    type: int
   endpoints:
     description:
       - Add the endpoints a counter can use in its ACL rules (one request per counter).
@@ -55,7 +38,7 @@ options:
     type: bool
     default: false
 extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
-  edgegrid.access.attributes, edgegrid.access.attributes.info_module]
+  edgegrid.access.apikeys.info_filters, edgegrid.access.attributes, edgegrid.access.attributes.info_module]
 seealso:
   - module: edgegrid.access.throttling_counter
 '''
