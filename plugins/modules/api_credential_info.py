@@ -137,7 +137,7 @@ signed_with:
       type: str
       sample: /home/deploy/.edgerc
     section:
-      description: The name of the section.
+      description: The name of the section whose credential signed the request.
       type: str
       sample: default
 '''
