@@ -17,7 +17,7 @@ options:
     description:
       - The version of the API Keys and Traffic Management API to speak.
       - Akamai decommissioned V(v1) on 2025-04-30; it remains for tools and emulators that still serve it.
-      - The options and results are the same in both, except where an option says it is for one version only.
+      - The options are the same in both, except where an option says it is for one version only.
     type: str
     choices: [v2, v1]
     default: v2
@@ -30,20 +30,19 @@ options:
 options:
   name:
     description:
-      - Only the ones with this name (C(collectionName) or C(throttlingCounterName) in the API), compared exactly.
+      - Only the ones with exactly this name.
     type: str
   id:
     description:
-      - Only the one with this id (C(collectionId) or C(throttlingCounterId)). An id the account does not have
-        fails the task.
+      - Only the one with this id. An id the account does not have fails the task.
     type: int
   contract_id:
     description:
-      - Only the ones of this contract (C(contractId)), for example V(C-1EMU001).
+      - Only the ones of this contract, for example V(C-1EMU001).
     type: str
   group_id:
     description:
-      - Only the ones of this group (C(groupId)).
+      - Only the ones of this group.
     type: int
 '''
 
