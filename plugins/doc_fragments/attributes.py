@@ -7,7 +7,9 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """The attributes every module documents; each module states its own support."""
+    """The attributes every module documents (DOCUMENTATION), and the support of each kind of module: one that
+    only reads (INFO_MODULE), one that writes through the API (WRITE_MODULE), one that writes a local file
+    (LOCAL_FILE). A module adds its own details under its own attributes."""
 
     DOCUMENTATION = r'''
 options: {}
@@ -29,4 +31,45 @@ attributes:
     support: full
     membership:
       - edgegrid.access.akamai
+'''
+
+    # The support of a module that only reads: extends_documentation_fragment edgegrid.access.attributes.info_module
+    # (with edgegrid.access.attributes, which describes the attributes).
+    INFO_MODULE = r'''
+options: {}
+attributes:
+  check_mode:
+    support: full
+    details: Reads only; nothing is created, changed or deleted.
+  diff_mode:
+    support: N/A
+    details: Reads only.
+'''
+
+    # The support of a module that converges an Akamai resource through the API:
+    # edgegrid.access.attributes.write_module. A module adds its own details under its own attributes.
+    WRITE_MODULE = r'''
+options: {}
+attributes:
+  check_mode:
+    support: full
+    details: Reads are sent in check mode; no write is sent, and the task says whether it would change anything.
+  diff_mode:
+    support: full
+'''
+
+    # The support of a module that writes a local file and talks to no API: edgegrid.access.attributes.local_file,
+    # named before edgegrid.access.attributes (of two fragments, the first named sets an attribute's support).
+    LOCAL_FILE = r'''
+options: {}
+attributes:
+  check_mode:
+    support: full
+    details: Nothing is written in check mode; the change is predicted exactly.
+  diff_mode:
+    support: full
+  action_group:
+    support: none
+    details: This module talks to no API; it takes no auth options and is not in the action group.
+    membership: []
 '''

@@ -51,12 +51,13 @@ options:
     type: str
   client_token:
     description:
-      - The client token of the API credential.
+      - The client token of the API credential (its C(client_token) in an C(.edgerc) section), masked in output.
       - Else E(AKAMAI_{SECTION}_CLIENT_TOKEN) (E(AKAMAI_CLIENT_TOKEN) for section C(default)); see O(section).
     type: str
   client_secret:
     description:
-      - The client secret of the API credential.
+      - The client secret of the API credential, shown by Akamai only when the credential is created; never in
+        output.
       - Else E(AKAMAI_{SECTION}_CLIENT_SECRET) (E(AKAMAI_CLIENT_SECRET) for section C(default)); see O(section).
     type: str
   access_token:

@@ -138,16 +138,13 @@ options:
         type: list
         elements: str
         default: []
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.attributes
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.attributes,
+  edgegrid.access.attributes.write_module]
 attributes:
   check_mode:
-    support: full
     details: The API client is read (and the APIs the authorized user may grant, to look names up); nothing is
       created, changed or deleted.
   diff_mode:
-    support: full
     details: The API client before and after; its access token is never part of it.
 seealso:
   - module: edgegrid.access.api_client_info

@@ -36,16 +36,8 @@ options:
       - Always done with O(client_id) or O(name).
     type: bool
     default: false
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.attributes
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
-  diff_mode:
-    support: N/A
-    details: Reads only.
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.attributes,
+  edgegrid.access.attributes.info_module]
 seealso:
   - module: edgegrid.access.api_client
   - module: edgegrid.access.api_credential_info

@@ -147,15 +147,12 @@ options:
           - The sections updated are returned in RV(edgerc.copied_sections).
         type: bool
         default: true
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.attributes
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.attributes,
+  edgegrid.access.attributes.write_module]
 attributes:
   check_mode:
-    support: full
     details: The credentials are read; nothing is created, changed, deleted or written to the C(.edgerc) file.
   diff_mode:
-    support: full
     details: The credential before and after. The client secret is never part of it.
 notes:
   - Akamai's rotation recipe (create the new credential, deploy it, then let the old one expire with some overlap)

@@ -41,18 +41,10 @@ options:
   description:
     description: Only the credentials with exactly this description.
     type: str
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.attributes
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
-  diff_mode:
-    support: N/A
-    details: Reads only.
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.attributes,
+  edgegrid.access.attributes.info_module]
 notes:
-  - RV(credentials[].expired) and RV(credentials[].expires_in_days) are judged on the clock of the machine that
+  - The C(expired) and C(expires_in_days) of each of RV(credentials) are judged on the clock of the machine that
     runs the module.
 seealso:
   - module: edgegrid.access.api_credential
@@ -81,45 +73,30 @@ EXAMPLES = r'''
 
 RETURN = r'''
 credentials:
-  description: The credentials that match, oldest first. Never a client secret.
+  description:
+    - The credentials that match, oldest first, each as M(edgegrid.access.api_credential) returns one in
+      RV(edgegrid.access.api_credential#module:credential) (C(credential_id), C(client_token), C(status),
+      C(description), C(created_on), C(expires_on), C(max_allowed_expiry), C(expired), C(expires_in_days),
+      C(signing)), with the members below. Never a client secret.
+    - An expired credential may still be listed as active.
   returned: always
   type: list
   elements: dict
+  sample:
+    - credential_id: 14111
+      client_token: akab-xxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxx
+      status: active
+      description: ci-pipeline
+      created_on: "2025-11-01T23:06:59.000Z"
+      expires_on: "2027-11-01T23:06:59.000Z"
+      max_allowed_expiry: "2027-11-24T17:00:00.000Z"
+      expired: false
+      expires_in_days: 729
+      signing: true
+      managed: false
+      secret_stored: null
+      abandoned: false
   contains:
-    credential_id:
-      description: The ID of the credential.
-      type: int
-      sample: 14111
-    client_token:
-      description: The client token of the credential (not secret).
-      type: str
-      sample: akab-xxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxx
-    status:
-      description: V(active) or V(inactive) (V(deleted) only if Akamai reports it).
-      type: str
-      sample: active
-    description:
-      description: The description of the credential.
-      type: str
-    created_on:
-      description: When the credential was created (ISO 8601).
-      type: str
-      sample: "2025-11-01T23:06:59.000Z"
-    expires_on:
-      description: When the credential expires (ISO 8601). An expired credential may still be listed as active.
-      type: str
-      sample: "2027-11-01T23:06:59.000Z"
-    max_allowed_expiry:
-      description: The latest expiry Akamai accepts now (ISO 8601), when the API reports it.
-      type: str
-    expired:
-      description: Whether the credential has expired.
-      type: bool
-      sample: false
-    expires_in_days:
-      description: Whole days until the credential expires; negative when it has.
-      type: int
-      sample: 729
     managed:
       description:
         - Whether this collection created the credential (as a rotation, or still marked pending), judged by its
@@ -139,10 +116,6 @@ credentials:
           or create deletes it.
       type: bool
       sample: false
-    signing:
-      description: Whether this credential signed the module's own request.
-      type: bool
-      sample: true
 client_id:
   description: The API client whose credentials are listed, as given (V(self) or a client ID).
   returned: always
@@ -164,7 +137,7 @@ signed_with:
       type: str
       sample: /home/deploy/.edgerc
     section:
-      description: The name of the section.
+      description: The name of the section whose credential signed the request.
       type: str
       sample: default
 '''

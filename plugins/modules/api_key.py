@@ -29,7 +29,6 @@ description:
     value must be created, to find it in other collections.
   - Input errors (an unknown collection, a value longer than 64 characters, an 11th tag, a value that already
     exists in another collection, a label that matches several keys) fail before anything is written.
-  - Speaks API Keys v2 (default) or v1 (O(api_version)); the options are the same for both.
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
@@ -158,15 +157,10 @@ options:
     type: str
     choices: [all, changed, none]
     default: all
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.apikeys
-  - edgegrid.access.attributes
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
+  edgegrid.access.attributes, edgegrid.access.attributes.write_module]
 attributes:
-  check_mode:
-    support: full
   diff_mode:
-    support: full
     details: The keys the task changes (created, edited, moved, restored, revoked, quota reset), before and after,
       values masked.
 notes:

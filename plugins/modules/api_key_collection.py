@@ -18,7 +18,6 @@ description:
   - The collection is found by O(name) within O(contract_id) and O(group_id) when given, or by O(id).
     A name that matches two collections fails and asks for the id.
   - Only what the task sets is compared and written; the rest of the collection is left as it is.
-  - Speaks API Keys v2 (default) or v1 (O(api_version)); the options are the same for both.
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
@@ -35,21 +34,6 @@ options:
     description:
       - The description of the collection. An empty string removes it.
     type: str
-  contract_id:
-    description:
-      - The contract of the collection, for example V(C-1EMU001). Needed to create a collection; narrows the
-        search by O(name). It cannot be changed once the collection exists.
-      - Not checked before the create. API Keys has no read that lists the contracts (or the groups) a client may
-        use, so a contract it does not know is refused by the API's answer to the create (its problem details are
-        shown), and nothing is created.
-    type: str
-  group_id:
-    description:
-      - The group of the collection. Needed to create a collection; narrows the search by O(name). It cannot be
-        changed once the collection exists.
-      - Not checked before the create, like O(contract_id). A group the API does not know is refused by its
-        answer to the create, and nothing is created.
-    type: int
   quota:
     description:
       - The quota of every key of the collection. Members left out keep their current value.
@@ -102,15 +86,8 @@ options:
     type: str
     choices: [present, absent]
     default: present
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.apikeys
-  - edgegrid.access.attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
+  edgegrid.access.apikeys.contract_group, edgegrid.access.attributes, edgegrid.access.attributes.write_module]
 notes:
   - In v2 the ACL and the quota are sub-resources of the collection; a task that sets neither does not write them,
     and a task that does not set O(acl) does not read the ACL either.
@@ -162,27 +139,27 @@ EXAMPLES = r'''
 
 RETURN = r'''
 api_key_collection:
-  description: The collection after the task (predicted in check mode); empty after deletion.
+  description: The collection after the task, as predicted in check mode; empty with O(state=absent).
   returned: always
   type: dict
   contains:
     id:
-      description: The collection id (null when a create was only predicted).
+      description: The collection id, C(collectionId) in the API; null when a create was only predicted.
       type: int
       sample: 108051
     name:
-      description: The name.
+      description: The name of the collection, C(collectionName) in the API.
       type: str
       sample: Bookstore Access
     description:
-      description: The description.
+      description: The description of the collection (C(collectionDescription)), or null.
       type: str
     contract_id:
-      description: The contract.
+      description: The contract of the collection (C(contractId)), given at creation; the API does not move it.
       type: str
       sample: C-1EMU001
     group_id:
-      description: The group.
+      description: The group of the collection (C(groupId)), given at creation; the API does not move it.
       type: int
       sample: 10001
     key_count:

@@ -15,26 +15,9 @@ description:
   - Lists the key collections of Akamai API Keys and Traffic Management, or one collection by O(name) or O(id).
   - With O(endpoints=true), adds the API endpoints of each collection's contract and group, with the ACL entry of
     every endpoint, resource and method (what O(edgegrid.access.api_key_collection#module:acl) takes).
-  - Speaks API Keys v2 (default) or v1 (O(api_version)).
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
-  name:
-    description:
-      - Only the collections of this name.
-    type: str
-  id:
-    description:
-      - Only the collection of this id. An unknown id fails.
-    type: int
-  contract_id:
-    description:
-      - Only the collections of this contract.
-    type: str
-  group_id:
-    description:
-      - Only the collections of this group.
-    type: int
   details:
     description:
       - Read the ACL and the quota of each collection. In v2 they are sub-resources (two more requests per
@@ -46,16 +29,8 @@ options:
       - Add the endpoints each collection can use (one request per collection, four at most at once).
     type: bool
     default: false
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.apikeys
-  - edgegrid.access.attributes
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
-  diff_mode:
-    support: none
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
+  edgegrid.access.apikeys.info_filters, edgegrid.access.attributes, edgegrid.access.attributes.info_module]
 seealso:
   - module: edgegrid.access.api_key_collection
 '''
@@ -78,39 +53,15 @@ EXAMPLES = r'''
 
 RETURN = r'''
 api_key_collections:
-  description: The collections found, as returned by M(edgegrid.access.api_key_collection).
+  description:
+    - The collections found, each as M(edgegrid.access.api_key_collection) returns one in
+      RV(edgegrid.access.api_key_collection#module:api_key_collection) (C(id), C(name), C(description),
+      C(contract_id), C(group_id), C(key_count), C(dirty), C(acl), C(quota)), with RV(api_key_collections[].endpoints).
+    - In v2, C(acl) and C(quota) are null with O(details=false).
   returned: always
   type: list
   elements: dict
   contains:
-    id:
-      description: The collection id.
-      type: int
-    name:
-      description: The name.
-      type: str
-    description:
-      description: The description.
-      type: str
-    contract_id:
-      description: The contract.
-      type: str
-    group_id:
-      description: The group.
-      type: int
-    key_count:
-      description: The number of keys, when the API reports it.
-      type: int
-    dirty:
-      description: Whether changes are still propagating.
-      type: bool
-    acl:
-      description: The ACL entries (null in v2 with O(details=false)).
-      type: list
-      elements: str
-    quota:
-      description: The quota (C(enabled), C(limit), C(interval), C(allow_headers), C(deny_headers)).
-      type: dict
     endpoints:
       description:
         - With O(endpoints=true), the endpoints of the collection's contract and group - C(id), C(name),

@@ -83,16 +83,11 @@ options:
         type: str
         choices: [FIVE_MINUTES, HOUR, DAY, WEEK, MONTH]
         default: DAY
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.apikeys
-  - edgegrid.access.attributes
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
+  edgegrid.access.attributes, edgegrid.access.attributes.info_module]
 attributes:
   check_mode:
-    support: full
     details: Reads only (a quota report is generated in check mode too; it changes nothing).
-  diff_mode:
-    support: none
 seealso:
   - module: edgegrid.access.api_key
 '''

@@ -131,18 +131,14 @@ options:
           - The path of the C(edgekv_tokens.js) file. Its directory must exist.
         type: path
         required: true
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.attributes
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.attributes,
+  edgegrid.access.attributes.write_module]
 attributes:
   check_mode:
-    support: full
     details:
       - Reads are sent in check mode; no write is sent and no file written.
       - When a token would be created, the fields the API assigns (C(uuid), dates, status) are missing from
         RV(edgekv_token).
-  diff_mode:
-    support: full
 notes:
   - Needs an API client with READ-WRITE access to the EdgeKV API (a READ-ONLY one can only read).
   - Revoking a token that deployed EdgeWorkers still use breaks their EdgeKV requests.

@@ -36,15 +36,8 @@ options:
       - A token read by O(name) always has them.
     type: bool
     default: false
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.attributes
-attributes:
-  check_mode:
-    support: full
-    details: This module only reads.
-  diff_mode:
-    support: none
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.attributes,
+  edgegrid.access.attributes.info_module]
 seealso:
   - module: edgegrid.access.edgekv_token
 '''
@@ -71,67 +64,35 @@ EXAMPLES = r'''
 
 RETURN = r'''
 edgekv_tokens:
-  description: The tokens, sorted by name. Empty when there is none (or when O(name) does not exist).
+  description:
+    - The tokens, sorted by name. Empty when there is none (or when O(name) does not exist).
+    - Each as M(edgegrid.access.edgekv_token) returns one in RV(edgegrid.access.edgekv_token#module:edgekv_token),
+      with RV(edgekv_tokens[].expired); C(cpcode), C(namespace_permissions), C(allow_on_staging),
+      C(allow_on_production) and C(edgeworker_ids) only with O(name) or O(details) (the listing does not give them).
+    - The API never returns token values.
   returned: always
   type: list
   elements: dict
   contains:
-    name:
-      description: The name of the token.
-      type: str
-      sample: catalog_prod
-    uuid:
-      description: The token's reference, which C(edgekv_tokens.js) holds as C(reference).
-      type: str
-      sample: fa3a7ae0-1b0c-45c7-adc3-f0638c6b7466
-    expiry:
-      description: The expiry date; C(9999-12-31) for a token that refreshes itself.
-      type: str
-      sample: '9999-12-31'
-    auto_refresh:
-      description: Whether the token refreshes itself.
-      type: bool
     expired:
-      description: Whether the token has expired.
+      description: Whether the token has expired (listed only with O(include_expired=true)).
       type: bool
       sample: false
-    token_activation_status:
-      description: C(IN_PROGRESS) while a new or refreshed token propagates, then C(COMPLETE).
-      type: str
-      sample: COMPLETE
-    issue_date:
-      description: The date the token was created.
-      type: str
-      sample: '2026-11-24'
-    latest_refresh_date:
-      description: The date of the latest refresh; null when never refreshed.
-      type: str
-    next_scheduled_refresh_date:
-      description: The date of the next automatic refresh.
-      type: str
-      sample: '2027-01-24'
-    cpcode:
-      description: The CP code of the EdgeKV database.
-      type: str
-      returned: with O(name) or O(details)
-    namespace_permissions:
-      description: The namespaces and their permissions.
-      type: dict
-      returned: with O(name) or O(details)
-      sample: {"default": ["r", "w"]}
-    allow_on_staging:
-      description: Whether the token works on the staging network.
-      type: bool
-      returned: with O(name) or O(details)
-    allow_on_production:
-      description: Whether the token works on the production network.
-      type: bool
-      returned: with O(name) or O(details)
-    edgeworker_ids:
-      description: The EdgeWorker ids allowed to use the token; empty for every EdgeWorker.
-      type: list
-      elements: str
-      returned: with O(name) or O(details)
+  sample:
+    - name: catalog_prod
+      uuid: fa3a7ae0-1b0c-45c7-adc3-f0638c6b7466
+      expiry: '9999-12-31'
+      auto_refresh: true
+      expired: false
+      token_activation_status: COMPLETE
+      issue_date: '2026-11-24'
+      latest_refresh_date: null
+      next_scheduled_refresh_date: '2027-01-24'
+      cpcode: '1234567'
+      namespace_permissions: {"default": ["r", "w"]}
+      allow_on_staging: true
+      allow_on_production: true
+      edgeworker_ids: []
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _edgekv

@@ -105,19 +105,10 @@ options:
         O(edgegrid.access.api_credential#module:edgerc_write.update_copies) is on by default.
     type: bool
     default: false
-extends_documentation_fragment:
-  - edgegrid.access.attributes
+extends_documentation_fragment: [edgegrid.access.attributes.local_file, edgegrid.access.attributes]
 attributes:
-  check_mode:
-    support: full
-    details: Nothing is written in check mode; the change is predicted exactly.
   diff_mode:
-    support: full
     details: The section before and after, with C(client_secret), C(access_token) and C(client_token) masked.
-  action_group:
-    support: none
-    details: This module talks to no API; it takes no auth options and is not in the action group.
-    membership: []
 notes:
   - Akamai's edgegrid-python reads C(.edgerc) files with interpolation, so a value holding C(%) breaks it (this
     collection reads such values as written). The module warns when a value holds C(%).

@@ -46,19 +46,10 @@ options:
       - No backup is made when nothing changes or when the file did not exist.
     type: bool
     default: false
-extends_documentation_fragment:
-  - edgegrid.access.attributes
+extends_documentation_fragment: [edgegrid.access.attributes.local_file, edgegrid.access.attributes]
 attributes:
-  check_mode:
-    support: full
-    details: Nothing is written in check mode; the change is predicted exactly.
   diff_mode:
-    support: full
     details: The content is never shown; the diff says whether it changes and its size in bytes.
-  action_group:
-    support: none
-    details: This module talks to no API; it takes no auth options and is not in the action group.
-    membership: []
 notes:
   - O(content) is masked in Ansible's output because it is a C(no_log) option. A task that builds it from
     registered results that hold secrets should say C(no_log=true) as well, so that the loop and the task's

@@ -16,7 +16,6 @@ description:
     limit on the API calls that match its rules (ACL entries, API keys, key collections).
   - The counter is found by O(name) (within O(contract_id) and O(group_id) when given) or by O(id).
   - Only what the task sets is compared and written.
-  - Speaks API Keys v2 (default) or v1 (O(api_version)); the options are the same, except O(alert_threshold) (v2 only).
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
@@ -32,17 +31,6 @@ options:
     description:
       - The description. An empty string removes it.
     type: str
-  contract_id:
-    description:
-      - The contract of the counter. Needed to create it; it cannot change afterwards.
-      - Not checked before the create. API Keys has no read that lists the contracts (or the groups) a client may
-        use, so a contract it does not know is refused by the API's answer to the create (its problem details are
-        shown), and nothing is created.
-    type: str
-  group_id:
-    description:
-      - The group of the counter. Needed to create it; it cannot change afterwards.
-    type: int
   enabled:
     description:
       - Whether the counter is enabled. V(true) when a counter is created without it.
@@ -127,15 +115,8 @@ options:
     type: str
     choices: [present, absent]
     default: present
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.apikeys
-  - edgegrid.access.attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
+  edgegrid.access.apikeys.contract_group, edgegrid.access.attributes, edgegrid.access.attributes.write_module]
 notes:
   - Akamai allows at most 100 counters per account, and at most 4 counters that count the same request.
 seealso:
@@ -181,19 +162,19 @@ throttling_counter:
   type: dict
   contains:
     id:
-      description: The counter id (null when a create was only predicted).
+      description: C(throttlingCounterId); null when a create was only predicted.
       type: int
     name:
-      description: The name.
+      description: C(throttlingCounterName), 1 to 200 characters.
       type: str
     description:
-      description: The description.
+      description: C(throttlingCounterDescription), or null.
       type: str
     contract_id:
-      description: The contract.
+      description: C(contractId), the contract the counter was created in.
       type: str
     group_id:
-      description: The group.
+      description: C(groupId), the group the counter was created in.
       type: int
     enabled:
       description: Whether the counter is enabled.

@@ -15,26 +15,9 @@ description:
   - Lists the throttling counters of Akamai API Keys and Traffic Management, or one counter by O(name) or O(id).
   - Optionally adds, per counter, the endpoints, keys and key collections of its contract and group - what its
     rules can refer to.
-  - Speaks API Keys v2 (default) or v1 (O(api_version)).
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
-  name:
-    description:
-      - Only the counters of this name.
-    type: str
-  id:
-    description:
-      - Only the counter of this id. An unknown id fails.
-    type: int
-  contract_id:
-    description:
-      - Only the counters of this contract.
-    type: str
-  group_id:
-    description:
-      - Only the counters of this group.
-    type: int
   endpoints:
     description:
       - Add the endpoints a counter can use in its ACL rules (one request per counter).
@@ -54,16 +37,8 @@ options:
         API Keys v2 only.
     type: bool
     default: false
-extends_documentation_fragment:
-  - edgegrid.access.auth
-  - edgegrid.access.apikeys
-  - edgegrid.access.attributes
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
-  diff_mode:
-    support: none
+extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
+  edgegrid.access.apikeys.info_filters, edgegrid.access.attributes, edgegrid.access.attributes.info_module]
 seealso:
   - module: edgegrid.access.throttling_counter
 '''
@@ -83,23 +58,14 @@ EXAMPLES = r'''
 
 RETURN = r'''
 throttling_counters:
-  description: The counters found, as returned by M(edgegrid.access.throttling_counter), with the lists asked for.
+  description:
+    - The counters found, each as M(edgegrid.access.throttling_counter) returns one in
+      RV(edgegrid.access.throttling_counter#module:throttling_counter) (C(id), C(name), C(limit), C(rules)...),
+      with the lists asked for.
   returned: always
   type: list
   elements: dict
   contains:
-    id:
-      description: The counter id.
-      type: int
-    name:
-      description: The name.
-      type: str
-    limit:
-      description: Requests per second.
-      type: int
-    rules:
-      description: The conditions - C(acl), C(keys), C(key_collections).
-      type: dict
     endpoints:
       description: The endpoints the counter can use (see M(edgegrid.access.api_key_collection_info)).
       type: list
