@@ -138,8 +138,10 @@ options:
         type: list
         elements: str
         default: []
-extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.attributes,
-  edgegrid.access.attributes.write_module]
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.attributes
+  - edgegrid.access.attributes.write_module
 attributes:
   check_mode:
     details: The API client is read (and the APIs the authorized user may grant, to look names up); nothing is

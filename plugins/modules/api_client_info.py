@@ -36,8 +36,10 @@ options:
       - Always done with O(client_id) or O(name).
     type: bool
     default: false
-extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.attributes,
-  edgegrid.access.attributes.info_module]
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.attributes
+  - edgegrid.access.attributes.info_module
 seealso:
   - module: edgegrid.access.api_client
   - module: edgegrid.access.api_credential_info

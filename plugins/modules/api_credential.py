@@ -147,8 +147,10 @@ options:
           - The sections updated are returned in RV(edgerc.copied_sections).
         type: bool
         default: true
-extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.attributes,
-  edgegrid.access.attributes.write_module]
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.attributes
+  - edgegrid.access.attributes.write_module
 attributes:
   check_mode:
     details: The credentials are read; nothing is created, changed, deleted or written to the C(.edgerc) file.

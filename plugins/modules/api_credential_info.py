@@ -41,8 +41,10 @@ options:
   description:
     description: Only the credentials with exactly this description.
     type: str
-extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.attributes,
-  edgegrid.access.attributes.info_module]
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.attributes
+  - edgegrid.access.attributes.info_module
 notes:
   - The C(expired) and C(expires_in_days) of each of RV(credentials) are judged on the clock of the machine that
     runs the module.

@@ -157,8 +157,11 @@ options:
     type: str
     choices: [all, changed, none]
     default: all
-extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
-  edgegrid.access.attributes, edgegrid.access.attributes.write_module]
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.apikeys
+  - edgegrid.access.attributes
+  - edgegrid.access.attributes.write_module
 attributes:
   diff_mode:
     details: The keys the task changes (created, edited, moved, restored, revoked, quota reset), before and after,

@@ -86,8 +86,12 @@ options:
     type: str
     choices: [present, absent]
     default: present
-extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
-  edgegrid.access.apikeys.contract_group, edgegrid.access.attributes, edgegrid.access.attributes.write_module]
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.apikeys
+  - edgegrid.access.apikeys.contract_group
+  - edgegrid.access.attributes
+  - edgegrid.access.attributes.write_module
 notes:
   - In v2 the ACL and the quota are sub-resources of the collection; a task that sets neither does not write them,
     and a task that does not set O(acl) does not read the ACL either.

@@ -29,8 +29,12 @@ options:
       - Add the endpoints each collection can use (one request per collection, four at most at once).
     type: bool
     default: false
-extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
-  edgegrid.access.apikeys.info_filters, edgegrid.access.attributes, edgegrid.access.attributes.info_module]
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.apikeys
+  - edgegrid.access.apikeys.info_filters
+  - edgegrid.access.attributes
+  - edgegrid.access.attributes.info_module
 seealso:
   - module: edgegrid.access.api_key_collection
 '''

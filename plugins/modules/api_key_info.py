@@ -83,8 +83,11 @@ options:
         type: str
         choices: [FIVE_MINUTES, HOUR, DAY, WEEK, MONTH]
         default: DAY
-extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
-  edgegrid.access.attributes, edgegrid.access.attributes.info_module]
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.apikeys
+  - edgegrid.access.attributes
+  - edgegrid.access.attributes.info_module
 attributes:
   check_mode:
     details: Reads only (a quota report is generated in check mode too; it changes nothing).

@@ -115,7 +115,10 @@ options:
         description: The most pages followed before failing.
         type: int
         default: 100
-extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.oauth2, edgegrid.access.attributes]
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.oauth2
+  - edgegrid.access.attributes
 attributes:
   check_mode:
     support: full

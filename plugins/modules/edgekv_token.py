@@ -131,8 +131,10 @@ options:
           - The path of the C(edgekv_tokens.js) file. Its directory must exist.
         type: path
         required: true
-extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.attributes,
-  edgegrid.access.attributes.write_module]
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.attributes
+  - edgegrid.access.attributes.write_module
 attributes:
   check_mode:
     details:

@@ -36,8 +36,10 @@ options:
       - A token read by O(name) always has them.
     type: bool
     default: false
-extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.attributes,
-  edgegrid.access.attributes.info_module]
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.attributes
+  - edgegrid.access.attributes.info_module
 seealso:
   - module: edgegrid.access.edgekv_token
 '''

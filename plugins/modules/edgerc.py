@@ -105,7 +105,9 @@ options:
         O(edgegrid.access.api_credential#module:edgerc_write.update_copies) is on by default.
     type: bool
     default: false
-extends_documentation_fragment: [edgegrid.access.attributes.local_file, edgegrid.access.attributes]
+extends_documentation_fragment:
+  - edgegrid.access.attributes.local_file
+  - edgegrid.access.attributes
 attributes:
   diff_mode:
     details: The section before and after, with C(client_secret), C(access_token) and C(client_token) masked.

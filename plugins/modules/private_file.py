@@ -46,7 +46,9 @@ options:
       - No backup is made when nothing changes or when the file did not exist.
     type: bool
     default: false
-extends_documentation_fragment: [edgegrid.access.attributes.local_file, edgegrid.access.attributes]
+extends_documentation_fragment:
+  - edgegrid.access.attributes.local_file
+  - edgegrid.access.attributes
 attributes:
   diff_mode:
     details: The content is never shown; the diff says whether it changes and its size in bytes.

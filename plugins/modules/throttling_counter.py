@@ -115,8 +115,12 @@ options:
     type: str
     choices: [present, absent]
     default: present
-extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
-  edgegrid.access.apikeys.contract_group, edgegrid.access.attributes, edgegrid.access.attributes.write_module]
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.apikeys
+  - edgegrid.access.apikeys.contract_group
+  - edgegrid.access.attributes
+  - edgegrid.access.attributes.write_module
 notes:
   - Akamai allows at most 100 counters per account, and at most 4 counters that count the same request.
 seealso:

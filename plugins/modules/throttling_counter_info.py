@@ -37,8 +37,12 @@ options:
         API Keys v2 only.
     type: bool
     default: false
-extends_documentation_fragment: [edgegrid.access.auth, edgegrid.access.apikeys,
-  edgegrid.access.apikeys.info_filters, edgegrid.access.attributes, edgegrid.access.attributes.info_module]
+extends_documentation_fragment:
+  - edgegrid.access.auth
+  - edgegrid.access.apikeys
+  - edgegrid.access.apikeys.info_filters
+  - edgegrid.access.attributes
+  - edgegrid.access.attributes.info_module
 seealso:
   - module: edgegrid.access.throttling_counter
 '''
