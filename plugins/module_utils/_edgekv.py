@@ -606,11 +606,9 @@ def write_tokens_js(path, text, secret):
     Raises EdgeKVError naming the file."""
     target = os.path.realpath(path)
     _files.remove_stale_temporary_files(target)
-    try:
+    with _errors.raised_as(EdgeKVError, _files.FileWriteError):
         _files.atomic_write(target, text.encode('utf-8'), 'edgekv_tokens.js file %s' % path,
                             mode=tokens_js_mode(target, secret))
-    except _files.FileWriteError as exc:
-        raise EdgeKVError(str(exc)) from None
 
 
 def fix_tokens_js_mode(path):
