@@ -100,3 +100,14 @@ def test_funnel_fails_an_api_error_with_akamais_problem_details(capsys):
     assert result['msg'] == str(exc)
     assert result['error'] == json.loads(json.dumps(exc.as_dict()))
     assert result['error']['detail'] == 'no such API client'
+
+
+def test_raised_as_gives_the_layers_class_the_same_message_and_no_context():
+    with pytest.raises(_client.ConfigError) as info:
+        with _errors.raised_as(_client.ConfigError, _edgerc.EdgercError):
+            raise _edgerc.EdgercError('/tmp/x/.edgerc has no section [default]')
+    assert str(info.value) == '/tmp/x/.edgerc has no section [default]'
+    assert info.value.__suppress_context__ is True
+    with pytest.raises(_files.FileWriteError):
+        with _errors.raised_as(_client.ConfigError, _edgerc.EdgercError):
+            raise _files.FileWriteError('path /tmp/x cannot be written: Permission denied')
