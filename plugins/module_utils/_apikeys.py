@@ -8,8 +8,9 @@
 This file is private to the collection (note the leading underscore): it may change without notice.
 
 The modules speak only the neutral model below; `_apikeys_v1.py` and `_apikeys_v2.py` translate it to
-and from each wire format (paths, member names, list wrappers, paging). A correction of the v2 wire
-format from a live account therefore touches `_apikeys_v2.py` only.
+and from each wire format (paths, member names, list wrappers, paging), on what they share in
+`_apikeys_wire.py`. A correction of the v2 wire format from a live account therefore touches `_apikeys_v2.py`,
+and `_apikeys_wire.py` only for a path or member name that v1 has too.
 
 Neutral shapes (plain dicts):
 
@@ -154,13 +155,14 @@ def check_acl_exists(api, acl, collection_id, contract_id, group_id, option='acl
 
 
 def sort_acl(entries):
-    """ACL entries in a stable order: endpoints, resources, methods, each by number."""
+    """ACL entries (an iterable of ENDPOINT-n / RESOURCE-n / METHOD-n; None: none) as a list without duplicates, in
+    a stable order: endpoints, resources, methods, each by number; an entry of another form last."""
     order = {'ENDPOINT': 0, 'RESOURCE': 1, 'METHOD': 2}
 
     def rank(entry):
-        kind, number = entry.split('-', 1)
+        kind, dummy, number = str(entry).partition('-')
         return (order.get(kind, 3), int(number) if number.isdigit() else 0)
-    return sorted(set(entries), key=rank)
+    return sorted(set(entries or []), key=rank)
 
 
 def check_tags(tags, where):
@@ -200,20 +202,27 @@ def check_range(value, minimum, maximum, where):
 
 # ---------------------------------------------------------------- finding things by name or id
 
+def _matching(items, noun, item_id, name, contract_id, group_id):
+    """Of `items` (neutral collections or counters), the one with id `item_id` when it is given (InputError
+    'no <noun> has id ...' when none has), else those named `name` within `contract_id` and `group_id` (each when
+    given). A list."""
+    if item_id is not None:
+        for item in items:
+            if item['id'] == item_id:
+                return [item]
+        raise InputError('no %s has id %s' % (noun, item_id))
+    return [c for c in items if c['name'] == name
+            and (contract_id is None or c['contract_id'] == contract_id)
+            and (group_id is None or c['group_id'] == group_id)]
+
+
 def find_collection(api, name=None, collection_id=None, contract_id=None, group_id=None, collections=None):
     """The one collection named `name` (within contract_id / group_id when given) or with id `collection_id`.
 
     Returns None when no collection has that name; fails when an id is unknown or a name is ambiguous.
     """
     collections = api.list_collections() if collections is None else collections
-    if collection_id is not None:
-        for coll in collections:
-            if coll['id'] == collection_id:
-                return coll
-        raise InputError('no key collection has id %s' % collection_id)
-    matches = [c for c in collections if c['name'] == name
-               and (contract_id is None or c['contract_id'] == contract_id)
-               and (group_id is None or c['group_id'] == group_id)]
+    matches = _matching(collections, 'key collection', collection_id, name, contract_id, group_id)
     if len(matches) > 1:
         raise InputError('%d key collections are named %r (ids %s, in %s); give the collection id, or contract_id '
                          'and group_id' % (len(matches), name, ', '.join(str(c['id']) for c in matches),
@@ -224,14 +233,7 @@ def find_collection(api, name=None, collection_id=None, contract_id=None, group_
 def find_counter(api, name=None, counter_id=None, contract_id=None, group_id=None, counters=None):
     """The one throttling counter named `name` or with id `counter_id` (None when no name matches)."""
     counters = api.list_counters() if counters is None else counters
-    if counter_id is not None:
-        for counter in counters:
-            if counter['id'] == counter_id:
-                return counter
-        raise InputError('no throttling counter has id %s' % counter_id)
-    matches = [c for c in counters if c['name'] == name
-               and (contract_id is None or c['contract_id'] == contract_id)
-               and (group_id is None or c['group_id'] == group_id)]
+    matches = _matching(counters, 'throttling counter', counter_id, name, contract_id, group_id)
     if len(matches) > 1:
         raise InputError('%d throttling counters are named %r (ids %s); give the counter id, or contract_id and '
                          'group_id' % (len(matches), name, ', '.join(str(c['id']) for c in matches)))

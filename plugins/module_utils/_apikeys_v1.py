@@ -7,15 +7,16 @@
 
 This file is private to the collection (note the leading underscore): it may change without notice.
 It translates the neutral model of `_apikeys.py` to and from v1 JSON: bare arrays, `keyPage`,
-ACL entries as prefixed strings, quota headers as six booleans, counter rules as typed lists.
+ACL entries as prefixed strings, quota headers as six booleans, counter rules as typed lists; what v2
+sends and names alike is in `_apikeys_wire.py`.
 Akamai decommissioned v1 on 2025-04-30; it is kept for accounts and tools that still speak it.
 """
 
 from __future__ import annotations
 
-import json
+import sys
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
+from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys, _apikeys_wire
 
 BASE = '/apikey-manager-api/v1'
 
@@ -33,8 +34,6 @@ SECRET_MEMBERS = (
 PAGE_SIZE = 10000
 # POST /keys: one `value` string of at most 10,000 characters, values separated by newlines.
 VALUE_STRING_MAX = 10000
-# Revoke / restore / quota reset / move: key ids per request (the documents set no maximum).
-IDS_PER_REQUEST = 1000
 
 QUOTA_ALLOW = (('X-RateLimit-Limit', 'allowLimitHeaderShown'), ('X-RateLimit-Remaining', 'allowRemainingHeaderShown'),
                ('X-RateLimit-Reset', 'allowResetHeaderShown'))
@@ -44,24 +43,16 @@ COUNTER_CLIENT = (('X-Throttling-Limit', 'sendLimitToClient'), ('X-Throttling-Ra
 COUNTER_ORIGIN = (('X-Throttling-Limit', 'sendLimitToOrigin'), ('X-Throttling-Rate', 'sendRateToOrigin'))
 RULE_TYPES = (('acl', 'ACL_ENTRY'), ('keys', 'KEY'), ('key_collections', 'KEY_COLLECTION'))
 REPORTS = {'by_quota': 'rapidkey-by-quota', 'by_time': 'rapidkey-by-time'}
+# Endpoint members (schemas/endpoints.yaml, endpointResourceBaseInfo.yaml, endpointResourceMethod.yaml), read by
+# _apikeys_wire.endpoint_from_wire.
+ENDPOINT_MEMBERS = {'endpoint_id': 'apiEndPointId', 'endpoint_name': 'apiEndPointName',
+                    'resources': 'apiResourceBaseInfo', 'resource_id': 'apiResourceLogicId',
+                    'resource_name': 'apiResourceName', 'method_id': 'apiResourceMethodLogicId',
+                    'method': 'apiResourceMethod'}
 
 
 # An answer that does not have the documented shape, or an operation v1 does not have.
 WireError = _apikeys.WireError
-
-
-def _chunks(items, size):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _acl_sorted(entries):
-    order = {'ENDPOINT': 0, 'RESOURCE': 1, 'METHOD': 2}
-
-    def rank(entry):
-        kind, dummy, number = str(entry).partition('-')
-        return (order.get(kind, 3), int(number) if number.isdigit() else 0)
-    return sorted(set(entries or []), key=rank)
 
 
 # ---------------------------------------------------------------- translation (pure functions)
@@ -84,17 +75,13 @@ def quota_to_wire(quota):
 
 
 def collection_from_wire(body):
-    return {
-        'id': body.get('id'),
-        'name': body.get('name'),
-        'description': body.get('description') or None,
-        'contract_id': body.get('contractId'),
-        'group_id': body.get('groupId'),
-        'key_count': body.get('keyCount'),
-        'dirty': bool(body.get('dirty')),
-        'acl': _acl_sorted(body.get('grantedACL')),
-        'quota': quota_from_wire(body['quota']) if isinstance(body.get('quota'), dict) else None,
-    }
+    return dict(
+        _apikeys_wire.identity_from_wire(body, ('id', 'name', 'description')),
+        key_count=body.get('keyCount'),
+        dirty=bool(body.get('dirty')),
+        acl=_apikeys.sort_acl(body.get('grantedACL')),
+        quota=quota_from_wire(body['quota']) if isinstance(body.get('quota'), dict) else None,
+    )
 
 
 def collection_to_wire(coll):
@@ -104,6 +91,15 @@ def collection_to_wire(coll):
     return body
 
 
+# POST /collections and PUT /collections/{id} send the same body.
+collection_create_to_wire = collection_update_to_wire = collection_to_wire
+
+
+def acl_to_wire(acl):
+    """The body of PUT /collections/{id}/acl: the ACL entries as a bare array of prefixed strings."""
+    return list(acl)
+
+
 def key_from_wire(body):
     revoked = bool(body.get('revoked'))
     dirty = bool(body.get('dirty'))
@@ -111,20 +107,10 @@ def key_from_wire(body):
         status = 'PENDING_REVOCATION' if dirty else 'REVOKED'
     else:
         status = 'PENDING_DEPLOYMENT' if dirty else 'DEPLOYED'
-    return {
-        'id': body.get('id'),
-        'value': body.get('value'),
-        'label': body.get('label') or None,
-        'description': body.get('description') or None,
-        'tags': sorted(body.get('tags') or []),
-        'state': 'revoked' if revoked else 'present',
-        'network_status': status,
-        'collection_ids': [body['collectionId']] if body.get('collectionId') is not None else [],
-        'created_at': body.get('createdAt'),
-        'revoked_at': body.get('revokedAt'),
-        'termination_at': body.get('terminationAt'),
-        'quota_update_state': body.get('quotaUpdateState'),
-    }
+    return _apikeys_wire.neutral_key(
+        body, ('id', 'value', 'description'), state='revoked' if revoked else 'present', network_status=status,
+        collection_ids=[body['collectionId']] if body.get('collectionId') is not None else [],
+        quota_update_state=body.get('quotaUpdateState'))
 
 
 def key_update_to_wire(key):
@@ -142,48 +128,28 @@ def counter_from_wire(body):
         for neutral, kind in RULE_TYPES:
             if rule.get('type') == kind:
                 rules[neutral].extend(rule.get('values') or [])
-    rules['acl'] = _acl_sorted(rules['acl'])
+    rules['acl'] = _apikeys.sort_acl(rules['acl'])
     rules['keys'] = sorted(set(int(v) for v in rules['keys']))
     rules['key_collections'] = sorted(set(int(v) for v in rules['key_collections']))
-    error = body.get('errorResponse')
-    return {
-        'id': body.get('id'),
-        'name': body.get('name'),
-        'description': body.get('description') or None,
-        'contract_id': body.get('contractId'),
-        'group_id': body.get('groupId'),
-        'enabled': body.get('enabled'),
-        'limit': body.get('throttling'),
-        'on_over_limit': body.get('onOverLimit'),
-        'alert_threshold': None,
-        'headers': {
+    return dict(
+        _apikeys_wire.identity_from_wire(body, ('id', 'name', 'description')),
+        enabled=body.get('enabled'),
+        limit=body.get('throttling'),
+        on_over_limit=body.get('onOverLimit'),
+        alert_threshold=None,
+        headers={
             'client': [name for name, flag in COUNTER_CLIENT if (headers or {}).get(flag)],
             'origin': [name for name, flag in COUNTER_ORIGIN if (headers or {}).get(flag)],
         },
-        'error_response': error_response_from_wire(error),
-        'rules': rules,
-        'status': body.get('status'),
-    }
+        error_response=_apikeys_wire.error_response_from_wire(body.get('errorResponse')),
+        rules=rules,
+        status=body.get('status'),
+    )
 
 
-def error_response_from_wire(error):
-    if not isinstance(error, dict):
-        return None
-    return {
-        'status_code': error.get('statusCode'),
-        'body': error.get('body') or None,
-        'headers': dict((h.get('name'), h.get('value')) for h in error.get('headers') or [] if isinstance(h, dict)),
-    }
-
-
-def error_response_to_wire(error):
-    if error is None:
-        return None
-    return {'statusCode': error['status_code'], 'overrideDefaults': True, 'body': error.get('body'),
-            'headers': [{'name': k, 'value': v} for k, v in sorted((error.get('headers') or {}).items())]}
-
-
-def counter_to_wire(counter):
+def counter_to_wire(counter, create=True):
+    """The counterDto of POST /counters and PUT /counters/{id}: the same body for both (`create` changes nothing),
+    contract and group included."""
     headers = dict((flag, name in counter['headers']['client']) for name, flag in COUNTER_CLIENT)
     headers.update((flag, name in counter['headers']['origin']) for name, flag in COUNTER_ORIGIN)
     rules = [{'type': kind, 'values': list(counter['rules'][neutral])}
@@ -200,67 +166,41 @@ def counter_to_wire(counter):
         'rules': rules,
     }
     if counter.get('error_response'):
-        body['errorResponse'] = error_response_to_wire(counter['error_response'])
+        body['errorResponse'] = _apikeys_wire.error_response_to_wire(counter['error_response'])
     return body
 
 
-def endpoint_from_wire(body):
-    resources = []
-    for res in body.get('apiResourceBaseInfo') or []:
-        methods = [{'id': m.get('apiResourceMethodLogicId'), 'method': m.get('apiResourceMethod'),
-                    'acl_entry': 'METHOD-%s' % m.get('apiResourceMethodLogicId')} for m in res.get('methods') or []]
-        resources.append({'id': res.get('apiResourceLogicId'), 'name': res.get('apiResourceName'),
-                          'path': res.get('resourcePath'), 'acl_entry': 'RESOURCE-%s' % res.get('apiResourceLogicId'),
-                          'methods': methods})
-    return {'id': body.get('apiEndPointId'), 'name': body.get('apiEndPointName'), 'base_path': body.get('basePath'),
-            'version': body.get('versionNumber'), 'acl_entry': 'ENDPOINT-%s' % body.get('apiEndPointId'),
-            'resources': resources}
-
-
 def import_content(specs):
-    """Key specs as the content of a v1 JSON import file (value, label, tags as documented)."""
-    items = []
-    for spec in specs:
-        item = {'value': spec['value']}
-        if spec.get('label'):
-            item['label'] = spec['label']
-        if spec.get('tags'):
-            item['tags'] = list(spec['tags'])
-        items.append(item)
-    return json.dumps(items, separators=(',', ':'))
+    """Key specs as the content of a v1 JSON import file (value, label, tags as documented; no description)."""
+    return _apikeys_wire.import_content(specs, 'value', None)
 
 
-def _list(body, what):
+def unwrap(body, kind, what):
+    """The items of a list answer: v1 answers a bare JSON array, whatever the `kind` of list. Raises WireError
+    naming `what` for another shape."""
     if not isinstance(body, list):
         raise WireError('v1 %s: expected a JSON array, got %s' % (what, type(body).__name__))
     return body
 
 
-class Wire:
-    """v1 requests, neutral in and out. Client errors (EdgeGridError) pass through."""
+class Wire(_apikeys_wire.Wire):
+    """v1 requests, neutral in and out; those v2 sends alike are in _apikeys_wire.Wire. Client errors
+    (EdgeGridError) pass through."""
 
     version = 'v1'
     has_alert_threshold = False
     has_reports = True
-
-    def __init__(self, client):
-        self.client = client
-
-    def _send(self, method, path, body=None, params=None):
-        return self.client.request(method, BASE + path, json_body=body, params=params).body
+    base = BASE
+    acl_path = '/acl'
+    quota_path = '/quota'
+    ids_member = 'keys'
+    move_to_member = 'collectionId'
+    codec = sys.modules[__name__]
 
     # collections
-    def list_collections(self):
-        return [collection_from_wire(c) for c in _list(self.client.get(BASE + '/collections', cacheable=True), 'collections')]
-
     def get_collection(self, collection_id, acl=True):
         """The collection with its ACL and quota (v1 holds both in the collection: one GET, whatever `acl` says)."""
-        body = self.client.get(BASE + '/collections/%d' % collection_id, missing_ok=True)
-        return collection_from_wire(body) if body is not None else None
-
-    def collection_object(self, collection_id):
-        """The collection (v1: with its ACL and quota; one GET); None when it does not exist."""
-        return self.get_collection(collection_id)
+        return self.collection_object(collection_id)
 
     def complete_collection(self, coll, acl=True):
         """A listed collection with its ACL and quota: v1 lists them within the collection, else one GET (the ACL
@@ -268,25 +208,6 @@ class Wire:
         if coll.get('quota') is not None and coll.get('acl') is not None:
             return coll
         return self.get_collection(coll['id'])
-
-    def create_collection(self, coll):
-        return collection_from_wire(self._send('POST', '/collections', collection_to_wire(coll)))
-
-    def update_collection(self, coll):
-        return collection_from_wire(self._send('PUT', '/collections/%d' % coll['id'], collection_to_wire(coll)))
-
-    def delete_collection(self, collection_id):
-        self._send('DELETE', '/collections/%d' % collection_id)
-
-    def set_acl(self, collection_id, acl):
-        self._send('PUT', '/collections/%d/acl' % collection_id, list(acl))
-
-    def set_quota(self, collection_id, quota):
-        self._send('PUT', '/collections/%d/quota' % collection_id, quota_to_wire(quota))
-
-    def collection_endpoints(self, collection_id):
-        body = self.client.get(BASE + '/collections/%d/endpoints' % collection_id)
-        return [endpoint_from_wire(e) for e in _list(body, 'endpoints')]
 
     # keys
     def list_keys(self, collection_id=None):
@@ -310,13 +231,7 @@ class Wire:
             batches.append(current)
         for batch in batches:
             body = {'collectionId': collection_id, 'value': '\n'.join(batch)}
-            if label:
-                body['label'] = label
-            if description:
-                body['description'] = description
-            if tags:
-                body['tags'] = list(tags)
-            self._send('POST', '/keys', body)
+            self._send('POST', '/keys', _apikeys_wire.key_fields(body, 'description', label, description, tags))
         return len(batches)
 
     def add_keys(self, collection_id, specs):
@@ -340,36 +255,7 @@ class Wire:
 
     def generate_keys(self, collection_id, count, label=None, description=None, tags=None):
         body = {'collectionId': collection_id, 'count': count, 'incrementLabel': False}
-        if label:
-            body['label'] = label
-        if description:
-            body['description'] = description
-        if tags:
-            body['tags'] = list(tags)
-        self._send('POST', '/keys/generate', body)
-
-    def update_key(self, key):
-        return key_from_wire(self._send('PUT', '/keys/%d' % key['id'], key_update_to_wire(key)))
-
-    def _ids(self, path, ids):
-        for batch in _chunks(list(ids), IDS_PER_REQUEST):
-            self._send('POST', path, {'keys': batch})
-
-    def revoke_keys(self, ids):
-        self._ids('/keys/revoke', ids)
-
-    def restore_keys(self, ids):
-        self._ids('/keys/restore', ids)
-
-    def reset_quota(self, ids, collection_id=None):
-        self._ids('/keys/quota-reset', ids)
-
-    def move_keys(self, ids, collection_id):
-        for batch in _chunks(list(ids), IDS_PER_REQUEST):
-            self._send('POST', '/keys/move', {'keys': batch, 'collectionId': collection_id})
-
-    def list_tags(self):
-        return sorted(_list(self.client.get(BASE + '/tags'), 'tags'))
+        self._send('POST', '/keys/generate', _apikeys_wire.key_fields(body, 'description', label, description, tags))
 
     def quota_report(self, report, key_ids, start, end, interval):
         path = '/reports/%s/versions/1/report-data' % REPORTS[report]
@@ -377,25 +263,5 @@ class Wire:
                           params={'start': start, 'end': end, 'interval': interval})
 
     # throttling counters
-    def list_counters(self):
-        return [counter_from_wire(c) for c in _list(self.client.get(BASE + '/counters', cacheable=True), 'counters')]
-
-    def create_counter(self, counter):
-        return counter_from_wire(self._send('POST', '/counters', counter_to_wire(counter)))
-
-    def update_counter(self, counter):
-        return counter_from_wire(self._send('PUT', '/counters/%d' % counter['id'], counter_to_wire(counter)))
-
-    def delete_counter(self, counter_id):
-        self._send('DELETE', '/counters/%d' % counter_id)
-
-    def counter_endpoints(self, counter_id):
-        body = self.client.get(BASE + '/counters/%d/endpoints' % counter_id)
-        return [endpoint_from_wire(e) for e in _list(body, 'counter endpoints')]
-
-    def counter_keys(self, counter_id):
-        body = self.client.get(BASE + '/counters/%d/keys' % counter_id)
-        return [key_from_wire(k) for k in _list(body, 'counter keys')]
-
     def counter_key_collections(self, counter_id):
         raise WireError('listing the key collections a counter can use is not available in API Keys v1 (v2 only)')

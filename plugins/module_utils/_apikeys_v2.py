@@ -6,17 +6,18 @@
 """API Keys and Traffic Management v2: the wire format (the live API, apikey-manager-api/v2).
 
 This file is private to the collection (note the leading underscore): it may change without notice.
-It translates the neutral model of `_apikeys.py` to and from v2 JSON. No OpenAPI file of v2 is public:
+It translates the neutral model of `_apikeys.py` to and from v2 JSON, on what v1 and v2 share
+(`_apikeys_wire.py`: the requests both send alike, the members both name alike). No OpenAPI file of v2 is public:
 the names follow `apikey-manager-api-v2-REFERENCE.md`, whose evidence tag is quoted where a name is
-not printed by Akamai ([INF], [DOC-unnamed], [UNKNOWN]). Correct this file, and only this file, when a
-live account shows otherwise.
+not printed by Akamai ([INF], [DOC-unnamed], [UNKNOWN]). Correct this file when a live account shows otherwise
+(`_apikeys_wire.py` only for a path or member name that v1 has too).
 """
 
 from __future__ import annotations
 
-import json
+import sys
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
+from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys, _apikeys_wire
 
 BASE = '/apikey-manager-api/v2'
 
@@ -40,15 +41,10 @@ PAGE_SIZE = 1000
 MAX_PAGES = 10001
 # POST /keys `keyValues` and POST /keys/generate `count` (1-10,000 [DOC-unnamed]).
 VALUES_PER_REQUEST = 10000
-# keyIds per revoke / restore / quota reset / move request: no limit is documented [UNKNOWN].
-IDS_PER_REQUEST = 1000
 
-# List wrappers (§1.4 of the reference, names [CLIENT]).
-WRAP_COLLECTIONS = 'collections'
-WRAP_COUNTERS = 'throttlingCounters'
-WRAP_KEYS = 'keys'
-WRAP_ENDPOINTS = 'endpoints'
-WRAP_TAGS = 'tags'
+# List wrappers, by the kind of list (§1.4 of the reference, names [CLIENT]).
+WRAPPERS = {'collections': 'collections', 'counters': 'throttlingCounters', 'keys': 'keys', 'endpoints': 'endpoints',
+            'tags': 'tags'}
 
 # Quota headersConfig: two arrays [DOC]; member names and items [UNKNOWN] (header names assumed).
 QUOTA_ALLOW_MEMBER = 'allowHeaders'
@@ -62,15 +58,14 @@ ACL_MEMBERS = (('endpointIds', 'ENDPOINT'), ('resourceIds', 'RESOURCE'), ('metho
 REVOKED_STATUSES = ('REVOKED', 'PENDING_REVOCATION')
 # Import: the file is the raw body, its format in Content-Type [DOC]; JSON items [CLIENT].
 IMPORT_CONTENT_TYPE = 'application/json'
+# Endpoint members, read by _apikeys_wire.endpoint_from_wire: beyond endpointId and endpointName [UNKNOWN].
+ENDPOINT_MEMBERS = {'endpoint_id': 'endpointId', 'endpoint_name': 'endpointName', 'resources': 'resources',
+                    'resource_id': 'resourceId', 'resource_name': 'resourceName', 'method_id': 'methodId',
+                    'method': 'method'}
 
 
 # An answer that does not have the expected shape, or an operation v2 does not have.
 WireError = _apikeys.WireError
-
-
-def _chunks(items, size):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def _unwrap(body, member, what):
@@ -79,13 +74,10 @@ def _unwrap(body, member, what):
     return body[member]
 
 
-def _acl_sorted(entries):
-    order = {'ENDPOINT': 0, 'RESOURCE': 1, 'METHOD': 2}
-
-    def rank(entry):
-        kind, dummy, number = str(entry).partition('-')
-        return (order.get(kind, 3), int(number) if number.isdigit() else 0)
-    return sorted(set(entries or []), key=rank)
+def unwrap(body, kind, what):
+    """The items of a list answer: v2 answers an object with the list under the member of its `kind` (WRAPPERS).
+    Raises WireError naming `what` for another shape."""
+    return _unwrap(body, WRAPPERS[kind], what)
 
 
 # ---------------------------------------------------------------- translation (pure functions)
@@ -94,7 +86,7 @@ def acl_from_wire(body):
     entries = []
     for member, prefix in ACL_MEMBERS:
         entries.extend('%s-%s' % (prefix, number) for number in (body or {}).get(member) or [])
-    return _acl_sorted(entries)
+    return _apikeys.sort_acl(entries)
 
 
 def acl_to_wire(acl):
@@ -165,17 +157,13 @@ def quota_to_wire(quota):
 
 
 def collection_from_wire(body, acl=None, quota=None):
-    return {
-        'id': body.get('collectionId'),
-        'name': body.get('collectionName'),
-        'description': body.get('collectionDescription') or None,
-        'contract_id': body.get('contractId'),
-        'group_id': body.get('groupId'),
-        'key_count': body.get('keyCount'),   # [UNKNOWN] in v2
-        'dirty': bool(body.get('dirty')),    # [UNKNOWN] in v2
-        'acl': acl,
-        'quota': quota,
-    }
+    return dict(
+        _apikeys_wire.identity_from_wire(body, ('collectionId', 'collectionName', 'collectionDescription')),
+        key_count=body.get('keyCount'),   # [UNKNOWN] in v2
+        dirty=bool(body.get('dirty')),    # [UNKNOWN] in v2
+        acl=acl,
+        quota=quota,
+    )
 
 
 def collection_create_to_wire(coll):
@@ -194,20 +182,11 @@ def key_from_wire(body):
     status = body.get('keyStatus')
     collections = body.get('collections') or []
     first = collections[0] if collections and isinstance(collections[0], dict) else {}
-    return {
-        'id': body.get('keyId'),
-        'value': body.get('keyValue'),
-        'label': body.get('label') or None,
-        'description': body.get('keyDescription') or None,
-        'tags': sorted(body.get('tags') or []),
-        'state': 'revoked' if status in REVOKED_STATUSES else 'present',
-        'network_status': status,
-        'collection_ids': [c.get('collectionId') for c in collections if isinstance(c, dict)],
-        'created_at': body.get('createdAt'),
-        'revoked_at': body.get('revokedAt'),
-        'termination_at': body.get('terminationAt'),        # name [UNKNOWN] in v2
-        'quota_update_state': first.get('quotaUpdateState'),  # name [UNKNOWN] in v2
-    }
+    # terminationAt (read by neutral_key) and quotaUpdateState: names [UNKNOWN] in v2.
+    return _apikeys_wire.neutral_key(
+        body, ('keyId', 'keyValue', 'keyDescription'), state='revoked' if status in REVOKED_STATUSES else 'present',
+        network_status=status, collection_ids=[c.get('collectionId') for c in collections if isinstance(c, dict)],
+        quota_update_state=first.get('quotaUpdateState'))
 
 
 def key_update_to_wire(key):
@@ -239,40 +218,26 @@ def error_response_from_wire(error):
                         'as name / value items; Akamai does not document the v2 shape): no change was made; correct '
                         '_apikeys_v2.py' % (', '.join(repr(name) for name in sorted(error)) or 'none',
                                             ', '.join(ERROR_RESPONSE_MEMBERS)))
-    return {
-        'status_code': error.get('statusCode'),
-        'body': error.get('body') or None,
-        'headers': dict((h.get('name'), h.get('value')) for h in error.get('headers') or [] if isinstance(h, dict)),
-    }
-
-
-def error_response_to_wire(error):
-    if error is None:
-        return None
-    return {'statusCode': error['status_code'], 'overrideDefaults': True, 'body': error.get('body'),
-            'headers': [{'name': k, 'value': v} for k, v in sorted((error.get('headers') or {}).items())]}
+    return _apikeys_wire.error_response_from_wire(error)
 
 
 def counter_from_wire(body):
     config = headers_config_from_wire(body, 'throttling counter', _header_members('counter'))
     rules = body.get('throttlingRules') or {}
-    return {
-        'id': body.get('throttlingCounterId'),
-        'name': body.get('throttlingCounterName'),
-        'description': body.get('throttlingCounterDescription') or None,
-        'contract_id': body.get('contractId'),
-        'group_id': body.get('groupId'),
-        'enabled': body.get('throttlingCounterEnabled'),
-        'limit': body.get('throttlingLimit'),
-        'on_over_limit': body.get('throttlingLimitExceededAction'),
-        'alert_threshold': body.get('throttlingAlertThreshold'),
-        'headers': {'client': config[COUNTER_CLIENT_MEMBER], 'origin': config[COUNTER_ORIGIN_MEMBER]},
-        'error_response': error_response_from_wire(body.get('errorResponse')),
-        'rules': {'acl': acl_from_wire(rules.get('aclEntries')),
-                  'keys': sorted(set(rules.get('keyIds') or [])),
-                  'key_collections': sorted(set(rules.get('keyCollectionIds') or []))},
-        'status': body.get('status'),  # [UNKNOWN] in v2
-    }
+    return dict(
+        _apikeys_wire.identity_from_wire(body, ('throttlingCounterId', 'throttlingCounterName',
+                                                'throttlingCounterDescription')),
+        enabled=body.get('throttlingCounterEnabled'),
+        limit=body.get('throttlingLimit'),
+        on_over_limit=body.get('throttlingLimitExceededAction'),
+        alert_threshold=body.get('throttlingAlertThreshold'),
+        headers={'client': config[COUNTER_CLIENT_MEMBER], 'origin': config[COUNTER_ORIGIN_MEMBER]},
+        error_response=error_response_from_wire(body.get('errorResponse')),
+        rules={'acl': acl_from_wire(rules.get('aclEntries')),
+               'keys': sorted(set(rules.get('keyIds') or [])),
+               'key_collections': sorted(set(rules.get('keyCollectionIds') or []))},
+        status=body.get('status'),  # [UNKNOWN] in v2
+    )
 
 
 def counter_to_wire(counter, create):
@@ -291,7 +256,7 @@ def counter_to_wire(counter, create):
     if counter.get('alert_threshold') is not None:
         body['throttlingAlertThreshold'] = counter['alert_threshold']
     if counter.get('error_response'):
-        body['errorResponse'] = error_response_to_wire(counter['error_response'])
+        body['errorResponse'] = _apikeys_wire.error_response_to_wire(counter['error_response'])
     if create:
         # The PUT body most likely omits contract and group [INF].
         body['contractId'] = counter['contract_id']
@@ -299,32 +264,9 @@ def counter_to_wire(counter, create):
     return body
 
 
-def endpoint_from_wire(body):
-    # Members beyond endpointId and endpointName are [UNKNOWN].
-    resources = []
-    for res in body.get('resources') or []:
-        methods = [{'id': m.get('methodId'), 'method': m.get('method'), 'acl_entry': 'METHOD-%s' % m.get('methodId')}
-                   for m in res.get('methods') or []]
-        resources.append({'id': res.get('resourceId'), 'name': res.get('resourceName'), 'path': res.get('resourcePath'),
-                          'acl_entry': 'RESOURCE-%s' % res.get('resourceId'), 'methods': methods})
-    return {'id': body.get('endpointId'), 'name': body.get('endpointName'), 'base_path': body.get('basePath'),
-            'version': body.get('versionNumber'), 'acl_entry': 'ENDPOINT-%s' % body.get('endpointId'),
-            'resources': resources}
-
-
 def import_content(specs):
     """Key specs as a JSON import body: an array of {keyValue, label, keyDescription, tags} [CLIENT]."""
-    items = []
-    for spec in specs:
-        item = {'keyValue': spec['value']}
-        if spec.get('label'):
-            item['label'] = spec['label']
-        if spec.get('description'):
-            item['keyDescription'] = spec['description']
-        if spec.get('tags'):
-            item['tags'] = list(spec['tags'])
-        items.append(item)
-    return json.dumps(items, separators=(',', ':'))
+    return _apikeys_wire.import_content(specs, 'keyValue', 'keyDescription')
 
 
 def read_key_pages(client, params, page_size=PAGE_SIZE):
@@ -382,7 +324,7 @@ class _KeyPages:
     def take(self, page, body):
         """Add the keys of page number `page` (its parsed answer); whether it held any. Raises WireError."""
         what = self.what
-        batch = _unwrap(body, WRAP_KEYS, 'keys')
+        batch = _unwrap(body, WRAPPERS['keys'], 'keys')
         if body.get('page') is not None and body.get('page') != page:
             raise WireError('%s: asked for page %d, got page %r: the API does not page as expected; no key was '
                             'changed' % (what, page, body.get('page')))
@@ -402,38 +344,30 @@ class _KeyPages:
         return bool(batch)
 
 
-class Wire:
-    """v2 requests, neutral in and out. Client errors (EdgeGridError) pass through."""
+class Wire(_apikeys_wire.Wire):
+    """v2 requests, neutral in and out; those v1 sends alike are in _apikeys_wire.Wire. Client errors
+    (EdgeGridError) pass through."""
 
     version = 'v2'
     has_alert_threshold = True
     has_reports = False
-
-    def __init__(self, client):
-        self.client = client
-
-    def _send(self, method, path, body=None, params=None):
-        return self.client.request(method, BASE + path, json_body=body, params=params).body
+    base = BASE
+    acl_path = '/acl-entries'
+    quota_path = '/quota-config'
+    ids_member = 'keyIds'
+    move_to_member = 'destinationCollectionId'
+    codec = sys.modules[__name__]
 
     # collections
-    def list_collections(self):
-        body = self.client.get(BASE + '/collections', cacheable=True)
-        return [collection_from_wire(c) for c in _unwrap(body, WRAP_COLLECTIONS, 'collections')]
-
     def get_collection(self, collection_id, acl=True):
         """The collection with its quota, and its ACL when `acl` (else `acl` is None): v2 keeps both in
         sub-resources (three GETs, two without the ACL); None when the collection does not exist."""
-        body = self.client.get(BASE + '/collections/%d' % collection_id, missing_ok=True)
-        if body is None:
+        coll = self.collection_object(collection_id)
+        if coll is None:
             return None
         entries = acl_from_wire(self.client.get(BASE + '/collections/%d/acl-entries' % collection_id)) if acl else None
         quota = quota_from_wire(self.client.get(BASE + '/collections/%d/quota-config' % collection_id))
-        return collection_from_wire(body, acl=entries, quota=quota)
-
-    def collection_object(self, collection_id):
-        """The collection object alone, without its ACL and quota (one GET); None when it does not exist."""
-        body = self.client.get(BASE + '/collections/%d' % collection_id, missing_ok=True)
-        return collection_from_wire(body) if body is not None else None
+        return dict(coll, acl=entries, quota=quota)
 
     def complete_collection(self, coll, acl=True):
         """A listed collection with its quota, and its ACL when `acl` (else `acl` is None): the list already holds
@@ -449,26 +383,6 @@ class Wire:
             return None
         return dict(coll, acl=acl_from_wire(entries) if acl else None, quota=quota_from_wire(quota))
 
-    def create_collection(self, coll):
-        return collection_from_wire(self._send('POST', '/collections', collection_create_to_wire(coll)))
-
-    def update_collection(self, coll):
-        return collection_from_wire(self._send('PUT', '/collections/%d' % coll['id'],
-                                               collection_update_to_wire(coll)))
-
-    def delete_collection(self, collection_id):
-        self._send('DELETE', '/collections/%d' % collection_id)
-
-    def set_acl(self, collection_id, acl):
-        self._send('PUT', '/collections/%d/acl-entries' % collection_id, acl_to_wire(acl))
-
-    def set_quota(self, collection_id, quota):
-        self._send('PUT', '/collections/%d/quota-config' % collection_id, quota_to_wire(quota))
-
-    def collection_endpoints(self, collection_id):
-        body = self.client.get(BASE + '/collections/%d/endpoints' % collection_id)
-        return [endpoint_from_wire(e) for e in _unwrap(body, WRAP_ENDPOINTS, 'endpoints')]
-
     # keys
     def list_keys(self, collection_id=None):
         """Every key (of one collection), read page by page until the pages add up; raises WireError when they
@@ -479,15 +393,9 @@ class Wire:
     def create_keys(self, collection_id, values, label=None, description=None, tags=None):
         """Keys with the caller's values, sharing label, description and tags: `keyValues`, 10,000 a request."""
         count = 0
-        for batch in _chunks(list(values), VALUES_PER_REQUEST):
+        for batch in _apikeys_wire.chunks(list(values), VALUES_PER_REQUEST):
             body = {'collectionId': collection_id, 'keyValues': batch, 'incrementLabel': False}
-            if label:
-                body['label'] = label
-            if description:
-                body['keyDescription'] = description
-            if tags:
-                body['tags'] = list(tags)
-            self._send('POST', '/keys', body)
+            self._send('POST', '/keys', _apikeys_wire.key_fields(body, 'keyDescription', label, description, tags))
             count += 1
         return count
 
@@ -505,7 +413,7 @@ class Wire:
             (label, description, tags), values = groups.popitem()
             self.create_keys(collection_id, values, label=label, description=description, tags=list(tags))
             return
-        for batch in _chunks(list(specs), VALUES_PER_REQUEST):
+        for batch in _apikeys_wire.chunks(list(specs), VALUES_PER_REQUEST):
             self.client.request('POST', BASE + '/collections/%d/import-keys' % collection_id,
                                 data=import_content(batch).encode('utf-8'),
                                 headers={'Content-Type': IMPORT_CONTENT_TYPE})
@@ -515,65 +423,15 @@ class Wire:
         while left > 0:
             batch = min(left, VALUES_PER_REQUEST)
             body = {'collectionId': collection_id, 'count': batch, 'incrementLabel': False}
-            if label:
-                body['label'] = label
-            if description:
-                body['keyDescription'] = description
-            if tags:
-                body['tags'] = list(tags)
-            self._send('POST', '/keys/generate', body)
+            self._send('POST', '/keys/generate',
+                       _apikeys_wire.key_fields(body, 'keyDescription', label, description, tags))
             left -= batch
-
-    def update_key(self, key):
-        return key_from_wire(self._send('PUT', '/keys/%d' % key['id'], key_update_to_wire(key)))
-
-    def _ids(self, path, ids):
-        for batch in _chunks(list(ids), IDS_PER_REQUEST):
-            self._send('POST', path, {'keyIds': batch})
-
-    def revoke_keys(self, ids):
-        self._ids('/keys/revoke', ids)
-
-    def restore_keys(self, ids):
-        self._ids('/keys/restore', ids)
-
-    def reset_quota(self, ids, collection_id=None):
-        self._ids('/keys/quota-reset', ids)
-
-    def move_keys(self, ids, collection_id):
-        for batch in _chunks(list(ids), IDS_PER_REQUEST):
-            self._send('POST', '/keys/move', {'keyIds': batch, 'destinationCollectionId': collection_id})
-
-    def list_tags(self):
-        return sorted(_unwrap(self.client.get(BASE + '/tags'), WRAP_TAGS, 'tags'))
 
     def quota_report(self, report, key_ids, start, end, interval):
         raise WireError('quota reports are not available in API Keys v2: the v2 API has no report operation; '
                         'use api_version v1 where v1 is still served')
 
     # throttling counters
-    def list_counters(self):
-        body = self.client.get(BASE + '/counters', cacheable=True)
-        return [counter_from_wire(c) for c in _unwrap(body, WRAP_COUNTERS, 'counters')]
-
-    def create_counter(self, counter):
-        return counter_from_wire(self._send('POST', '/counters', counter_to_wire(counter, create=True)))
-
-    def update_counter(self, counter):
-        return counter_from_wire(self._send('PUT', '/counters/%d' % counter['id'],
-                                            counter_to_wire(counter, create=False)))
-
-    def delete_counter(self, counter_id):
-        self._send('DELETE', '/counters/%d' % counter_id)
-
-    def counter_endpoints(self, counter_id):
-        body = self.client.get(BASE + '/counters/%d/endpoints' % counter_id)
-        return [endpoint_from_wire(e) for e in _unwrap(body, WRAP_ENDPOINTS, 'counter endpoints')]
-
-    def counter_keys(self, counter_id):
-        body = self.client.get(BASE + '/counters/%d/keys' % counter_id)
-        return [key_from_wire(k) for k in _unwrap(body, WRAP_KEYS, 'counter keys')]
-
     def counter_key_collections(self, counter_id):
-        body = self.client.get(BASE + '/counters/%d/key-collections' % counter_id)
-        return [collection_from_wire(c) for c in _unwrap(body, WRAP_COLLECTIONS, 'counter key collections')]
+        body = self._list('/counters/%d/key-collections' % counter_id, 'collections', 'counter key collections')
+        return [collection_from_wire(c) for c in body]

@@ -218,10 +218,8 @@ def normalize_host(host, origin):
 
     Raises ConfigError naming `origin` (the host is shown: it is not a secret).
     """
-    try:
+    with _errors.raised_as(ConfigError, _edgerc.EdgercError):
         return _edgerc.host_url(host, '%s: host' % origin)
-    except _edgerc.EdgercError as exc:
-        raise ConfigError(str(exc)) from None
 
 
 class _Source:
@@ -292,17 +290,13 @@ def _env_source(environ, prefix, section):
 
 
 def _check(key, value, where):
-    try:
+    with _errors.raised_as(ConfigError, _edgerc.EdgercError):
         _edgerc.check_token(key, value, where)
-    except _edgerc.EdgercError as exc:
-        raise ConfigError(str(exc)) from None
 
 
 def _file_source(path, section):
-    try:
+    with _errors.raised_as(ConfigError, _edgerc.EdgercError):
         loaded = _edgerc.load_section(path, section)
-    except _edgerc.EdgercError as exc:
-        raise ConfigError(str(exc)) from None
     return _Source('section [%s] of .edgerc file %s' % (section, path), loaded.values, loaded.account_key,
                    kind='file', section=loaded)
 

@@ -28,7 +28,7 @@ import stat
 from datetime import date, datetime, timezone
 from urllib.parse import quote
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _errors, _files
+from ansible_collections.edgegrid.access.plugins.module_utils import _errors, _files, _wire
 
 BASE_PATH = '/edgekv/v1'
 NO_EXPIRY = '9999-12-31'
@@ -52,19 +52,20 @@ SECRET_MEMBERS = (
 # Fields fixed at creation, by their neutral names (all of them: the API has no update).
 CREATE_ONLY = ('namespace_permissions', 'allow_on_staging', 'allow_on_production', 'edgeworker_ids', 'expiry')
 
+# Members of a token as the API answers them -> the neutral names (from_wire).
 _WIRE_NAMES = (
     ('name', 'name'),
     ('uuid', 'uuid'),
     ('expiry', 'expiry'),
-    ('token_activation_status', 'tokenActivationStatus'),
-    ('issue_date', 'issueDate'),
-    ('latest_refresh_date', 'latestRefreshDate'),
-    ('next_scheduled_refresh_date', 'nextScheduledRefreshDate'),
+    ('tokenActivationStatus', 'token_activation_status'),
+    ('issueDate', 'issue_date'),
+    ('latestRefreshDate', 'latest_refresh_date'),
+    ('nextScheduledRefreshDate', 'next_scheduled_refresh_date'),
     ('cpcode', 'cpcode'),
-    ('allow_on_staging', 'allowOnStaging'),
-    ('allow_on_production', 'allowOnProduction'),
-    ('namespace_permissions', 'namespacePermissions'),
-    ('edgeworker_ids', 'restrictToEdgeWorkerIds'),
+    ('allowOnStaging', 'allow_on_staging'),
+    ('allowOnProduction', 'allow_on_production'),
+    ('namespacePermissions', 'namespace_permissions'),
+    ('restrictToEdgeWorkerIds', 'edgeworker_ids'),
 )
 
 
@@ -221,12 +222,7 @@ def create_body(name, namespace_permissions, allow_on_staging, allow_on_producti
 
 def from_wire(doc):
     """A token (create, get, refresh or list answer) in the neutral shape; never a ``value``."""
-    if not isinstance(doc, dict):
-        return {}
-    token = {}
-    for neutral, wire in _WIRE_NAMES:
-        if wire in doc:
-            token[neutral] = doc[wire]
+    token = _wire.renamed(doc, _WIRE_NAMES)
     if 'namespace_permissions' in token and isinstance(token['namespace_permissions'], dict):
         token['namespace_permissions'] = dict(
             (ns, [p for p in PERMISSIONS if p in (perms or [])]) for ns, perms in token['namespace_permissions'].items())
@@ -606,11 +602,9 @@ def write_tokens_js(path, text, secret):
     Raises EdgeKVError naming the file."""
     target = os.path.realpath(path)
     _files.remove_stale_temporary_files(target)
-    try:
+    with _errors.raised_as(EdgeKVError, _files.FileWriteError):
         _files.atomic_write(target, text.encode('utf-8'), 'edgekv_tokens.js file %s' % path,
                             mode=tokens_js_mode(target, secret))
-    except _files.FileWriteError as exc:
-        raise EdgeKVError(str(exc)) from None
 
 
 def fix_tokens_js_mode(path):

@@ -765,18 +765,14 @@ remove_stale_temporary_files = _files.remove_stale_temporary_files
 
 def _atomic_write(target, data, origin):
     """Write `data` to `target` through the collection's one writer (``_files.atomic_write``), mode 0600."""
-    try:
+    with _errors.raised_as(EdgercError, _files.FileWriteError):
         _files.atomic_write(target, data, origin)
-    except _files.FileWriteError as exc:
-        raise EdgercError(str(exc)) from None
 
 
 def _backup(target, origin):
     """Copy `target` beside itself (timestamped, 0600) through ``_files.backup``. Returns the backup's path."""
-    try:
+    with _errors.raised_as(EdgercError, _files.FileWriteError):
         return _files.backup(target, origin)
-    except _files.FileWriteError as exc:
-        raise EdgercError(str(exc)) from None
 
 
 def _copies_of(document, section, before):

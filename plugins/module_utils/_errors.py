@@ -16,10 +16,13 @@ EdgeGridError
         Unsupported (_apikeys.py), EdgeKVError (_edgekv.py)
 
 `_module.EdgeGridModule.execute` is the one place where one of them becomes a failed task: its message, and
-Akamai's problem details (`error`) for an ApiError. No message holds a secret.
+Akamai's problem details (`error`) for an ApiError. No message holds a secret. `raised_as` is how a file raises
+its own class for the error of a file below it (an EdgercError as the client's ConfigError...).
 """
 
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 
 class EdgeGridError(Exception):
@@ -41,4 +44,14 @@ class InputError(EdgeGridError):
     """
 
 
-__all__ = ['EdgeGridError', 'InputError']
+@contextmanager
+def raised_as(error_class, *caught):
+    """Run the `with` block; an exception of a class in `caught` leaves it as `error_class` (an exception class
+    taking one message) with the same message, without the first one as its context (``raise ... from None``)."""
+    try:
+        yield
+    except caught as exc:
+        raise error_class(str(exc)) from None
+
+
+__all__ = ['EdgeGridError', 'InputError', 'raised_as']

@@ -69,6 +69,22 @@ def create_private(path):
     return fd
 
 
+def _create_free(candidates, failure, kind):
+    """Create (``create_private``) the first path of `candidates` (an iterable of paths) that does not exist yet.
+
+    Returns (path, fd). Raises FileWriteError '<failure>: <reason>' when a path cannot be created for another
+    reason than that it exists, '<failure>: no free <kind> file name' when every one exists.
+    """
+    for candidate in candidates:
+        try:
+            return candidate, create_private(candidate)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise FileWriteError('%s: %s' % (failure, _reason(exc))) from None
+    raise FileWriteError('%s: no free %s file name' % (failure, kind))
+
+
 def _write_all(fd, data):
     view = memoryview(data)
     while view:
@@ -102,22 +118,15 @@ def backup(target, origin):
         raise FileWriteError('cannot back up %s: %s' % (origin, _reason(exc))) from None
     stamp = time.strftime('%Y-%m-%d@%H:%M:%S')
     base = '%s.%s.%s' % (target, os.getpid(), stamp)
-    for attempt in range(100):
-        candidate = '%s~' % base if attempt == 0 else '%s.%d~' % (base, attempt)
-        try:
-            fd = create_private(candidate)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise FileWriteError('cannot back up %s: %s' % (origin, _reason(exc))) from None
-        try:
-            _write_all(fd, data)
-        except OSError as exc:
-            os.close(fd)
-            raise FileWriteError('cannot back up %s: %s' % (origin, _reason(exc))) from None
+    names = ('%s~' % base if attempt == 0 else '%s.%d~' % (base, attempt) for attempt in range(100))
+    candidate, fd = _create_free(names, 'cannot back up %s' % origin, 'backup')
+    try:
+        _write_all(fd, data)
+    except OSError as exc:
         os.close(fd)
-        return candidate
-    raise FileWriteError('cannot back up %s: no free backup file name' % origin)
+        raise FileWriteError('cannot back up %s: %s' % (origin, _reason(exc))) from None
+    os.close(fd)
+    return candidate
 
 
 def atomic_write(target, data, origin, mode=FILE_MODE):
@@ -138,19 +147,9 @@ def atomic_write(target, data, origin, mode=FILE_MODE):
         previous = None
     except OSError as exc:
         raise FileWriteError('%s cannot be written: %s' % (origin, _reason(exc))) from None
-    tmp = None
-    for attempt in range(100):
-        candidate = os.path.join(directory, '.%s.%d.%d.tmp' % (os.path.basename(target), os.getpid(), attempt))
-        try:
-            fd = create_private(candidate)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise FileWriteError('%s cannot be written: %s' % (origin, _reason(exc))) from None
-        tmp = candidate
-        break
-    if tmp is None:
-        raise FileWriteError('%s cannot be written: no free temporary file name' % origin)
+    names = (os.path.join(directory, '.%s.%d.%d.tmp' % (os.path.basename(target), os.getpid(), attempt))
+             for attempt in range(100))
+    tmp, fd = _create_free(names, '%s cannot be written' % origin, 'temporary')
     try:
         try:
             if previous is not None and (previous.st_uid, previous.st_gid) != (os.geteuid(), os.getegid()):

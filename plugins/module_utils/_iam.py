@@ -19,6 +19,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
+from ansible_collections.edgegrid.access.plugins.module_utils import _wire
 from ansible_collections.edgegrid.access.plugins.module_utils._errors import EdgeGridError
 
 BASE = '/identity-management/v3'
@@ -218,12 +219,7 @@ def days_until(text, now=None):
 
 def credential_from_api(body):
     """The credential dict the modules return (never the secret), from an API credential."""
-    if not body:
-        return {}
-    out = {}
-    for api_name, name in CREDENTIAL_FIELDS:
-        if api_name in body:
-            out[name] = body[api_name]
+    out = _wire.renamed(body, CREDENTIAL_FIELDS)
     if 'status' in out and isinstance(out['status'], str):
         out['status'] = out['status'].lower()
     return out
@@ -275,10 +271,7 @@ def client_from_api(body):
     """The api_client dict the modules return (no access token, no credential secret)."""
     if not body:
         return {}
-    out = {}
-    for api_name, name in CLIENT_FIELDS:
-        if api_name in body:
-            out[name] = body[api_name]
+    out = _wire.renamed(body, CLIENT_FIELDS)
     access = body.get('apiAccess')
     if isinstance(access, dict):
         out['all_apis'] = bool(access.get('allAccessibleApis'))

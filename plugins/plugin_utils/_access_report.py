@@ -36,16 +36,6 @@ from ansible_collections.edgegrid.access.plugins.module_utils import _errors, _i
 
 FORMAT_VERSION = 1
 
-# The reads of an environment, in report order: name -> (the module's return key, what the report calls it).
-READS = (
-    ('api_clients', 'api_clients'),
-    ('credentials', 'credentials'),
-    ('edgekv_tokens', 'edgekv_tokens'),
-    ('api_key_collections', 'api_key_collections'),
-    ('api_keys', 'api_keys'),
-    ('throttling_counters', 'throttling_counters'),
-)
-
 # Bands of days left, nearest first: (level, below this many days). The HTML page colours by them.
 LEVELS = (('expired', 0), ('critical', 7), ('warning', 30), ('notice', 90), ('ok', None))
 LEVEL_TITLES = {'expired': 'expired', 'critical': 'under 7 days', 'warning': 'under 30 days',

@@ -59,10 +59,8 @@ class EdgercSource:
 
     def sections(self):
         """The section names of the file, in file order, each once. EnvironmentsError for a missing or bad file."""
-        try:
+        with _errors.raised_as(EnvironmentsError, _edgerc.EdgercError):
             names = _edgerc.section_names(self.path)
-        except _edgerc.EdgercError as exc:
-            raise EnvironmentsError(str(exc)) from None
         if names is None:
             raise EnvironmentsError('.edgerc file %s does not exist (set the edgerc option or AKAMAI_EDGERC)'
                                     % self.path)
@@ -70,10 +68,8 @@ class EdgercSource:
 
     def config(self, section):
         """The EdgeGridConfig of one section; EnvironmentsError naming the section and what is wrong with it."""
-        try:
+        with _errors.raised_as(EnvironmentsError, _client.ConfigError):
             return _client.resolve_config({'edgerc': self.path, 'section': section})
-        except _client.ConfigError as exc:
-            raise EnvironmentsError(str(exc)) from None
 
 
 def select_sections(names, include, exclude):
@@ -98,9 +94,8 @@ def list_accounts(config, search=None, **client_options):
                                  account_switch_key=None, source=config.source)
     client = _client.EdgeGridClient(own, **client_options)
     try:
-        accounts = _iam.ApiClients(client).account_switch_keys(search)
-    except _iam.WireError as exc:
-        raise EnvironmentsError(str(exc)) from None
+        with _errors.raised_as(EnvironmentsError, _iam.WireError):
+            accounts = _iam.ApiClients(client).account_switch_keys(search)
     finally:
         client.session.close()
     return sorted(accounts, key=lambda a: (a['account_switch_key'], a['account_name'])), client.request_count

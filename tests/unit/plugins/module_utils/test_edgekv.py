@@ -77,6 +77,7 @@ def test_wire_round_trip():
         'next_scheduled_refresh_date': '2026-03-01', 'cpcode': '1234567', 'edgeworker_ids': ['1234', '5678'],
         'allow_on_production': True, 'allow_on_staging': True, 'namespace_permissions': {'default': ['r', 'w']},
     }
+    assert _edgekv.from_wire(None) == {} and _edgekv.from_wire([]) == {}
 
 
 def test_differences_compare_only_what_is_set():

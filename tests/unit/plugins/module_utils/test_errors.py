@@ -110,3 +110,14 @@ def test_funnel_adds_the_result_keys_an_error_carries(capsys):
     assert 'error' not in result
     # Without it, an error carries none.
     assert _errors.EdgeGridError('x').result == {} and _client.ApiError('GET', '/x', 404).result == {}
+
+
+def test_raised_as_gives_the_layers_class_the_same_message_and_no_context():
+    with pytest.raises(_client.ConfigError) as info:
+        with _errors.raised_as(_client.ConfigError, _edgerc.EdgercError):
+            raise _edgerc.EdgercError('/tmp/x/.edgerc has no section [default]')
+    assert str(info.value) == '/tmp/x/.edgerc has no section [default]'
+    assert info.value.__suppress_context__ is True
+    with pytest.raises(_files.FileWriteError):
+        with _errors.raised_as(_client.ConfigError, _edgerc.EdgercError):
+            raise _files.FileWriteError('path /tmp/x cannot be written: Permission denied')
