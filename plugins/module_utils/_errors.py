@@ -23,7 +23,18 @@ from __future__ import annotations
 
 
 class EdgeGridError(Exception):
-    """Base of every error the collection raises. Its text never holds a secret."""
+    """Base of every error the collection raises. Its text never holds a secret.
+
+    `result` (optional, keyword only): return keys a failed task adds beside `msg` (for example the resource as it
+    was, or Akamai's problem details `error` of an error this one wraps); None when there are none. A key that may
+    hold a secret is one the module documents as returned.
+    """
+
+    result = None
+
+    def __init__(self, *args, result=None):
+        super().__init__(*args)
+        self.result = result
 
 
 class InputError(EdgeGridError):

@@ -100,3 +100,16 @@ def test_funnel_fails_an_api_error_with_akamais_problem_details(capsys):
     assert result['msg'] == str(exc)
     assert result['error'] == json.loads(json.dumps(exc.as_dict()))
     assert result['error']['detail'] == 'no such API client'
+
+
+def test_funnel_adds_the_result_an_error_carries(capsys):
+    # A module may return beside `msg` what the failure leaves (the resource as it was, the problem details of an
+    # error it wraps): the error carries them as `result`.
+    exc = _errors.InputError('API client k3q (it) has 1 ACTIVE credential(s)',
+                             result={'api_client': {'client_id': 'k3q'}, 'error': {'status': 400}})
+    result = _fail_through_funnel(capsys, exc)
+    assert result['msg'] == str(exc)
+    assert result['api_client'] == {'client_id': 'k3q'}
+    assert result['error'] == {'status': 400}
+    assert _client.TransportError('GET /x: connection refused').result is None
+    assert _client.ApiError('GET', '/x', 404).result is None
