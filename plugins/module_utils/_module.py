@@ -287,16 +287,19 @@ class EdgeGridModule(AnsibleModule):
 
         present: find; the desired resource from what the task sets (`resource.desired`, which checks the input and
         may read, never write); no change when it does not differ; else, unless in check mode, create or update.
-        absent: find; delete unless in check mode. Every write is guarded by check mode here; in check mode the
-        result is the prediction (`desired`). The result is the resource under `resource.key` (masked with
-        `resource.secret_keys`), the diff in diff mode, and `resource.extra(...)`'s keys. Never returns.
+        absent: find; when it exists, `resource.check_delete` (in check mode too), then delete unless in check mode.
+        Every write is guarded by check mode here; in check mode the result is the prediction (`desired`). The result
+        is the resource under `resource.key` (masked with `resource.secret_keys`), the diff in diff mode, and
+        `resource.extra(...)`'s keys. Never returns.
         """
         current = resource.find()
         if state == 'absent':
             desired = None
             changed = current is not None
-            if changed and not self.check_mode:
-                resource.delete(current)
+            if changed:
+                resource.check_delete(current)
+                if not self.check_mode:
+                    resource.delete(current)
             after = None
         else:
             desired = resource.desired(current)
@@ -348,6 +351,9 @@ class Resource(object):
     def update(self, current, desired):
         """Change the resource from `current` to `desired`; return it as read back."""
         raise NotImplementedError
+
+    def check_delete(self, current):
+        """Before a delete, in check mode too: raise EdgeGridError when `current` must not be deleted. Never writes."""
 
     def delete(self, current):
         """Delete the resource."""

@@ -304,84 +304,84 @@ error:
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _iam
-from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, InputError, Resource
 
-RETURN_KEY = 'api_client'
+# The options that only describe an API client to create or update.
+PRESENT_ONLY = ('description', 'client_type', 'authorized_users', 'notification_emails', 'apis', 'all_apis', 'groups',
+                'clone_authorized_user_groups', 'allow_account_switch', 'can_auto_create_credential', 'ip_acl')
 
 
-class ClientManager:
-    """get current -> build desired -> compare what the user set -> act, for one API client (neutral dicts, see
-    _iam.client_from_api; _iam.ApiClients sends the requests)."""
+class Client(Resource):
+    """One API client, found by client_id or name (the hooks of EdgeGridModule.converge; neutral dicts, see
+    _iam.client_from_api; _iam.ApiClients sends the requests). Only what the task sets is compared and written."""
+
+    key = 'api_client'
 
     def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self._api = None
+        super(Client, self).__init__(module)
+        self.api = None
+        self.spec = None  # the create to send
+        self.changes = {}  # the update to send
         self._self_client = None
         self._allowed_apis = {}  # user -> the APIs that user may grant, read once per run
-
-    @property
-    def api(self):
-        """The API clients' wire, built on first use (the client is built from the auth options then)."""
-        if self._api is None:
-            self._api = _iam.ApiClients(self.module.client)
-        return self._api
-
-    def fail(self, msg, **kwargs):
-        self.module.fail_json(msg=msg, **kwargs)
 
     # -- input ---------------------------------------------------------------------------------------------------
 
     def validate(self):
+        """Fail (InputError) on options that contradict each other, before any request."""
         params = self.params
         if params['description'] is not None and not params['description'].strip():
-            self.fail('description cannot be empty (Akamai requires at least one character)')
+            raise InputError('description cannot be empty (Akamai requires at least one character)')
         if params['name'] is not None and not params['name'].strip():
-            self.fail('name cannot be empty')
+            raise InputError('name cannot be empty')
         for address in params['notification_emails'] or []:
             if '@' not in address:
-                self.fail('notification_emails: %r is not an email address' % address)
+                raise InputError('notification_emails: %r is not an email address' % address)
         if params['authorized_users'] is not None and not params['authorized_users']:
-            self.fail('authorized_users cannot be empty')
+            raise InputError('authorized_users cannot be empty')
         if params['all_apis'] and params['apis'] is not None:
-            self.fail('apis cannot be given with all_apis=true')
+            raise InputError('apis cannot be given with all_apis=true')
         if params['clone_authorized_user_groups'] and params['groups'] is not None:
-            self.fail('groups cannot be given with clone_authorized_user_groups=true')
+            raise InputError('groups cannot be given with clone_authorized_user_groups=true')
         apis = params['apis'] or []
         if len(apis) > _iam.MAX_APIS:
-            self.fail('apis: an API client may access at most %d APIs, got %d' % (_iam.MAX_APIS, len(apis)))
+            raise InputError('apis: an API client may access at most %d APIs, got %d' % (_iam.MAX_APIS, len(apis)))
         for index, api in enumerate(apis):
             if (api['api_id'] is None) == (api['name'] is None):
-                self.fail('apis[%d]: give either api_id or name' % index)
+                raise InputError('apis[%d]: give either api_id or name' % index)
         seen = set()
         for index, grp in enumerate(params['groups'] or []):
             if grp['group_id'] in seen:
-                self.fail('groups[%d]: group_id %s is listed twice' % (index, grp['group_id']))
+                raise InputError('groups[%d]: group_id %s is listed twice' % (index, grp['group_id']))
             seen.add(grp['group_id'])
         if params['state'] == 'absent':
-            for option in ('description', 'client_type', 'authorized_users', 'notification_emails', 'apis',
-                           'all_apis', 'groups', 'clone_authorized_user_groups', 'allow_account_switch',
-                           'can_auto_create_credential', 'ip_acl'):
+            for option in PRESENT_ONLY:
                 if params[option] is not None:
-                    self.fail('%s cannot be used with state=absent' % option)
+                    raise InputError('%s cannot be used with state=absent' % option)
+        if not params['client_id'] and not params['name']:
+            raise InputError('one of name or client_id is required')
 
     # -- reads ---------------------------------------------------------------------------------------------------
 
     def find(self):
-        """The API client (with its accesses), or None."""
+        """The API client (with its accesses), or None; the input is checked first."""
+        self.validate()
+        # The API clients' wire, built now: the client is built from the auth options after the input is checked.
+        self.api = _iam.ApiClients(self.module.client)
         params = self.params
         if params['client_id']:
             return self.api.get(params['client_id'])
         listing = self.api.list(cacheable=True)
         matches = [item for item in listing if item.get('name') == params['name']]
         if len(matches) > 1:
-            self.fail('%d API clients are named %r (client IDs %s): give client_id'
-                      % (len(matches), params['name'], ', '.join(str(m.get('client_id')) for m in matches)))
+            raise InputError('%d API clients are named %r (client IDs %s): give client_id'
+                             % (len(matches), params['name'], ', '.join(str(m.get('client_id')) for m in matches)))
         if not matches:
             return None
         found = self.api.get(matches[0]['client_id'])
         if found is None:
-            self.fail('API client %s (%r) was listed but cannot be read' % (matches[0]['client_id'], params['name']))
+            raise InputError('API client %s (%r) was listed but cannot be read'
+                             % (matches[0]['client_id'], params['name']))
         return found
 
     def self_client(self):
@@ -402,23 +402,24 @@ class ClientManager:
                 continue
             if allowed is None:
                 if not users:
-                    self.fail('apis[%d]: name %r cannot be looked up without authorized_users' % (index, api['name']))
+                    raise InputError('apis[%d]: name %r cannot be looked up without authorized_users'
+                                     % (index, api['name']))
                 allowed = self.allowed_apis(users[0])
             matches = [entry for entry in allowed if _iam.api_name_matches(entry, api['name'])]
             if len(matches) != 1:
                 known = ', '.join(sorted('%s (%s)' % (e.get('name'), e.get('endpoint')) for e in allowed))
-                self.fail('apis[%d]: %s API matches the name %r among those user %s may grant: %s'
-                          % (index, 'no' if not matches else 'more than one', api['name'], users[0], known))
+                raise InputError('apis[%d]: %s API matches the name %r among those user %s may grant: %s'
+                                 % (index, 'no' if not matches else 'more than one', api['name'], users[0], known))
             entry = matches[0]
             levels = entry.get('access_levels')
             if levels and api['access_level'] not in levels:
-                self.fail('apis[%d]: %s can be granted only %s' % (index, entry.get('name'), ', '.join(levels)))
+                raise InputError('apis[%d]: %s can be granted only %s' % (index, entry.get('name'), ', '.join(levels)))
             out.append({'api_id': entry.get('api_id'), 'access_level': api['access_level'],
                         'name': entry.get('name'), 'endpoint': entry.get('endpoint')})
         ids = [api['api_id'] for api in out]
         duplicates = sorted(set(i for i in ids if ids.count(i) > 1))
         if duplicates:
-            self.fail('apis: API %s is listed more than once' % ', '.join(str(i) for i in duplicates))
+            raise InputError('apis: API %s is listed more than once' % ', '.join(str(i) for i in duplicates))
         return out
 
     def allowed_apis(self, user):
@@ -438,11 +439,11 @@ class ClientManager:
         for index, api in given:
             entry = allowed.get(api['api_id'])
             if entry is None:
-                self.fail('apis[%d]: api_id %s is not one of the %d APIs user %s may grant'
-                          % (index, api['api_id'], len(allowed), users[0]))
+                raise InputError('apis[%d]: api_id %s is not one of the %d APIs user %s may grant'
+                                 % (index, api['api_id'], len(allowed), users[0]))
             levels = entry.get('access_levels')
             if levels and api['access_level'] not in levels:
-                self.fail('apis[%d]: %s can be granted only %s' % (index, entry.get('name'), ', '.join(levels)))
+                raise InputError('apis[%d]: %s can be granted only %s' % (index, entry.get('name'), ', '.join(levels)))
 
     def check_groups(self, users):
         """Fail before any write when a group of `groups` is not one the authorized user may grant."""
@@ -452,74 +453,20 @@ class ClientManager:
         known = self.api.grantable_group_ids(users[0])
         unknown = [group_id for group_id in wanted if group_id not in known]
         if unknown:
-            self.fail('groups: group %s is not a group user %s may grant (groups: %s); nothing was changed'
-                      % (', '.join(str(g) for g in unknown), users[0],
-                         ', '.join(str(g) for g in sorted(g for g in known if g is not None)) or 'none'))
+            raise InputError('groups: group %s is not a group user %s may grant (groups: %s); nothing was changed'
+                             % (', '.join(str(g) for g in unknown), users[0],
+                                ', '.join(str(g) for g in sorted(g for g in known if g is not None)) or 'none'))
 
-    # -- acts ----------------------------------------------------------------------------------------------------
+    # -- the hooks -----------------------------------------------------------------------------------------------
 
-    def run(self):
-        self.validate()
-        if not self.params['client_id'] and not self.params['name']:
-            self.fail('one of name or client_id is required')
-        current = self.find()
-        if self.params['state'] == 'absent':
-            return self.absent(current)
+    def desired(self, current):
         if current is None:
-            if self.params['client_id']:
-                self.fail('API client %s does not exist (or is not in this account); nothing was created'
-                          % self.params['client_id'])
-            return self.create()
-        return self.update(current)
-
-    def absent(self, current):
-        if current is None:
-            self.module.finish(False, RETURN_KEY, {}, before={}, after={})
-        before = current
-        active = current.get('active_credential_count') or 0
-        if active:
-            self.fail('API client %s (%s) has %d ACTIVE credential(s); deactivate them first (for example with '
-                      'edgegrid.access.api_credential status=inactive or state=absent). Nothing was changed.'
-                      % (current.get('client_id'), current.get('name'), active), api_client=before)
-        if self.module.check_mode:
-            self.module.finish(True, RETURN_KEY, {}, before=before, after={})
-        self.api.delete(current['client_id'])
-        self.module.finish(True, RETURN_KEY, {}, before=before, after={})
-
-    def create(self):
+            return self.desired_new()
         params = self.params
-        if params['apis'] is None and not params['all_apis']:
-            self.fail('apis (or all_apis=true) is required to create an API client')
-        if params['all_apis'] is False and not params['apis']:
-            self.fail('apis is required to create an API client with all_apis=false')
-        spec = dict(params)
-        if spec['authorized_users'] is None:
-            users = self.self_client().get('authorized_users') or []
-            if not users:
-                self.fail('authorized_users is required: the API client that signs the request has none to copy')
-            spec['authorized_users'] = list(users[:1])
-        spec['apis'] = self.resolve_apis(spec['authorized_users'])
-        self.check_api_ids(spec['apis'], spec['authorized_users'])
-        clone = params['clone_authorized_user_groups']
-        if clone is None:
-            clone = params['groups'] is None
-        if not clone and params['groups'] is None:
-            self.fail('groups is required with clone_authorized_user_groups=false')
-        self.check_groups(spec['authorized_users'])
-        spec['clone_authorized_user_groups'] = clone
-        if self.module.check_mode:
-            predicted = self.api.preview_create(spec)
-            self.module.finish(True, RETURN_KEY, predicted, before={}, after=predicted)
-        after = self.api.create(spec)
-        self.module.finish(True, RETURN_KEY, after, before={}, after=after)
-
-    def update(self, current):
-        params = self.params
-        before = current
         changes = {}
         if params['client_type'] is not None and params['client_type'] != current.get('client_type'):
-            self.fail('client_type of API client %s is %s and cannot be changed to %s'
-                      % (current.get('client_id'), current.get('client_type'), params['client_type']))
+            raise InputError('client_type of API client %s is %s and cannot be changed to %s'
+                             % (current.get('client_id'), current.get('client_type'), params['client_type']))
         if params['client_id'] and params['name'] is not None and params['name'] != current.get('name'):
             changes['name'] = params['name']
         if params['description'] is not None and params['description'] != current.get('description'):
@@ -536,45 +483,69 @@ class ClientManager:
             if bool(wanted.get('enable')) != bool(acl.get('enable')) \
                     or set(wanted.get('cidr') or []) != set(acl.get('cidr') or []):
                 changes['ip_acl'] = wanted
-        changes.update(self.desired_api_access(current))
-        changes.update(self.desired_group_access(current))
-        if not changes:
-            self.module.finish(False, RETURN_KEY, before, before=before, after=before)
-        if self.module.check_mode:
-            predicted = self.api.preview_update(current, changes)
-            self.module.finish(True, RETURN_KEY, predicted, before=before, after=predicted)
-        after = self.api.update(current, changes)
-        self.module.finish(True, RETURN_KEY, after, before=before, after=after)
+        changes.update(self.desired_access(current, 'all_apis', 'apis', self.wanted_apis))
+        changes.update(self.desired_access(current, 'clone_authorized_user_groups', 'groups', self.wanted_groups))
+        self.changes = changes
+        return self.api.preview_update(current, changes) if changes else current
 
-    def desired_api_access(self, current):
-        """The API access to change ({'all_apis'} and, when false, {'apis'}), else {}."""
+    def desired_new(self):
+        """The API client a create would make (the create to send is kept in self.spec)."""
         params = self.params
-        current_all = bool(current.get('all_apis'))
-        if params['all_apis']:
-            return {} if current_all else {'all_apis': True}
-        if params['apis'] is None:
-            if params['all_apis'] is False and current_all:
-                self.fail('apis is required to turn all_apis off')
+        if params['client_id']:
+            raise InputError('API client %s does not exist (or is not in this account); nothing was created'
+                             % params['client_id'])
+        if params['apis'] is None and not params['all_apis']:
+            raise InputError('apis (or all_apis=true) is required to create an API client')
+        if params['all_apis'] is False and not params['apis']:
+            raise InputError('apis is required to create an API client with all_apis=false')
+        spec = dict(params)
+        if spec['authorized_users'] is None:
+            users = self.self_client().get('authorized_users') or []
+            if not users:
+                raise InputError('authorized_users is required: the API client that signs the request has none to copy')
+            spec['authorized_users'] = list(users[:1])
+        spec['apis'] = self.resolve_apis(spec['authorized_users'])
+        self.check_api_ids(spec['apis'], spec['authorized_users'])
+        clone = params['clone_authorized_user_groups']
+        if clone is None:
+            clone = params['groups'] is None
+        if not clone and params['groups'] is None:
+            raise InputError('groups is required with clone_authorized_user_groups=false')
+        self.check_groups(spec['authorized_users'])
+        spec['clone_authorized_user_groups'] = clone
+        self.spec = spec
+        return self.api.preview_create(spec)
+
+    def desired_access(self, current, flag, items, wanted):
+        """The access to change, else {}: {flag: True} to give every API or the groups of the authorized user
+        (all_apis, clone_authorized_user_groups), or {flag: False, items: the list} when wanted(current,
+        current flag) returns one (None: no change)."""
+        params = self.params
+        current_flag = bool(current.get(flag))
+        if params[flag]:
+            return {} if current_flag else {flag: True}
+        if params[items] is None:
+            if params[flag] is False and current_flag:
+                raise InputError('apis is required to turn all_apis off' if items == 'apis'
+                                 else 'groups is required with clone_authorized_user_groups=false')
             return {}
-        users = params['authorized_users'] or current.get('authorized_users') or []
+        listed = wanted(current, current_flag)
+        return {} if listed is None else {flag: False, items: listed}
+
+    def wanted_apis(self, current, current_all):
+        """The APIs the task sets (names looked up), None when the API client has just these."""
+        users = self.params['authorized_users'] or current.get('authorized_users') or []
         apis = self.resolve_apis(users)
         have = set((api.get('api_id'), api.get('access_level')) for api in current.get('apis') or [])
         want = set((api['api_id'], api['access_level']) for api in apis)
         if not current_all and have == want:
-            return {}
+            return None
         self.check_api_ids(apis, users)  # a write follows: its APIs are checked first
-        return {'all_apis': False, 'apis': apis}
+        return apis
 
-    def desired_group_access(self, current):
-        """The group access to change ({'clone_authorized_user_groups'} and, when false, {'groups'}), else {}."""
+    def wanted_groups(self, current, current_clone):
+        """The groups the task sets (checked first), None when the API client has just these, in the same roles."""
         params = self.params
-        current_clone = bool(current.get('clone_authorized_user_groups'))
-        if params['clone_authorized_user_groups']:
-            return {} if current_clone else {'clone_authorized_user_groups': True}
-        if params['groups'] is None:
-            if params['clone_authorized_user_groups'] is False and current_clone:
-                self.fail('groups is required with clone_authorized_user_groups=false')
-            return {}
         self.check_groups(params['authorized_users'] or current.get('authorized_users') or [])
         have = dict((grp.get('group_id'), grp) for grp in current.get('groups') or [])
         same = not current_clone and set(have) == set(grp['group_id'] for grp in params['groups'])
@@ -585,7 +556,27 @@ class ClientManager:
                     same = False
                 if grp['is_blocked'] is not None and bool(old.get('is_blocked')) != grp['is_blocked']:
                     same = False
-        return {} if same else {'clone_authorized_user_groups': False, 'groups': params['groups']}
+        return None if same else params['groups']
+
+    def differs(self, current, desired):
+        return bool(self.changes)
+
+    def create(self, desired):
+        return self.api.create(self.spec)
+
+    def update(self, current, desired):
+        return self.api.update(current, self.changes)
+
+    def check_delete(self, current):
+        active = current.get('active_credential_count') or 0
+        if active:
+            raise InputError('API client %s (%s) has %d ACTIVE credential(s); deactivate them first (for example with '
+                             'edgegrid.access.api_credential status=inactive or state=absent). Nothing was changed.'
+                             % (current.get('client_id'), current.get('name'), active),
+                             result={self.key: current})
+
+    def delete(self, current):
+        self.api.delete(current['client_id'])
 
 
 def main():
@@ -619,8 +610,7 @@ def main():
         ),
         required_one_of=[('name', 'client_id')],
     )
-    manager = ClientManager(module)
-    module.execute(manager.run)
+    module.execute(module.converge, Client(module), module.params['state'])
 
 
 if __name__ == '__main__':

@@ -327,22 +327,38 @@ import os
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc, _iam, _rotation
 from ansible_collections.edgegrid.access.plugins.module_utils._module import (
-    ApiError, EdgeGridError, EdgeGridModule, TransportError)
+    ApiError, EdgeGridError, EdgeGridModule, InputError, Resource, TransportError)
 
-RETURN_KEY = 'credential'
 MAX_ROTATE_DAYS = 729
 
 
-class CredentialManager:
-    """get current -> build desired -> compare what the user set -> act, for the credentials of one API client
-    (neutral dicts, see _iam.credential_from_api; _iam.Credentials sends the requests)."""
+def problem(exc):
+    """Akamai's problem details of `exc` as a failed task returns them ({'error': ...}), or {} when it has none."""
+    return {'error': exc.as_dict()} if isinstance(exc, ApiError) else {}
+
+
+class Credential(Resource):
+    """One credential of one API client (the hooks of EdgeGridModule.converge; neutral dicts, see
+    _iam.credential_from_api; _iam.Credentials sends the requests). find() picks it: named by credential_id or
+    credential_client_token, else by the policy (description, rotate_before_days) or by `replaces`; None means one
+    is to be created. The hooks return the credential as the module returns it (view); the credential as listed
+    is kept in self.listed."""
+
+    key = 'credential'
 
     def __init__(self, module):
-        self.module = module
-        self.params = module.params
+        super(Credential, self).__init__(module)
         self.client_id = self.params['client_id'] or _iam.SELF
+        self.named_by = self.params['credential_id'] is not None or self.params['credential_client_token'] is not None
         self.expires_on = None
         self.credentials = []
+        self.listed = None  # the credential found, as listed
+        self.changes = {}  # the update to send
+        self.previous = None  # rotate_before_days: the newest ACTIVE credential, due for rotation
+        self.replaced = None  # replaces: the credential the new one replaces
+        self.wanted_desc = None  # the description of a new credential
+        self.values = None  # the connection values of a new credential's .edgerc section
+        self.returned = {}  # the return keys beside the credential (extra)
         self._api = None
 
     @property
@@ -355,49 +371,50 @@ class CredentialManager:
     # -- input ---------------------------------------------------------------------------------------------------
 
     def validate(self):
+        """Fail (InputError) on options that contradict each other, before any request; parse expires_on."""
         params = self.params
-        fail = self.module.fail_json
-        named = params['credential_id'] is not None or params['credential_client_token'] is not None
+        named = self.named_by
         if params['credential_id'] is not None and params['credential_id'] < 1:
-            fail(msg='credential_id must be a positive number, got %s' % params['credential_id'])
+            raise InputError('credential_id must be a positive number, got %s' % params['credential_id'])
         if params['expires_on'] is not None:
             try:
                 self.expires_on = _iam.parse_time(params['expires_on'])
             except ValueError:
-                fail(msg='expires_on must be an ISO 8601 date (2026-06-30) or date-time (2026-06-30T12:00:00Z), '
-                         'got %r' % params['expires_on'])
+                raise InputError('expires_on must be an ISO 8601 date (2026-06-30) or date-time '
+                                 '(2026-06-30T12:00:00Z), got %r' % params['expires_on']) from None
             if self.expires_on > _iam.max_expiry():
-                fail(msg='expires_on %s is more than %d years from now: Akamai accepts at most %s'
-                         % (params['expires_on'], _iam.MAX_EXPIRY_YEARS, _iam.format_time(_iam.max_expiry())))
+                raise InputError('expires_on %s is more than %d years from now: Akamai accepts at most %s'
+                                 % (params['expires_on'], _iam.MAX_EXPIRY_YEARS, _iam.format_time(_iam.max_expiry())))
         rotate = params['rotate_before_days']
         if rotate is not None and not 0 <= rotate <= MAX_ROTATE_DAYS:
-            fail(msg='rotate_before_days must be from 0 to %d, got %s' % (MAX_ROTATE_DAYS, rotate))
+            raise InputError('rotate_before_days must be from 0 to %d, got %s' % (MAX_ROTATE_DAYS, rotate))
         if params['replaces'] is not None:
             if params['replaces'] < 1:
-                fail(msg='replaces must be a positive credential ID, got %s' % params['replaces'])
+                raise InputError('replaces must be a positive credential ID, got %s' % params['replaces'])
             if named or params['state'] == 'absent' or rotate is not None:
-                fail(msg='replaces cannot be used with credential_id, credential_client_token, rotate_before_days or '
-                         'state=absent: it creates the credential that replaces another one')
+                raise InputError('replaces cannot be used with credential_id, credential_client_token, '
+                                 'rotate_before_days or state=absent: it creates the credential that replaces another '
+                                 'one')
             if not params['edgerc_write']:
-                fail(msg='replaces needs edgerc_write: the section that holds the credential it replaces')
+                raise InputError('replaces needs edgerc_write: the section that holds the credential it replaces')
         if params['state'] == 'absent':
             for option in ('status', 'expires_on', 'rotate_before_days', 'edgerc_write'):
                 if params[option] is not None:
-                    fail(msg='%s cannot be used with state=absent' % option)
+                    raise InputError('%s cannot be used with state=absent' % option)
             if not named and params['description'] is None:
-                fail(msg='state=absent needs credential_id, credential_client_token or description')
+                raise InputError('state=absent needs credential_id, credential_client_token or description')
             return
         if named:
             for option in ('rotate_before_days', 'edgerc_write'):
                 if params[option] is not None:
-                    fail(msg='%s cannot be used with credential_id or credential_client_token: it applies only '
-                             'when the module may create a credential' % option)
+                    raise InputError('%s cannot be used with credential_id or credential_client_token: it applies '
+                                     'only when the module may create a credential' % option)
         else:
             if params['description'] is None and rotate is None and params['replaces'] is None:
-                fail(msg='name the credential with credential_id or credential_client_token, or give description '
-                         'or rotate_before_days for the module to create one only when needed')
+                raise InputError('name the credential with credential_id or credential_client_token, or give '
+                                 'description or rotate_before_days for the module to create one only when needed')
             if params['status'] == 'inactive':
-                fail(msg='status=inactive needs credential_id or credential_client_token')
+                raise InputError('status=inactive needs credential_id or credential_client_token')
 
     # -- reads ---------------------------------------------------------------------------------------------------
 
@@ -432,23 +449,44 @@ class CredentialManager:
             return 'credential_id %s' % self.params['credential_id']
         return 'the credential with credential_client_token %s' % self.params['credential_client_token']
 
-    # -- the policy ----------------------------------------------------------------------------------------------
+    # -- which credential: the policy ----------------------------------------------------------------------------
 
-    def run(self):
+    def find(self):
+        """The credential the task is about (view), or None: none to delete, or one to create. Checks the input
+        first, then reads the credentials of the API client (one listing)."""
         self.validate()
         self.load()
-        params = self.params
-        named = params['credential_id'] is not None or params['credential_client_token'] is not None
-        if params['state'] == 'absent':
-            return self.absent(named)
-        if named:
+        if self.params['state'] == 'absent':
+            found = self.to_delete()
+        elif self.named_by:
+            found = self.named()
+        elif self.params['replaces'] is not None:
+            found = self.replacement()
+        else:
+            found = self.by_policy()
+        self.listed = found
+        return self.view(found) if found else None
+
+    def to_delete(self):
+        """The credential state=absent deletes (named, or the one with the description), None when it is gone."""
+        if self.named_by:
             current = self.named()
-            if current is None:
-                self.module.fail_json(msg='%s is not a credential of API client %s; nothing was created'
-                                      % (self.describe(), self.client_id))
-            return self.update(current)
-        if params['replaces'] is not None:
-            return self.replace()
+        else:
+            matches = [c for c in self.credentials
+                       if c.get('description') == self.params['description'] and c.get('status') != 'deleted']
+            if len(matches) > 1:
+                raise InputError('%d credentials of API client %s have the description %r (IDs %s): name one with '
+                                 'credential_id' % (len(matches), self.client_id, self.params['description'],
+                                                    ', '.join(str(c.get('credential_id')) for c in matches)))
+            current = matches[0] if matches else None
+        if current is None or current.get('status') == 'deleted':
+            return None
+        return current
+
+    def by_policy(self):
+        """Without a named credential: the ACTIVE, unexpired one with the description, or with rotate_before_days
+        the newest one when it is not due (when it is, it is kept in self.previous); None: one is to be created."""
+        params = self.params
         description = params['description']
         candidates = [c for c in self.credentials if self.usable(c)]
         if description is not None:
@@ -457,126 +495,43 @@ class CredentialManager:
             newest = max(candidates, key=lambda c: (c.get('created_on') or '', c.get('credential_id') or 0),
                          default=None)
             if newest is not None and not _rotation.due(newest, min_remaining_days=params['rotate_before_days']):
-                return self.update(newest)
-            return self.create(previous=newest)
+                return newest
+            self.previous = newest
+            return None
         if len(candidates) > 1:
-            self.module.fail_json(msg='%d ACTIVE credentials of API client %s have the description %r (IDs %s): '
-                                      'name one with credential_id'
-                                  % (len(candidates), self.client_id, description,
-                                     ', '.join(str(c.get('credential_id')) for c in candidates)))
-        if candidates:
-            return self.update(candidates[0])
-        return self.create()
+            raise InputError('%d ACTIVE credentials of API client %s have the description %r (IDs %s): name one with '
+                             'credential_id' % (len(candidates), self.client_id, description,
+                                                ', '.join(str(c.get('credential_id')) for c in candidates)))
+        return candidates[0] if candidates else None
 
-    # -- acts ----------------------------------------------------------------------------------------------------
-
-    def refuse_own(self, current, what):
-        if current.get('client_token') and current.get('client_token') == self.signing_token():
-            self.module.fail_json(msg='refusing to %s credential %s: it signs this very request, and the automation '
-                                      'would lose its access. Use the credentials of another .edgerc section.'
-                                  % (what, current.get('credential_id')))
-
-    def update(self, current):
-        params = self.params
-        if current.get('status') == 'deleted':
-            self.module.fail_json(msg='credential %s is DELETED and cannot be changed or activated again'
-                                  % current.get('credential_id'))
-        changes = {}
-        if params['status'] is not None and params['status'] != current.get('status'):
-            changes['status'] = params['status']
-        if self.expires_on is not None and not _iam.same_instant(self.expires_on, current.get('expires_on')):
-            changes['expires_on'] = _iam.format_time(self.expires_on)
-        if params['description'] is not None and params['description'] != current.get('description'):
-            changes['description'] = params['description']
-        before = self.view(current)
-        if not changes:
-            self.module.finish(False, RETURN_KEY, before, before=before, after=before)
-        if changes.get('status') == 'inactive':
-            self.refuse_own(current, 'deactivate')
-        if 'expires_on' in changes:
-            self.check_expiry(current)
-        desired = dict(current)
-        desired.update(changes)
-        after = self.view(desired)
-        if self.module.check_mode:
-            self.module.finish(True, RETURN_KEY, after, before=before, after=after)
-        cid = current['credential_id']
-        if set(changes) == {'status'} and changes['status'] == 'inactive':
-            self.api.deactivate(self.client_id, cid)
-            result = desired
-        else:
-            result = self.api.update(self.client_id, current, status=changes.get('status'),
-                                     expires_on=changes.get('expires_on'), description=changes.get('description'))
-        after = self.view(result)
-        self.module.finish(True, RETURN_KEY, after, before=before, after=after)
-
-    def check_expiry(self, current):
-        """expires_on must lie in the future and within what Akamai allows (its maxAllowedExpiry when reported)."""
-        if self.expires_on <= _iam.utcnow():
-            self.module.fail_json(msg='expires_on %s is in the past; to stop a credential now, set status=inactive'
-                                  % self.params['expires_on'])
-        limit = current.get('max_allowed_expiry')
-        if limit:
-            try:
-                limit_time = _iam.parse_time(limit)
-            except ValueError:
-                return
-            if self.expires_on > limit_time:
-                self.module.fail_json(msg='expires_on %s is later than Akamai allows for credential %s (%s)'
-                                      % (self.params['expires_on'], current.get('credential_id'), limit))
-
-    def connection(self):
-        """host and access_token of the API client, for the new credential's .edgerc section."""
-        config = self.module.client.config
-        if self.client_id == _iam.SELF:
-            values = {'host': _edgerc.normalize_host(config.base_url), 'access_token': config.access_token}
-            if config.account_switch_key:
-                values['account_key'] = config.account_switch_key
-            return values
-        found = _iam.ApiClients(self.module.client).connection(self.client_id)
-        return {'host': _edgerc.normalize_host(found['base_url']), 'access_token': found['access_token']}
-
-    def preflight_edgerc(self, target, values):
-        """Fail before the credential is created when its .edgerc section could not be written."""
-        directory = os.path.dirname(os.path.abspath(target['path'])) or '.'
-        if not os.path.isdir(directory):
-            self.module.fail_json(msg='edgerc_write.path: directory %s does not exist; nothing was created' % directory)
-        if not os.access(directory, os.W_OK):
-            self.module.fail_json(msg='edgerc_write.path: directory %s is not writable; nothing was created'
-                                  % directory)
-        placeholder = dict(values, client_token='preflight', client_secret='preflight')
-        try:
-            return _edgerc.write_section(target['path'], target['section'], placeholder, backup=False,
-                                         check_mode=True, update_copies=target['update_copies'])
-        except _edgerc.EdgercError as exc:
-            self.module.fail_json(msg='edgerc_write: %s; nothing was created' % exc)
-
-    def replace(self):
-        """Create the credential that replaces credential `replaces` in the section of edgerc_write, once."""
+    def replacement(self):
+        """With replaces: the credential that replaced credential `replaces` in the section of edgerc_write when the
+        section holds it already (nothing to do), else None, the replaced one kept in self.replaced. Fails when the
+        section holds neither, or while another run rotates it."""
         params = self.params
         target = params['edgerc_write']
         old = [c for c in self.credentials if c.get('credential_id') == params['replaces']]
         if not old:
-            self.module.fail_json(msg='replaces: credential %s is not a credential of API client %s; nothing was '
-                                      'created' % (params['replaces'], self.client_id))
+            raise InputError('replaces: credential %s is not a credential of API client %s; nothing was created'
+                             % (params['replaces'], self.client_id))
         old = old[0]
         try:
             held = (_edgerc.read_section(target['path'], target['section']) or {}).get('client_token') or ''
         except _edgerc.EdgercError as exc:
-            self.module.fail_json(msg='edgerc_write: %s; nothing was created' % exc)
+            raise InputError('edgerc_write: %s; nothing was created' % exc) from None
         if held != old.get('client_token'):
             done = [c for c in self.credentials if c.get('client_token') == held and held
                     and _rotation.replaced_id(c.get('description'), self.prefix()) == params['replaces']]
             if done:  # this rotation already happened: the section holds its credential
-                self.module.finish(False, RETURN_KEY, self.view(done[0]), before=self.view(done[0]),
-                                   after=self.view(done[0]))
-            self.module.fail_json(msg='edgerc_write: section [%s] of %s holds neither credential %s nor a credential '
-                                      'that replaces it: another run changed it; nothing was created'
-                                  % (target['section'], target['path'], params['replaces']))
+                return done[0]
+            raise EdgeGridError('edgerc_write: section [%s] of %s holds neither credential %s nor a credential that '
+                                'replaces it: another run changed it; nothing was created'
+                                % (target['section'], target['path'], params['replaces']))
         busy = self.busy(old)
         if busy:
-            self.module.fail_json(msg='%s; nothing was created. Run again once it is over.' % busy)
-        return self.create(replaced=old)
+            raise EdgeGridError('%s; nothing was created. Run again once it is over.' % busy)
+        self.replaced = old
+        return None
 
     def prefix(self):
         description = self.params['description'] or ''
@@ -595,6 +550,135 @@ class CredentialManager:
         return 'another rotation of credential %s is in progress (%s)' % (
             old.get('credential_id'), '; '.join('credential %s: %s' % (c.get('credential_id'), why)
                                                 for c, why in claims))
+
+    # -- an existing credential: update and delete ---------------------------------------------------------------
+
+    def desired(self, current):
+        if current is None:
+            if self.named_by:
+                raise InputError('%s is not a credential of API client %s; nothing was created'
+                                 % (self.describe(), self.client_id))
+            return self.desired_new()
+        if self.params['replaces'] is not None:
+            return current  # the section holds the credential that replaced it: nothing to do
+        params, listed = self.params, self.listed
+        if listed.get('status') == 'deleted':
+            raise InputError('credential %s is DELETED and cannot be changed or activated again'
+                             % listed.get('credential_id'))
+        changes = {}
+        if params['status'] is not None and params['status'] != listed.get('status'):
+            changes['status'] = params['status']
+        if self.expires_on is not None and not _iam.same_instant(self.expires_on, listed.get('expires_on')):
+            changes['expires_on'] = _iam.format_time(self.expires_on)
+        if params['description'] is not None and params['description'] != listed.get('description'):
+            changes['description'] = params['description']
+        self.changes = changes
+        if not changes:
+            return current
+        if changes.get('status') == 'inactive':
+            self.refuse_own(listed, 'deactivate')
+        if 'expires_on' in changes:
+            self.check_expiry(listed)
+        return self.view(dict(listed, **changes))
+
+    def differs(self, current, desired):
+        return bool(self.changes)
+
+    def update(self, current, desired):
+        changes, listed = self.changes, self.listed
+        if set(changes) == {'status'} and changes['status'] == 'inactive':
+            self.api.deactivate(self.client_id, listed['credential_id'])
+            return self.view(dict(listed, **changes))
+        return self.view(self.api.update(self.client_id, listed, status=changes.get('status'),
+                                         expires_on=changes.get('expires_on'),
+                                         description=changes.get('description')))
+
+    def refuse_own(self, current, what):
+        if current.get('client_token') and current.get('client_token') == self.signing_token():
+            raise InputError('refusing to %s credential %s: it signs this very request, and the automation would lose '
+                             'its access. Use the credentials of another .edgerc section.'
+                             % (what, current.get('credential_id')))
+
+    def check_expiry(self, current):
+        """expires_on must lie in the future and within what Akamai allows (its maxAllowedExpiry when reported)."""
+        if self.expires_on <= _iam.utcnow():
+            raise InputError('expires_on %s is in the past; to stop a credential now, set status=inactive'
+                             % self.params['expires_on'])
+        limit = current.get('max_allowed_expiry')
+        if limit:
+            try:
+                limit_time = _iam.parse_time(limit)
+            except ValueError:
+                return
+            if self.expires_on > limit_time:
+                raise InputError('expires_on %s is later than Akamai allows for credential %s (%s)'
+                                 % (self.params['expires_on'], current.get('credential_id'), limit))
+
+    def check_delete(self, current):
+        self.refuse_own(self.listed, 'delete')
+
+    def delete(self, current):
+        cid = self.listed['credential_id']
+        if self.listed.get('status') != 'inactive':
+            self.api.deactivate(self.client_id, cid)
+        try:
+            self.api.delete(self.client_id, cid)
+        except EdgeGridError as exc:
+            raise EdgeGridError('credential %s is now INACTIVE, but deleting it failed: %s' % (cid, exc),
+                                result=problem(exc)) from None
+
+    # -- a new credential: the one-time secret -------------------------------------------------------------------
+
+    def extra(self, before, after):
+        return False, self.returned
+
+    def connection(self):
+        """host and access_token of the API client, for the new credential's .edgerc section."""
+        config = self.module.client.config
+        if self.client_id == _iam.SELF:
+            values = {'host': _edgerc.normalize_host(config.base_url), 'access_token': config.access_token}
+            if config.account_switch_key:
+                values['account_key'] = config.account_switch_key
+            return values
+        found = _iam.ApiClients(self.module.client).connection(self.client_id)
+        return {'host': _edgerc.normalize_host(found['base_url']), 'access_token': found['access_token']}
+
+    def preflight_edgerc(self, target, values):
+        """Fail before the credential is created when its .edgerc section could not be written."""
+        directory = os.path.dirname(os.path.abspath(target['path'])) or '.'
+        if not os.path.isdir(directory):
+            raise InputError('edgerc_write.path: directory %s does not exist; nothing was created' % directory)
+        if not os.access(directory, os.W_OK):
+            raise InputError('edgerc_write.path: directory %s is not writable; nothing was created' % directory)
+        placeholder = dict(values, client_token='preflight', client_secret='preflight')
+        try:
+            return _edgerc.write_section(target['path'], target['section'], placeholder, backup=False,
+                                         check_mode=True, update_copies=target['update_copies'])
+        except _edgerc.EdgercError as exc:
+            raise InputError('edgerc_write: %s; nothing was created' % exc) from None
+
+    def desired_new(self):
+        """The credential a create would make (credential_id and client_token none: the API has not assigned them),
+        after the checks a create needs; the .edgerc write predicted (self.returned)."""
+        params = self.params
+        target = params['edgerc_write']
+        if self.previous is not None:
+            self.returned['previous_credential'] = self.view(self.previous)
+        self.wanted_desc = params['description']
+        if self.replaced is not None and self.wanted_desc is None:
+            self.wanted_desc = _rotation.final_description(self.replaced.get('credential_id'))
+        predicted = {'credential_id': None, 'client_token': None, 'status': 'active',
+                     'description': self.wanted_desc or ''}
+        if self.expires_on is not None:
+            predicted['expires_on'] = _iam.format_time(self.expires_on)
+            if self.expires_on <= _iam.utcnow():
+                raise InputError('expires_on %s is in the past' % params['expires_on'])
+        self.values = self.connection()
+        if target:
+            predicted_write = self.preflight_edgerc(target, self.values)
+            self.returned['edgerc'] = {'path': target['path'], 'section': target['section'], 'changed': True,
+                                       'copied_sections': predicted_write['copied_sections']}
+        return predicted
 
     def remove_abandoned(self):
         """Delete the credentials an earlier create of this collection left without stored secret (abandoned
@@ -630,145 +714,94 @@ class CredentialManager:
                 return self.api.create(self.client_id)
             except ApiError as exc:
                 if exc.status in (400, 409, 422):
-                    self.module.fail_json(
-                        msg='the API refused to create a credential for API client %s, which holds %d credentials '
-                            '(%d ACTIVE). Akamai limits how many credentials one API client may hold: delete an '
-                            'INACTIVE credential first. Nothing was changed. %s'
-                            % (self.client_id, len(self.credentials),
-                               sum(1 for c in self.credentials if c.get('status') == 'active'), exc),
-                        error=exc.as_dict())
-                self.module.fail_from(exc)
+                    raise EdgeGridError(
+                        'the API refused to create a credential for API client %s, which holds %d credentials '
+                        '(%d ACTIVE). Akamai limits how many credentials one API client may hold: delete an '
+                        'INACTIVE credential first. Nothing was changed. %s'
+                        % (self.client_id, len(self.credentials),
+                           sum(1 for c in self.credentials if c.get('status') == 'active'), exc),
+                        result=problem(exc)) from None
+                raise
             except TransportError as exc:
                 listed = self.api.list(self.client_id)  # its own failure fails the task with its error
                 appeared = [c for c in listed if c.get('credential_id') not in known and not c.get('description')]
                 if len(appeared) > 1:
-                    self.module.fail_json(msg='%s; credentials %s appeared since: it cannot be told which one this '
-                                              'create made; nothing was deleted'
-                                          % (exc, ', '.join(str(c.get('credential_id')) for c in appeared)))
+                    raise EdgeGridError('%s; credentials %s appeared since: it cannot be told which one this create '
+                                        'made; nothing was deleted'
+                                        % (exc, ', '.join(str(c.get('credential_id')) for c in appeared))) from None
                 if appeared:
                     if not self.discard(appeared[0]):
-                        self.module.fail_json(msg='%s; the create was applied (credential %s), but deleting that '
-                                                  'credential, whose secret nobody received, failed; the next run '
-                                                  'deletes it' % (exc, appeared[0].get('credential_id')))
+                        raise EdgeGridError('%s; the create was applied (credential %s), but deleting that '
+                                            'credential, whose secret nobody received, failed; the next run deletes '
+                                            'it' % (exc, appeared[0].get('credential_id'))) from None
                     self.module.warn('the answer to the create was lost; credential %s, which it created and whose '
                                      'secret nobody received, was deleted and the create sent again'
                                      % appeared[0].get('credential_id'))
                 if attempt == 2:
-                    self.module.fail_json(msg='%s, twice; nothing is left of either attempt' % exc)
+                    raise EdgeGridError('%s, twice; nothing is left of either attempt' % exc) from None
         return None, None  # not reached
 
     def set_description(self, new, description):
         return self.api.update(self.client_id, new, description=description,
                                expires_on=_iam.format_time(self.expires_on) if self.expires_on is not None else None)
 
-    def create(self, previous=None, replaced=None):
-        params = self.params
-        target = params['edgerc_write']
-        extra = {}
-        if previous is not None:
-            extra['previous_credential'] = self.view(previous)
-        wanted_desc = params['description']
-        if replaced is not None and wanted_desc is None:
-            wanted_desc = _rotation.final_description(replaced.get('credential_id'))
-        # The docs promise credential_id and client_token as none in check mode: the API has not assigned them yet.
-        predicted = {'credential_id': None, 'client_token': None, 'status': 'active',
-                     'description': wanted_desc or ''}
-        if self.expires_on is not None:
-            predicted['expires_on'] = _iam.format_time(self.expires_on)
-            if self.expires_on <= _iam.utcnow():
-                self.module.fail_json(msg='expires_on %s is in the past' % params['expires_on'])
-        values = self.connection()
-        if target:
-            path = target['path']
-            predicted_write = self.preflight_edgerc(dict(target, path=path), values)
-            extra['edgerc'] = {'path': path, 'section': target['section'], 'changed': True,
-                               'copied_sections': predicted_write['copied_sections']}
-        if self.module.check_mode:
-            self.module.finish(True, RETURN_KEY, predicted, before={}, after=predicted, **extra)
+    def give_up(self, new, why):
+        """Fail after the create: the new credential, whose secret is stored nowhere, is deleted (best effort)."""
+        gone = self.discard(new)
+        raise EdgeGridError('%s; the new credential %s %s' % (
+            why, new['credential_id'], 'was deleted (its secret was never stored); nothing else was changed'
+            if gone else 'could not be deleted: the next run deletes it'))
 
+    def create(self, desired):
+        """Create the credential: claim it (pending marker), store its secret (edgerc_write) or return it once
+        (`secret`), then give it its description. The credential after it (view)."""
+        target = self.params['edgerc_write']
+        returned = self.returned
         removed = self.remove_abandoned()
         if removed:
-            extra['removed_orphans'] = removed
+            returned['removed_orphans'] = removed
             self.module.warn('deleted credentials %s: an earlier run of this collection created them and was stopped '
                              'before it stored their secret' % ', '.join(str(i) for i in removed))
         run = _rotation.new_run_id()
         started = _iam.utcnow()
         new, secret = self.post_create()
-        section = dict(values, client_token=new.get('client_token'), client_secret=secret)
-
-        def give_up(why):
-            gone = self.discard(new)
-            self.module.fail_json(msg='%s; the new credential %s %s' % (
-                why, new['credential_id'], 'was deleted (its secret was never stored); nothing else was changed'
-                if gone else 'could not be deleted: the next run deletes it'))
+        section = dict(self.values, client_token=new.get('client_token'), client_secret=secret)
 
         # The claim: the pending marker says who created it, and that its secret is not stored yet.
         try:
-            new = self.set_description(new, _rotation.pending_description(wanted_desc or '', run, started))
+            new = self.set_description(new, _rotation.pending_description(self.wanted_desc or '', run, started))
         except EdgeGridError as exc:
-            give_up('marking the new credential as pending failed: %s' % exc)
-        if replaced is not None:
+            self.give_up(new, 'marking the new credential as pending failed: %s' % exc)
+        if self.replaced is not None:
             self.load()
-            busy = self.busy(replaced, new['credential_id'])
+            busy = self.busy(self.replaced, new['credential_id'])
             if busy:
-                give_up(busy + ', and it started first')
+                self.give_up(new, busy + ', and it started first')
         if target:
             if (_iam.utcnow() - started).total_seconds() > _rotation.LEASE_SECONDS / 3:
-                give_up('the create took longer than a third of the lease (%d s)' % _rotation.LEASE_SECONDS)
+                self.give_up(new, 'the create took longer than a third of the lease (%d s)' % _rotation.LEASE_SECONDS)
             try:
                 written = _edgerc.write_section(
-                    path, target['section'], section, backup=target['backup'], update_copies=target['update_copies'],
-                    expect_client_token=replaced.get('client_token') if replaced is not None else None)
+                    target['path'], target['section'], section, backup=target['backup'],
+                    update_copies=target['update_copies'],
+                    expect_client_token=self.replaced.get('client_token') if self.replaced is not None else None)
             except _edgerc.EdgercError as exc:
-                give_up('its secret could not be written: %s' % exc)
-            extra['edgerc'] = {'path': path, 'section': target['section'], 'changed': written['changed'],
-                               'backup_file': written.get('backup_file'),
-                               'copied_sections': written['copied_sections']}
+                self.give_up(new, 'its secret could not be written: %s' % exc)
+            returned['edgerc'] = {'path': target['path'], 'section': target['section'], 'changed': written['changed'],
+                                  'backup_file': written.get('backup_file'),
+                                  'copied_sections': written['copied_sections']}
         else:
-            extra['secret'] = section
+            returned['secret'] = section
 
         try:
-            new = self.set_description(new, wanted_desc or '')
+            new = self.set_description(new, self.wanted_desc or '')
         except EdgeGridError as exc:
-            result = dict(extra)
-            if isinstance(exc, ApiError):
-                result['error'] = exc.as_dict()
-            self.module.fail_json(msg='credential %s was created and its secret %s, but setting its description and '
-                                      'expiry failed: %s. It still carries its pending marker; the next run of the '
-                                      'credential_rotation role completes it'
-                                  % (new['credential_id'], 'written' if target else 'returned', exc),
-                                  credential=self.view(new), **result)
-        after = self.view(new)
-        self.module.finish(True, RETURN_KEY, after, before={}, after=after, **extra)
-
-    def absent(self, named):
-        if named:
-            current = self.named()
-        else:
-            matches = [c for c in self.credentials
-                       if c.get('description') == self.params['description'] and c.get('status') != 'deleted']
-            if len(matches) > 1:
-                self.module.fail_json(msg='%d credentials of API client %s have the description %r (IDs %s): name '
-                                          'one with credential_id'
-                                      % (len(matches), self.client_id, self.params['description'],
-                                         ', '.join(str(c.get('credential_id')) for c in matches)))
-            current = matches[0] if matches else None
-        if current is None or current.get('status') == 'deleted':
-            self.module.finish(False, RETURN_KEY, {}, before={}, after={})
-        self.refuse_own(current, 'delete')
-        before = self.view(current)
-        if self.module.check_mode:
-            self.module.finish(True, RETURN_KEY, {}, before=before, after={})
-        cid = current['credential_id']
-        if current.get('status') != 'inactive':
-            self.api.deactivate(self.client_id, cid)
-        try:
-            self.api.delete(self.client_id, cid)
-        except EdgeGridError as exc:
-            result = {'error': exc.as_dict()} if isinstance(exc, ApiError) else {}
-            self.module.fail_json(msg='credential %s is now INACTIVE, but deleting it failed: %s' % (cid, exc),
-                                  **result)
-        self.module.finish(True, RETURN_KEY, {}, before=before, after={})
+            raise EdgeGridError('credential %s was created and its secret %s, but setting its description and expiry '
+                                'failed: %s. It still carries its pending marker; the next run of the '
+                                'credential_rotation role completes it'
+                                % (new['credential_id'], 'written' if target else 'returned', exc),
+                                result=dict(returned, credential=self.view(new), **problem(exc))) from None
+        return self.view(new)
 
 
 def main():
@@ -795,7 +828,7 @@ def main():
             ('rotate_before_days', 'expires_on'),
         ],
     )
-    module.execute(CredentialManager(module).run)
+    module.execute(module.converge, Credential(module), module.params['state'])
 
 
 if __name__ == '__main__':

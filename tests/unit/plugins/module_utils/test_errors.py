@@ -121,3 +121,16 @@ def test_raised_as_gives_the_layers_class_the_same_message_and_no_context():
     with pytest.raises(_files.FileWriteError):
         with _errors.raised_as(_client.ConfigError, _edgerc.EdgercError):
             raise _files.FileWriteError('path /tmp/x cannot be written: Permission denied')
+
+
+def test_funnel_adds_the_result_an_input_error_carries_error_included(capsys):
+    # A module may return beside `msg` what the failure leaves (the resource as it was, the problem details of an
+    # error it wraps): the error carries them as `result`.
+    exc = _errors.InputError('API client k3q (it) has 1 ACTIVE credential(s)',
+                             result={'api_client': {'client_id': 'k3q'}, 'error': {'status': 400}})
+    result = _fail_through_funnel(capsys, exc)
+    assert result['msg'] == str(exc)
+    assert result['api_client'] == {'client_id': 'k3q'}
+    assert result['error'] == {'status': 400}
+    assert _client.TransportError('GET /x: connection refused').result == {}
+    assert _client.ApiError('GET', '/x', 404).result == {}
