@@ -180,6 +180,11 @@ class Redactor:
             text = text.replace(secret, self.MASK)
         return text
 
+    def tree(self, value):
+        """`value` (parsed JSON: dicts, lists, text, numbers) with the known secrets masked in every string, at any
+        depth; a copy."""
+        return _redact_tree(value, self)
+
 
 class EdgeGridConfig:
     """Resolved connection settings. `repr` never shows a secret.

@@ -399,19 +399,10 @@ def _masked_result(result, params, client):
     rule = _masking.policy(params['path'], _masking.OAUTH2 if params['auth_type'] == 'oauth2' else _masking.EDGEGRID)
     for key in ('json', 'all_items'):
         if key in result:
-            result[key] = _redacted(_masking.mask_json(result[key], rule), client.redact)
+            result[key] = client.redact.tree(_masking.mask_json(result[key], rule))
     if 'content' in result:
         result['content'] = client.redact(_masking.mask_text(result['content'], content_type, rule))
     return result
-
-
-def _redacted(value, redact):
-    """`value` with the signing credentials (and the request's secrets) masked in every string."""
-    if isinstance(value, dict):
-        return dict((k, _redacted(v, redact)) for k, v in value.items())
-    if isinstance(value, list):
-        return [_redacted(v, redact) for v in value]
-    return redact(value) if isinstance(value, str) else value
 
 
 if __name__ == '__main__':
