@@ -200,6 +200,17 @@ def check_range(value, minimum, maximum, where):
     return value
 
 
+def check_contract_and_group(params, current, kind):
+    """Fail when the task sets a contract_id or group_id other than those of `current`, an existing collection or
+    counter (a neutral dict with id, contract_id and group_id; `kind`: 'collection' or 'counter', for the message):
+    neither can be changed once it exists. Raises InputError naming the option, e.g. "contract_id cannot be
+    changed: collection 5 is in contract id C-1"."""
+    for option in ('contract_id', 'group_id'):
+        if params[option] is not None and params[option] != current[option]:
+            raise InputError('%s cannot be changed: %s %s is in %s %s'
+                             % (option, kind, current['id'], option.replace('_', ' '), current[option]))
+
+
 # ---------------------------------------------------------------- finding things by name or id
 
 def _matching(items, noun, item_id, name, contract_id, group_id):

@@ -289,8 +289,8 @@ class EdgeGridModule(AnsibleModule):
         may read, never write); no change when it does not differ; else, unless in check mode, create or update.
         absent: find; when it exists, `resource.check_delete` (in check mode too), then delete unless in check mode.
         Every write is guarded by check mode here; in check mode the result is the prediction (`desired`). The result
-        is the resource under `resource.key` (masked with `resource.secret_keys`), the diff in diff mode, and
-        `resource.extra(...)`'s keys. Never returns.
+        is the resource under `resource.key` (masked with `resource.secret_keys`), the diff in diff mode (both as
+        `resource.shown(...)` gives them), and `resource.extra(...)`'s keys. Never returns.
         """
         current = resource.find()
         if state == 'absent':
@@ -310,7 +310,8 @@ class EdgeGridModule(AnsibleModule):
                 if not self.check_mode:
                     after = resource.create(desired) if current is None else resource.update(current, desired)
         also_changed, extra = resource.extra(current, after)
-        self.finish(changed or also_changed, resource.key, after or {}, before=current or {}, after=after or {},
+        shown, diff_before, diff_after = resource.shown(current, after)
+        self.finish(changed or also_changed, resource.key, shown, before=diff_before, after=diff_after,
                     secret_keys=resource.secret_keys, **extra)
 
 
@@ -363,3 +364,10 @@ class Resource(object):
         """(changed, dict): whether something beside the resource changed (or would), and the return keys to add.
         `after` is None when the resource is absent after the task."""
         return False, {}
+
+    def shown(self, before, after):
+        """(returned, diff_before, diff_after): what the task returns under `key`, and the two sides of its diff
+        (used in diff mode only), from the resource `before` the task and `after` it (either None when absent).
+        By default the resource itself, {} for an absent one; a module whose result is shaped otherwise (e.g. a diff
+        of part of a large resource) overrides it. `secret_keys` are masked in all three afterwards."""
+        return after or {}, before or {}, after or {}

@@ -290,7 +290,7 @@ api_key:
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
-from ansible_collections.edgegrid.access.plugins.module_utils._module import ApiError, EdgeGridModule, mask_secrets
+from ansible_collections.edgegrid.access.plugins.module_utils._module import ApiError, EdgeGridModule, Resource, mask_secrets
 
 RETURN_KEY = 'api_key'
 EDITABLE = ('label', 'description', 'tags')
@@ -522,76 +522,104 @@ def execute(api, collection_id, plan):
         api.reset_quota(plan.quota_reset, collection_id)
 
 
-def run(module, api):
-    params = module.params
-    if params['collection_id'] is not None and params['collection_id'] < 1:
-        raise _apikeys.InputError('collection_id must be 1 or more (the id of a key collection), got %s'
-                                  % params['collection_id'])
-    entries = declared_keys(params)
-    generate = declared_generate(params, set(e['label'] for n, e in entries if not e.get('value')))
-    for dummy, entry in entries:
-        if entry.get('value'):
-            module.client.add_secret(entry['value'])
+class Keys(Resource):
+    """The keys of one key collection, as the task declares them (the hooks of EdgeGridModule.converge).
 
-    existing = None
-    if params['collection_id'] is not None:
-        # By id, the collection's keys are all the task needs; a collection with none is read to tell it exists.
-        try:
-            existing = api.list_keys(params['collection_id'])
-        except ApiError as exc:
-            if exc.status != 404:  # the emulator answers 404 for an unknown collectionId; Akamai's answer is unknown
-                raise
+    The resource is {'collection': {id, name, contract_id, group_id}, 'keys': [neutral keys]}; what the task does
+    to it is a Plan, made by `desired` (each key's own state, present or revoked, is in the plan).
+    """
+
+    key = RETURN_KEY
+
+    def __init__(self, module, api):
+        super(Keys, self).__init__(module)
+        self.api = api
+        self.secret_keys = () if self.params['return_values'] else ('value',)
+        self.entries = self.generate = self.plan = self.moved = None
+
+    def find(self):
+        # The input is checked before any read.
+        params, api, module = self.params, self.api, self.module
+        if params['collection_id'] is not None and params['collection_id'] < 1:
+            raise _apikeys.InputError('collection_id must be 1 or more (the id of a key collection), got %s'
+                                      % params['collection_id'])
+        self.entries = declared_keys(params)
+        self.generate = declared_generate(params, set(e['label'] for n, e in self.entries if not e.get('value')))
+        for dummy, entry in self.entries:
+            if entry.get('value'):
+                module.client.add_secret(entry['value'])
+
+        existing = None
+        if params['collection_id'] is not None:
+            # By id, the collection's keys are all the task needs; a collection with none is read to tell it exists.
+            try:
+                existing = api.list_keys(params['collection_id'])
+            except ApiError as exc:
+                # The emulator answers 404 for an unknown collectionId; Akamai's answer is unknown.
+                if exc.status != 404:
+                    raise
+                existing = []
+            collection = dict(id=params['collection_id'], name=None, contract_id=None, group_id=None)
+            if not existing:
+                collection = api.collection_object(params['collection_id'])
+                if collection is None:
+                    raise _apikeys.InputError('no key collection has id %s' % params['collection_id'])
+        else:
+            collection = _apikeys.find_collection(api, name=params['collection'], contract_id=params['contract_id'],
+                                                  group_id=params['group_id'])
+        if collection is None and not module.check_mode:
+            raise _apikeys.InputError('no key collection named %r%s; create it with edgegrid.access.api_key_collection'
+                                      % (params['collection'], ' in contract %s' % params['contract_id']
+                                         if params['contract_id'] else ''))
+        if collection is None:
+            # In check mode the collection may be one that an earlier task would have created: predict against
+            # it, empty.
+            module.warn('no key collection named %r exists yet; the keys are predicted for it as an empty collection'
+                        % params['collection'])
+            collection = dict(id=None, name=params['collection'], contract_id=params['contract_id'],
+                              group_id=params['group_id'])
             existing = []
-        collection = dict(id=params['collection_id'], name=None, contract_id=None, group_id=None)
-        if not existing:
-            collection = api.collection_object(params['collection_id'])
-            if collection is None:
-                raise _apikeys.InputError('no key collection has id %s' % params['collection_id'])
-    else:
-        collection = _apikeys.find_collection(api, name=params['collection'], contract_id=params['contract_id'],
-                                              group_id=params['group_id'])
-    if collection is None and not module.check_mode:
-        raise _apikeys.InputError('no key collection named %r%s; create it with edgegrid.access.api_key_collection'
-                                  % (params['collection'], ' in contract %s' % params['contract_id']
-                                     if params['contract_id'] else ''))
-    if collection is None:
-        # In check mode the collection may be one that an earlier task would have created: predict against it, empty.
-        module.warn('no key collection named %r exists yet; the keys are predicted for it as an empty collection'
-                    % params['collection'])
-        collection = dict(id=None, name=params['collection'], contract_id=params['contract_id'],
-                          group_id=params['group_id'])
-        existing = []
-    elif existing is None:
-        existing = api.list_keys(collection['id'])
-    for key in existing:
-        module.client.add_secret(key['value'])
-    plan, moved = make_plan(api, collection, existing, entries, generate, params)
+        elif existing is None:
+            existing = api.list_keys(collection['id'])
+        for key in existing:
+            module.client.add_secret(key['value'])
+        return {'collection': collection, 'keys': existing}
 
-    if not plan.changed():
-        after = existing
-    elif module.check_mode:
-        after = predict(existing, moved, plan, collection['id'])
-    else:
-        execute(api, collection['id'], plan)
-        after = api.list_keys(collection['id'])
-    after = sorted(after, key=lambda k: (k['id'] is None, k['id'] or 0))
-    touched = changed_keys(existing, after, plan)
-    resource = {
-        'collection': dict((k, collection[k]) for k in ('id', 'name', 'contract_id', 'group_id')),
-        'api_keys': {'all': after, 'changed': touched, 'none': []}[params['return_keys']],
-        'changes': plan.changes(),
-    }
-    before = after_diff = None
-    if module._diff:
-        # Only the keys that change: with thousands of keys, a diff of every key would hide the few that differ.
+    def desired(self, current):
+        collection, existing = current['collection'], current['keys']
+        self.plan, self.moved = make_plan(self.api, collection, existing, self.entries, self.generate, self.params)
+        # The keys after the plan are predicted only where they are returned (check mode); else they are read back.
+        keys = None
+        if self.module.check_mode and self.plan.changed():
+            keys = predict(existing, self.moved, self.plan, collection['id'])
+        return {'collection': collection, 'keys': keys}
+
+    def differs(self, current, desired):
+        return self.plan.changed()
+
+    def update(self, current, desired):
+        collection_id = current['collection']['id']
+        execute(self.api, collection_id, self.plan)
+        return {'collection': current['collection'], 'keys': self.api.list_keys(collection_id)}
+
+    def shown(self, before, after):
+        """The collection, the keys `return_keys` selects and the plan's counts; the diff holds only the keys the
+        task creates or acts on (with thousands of keys, a diff of every key would hide the few that differ), their
+        values always masked."""
+        collection = after['collection']
+        keys = sorted(after['keys'], key=lambda k: (k['id'] is None, k['id'] or 0))
+        touched = changed_keys(before['keys'], keys, self.plan)
+        returned = {
+            'collection': dict((k, collection[k]) for k in ('id', 'name', 'contract_id', 'group_id')),
+            'api_keys': {'all': keys, 'changed': touched, 'none': []}[self.params['return_keys']],
+            'changes': self.plan.changes(),
+        }
+        if not self.module._diff:
+            return returned, None, None
         touched_ids = set(k['id'] for k in touched)
-        before = {'api_keys': mask_secrets([k for k in sorted(existing, key=lambda k: k['id'])
-                                            if k['id'] in touched_ids], ('value',))}
-        after_diff = {'api_keys': mask_secrets(touched, ('value',))}
-    if params['return_values']:
-        module.finish(plan.changed(), RETURN_KEY, resource, before=before, after=after_diff)
-    resource = mask_secrets(resource, ('value',))
-    module.finish(plan.changed(), RETURN_KEY, resource, before=before, after=after_diff)
+        diff_before = {'api_keys': mask_secrets([k for k in sorted(before['keys'], key=lambda k: k['id'])
+                                                 if k['id'] in touched_ids], ('value',))}
+        return returned, diff_before, {'api_keys': mask_secrets(touched, ('value',))}
 
 
 def main():
@@ -623,7 +651,8 @@ def main():
         required_one_of=[('collection', 'collection_id')],
         mutually_exclusive=[('collection', 'collection_id')],
     )
-    module.execute(run, module, _apikeys.wire(module.client, module.params['api_version']))
+    keys = Keys(module, _apikeys.wire(module.client, module.params['api_version']))
+    module.execute(module.converge, keys)
 
 
 if __name__ == '__main__':

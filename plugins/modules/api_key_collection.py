@@ -290,10 +290,7 @@ class Collection(Resource):
                     'contract_id': params['contract_id'], 'group_id': params['group_id'], 'key_count': 0,
                     'dirty': True, 'acl': acl or [], 'quota': dict(quota) if quota else None}
 
-        for option in ('contract_id', 'group_id'):
-            if params[option] is not None and params[option] != current[option]:
-                raise InputError('%s cannot be changed: collection %s is in %s %s' % (
-                    option, current['id'], option.replace('_', ' '), current[option]))
+        _apikeys.check_contract_and_group(params, current, 'collection')
         desired = dict(current)
         if params['name'] is not None:
             desired['name'] = params['name']

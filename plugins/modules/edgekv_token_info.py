@@ -110,14 +110,15 @@ def main():
         ),
         supports_check_mode=True,
     )
+    module.execute(run, module)
+
+
+def run(module):
+    """Check the input, read the tokens and exit; an error escapes to module.execute, which fails the task."""
     params = module.params
     if params['name'] is not None:
-        try:
-            _edgekv.check_name(params['name'])
-        except _edgekv.EdgeKVError as exc:
-            module.fail_json(msg=str(exc))
-    tokens = module.execute(read_tokens, _edgekv.Tokens(module.client), params['name'], params['include_expired'],
-                            params['details'])
+        _edgekv.check_name(params['name'])  # before the client is made: a bad name fails before the credentials
+    tokens = read_tokens(_edgekv.Tokens(module.client), params['name'], params['include_expired'], params['details'])
     module.exit_json(changed=False, edgekv_tokens=tokens)
 
 

@@ -320,10 +320,7 @@ class Counter(Resource):
     def desired(self, current):
         params, api = self.params, self.api
         if current is not None:
-            for option in ('contract_id', 'group_id'):
-                if params[option] is not None and params[option] != current[option]:
-                    raise InputError('%s cannot be changed: counter %s is in %s %s'
-                                     % (option, current['id'], option.replace('_', ' '), current[option]))
+            _apikeys.check_contract_and_group(params, current, 'counter')
         contract_id = current['contract_id'] if current else params['contract_id']
         group_id = current['group_id'] if current else params['group_id']
         missing = [] if self.module.check_mode else None
