@@ -45,8 +45,9 @@ options:
         not set them.
       - A name declared twice, or two present tokens whose O(tokens[].namespace_permissions) name the same namespace
         and which write the same O(tokens_js) file, fail the task before any request.
-      - A failure of one element fails the task naming the element (C(tokens[2] (catalog_prod): ...)), with the
-        results of the elements done before it in RV(edgekv_tokens), so that a re-run completes the rest.
+      - A failure of one element fails the task with a message that begins with the element and its name, for
+        example C(tokens[2] (catalog_prod)), with the results of the elements done before it in RV(edgekv_tokens),
+        so that a re-run completes the rest.
       - An empty list sends no request.
     type: list
     elements: dict
