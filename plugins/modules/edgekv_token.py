@@ -578,11 +578,16 @@ class Token(Resource):
     def _found(self, state, current):
         """The token as read (state as _edgekv.get_token gives it): an expired token fails a present task."""
         if state == 'expired':
+            # An element of `tokens` is named in the message: 'tokens[2] (name): ...'.
+            element = '%s (%s): ' % (self.where[:-1], self.name) if self.where else ''
             if self.params['state'] == 'absent':
-                self.module.warn('EdgeKV token %s has expired and cannot be revoked; the API purges it 30 days after '
-                                 'its expiry' % self.name)
+                self.module.warn('%sEdgeKV token %s has expired and cannot be revoked; the API purges it 30 days after '
+                                 'its expiry' % (element, self.name))
             else:
-                raise InputError('EdgeKV token %s has expired; its name stays taken until the API purges it, 30 days '
+                raise InputError('%sEdgeKV token %s has expired; its name stays taken until the API purges it, 30 days '
+                                 'after its expiry. Use another name. Nothing was written.' % (element, self.name)
+                                 if element else
+                                 'EdgeKV token %s has expired; its name stays taken until the API purges it, 30 days '
                                  'after its expiry. Use another name.' % self.name)
         return current
 

@@ -166,3 +166,20 @@ def test_tokens_empty_sends_nothing_and_state_defaults_to_the_top_level(emulator
     assert not failed
     assert [item['actions'] for item in result['edgekv_tokens']] == [['revoke'], [], ['create']]
     assert sorted(result['diff']['before']) == ['unit_a', 'unit_c'] and result['diff']['after']['unit_a'] == {}
+
+
+def test_tokens_an_expired_token_fails_before_any_write_naming_the_element(emulator, base, capsys):
+    expiry = (date.today() + timedelta(days=1)).isoformat()
+    failed, result = run(edgekv_token, dict(base, name='unit_old', namespace_permissions={'default': 'r'},
+                                            allow_on_staging=True, expiry=expiry), capsys)
+    assert not failed
+    emulator.admin.advance_clock(3 * 86400)
+    emulator.admin.reset_log()
+    tokens = [dict(name='unit_new', namespace_permissions={'default': 'r'}, allow_on_staging=True),
+              dict(name='unit_old')]
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens), capsys)
+    assert failed and result['msg'].startswith('tokens[1] (unit_old): EdgeKV token unit_old has expired'), result['msg']
+    assert writes(emulator) == {}
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], state='absent', tokens=tokens), capsys)
+    assert not failed and [item['actions'] for item in result['edgekv_tokens']] == [[], []]
+    assert 'tokens[1] (unit_old): EdgeKV token unit_old has expired' in json.dumps(result['warnings'])
