@@ -8,8 +8,9 @@
 The estate of one environment: 5 API key collections with a daily quota, 1,000 keys (in the first collection),
 5 throttling counters, 10 EdgeKV tokens and 2 credentials described `bench-ci` and `bench-monitoring`. It is
 written twice, as the README shows:
-  tasks  one task per resource type, with loops (23 module runs): api_key_collection x5, api_key x1 (by the
-         collection id the collection task returned), throttling_counter x5, edgekv_token x10, api_credential x2;
+  tasks  one task per resource type, with loops (14 module runs): api_key_collection x5, api_key x1 (by the
+         collection id the collection task returned), throttling_counter x5, edgekv_token x1 (the 10 tokens in
+         its list `tokens`), api_credential x2;
   roles  the shipped roles key_provisioning (collections, keys, counters), edgekv_tokens (tokens) and
          credential_rotation (the credential the section signs with: not due, so read only).
 The floor is bench/floor.py: one Python process, edgegrid-python, the 19 GETs that tell the estate is converged.
@@ -93,10 +94,8 @@ def tasks_play(est):
                 'name': '{{ item.name }}', 'contract_id': contract, 'group_id': group, 'limit': '{{ item.limit }}',
                 'on_over_limit': '{{ item.on_over_limit }}'},
              'loop': est['counters'], 'loop_control': {'label': '{{ item.name }}'}},
-            {'name': 'EdgeKV tokens', 'edgegrid.access.edgekv_token': {
-                'name': '{{ item.name }}', 'namespace_permissions': '{{ item.namespace_permissions }}',
-                'allow_on_staging': '{{ item.allow_on_staging }}'},
-             'loop': est['tokens'], 'loop_control': {'label': '{{ item.name }}'}},
+            # One task for the tokens (`tokens`, read side by side), as the README shows.
+            {'name': 'EdgeKV tokens', 'edgegrid.access.edgekv_token': {'tokens': est['tokens']}},
             {'name': 'Credentials', 'no_log': True, 'edgegrid.access.api_credential': {
                 'description': '{{ item }}'}, 'loop': est['credentials']},
         ]}]

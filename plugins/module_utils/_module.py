@@ -293,26 +293,111 @@ class EdgeGridModule(AnsibleModule):
         `resource.shown(...)` gives them), and `resource.extra(...)`'s keys. Never returns.
         """
         current = resource.find()
-        if state == 'absent':
-            desired = None
-            changed = current is not None
-            if changed:
-                resource.check_delete(current)
-                if not self.check_mode:
-                    resource.delete(current)
-            after = None
-        else:
-            desired = resource.desired(current)
-            changed = current is None or resource.differs(current, desired)
-            after = current
-            if changed:
-                after = desired
-                if not self.check_mode:
-                    after = resource.create(desired) if current is None else resource.update(current, desired)
+        changed, desired = self._plan(resource, state, current)
+        after = self._write(resource, state, current, desired, changed)
         also_changed, extra = resource.extra(current, after)
         shown, diff_before, diff_after = resource.shown(current, after)
         self.finish(changed or also_changed, resource.key, shown, before=diff_before, after=diff_after,
                     secret_keys=resource.secret_keys, **extra)
+
+    @staticmethod
+    def _plan(resource, state, current):
+        """(changed, desired) of one resource found as `current`: the first half of the ladder, which may read and
+        never writes. absent: changed when it exists (after `resource.check_delete`), desired None. present:
+        `resource.desired(current)`, changed when it is to be created or differs."""
+        if state == 'absent':
+            if current is not None:
+                resource.check_delete(current)
+            return current is not None, None
+        desired = resource.desired(current)
+        return current is None or resource.differs(current, desired), desired
+
+    def _write(self, resource, state, current, desired, changed):
+        """The second half of the ladder: the write that `_plan` found due, unless in check mode (then the result is
+        the prediction). Returns the resource after it (None when absent)."""
+        if state == 'absent':
+            if changed and not self.check_mode:
+                resource.delete(current)
+            return None
+        if not changed:
+            return current
+        if self.check_mode:
+            return desired
+        return resource.create(desired) if current is None else resource.update(current, desired)
+
+    def converge_many(self, resources, states, key, option):
+        """Bring each of `resources` (Resources of one class, each with its `label`) to its state in `states` (in the
+        same order), through the same hooks and ladder as converge, and finish once: the list option `option` of a
+        module that keeps many resources in one task.
+
+        In order, each step for every resource before the next step: `check()` (the input, before any request);
+        `find_many()` of their class (side by side where the resource allows); the plan (`desired`, which may read,
+        and `differs`), so that a refusal fails the task before the first write; then, resource after resource,
+        the write (guarded by check mode) and `extra`. The result: `changed` when any changed, `key` a list with,
+        per resource, `name` (its label), `changed`, the resource under `resource.key` (masked) and `extra`'s keys;
+        in diff mode the diff of the resources that change, keyed by label.
+
+        An error of the collection (EdgeGridError) raised for the resource at index i fails the task with a message
+        that begins `<option>[i] (<label>):`, and `key` lists the results of the resources before it, then its own
+        (with the error's `result` keys: a partly done write says what it did), so that a re-run completes; an
+        ApiError adds Akamai's problem details under `error`. Never returns.
+        """
+        resources = list(resources)
+        states = list(states)
+        where = ['%s[%d] (%s)' % (option, index, resource.label) for index, resource in enumerate(resources)]
+        for index, resource in enumerate(resources):
+            self._step(resource.check, where[index], key, None, resource)
+        found = type(resources[0]).find_many(resources) if resources else []
+        plans = [self._step(lambda r=resource, s=state, c=current: self._plan(r, s, c), where[index], key, None,
+                            resource)
+                 for index, (resource, state, current) in enumerate(zip(resources, states, found))]
+        results, before, after_diff = [], {}, {}
+        for index, resource in enumerate(resources):
+            current, (changed, desired) = found[index], plans[index]
+
+            def write(resource=resource, state=states[index], current=current, desired=desired, changed=changed):
+                after = self._write(resource, state, current, desired, changed)
+                return after, resource.extra(current, after)
+
+            after, (also_changed, extra) = self._step(write, where[index], key, results, resource)
+            item = dict(name=resource.label, changed=bool(changed or also_changed))
+            item[resource.key] = mask_secrets(after or {}, resource.secret_keys)
+            item.update(extra)
+            results.append(item)
+            if item['changed']:
+                before[resource.label] = mask_secrets(current or {}, resource.secret_keys)
+                after_diff[resource.label] = mask_secrets(after or {}, resource.secret_keys)
+        result = dict(changed=any(item['changed'] for item in results))
+        result[key] = results
+        if self._diff:
+            result['diff'] = dict(before=before, after=after_diff)
+        self.exit_json(**result)
+
+    def _step(self, run, where, key, done, resource):
+        """run() for the resource named `where` in converge_many; an EdgeGridError fails the task (see there). `done`:
+        the results of the resources written before it, or None before the first write."""
+        try:
+            return run()
+        except EdgeGridError as exc:
+            partial = dict(getattr(exc, 'result', None) or {})
+            error = partial.pop('error', None)
+            if isinstance(exc, ApiError):
+                error = exc.as_dict()
+            item = dict(name=resource.label, changed=bool(partial.pop('changed', False)), failed=True)
+            item.update(mask_secrets(partial, resource.secret_keys))
+            results = list(done or []) + [item]
+            result = {key: results, 'changed': any(entry['changed'] for entry in results)}
+            if error is not None:
+                result['error'] = error
+            if done:
+                summary = '; '.join('%s: %s' % (entry['name'], ', '.join(entry.get('actions') or []) or 'no change')
+                                    for entry in done)
+                tail = ' (done before it: %s; run the task again to complete the rest)' % summary
+            elif done is None:
+                tail = ' (nothing was written)'
+            else:
+                tail = ''
+            self.fail_json(msg='%s: %s%s' % (where, exc, tail), **result)
 
 
 class Resource(object):
@@ -327,10 +412,22 @@ class Resource(object):
 
     key = None
     secret_keys = ()
+    # How EdgeGridModule.converge_many names this resource among many, in its results and messages (e.g. its name).
+    label = None
 
     def __init__(self, module):
         self.module = module
         self.params = module.params
+
+    def check(self):
+        """Check the input (raising InputError) before any request: converge_many calls it for every resource before
+        the first find. Nothing here; a resource that checks its input in find() may check it here instead."""
+
+    @classmethod
+    def find_many(cls, resources):
+        """find() of each of `resources` (instances of cls, checked), in their order: one after the other here; a
+        resource whose API allows overrides it to read them side by side (converge_many)."""
+        return [resource.find() for resource in resources]
 
     def find(self):
         """The resource as it is (a dict), or None when it does not exist."""

@@ -23,14 +23,80 @@ description:
     O(recreate=true) allows the module to revoke the token and create it again (see O(recreate) for what
     that does to deployed EdgeWorkers).
   - Only the options given are compared with the existing token.
+  - One task keeps one token (O(name)) or many (O(tokens)). With O(tokens), every element's input is checked before
+    any request, the tokens are read side by side (at most 4 requests at once, Akamai's rate-limit headers
+    honoured), every token's plan is made (a token that differs without O(recreate), a namespace that does not
+    exist, fail the task before the first write), then the tokens are written one after the other, in the order
+    of O(tokens).
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
   name:
     description:
       - The name of the token, unique in the account; 1 to 32 characters of C(A-Z), C(a-z), C(0-9), C(_) and C(-).
+      - Exactly one of O(name) and O(tokens) is required.
     type: str
-    required: true
+  tokens:
+    description:
+      - Many tokens in one task, instead of O(name), each element one token with the options of one token.
+      - With O(tokens), the top-level O(namespace_permissions), O(allow_on_staging), O(allow_on_production),
+        O(edgeworker_ids) and O(expiry) cannot be set (each element sets its own); the top-level O(state),
+        O(recreate), O(refresh), O(refresh_after_days) and O(tokens_js) are the defaults of the elements that do
+        not set them.
+      - A name declared twice, or two present tokens whose O(tokens[].namespace_permissions) name the same namespace
+        and which write the same O(tokens_js) file, fail the task before any request.
+      - A failure of one element fails the task with a message that begins with the element and its name, for
+        example C(tokens[2] (catalog_prod)), with the results of the elements done before it in RV(edgekv_tokens),
+        so that a re-run completes the rest.
+      - An empty list sends no request.
+    type: list
+    elements: dict
+    version_added: 0.2.0
+    suboptions:
+      name:
+        description: As O(name).
+        type: str
+        required: true
+      state:
+        description: As O(state). Default the top-level O(state).
+        type: str
+        choices: [present, absent]
+      namespace_permissions:
+        description: As O(namespace_permissions).
+        type: dict
+      allow_on_staging:
+        description: As O(allow_on_staging).
+        type: bool
+      allow_on_production:
+        description: As O(allow_on_production).
+        type: bool
+      edgeworker_ids:
+        description: As O(edgeworker_ids).
+        type: list
+        elements: str
+        aliases: [restrict_to_edgeworker_ids]
+      expiry:
+        description: As O(expiry).
+        type: str
+      recreate:
+        description: As O(recreate). Default the top-level O(recreate).
+        type: bool
+      refresh:
+        description: As O(refresh). Default the top-level O(refresh).
+        type: bool
+      refresh_after_days:
+        description: As O(refresh_after_days). Default the top-level O(refresh_after_days).
+        type: int
+      tokens_js:
+        description:
+          - As O(tokens_js). Default the top-level O(tokens_js).
+          - Several tokens may keep one file; they must name different namespaces.
+        type: dict
+        suboptions:
+          path:
+            description: The path of the C(edgekv_tokens.js) file. Its directory must exist.
+            type: path
+            required: true
   state:
     description:
       - V(present) creates the token when it does not exist.
@@ -198,6 +264,27 @@ EXAMPLES = r'''
   edgegrid.access.edgekv_token:
     name: catalog_staging
     state: absent
+
+- name: Keep three tokens in one task (read side by side), refreshed when due, in one edgekv_tokens.js
+  edgegrid.access.edgekv_token:
+    refresh: true
+    tokens_js:
+      path: "{{ playbook_dir }}/edgeworker/edgekv_tokens.js"
+    tokens:
+      - name: catalog_read
+        namespace_permissions: {default: [r]}
+        allow_on_production: true
+      - name: catalog_write
+        namespace_permissions: {marketing: [r, w]}
+        allow_on_production: true
+        edgeworker_ids: ["42001"]
+      - name: catalog_old
+        state: absent
+  register: kept
+
+- name: Show what each token's task did
+  ansible.builtin.debug:
+    msg: "{{ kept.edgekv_tokens | items2dict(key_name='name', value_name='actions') }}"
 '''
 
 RETURN = r'''
@@ -205,7 +292,7 @@ edgekv_token:
   description:
     - The token after the task (as it would be, in check mode); empty when it does not exist.
     - The token value is never returned (the API does not return it).
-  returned: always
+  returned: with O(name)
   type: dict
   contains:
     name:
@@ -261,13 +348,46 @@ edgekv_token:
       sample: ["42001"]
 actions:
   description: What the task did (or would do, in check mode), in order.
-  returned: always
+  returned: with O(name)
   type: list
   elements: str
   sample: [revoke, create]
+edgekv_tokens:
+  description:
+    - With O(tokens), one item per element, in their order, each as a task with O(name) returns it.
+    - When an element fails, the items of the elements before it, then its own with C(failed=true) (and, when it was
+      revoked but could not be created again, C(actions=[revoke]) and C(changed=true)); the elements after it are
+      not listed.
+    - In diff mode, the diff holds the tokens that change (or would), keyed by name.
+  returned: with O(tokens)
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  contains:
+    name:
+      description: The name of the token (O(tokens[].name)).
+      type: str
+      sample: catalog_read
+    changed:
+      description: Whether the token, or its C(edgekv_tokens.js) file, changed (or would).
+      type: bool
+    edgekv_token:
+      description: As RV(edgekv_token).
+      type: dict
+    actions:
+      description: As RV(actions).
+      type: list
+      elements: str
+      sample: [create]
+    tokens_js:
+      description: As RV(tokens_js), when the element has a O(tokens[].tokens_js) (its own or the top-level one).
+      type: dict
+    failed:
+      description: Present and true on the element that failed the task.
+      type: bool
 tokens_js:
-  description: The C(edgekv_tokens.js) file, with O(tokens_js).
-  returned: when O(tokens_js) is set
+  description: The C(edgekv_tokens.js) file, with O(tokens_js) (and O(name)).
+  returned: when O(tokens_js) is set, with O(name)
   type: dict
   contains:
     path:
@@ -299,6 +419,7 @@ tokens_js:
       sample: {"namespace-default": {"name": "catalog_prod", "reference": "fa3a7ae0-1b0c-45c7-adc3-f0638c6b7466"}}
 '''
 
+import os
 from datetime import datetime, timezone
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _edgekv
@@ -306,44 +427,102 @@ from ansible_collections.edgegrid.access.plugins.module_utils._module import (Ap
                                                                               InputError, Resource)
 
 
+# The options of one token: `name` and, with `tokens`, each element. In an element, state, recreate, refresh,
+# refresh_after_days and tokens_js have no default of their own: one not set takes the top-level option's value.
+TOKEN_OPTIONS = dict(
+    namespace_permissions=dict(type='dict'),
+    allow_on_staging=dict(type='bool'),
+    allow_on_production=dict(type='bool'),
+    edgeworker_ids=dict(type='list', elements='str', aliases=['restrict_to_edgeworker_ids']),
+    expiry=dict(type='str'),
+)
+TOKENS_JS_OPTION = dict(type='dict', no_log=False, options=dict(path=dict(type='path', required=True)))
+# The top-level options that serve as the defaults of the elements of `tokens`.
+ELEMENT_DEFAULTS = ('state', 'recreate', 'refresh', 'refresh_after_days', 'tokens_js')
+
+
 def main():
+    element = dict(TOKEN_OPTIONS, name=dict(type='str', required=True),
+                   state=dict(type='str', choices=['present', 'absent']), recreate=dict(type='bool'),
+                   refresh=dict(type='bool'), refresh_after_days=dict(type='int'), tokens_js=TOKENS_JS_OPTION)
     module = EdgeGridModule(
         argument_spec=dict(
-            name=dict(type='str', required=True),
+            TOKEN_OPTIONS,
+            name=dict(type='str'),
+            tokens=dict(type='list', elements='dict', no_log=False, options=element),
             state=dict(type='str', default='present', choices=['present', 'absent']),
-            namespace_permissions=dict(type='dict'),
-            allow_on_staging=dict(type='bool'),
-            allow_on_production=dict(type='bool'),
-            edgeworker_ids=dict(type='list', elements='str', aliases=['restrict_to_edgeworker_ids']),
-            expiry=dict(type='str'),
             recreate=dict(type='bool', default=False),
             refresh=dict(type='bool', default=False),
             refresh_after_days=dict(type='int', default=30),
-            tokens_js=dict(type='dict', no_log=False, options=dict(path=dict(type='path', required=True))),
+            tokens_js=TOKENS_JS_OPTION,
         ),
+        mutually_exclusive=[['name', 'tokens']] + [['tokens', option] for option in TOKEN_OPTIONS],
+        required_one_of=[['name', 'tokens']],
         supports_check_mode=True,
     )
-    module.execute(module.converge, Token(module), module.params['state'])
+    if module.params['tokens'] is None:
+        module.execute(module.converge, Token(module), module.params['state'])
+    else:
+        module.execute(converge_tokens, module)
 
 
-def checked_input(params):
+def converge_tokens(module):
+    """The tokens of the `tokens` option: each element's input checked, a name declared twice or a namespace entry of
+    one edgekv_tokens.js claimed by two tokens refused, before any request; then EdgeGridModule.converge_many (the
+    tokens read side by side, Token.find_many)."""
+    tokens = []
+    for index, element in enumerate(module.params['tokens']):
+        params = dict(element)
+        for option in ELEMENT_DEFAULTS:
+            if params.get(option) is None:
+                params[option] = module.params[option]
+        tokens.append(Token(module, params, 'tokens[%d].' % index))
+    check_declarations(tokens)
+    module.converge_many(tokens, [token.params['state'] for token in tokens], 'edgekv_tokens', 'tokens')
+
+
+def check_declarations(tokens):
+    """Refuse (InputError) one name declared twice, and two present tokens that would each take the entry of one
+    namespace in one edgekv_tokens.js (they would take it in turn on every run)."""
+    seen, slots = {}, {}
+    for token in tokens:
+        name = token.params['name']
+        if name in seen:
+            raise InputError('tokens: EdgeKV token %s is declared more than once (%sname and %sname); a name is one '
+                             'token. Nothing was sent.' % (name, seen[name], token.where))
+        seen[name] = token.where
+        if token.params['state'] == 'present' and token.params['tokens_js'] and isinstance(
+                token.params['namespace_permissions'], dict):
+            path = os.path.realpath(token.params['tokens_js']['path'])
+            for namespace in token.params['namespace_permissions']:
+                other = slots.setdefault((path, namespace), token)
+                if other is not token:
+                    raise InputError('tokens: the entry namespace-%s of %s is claimed by the tokens %s (%s) and %s (%s); '
+                                     'an edgekv_tokens.js file holds one token per namespace: give each namespace one '
+                                     'token, or write the tokens to different files. Nothing was sent.'
+                                     % (namespace, token.params['tokens_js']['path'], other.params['name'],
+                                        other.where[:-1], name, token.where[:-1]))
+
+
+def checked_input(params, where=''):
     """The create-only fields the task sets, in the neutral shape (None: not set), after every check of the input
-    (raising InputError naming the option), before any request."""
-    _edgekv.check_name(params['name'])
+    (raising InputError naming the option, prefixed with `where`, e.g. 'tokens[2].'), before any request."""
+    _edgekv.check_name(params['name'], option=where + 'name')
     wanted = dict(
-        namespace_permissions=(_edgekv.normalize_permissions(params['namespace_permissions'])
+        namespace_permissions=(_edgekv.normalize_permissions(params['namespace_permissions'],
+                                                             option=where + 'namespace_permissions')
                                if params['namespace_permissions'] is not None else None),
         allow_on_staging=params['allow_on_staging'],
         allow_on_production=params['allow_on_production'],
-        edgeworker_ids=(_edgekv.normalize_edgeworker_ids(params['edgeworker_ids'])
+        edgeworker_ids=(_edgekv.normalize_edgeworker_ids(params['edgeworker_ids'], option=where + 'edgeworker_ids')
                         if params['edgeworker_ids'] is not None else None),
-        expiry=_edgekv.check_expiry(params['expiry']),
+        expiry=_edgekv.check_expiry(params['expiry'], option=where + 'expiry'),
     )
     if params['allow_on_staging'] is False and params['allow_on_production'] is False:
-        raise InputError('allow_on_staging and allow_on_production are both false: a token must be allowed on at '
-                         'least one network')
+        raise InputError('%sallow_on_staging and %sallow_on_production are both false: a token must be allowed on at '
+                         'least one network' % (where, where))
     if params['refresh_after_days'] < 0:
-        raise InputError('refresh_after_days must be 0 or more, got %d' % params['refresh_after_days'])
+        raise InputError('%srefresh_after_days must be 0 or more, got %d' % (where, params['refresh_after_days']))
     if params['tokens_js']:
         # The file is checked before the token is touched: a token made or revoked while its file cannot follow
         # would leave the two out of step.
@@ -364,24 +543,51 @@ class Token(Resource):
 
     key = 'edgekv_token'
 
-    def __init__(self, module):
+    def __init__(self, module, params=None, where=''):
+        """`params`: the options of this token (an element of `tokens`, its defaults filled in); the module's when
+        None. `where`: the prefix of the options in messages ('tokens[2].' for an element, '' for `name`)."""
         super(Token, self).__init__(module)
-        self.name = module.params['name']
+        if params is not None:
+            self.params = params
+        self.where = where
+        self.name = self.params['name']
+        self.label = self.name
         self.wanted = None  # the create-only fields the task sets (checked_input)
         self.tokens = None  # _edgekv.Tokens, built once the input is checked
         self.spec = None  # the token to create (create_spec), when one is
         self.actions = []
 
+    def check(self):
+        self.wanted = checked_input(self.params, self.where)
+
+    @classmethod
+    def find_many(cls, resources):
+        """The tokens of `resources`, read side by side (_edgekv.Tokens.get_many)."""
+        tokens = _edgekv.Tokens(resources[0].module.client)
+        for resource in resources:
+            resource.tokens = tokens
+        read = tokens.get_many([resource.name for resource in resources])
+        return [resource._found(state, current) for resource, (state, current) in zip(resources, read)]
+
     def find(self):
-        self.wanted = checked_input(self.params)
+        self.check()
         self.tokens = _edgekv.Tokens(self.module.client)
         state, current = self.tokens.get(self.name)
+        return self._found(state, current)
+
+    def _found(self, state, current):
+        """The token as read (state as _edgekv.get_token gives it): an expired token fails a present task."""
         if state == 'expired':
+            # An element of `tokens` is named in the message: 'tokens[2] (name): ...'.
+            element = '%s (%s): ' % (self.where[:-1], self.name) if self.where else ''
             if self.params['state'] == 'absent':
-                self.module.warn('EdgeKV token %s has expired and cannot be revoked; the API purges it 30 days after '
-                                 'its expiry' % self.name)
+                self.module.warn('%sEdgeKV token %s has expired and cannot be revoked; the API purges it 30 days after '
+                                 'its expiry' % (element, self.name))
             else:
-                raise InputError('EdgeKV token %s has expired; its name stays taken until the API purges it, 30 days '
+                raise InputError('%sEdgeKV token %s has expired; its name stays taken until the API purges it, 30 days '
+                                 'after its expiry. Use another name. Nothing was written.' % (element, self.name)
+                                 if element else
+                                 'EdgeKV token %s has expired; its name stays taken until the API purges it, 30 days '
                                  'after its expiry. Use another name.' % self.name)
         return current
 
@@ -411,9 +617,9 @@ class Token(Resource):
 
     def _plan_create(self, current):
         """The token to create, checked: its namespaces exist and share one data access policy (one read)."""
-        self.spec = create_spec(self.name, self.wanted, current)
+        self.spec = create_spec(self.name, self.wanted, current, self.where)
         try:
-            self.tokens.check_namespaces(self.spec)
+            self.tokens.check_namespaces(self.spec, option=self.where + 'namespace_permissions')
         except _edgekv.EdgeKVError as exc:
             raise _edgekv.EdgeKVError('%s; nothing was created' % exc) from None
 
@@ -471,9 +677,9 @@ def _today():
     return datetime.now(timezone.utc).date()
 
 
-def create_spec(name, wanted, current):
+def create_spec(name, wanted, current, where=''):
     """The token to create: what the user set (`wanted`), else (for a recreate) what the old token had. Raises
-    InputError when it would lack namespace permissions or a network."""
+    InputError when it would lack namespace permissions or a network (options named with the prefix `where`)."""
     merged = dict(current or {})
     if merged.get('expiry') == _edgekv.NO_EXPIRY:
         del merged['expiry']
@@ -481,9 +687,10 @@ def create_spec(name, wanted, current):
         if value is not None:
             merged[key] = value
     if not merged.get('namespace_permissions'):
-        raise InputError('namespace_permissions is required to create EdgeKV token %s' % name)
+        raise InputError('%snamespace_permissions is required to create EdgeKV token %s' % (where, name))
     if not (merged.get('allow_on_staging') or merged.get('allow_on_production')):
-        raise InputError('allow_on_staging or allow_on_production must be true to create EdgeKV token %s' % name)
+        raise InputError('%sallow_on_staging or %sallow_on_production must be true to create EdgeKV token %s'
+                         % (where, where, name))
     return dict(name=name, namespace_permissions=merged['namespace_permissions'],
                 allow_on_staging=merged.get('allow_on_staging'), allow_on_production=merged.get('allow_on_production'),
                 edgeworker_ids=merged.get('edgeworker_ids'), expiry=merged.get('expiry'))

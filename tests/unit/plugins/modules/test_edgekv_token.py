@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -119,3 +120,66 @@ def test_bad_references_fail_before_any_write(emulator, base, capsys, extra, mes
     failed, result = run(edgekv_token, args, capsys)
     assert failed and message in result['msg'], result['msg']
     assert writes(emulator) == {}
+
+
+def test_tokens_read_side_by_side_and_take_the_top_level_defaults(emulator, base, capsys, monkeypatch):
+    edgerc = base['edgerc']
+    names = ['unit_many_%d' % i for i in range(8)]
+    tokens = [dict(name=name, namespace_permissions={'default': 'r'}, allow_on_staging=True) for name in names]
+    failed, result = run(edgekv_token, dict(edgerc=edgerc, tokens=tokens), capsys)
+    assert not failed and [item['actions'] for item in result['edgekv_tokens']] == [['create']] * 8
+    issued = date.fromisoformat(result['edgekv_tokens'][0]['edgekv_token']['issue_date'])
+
+    # Converged, at 300 ms a request: the 8 reads go 4 at a time (2 waits), not one after the other (8 waits).
+    emulator.set_latency(300)
+    emulator.admin.reset_log()
+    started = time.monotonic()
+    failed, result = run(edgekv_token, dict(edgerc=edgerc, tokens=tokens), capsys)
+    elapsed = time.monotonic() - started
+    emulator.set_latency(0)
+    assert not failed and result['changed'] is False and writes(emulator) == {}
+    assert emulator.admin.log()['total'] == 8
+    assert elapsed < 8 * 0.3 * 0.75, elapsed
+
+    # The top-level refresh and refresh_after_days are the defaults of the elements; an element's own wins.
+    monkeypatch.setattr(edgekv_token, '_today', lambda: issued + timedelta(days=10))
+    tokens[1]['refresh_after_days'] = 20
+    tokens[2]['refresh'] = False
+    failed, result = run(edgekv_token, dict(edgerc=edgerc, refresh=True, refresh_after_days=10, tokens=tokens,
+                                            _ansible_check_mode=True), capsys)
+    assert not failed and result['changed'] is True
+    assert [item['actions'] for item in result['edgekv_tokens']] == [['refresh'], [], []] + [['refresh']] * 5
+    assert writes(emulator) == {}
+
+
+def test_tokens_empty_sends_nothing_and_state_defaults_to_the_top_level(emulator, base, capsys):
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=[]), capsys)
+    assert not failed and result == dict(result, changed=False, edgekv_tokens=[])
+    assert emulator.admin.log()['total'] == 0
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=[
+        dict(name='unit_a', namespace_permissions={'default': 'r'}, allow_on_staging=True)]), capsys)
+    assert not failed and result['edgekv_tokens'][0]['actions'] == ['create']
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], state='absent', tokens=[
+        dict(name='unit_a'), dict(name='unit_b'), dict(name='unit_c', state='present', namespace_permissions={
+            'default': 'r'}, allow_on_staging=True)], _ansible_diff=True), capsys)
+    assert not failed
+    assert [item['actions'] for item in result['edgekv_tokens']] == [['revoke'], [], ['create']]
+    assert sorted(result['diff']['before']) == ['unit_a', 'unit_c'] and result['diff']['after']['unit_a'] == {}
+
+
+def test_tokens_an_expired_token_fails_before_any_write_naming_the_element(emulator, base, capsys):
+    expiry = (date.today() + timedelta(days=1)).isoformat()
+    failed, result = run(edgekv_token, dict(base, name='unit_old', namespace_permissions={'default': 'r'},
+                                            allow_on_staging=True, expiry=expiry), capsys)
+    assert not failed
+    emulator.admin.advance_clock(3 * 86400)
+    emulator.admin.reset_log()
+    tokens = [dict(name='unit_new', namespace_permissions={'default': 'r'}, allow_on_staging=True),
+              dict(name='unit_old')]
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens), capsys)
+    assert failed and result['msg'].startswith('tokens[1] (unit_old): EdgeKV token unit_old has expired'), result['msg']
+    assert writes(emulator) == {}
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], state='absent', tokens=tokens), capsys)
+    assert not failed and [item['actions'] for item in result['edgekv_tokens']] == [[], []]
+    assert 'tokens[1] (unit_old): EdgeKV token unit_old has expired' in json.dumps(result['warnings'])
