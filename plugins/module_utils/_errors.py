@@ -15,9 +15,10 @@ EdgeGridError
     InputError: the user's input is wrong, found before any write
         Unsupported (_apikeys.py), EdgeKVError (_edgekv.py)
 
-`_module.EdgeGridModule.execute` is the one place where one of them becomes a failed task: its message, and
-Akamai's problem details (`error`) for an ApiError. No message holds a secret. `raised_as` is how a file raises
-its own class for the error of a file below it (an EdgercError as the client's ConfigError...).
+`_funnel.Funnel.execute` (inherited by `_module.EdgeGridModule` and `_funnel.LocalModule`, so by every module) is
+the one place where one of them becomes a failed task: its message, and Akamai's problem details (`error`) for an
+ApiError. No message holds a secret. `raised_as` is how a file raises its own class for the error of a file below
+it (an EdgercError as the client's ConfigError...).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class EdgeGridError(Exception):
     """Base of every error the collection raises. Its text never holds a secret.
 
     `result` (keyword only, optional): return keys a failed task reports beside `msg` (for example the resource as
-    it is, or `changed`), merged by `_module.EdgeGridModule.fail_from`; an empty dict when not given.
+    it is, or `changed`), merged by `_funnel.Funnel.fail_from`; an empty dict when not given.
     """
 
     def __init__(self, *args, result=None):

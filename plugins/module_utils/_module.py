@@ -15,7 +15,7 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _client, _errors
+from ansible_collections.edgegrid.access.plugins.module_utils import _client, _errors, _funnel
 
 # The errors, for the modules that handle one case of them themselves: a module imports them from here, never from
 # _client. EdgeGridError is the root of every error of the collection (_errors.py); InputError is the user's input,
@@ -149,8 +149,9 @@ def auth_argument_spec():
     return copy.deepcopy(AUTH_ARGUMENT_SPEC)
 
 
-class EdgeGridModule(AnsibleModule):
-    """An AnsibleModule with the auth options merged in and one lazily built EdgeGrid client."""
+class EdgeGridModule(_funnel.Funnel, AnsibleModule):
+    """An AnsibleModule with the auth options merged in and one lazily built EdgeGrid client; its errors fail the
+    task through the one funnel (_funnel.Funnel: execute(run, *args), fail_from(exc, **result))."""
 
     def __init__(self, argument_spec, supports_check_mode=True, **kwargs):
         spec = auth_argument_spec()
@@ -248,24 +249,6 @@ class EdgeGridModule(AnsibleModule):
             max_retries=self.params['max_retries'],
             retry_max_wait=self.params['retry_max_wait'],
         )
-
-    def fail_from(self, exc, **result):
-        """Fail the task from an error of the collection (EdgeGridError), with no traceback: `msg` is its message,
-        and an ApiError adds Akamai's problem details under `error` (an InputError, or any other, has none); the
-        error's own `result` keys (EdgeGridError.result) are added too."""
-        if isinstance(exc, ApiError):
-            result['error'] = exc.as_dict()
-        result.update(getattr(exc, 'result', None) or {})
-        self.fail_json(msg=str(exc), **result)
-
-    def execute(self, run, *args):
-        """run(*args), the body of a module: the one place where an error of the collection (EdgeGridError: an
-        input error, an API, transport or wire error, an .edgerc or file error) that escapes it becomes a failed
-        task (see fail_from). A module catches an error itself only to say more than its message."""
-        try:
-            return run(*args)
-        except EdgeGridError as exc:
-            self.fail_from(exc)
 
     def finish(self, changed, key, resource, before=None, after=None, secret_keys=(), **extra):
         """Exit with the resource under its one documented key, and a diff (secrets masked) in diff mode.

@@ -217,15 +217,13 @@ backup_file:
   sample: /home/deploy/.edgerc.2871.2026-11-24@17:40:01~
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc, _errors, _funnel
 
 VALUE_OPTIONS = ('host', 'client_token', 'client_secret', 'access_token', 'account_key', 'max_body')
 
 
 def main():
-    module = AnsibleModule(
+    module = _funnel.LocalModule(
         argument_spec=dict(
             path=dict(type='path', default='~/.edgerc'),
             section=dict(type='str', default='default'),
@@ -241,34 +239,39 @@ def main():
         ),
         supports_check_mode=True,
     )
+    module.execute(run, module)
+
+
+def _checked_values(params, remove):
+    """The section values the task sets, checked before anything is read or written; InputError names the option."""
+    if not (params['path'] or '').strip():
+        raise _errors.InputError('path must not be empty: give the .edgerc file to write (default ~/.edgerc)')
+    values = dict((key, params[key]) for key in VALUE_OPTIONS if params[key] is not None)
+    if remove and values:
+        raise _errors.InputError('state=absent removes the whole section; do not give %s' % ', '.join(sorted(values)))
+    for key in ('host', 'client_token', 'client_secret', 'access_token'):
+        if key in values and not values[key].strip():
+            raise _errors.InputError('%s must not be empty' % key)
+    if 'max_body' in values and values['max_body'].strip() and not values['max_body'].strip().isdigit():
+        raise _errors.InputError('max_body must be a positive number of bytes, got %s' % values['max_body'])
+    return values
+
+
+def run(module):
+    """Write (or remove) the section and exit; an input check or an .edgerc error (EdgercError) raises, and fails the
+    task through module.execute."""
     params = module.params
     path = params['path']
     section = params['section']
     remove = params['state'] == 'absent'
-
-    # Validate what was given before anything is read or written.
-    if not (path or '').strip():
-        module.fail_json(msg='path must not be empty: give the .edgerc file to write (default ~/.edgerc)')
-    values = dict((key, params[key]) for key in VALUE_OPTIONS if params[key] is not None)
-    if remove and values:
-        module.fail_json(msg='state=absent removes the whole section; do not give %s' % ', '.join(sorted(values)))
-    for key in ('host', 'client_token', 'client_secret', 'access_token'):
-        if key in values and not values[key].strip():
-            module.fail_json(msg='%s must not be empty' % key)
-    if 'max_body' in values and values['max_body'].strip() and not values['max_body'].strip().isdigit():
-        module.fail_json(msg='max_body must be a positive number of bytes, got %s' % values['max_body'])
+    values = _checked_values(params, remove)
     for key, value in values.items():
         if isinstance(value, str) and '%' in value:
             module.warn('the value of %s holds a %% sign, which edgegrid-python cannot read from an .edgerc file '
                         '(this collection can)' % key)
-
-    try:
-        result = _edgerc.write_section(path, section, values, backup=params['backup'],
-                                       check_mode=module.check_mode, remove=remove,
-                                       update_copies=params['update_copies'])
-    except _edgerc.EdgercError as exc:
-        module.fail_json(msg=str(exc))
-
+    result = _edgerc.write_section(path, section, values, backup=params['backup'],
+                                   check_mode=module.check_mode, remove=remove,
+                                   update_copies=params['update_copies'])
     for warning in result['warnings']:
         module.warn(warning)
     after = result['after']

@@ -115,9 +115,7 @@ backup_file:
 import os
 import stat
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.edgegrid.access.plugins.module_utils import _files
+from ansible_collections.edgegrid.access.plugins.module_utils import _errors, _files, _funnel
 
 
 def _describe(size):
@@ -125,7 +123,7 @@ def _describe(size):
 
 
 def main():
-    module = AnsibleModule(
+    module = _funnel.LocalModule(
         argument_spec=dict(
             path=dict(type='path', required=True),
             content=dict(type='str', required=True, no_log=True),
@@ -133,13 +131,20 @@ def main():
         ),
         supports_check_mode=True,
     )
+    module.execute(run, module)
+
+
+def run(module):
+    """Write the file and exit. A path that cannot be used (empty, a directory, unreadable, in a missing or, in check
+    mode, unwritable directory) raises InputError before any write; a failed write raises FileWriteError; both fail
+    the task through module.execute."""
     path = module.params['path']
     data = module.params['content'].encode('utf-8')
     if not path:
-        module.fail_json(msg='path is empty; give the file to write; nothing was written')
+        raise _errors.InputError('path is empty; give the file to write; nothing was written')
     if path.endswith('/'):
-        module.fail_json(msg='path %s ends in "/": give the name of a file, not of a directory; nothing was written'
-                         % path)
+        raise _errors.InputError('path %s ends in "/": give the name of a file, not of a directory; nothing was '
+                                 'written' % path)
     target = os.path.realpath(path)
     origin = 'path %s' % path
 
@@ -148,16 +153,16 @@ def main():
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        module.fail_json(msg='%s cannot be read: %s' % (origin, exc.strerror or type(exc).__name__))
+        raise _errors.InputError('%s cannot be read: %s' % (origin, exc.strerror or type(exc).__name__)) from None
     if info is not None and not stat.S_ISREG(info.st_mode):
-        module.fail_json(msg='%s is not a regular file; nothing was written' % origin)
+        raise _errors.InputError('%s is not a regular file; nothing was written' % origin)
     directory = os.path.dirname(target) or '.'
     if not os.path.isdir(directory):
-        module.fail_json(msg='%s cannot be written: directory %s does not exist' % (origin, directory))
+        raise _errors.InputError('%s cannot be written: directory %s does not exist' % (origin, directory))
     if module.check_mode and not os.access(directory, os.W_OK):
         # A write creates a temporary file in the directory and renames it over the file: check mode predicts the
         # failure of a real run. (As root, access() ignores the mode bits; a read-only file system still counts.)
-        module.fail_json(msg='%s cannot be written: directory %s is not writable' % (origin, directory))
+        raise _errors.InputError('%s cannot be written: directory %s is not writable' % (origin, directory))
 
     current = None
     if info is not None:
@@ -165,7 +170,7 @@ def main():
             with open(target, 'rb') as handle:
                 current = handle.read()
         except OSError as exc:
-            module.fail_json(msg='%s cannot be read: %s' % (origin, exc.strerror or type(exc).__name__))
+            raise _errors.InputError('%s cannot be read: %s' % (origin, exc.strerror or type(exc).__name__)) from None
 
     content_changed = current != data
     mode_fixed = info is not None and not content_changed and bool(stat.S_IMODE(info.st_mode) & 0o077)
@@ -174,21 +179,18 @@ def main():
     written = target if os.path.islink(path) else path
     result = dict(changed=content_changed or mode_fixed, path=written, size=len(data), mode_fixed=mode_fixed)
     if not module.check_mode:
-        try:
-            if content_changed:
-                # The temporary files a killed run left beside the file (0600; their process gone) go first.
-                _files.remove_stale_temporary_files(target)
-                if module.params['backup'] and current is not None:
-                    result['backup_file'] = _files.backup(target, origin)
-                _files.atomic_write(target, data, origin)
-            elif mode_fixed:
-                try:
-                    os.chmod(target, _files.FILE_MODE)
-                except OSError as exc:
-                    module.fail_json(msg='cannot set the mode of %s to 0600: %s'
-                                     % (origin, exc.strerror or type(exc).__name__))
-        except _files.FileWriteError as exc:
-            module.fail_json(msg=str(exc))
+        if content_changed:
+            # The temporary files a killed run left beside the file (0600; their process gone) go first.
+            _files.remove_stale_temporary_files(target)
+            if module.params['backup'] and current is not None:
+                result['backup_file'] = _files.backup(target, origin)
+            _files.atomic_write(target, data, origin)
+        elif mode_fixed:
+            try:
+                os.chmod(target, _files.FILE_MODE)
+            except OSError as exc:
+                raise _files.FileWriteError('cannot set the mode of %s to 0600: %s'
+                                            % (origin, exc.strerror or type(exc).__name__)) from None
     if module._diff:
         before = _describe(None if current is None else len(current))
         after = _describe(len(data))
