@@ -95,7 +95,7 @@ api_clients:
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _iam
-from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, InputError
 
 
 def main():
@@ -116,7 +116,7 @@ def run(module):
     if params['client_id']:
         found = api.get(params['client_id'])
         if found is None:
-            module.fail_json(msg='API client %s does not exist (or is not in this account)' % params['client_id'])
+            raise InputError('API client %s does not exist (or is not in this account)' % params['client_id'])
         clients = [found]
     else:
         listing = api.list()

@@ -145,7 +145,7 @@ signed_with:
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _iam, _rotation
-from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, InputError
 
 
 def main():
@@ -176,12 +176,12 @@ def run(module):
     if params['credential_id'] is not None:
         credentials = [c for c in credentials if c.get('credential_id') == params['credential_id']]
         if not credentials:
-            module.fail_json(msg='credential_id %s is not a credential of API client %s'
+            raise InputError('credential_id %s is not a credential of API client %s'
                              % (params['credential_id'], client_id))
     if params['credential_client_token'] is not None:
         credentials = [c for c in credentials if c.get('client_token') == params['credential_client_token']]
         if not credentials:
-            module.fail_json(msg='no credential of API client %s has the credential_client_token given' % client_id)
+            raise InputError('no credential of API client %s has the credential_client_token given' % client_id)
     if params['status'] is not None:
         credentials = [c for c in credentials if c.get('status') == params['status']]
     if params['description'] is not None:

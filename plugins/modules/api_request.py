@@ -254,7 +254,8 @@ import json
 import re
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _masking
-from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, compact_arguments
+from ansible_collections.edgegrid.access.plugins.module_utils._module import (EdgeGridError, EdgeGridModule, InputError,
+                                                                              compact_arguments)
 from ansible_collections.edgegrid.access.plugins.module_utils._oauth2 import OAUTH2_ARGUMENT_SPEC
 
 WRITE_METHODS = ('POST', 'PUT', 'PATCH', 'DELETE')
@@ -296,31 +297,36 @@ def main():
             **OAUTH2_ARGUMENT_SPEC
         ),
     )
+    module.execute(run, module)
+
+
+def run(module):
+    """The request of the task: its input checked (InputError) before anything is sent, then sent once."""
     params = module.params
     method = params['method']
     path = params['path']
     if not path.startswith('/'):
-        module.fail_json(msg='path must start with "/", got %r' % path)
+        raise InputError('path must start with "/", got %r' % path)
     if _CONTROL.search(path):
-        module.fail_json(msg='path must not hold control characters (such as a line break), got %r' % path)
+        raise InputError('path must not hold control characters (such as a line break), got %r' % path)
     query = _query(params['query'])
     if 'accountSwitchKey' in query:
-        module.fail_json(msg='query must not set accountSwitchKey; use the account_switch_key option')
+        raise InputError('query must not set accountSwitchKey; use the account_switch_key option')
     headers = dict((str(k), str(v)) for k, v in (params['headers'] or {}).items())
     for name, value in headers.items():
         if _CONTROL.search(name) or _CONTROL.search(value) or not name.strip():
-            module.fail_json(msg='headers: the header %r must have a name and no control characters (such as a line '
-                                 'break) in its name or value' % name)
+            raise InputError('headers: the header %r must have a name and no control characters (such as a line '
+                             'break) in its name or value' % name)
     if any(k.lower() == 'authorization' for k in headers):
-        module.fail_json(msg='headers must not set Authorization: the module authenticates every request')
+        raise InputError('headers must not set Authorization: the module authenticates every request')
     paginate = params['paginate']
     if paginate:
         if method != 'GET':
-            module.fail_json(msg='paginate works only with method GET, got %s' % method)
+            raise InputError('paginate works only with method GET, got %s' % method)
         if paginate['page_size'] < 1 or paginate['max_pages'] < 1:
-            module.fail_json(msg='paginate.page_size and paginate.max_pages must be at least 1')
+            raise InputError('paginate.page_size and paginate.max_pages must be at least 1')
     if params['body'] is not None and method in ('GET', 'HEAD'):
-        module.fail_json(msg='body cannot be sent with method %s' % method)
+        raise InputError('body cannot be sent with method %s' % method)
     kind = _masking.OAUTH2 if params['auth_type'] == 'oauth2' else _masking.EDGEGRID
     content_type = next((v for k, v in headers.items() if k.lower() == 'content-type'), None)
     body, data, parsed = _body(module, params['body'], content_type, headers)
@@ -342,33 +348,31 @@ def main():
         client.add_secret(value)
     result = dict(changed=False)
 
-    def send():
-        if paginate:
-            result['all_items'] = client.paginate(
-                path, paginate['items'], params=query, page_param=paginate['page_param'],
-                size_param=paginate['size_param'], page_size=paginate['page_size'],
-                first_page=paginate['first_page'], max_pages=paginate['max_pages'])
-        else:
-            response = client.request(method, path, params=query, json_body=body, data=data, headers=headers,
-                                      expected=params['status_code'])
-            result.update(
-                status=response.status,
-                headers=response.interesting_headers(),
-                url=response.url,
-                attempts=response.attempts,
-            )
-            if response.body is not None:
-                result['json'] = response.body
-            elif response.text:
-                result['content'] = response.text
-                result['content_type'] = response.headers.get('content-type', '')
-            if response.status not in params['status_code']:
-                module.fail_json(msg='%s %s answered HTTP %s, not one of status_code %s'
-                                 % (method, path, response.status, params['status_code']),
-                                 **_masked_result(result, params, client))
-            result['changed'] = is_write
+    if paginate:
+        result['all_items'] = client.paginate(
+            path, paginate['items'], params=query, page_param=paginate['page_param'],
+            size_param=paginate['size_param'], page_size=paginate['page_size'],
+            first_page=paginate['first_page'], max_pages=paginate['max_pages'])
+    else:
+        response = client.request(method, path, params=query, json_body=body, data=data, headers=headers,
+                                  expected=params['status_code'])
+        result.update(
+            status=response.status,
+            headers=response.interesting_headers(),
+            url=response.url,
+            attempts=response.attempts,
+        )
+        if response.body is not None:
+            result['json'] = response.body
+        elif response.text:
+            result['content'] = response.text
+            result['content_type'] = response.headers.get('content-type', '')
+        if response.status not in params['status_code']:
+            raise EdgeGridError('%s %s answered HTTP %s, not one of status_code %s'
+                                % (method, path, response.status, params['status_code']),
+                                result=_masked_result(result, params, client))
+        result['changed'] = is_write
 
-    module.execute(send)
     module.exit_json(**_masked_result(result, params, client))
 
 
@@ -381,10 +385,10 @@ def _body(module, body, content_type, headers):
         parsed = json.loads(body)
     except ValueError as exc:
         if is_json:
-            module.fail_json(msg='body is a string that is not JSON (%s at line %d, column %d); nothing was sent. Give '
-                                 'the body as a dict or list, or as a JSON text (for example the output of a '
-                                 'template), or set headers Content-Type for a body in another format'
-                                 % (exc.msg, exc.lineno, exc.colno))
+            raise InputError('body is a string that is not JSON (%s at line %d, column %d); nothing was sent. Give '
+                             'the body as a dict or list, or as a JSON text (for example the output of a '
+                             'template), or set headers Content-Type for a body in another format'
+                             % (exc.msg, exc.lineno, exc.colno)) from None
         parsed = None
     if content_type is None:
         headers['Content-Type'] = 'application/json'
