@@ -157,7 +157,7 @@ def _redact_tree(value, redact):
 class Redactor:
     """Masks known secret strings in any text that leaves the client."""
 
-    MASK = '********'
+    MASK = _errors.MASK
 
     def __init__(self, secrets=()):
         # The threads of ApiClient.run_parallel may mask while another adds a secret: both under the lock.

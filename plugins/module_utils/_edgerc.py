@@ -88,7 +88,7 @@ OTHER_KEYS = ('headers_to_sign', 'debug')
 KEY_SPELLINGS = {'max-body': 'max_body'}
 # What identifies a credential (as opposed to its API client): what update_copies writes into the copies.
 COPIED_KEYS = ('client_token', 'client_secret')
-SECRET_MASK = '********'
+SECRET_MASK = _errors.MASK
 FILE_MODE = _files.FILE_MODE
 # The bytes of a POST body that EdgeGrid hashes. Akamai's gateway checks the hash of the first 131072 bytes
 # whatever a client's max_body says; edgegrid-node replaces any max_body by its fixed helpers.MAX_BODY (the key is

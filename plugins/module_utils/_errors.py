@@ -26,6 +26,11 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 
+# What stands for a secret wherever one would be shown: in results, diffs, messages and logged answers. The one mask of
+# the collection (_module, _masking, _edgerc and the client's Redactor name it).
+MASK = '********'
+
+
 class EdgeGridError(Exception):
     """Base of every error the collection raises. Its text never holds a secret.
 
@@ -55,4 +60,4 @@ def raised_as(error_class, *caught):
         raise error_class(str(exc)) from None
 
 
-__all__ = ['EdgeGridError', 'InputError', 'raised_as']
+__all__ = ['EdgeGridError', 'InputError', 'MASK', 'raised_as']

@@ -28,9 +28,9 @@ import json
 import re
 from urllib.parse import unquote
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys_v1, _apikeys_v2, _edgekv, _iam, _oauth2
+from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys_v1, _apikeys_v2, _edgekv, _errors, _iam, _oauth2
 
-MASK = '********'
+MASK = _errors.MASK
 
 # Masked in every answer of every API: the secrets of EdgeGrid and OAuth 2.0 themselves.
 ALWAYS = ('clientSecret', 'client_secret', 'accessToken', 'access_token', 'secret', 'keyValue')

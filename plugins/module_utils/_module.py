@@ -42,7 +42,7 @@ AUTH_ARGUMENT_SPEC = dict(
     retry_max_wait=dict(type='float', default=_client.DEFAULT_RETRY_MAX_WAIT),
 )
 
-SECRET_MASK = '********'
+SECRET_MASK = _errors.MASK
 
 
 def mask_secrets(value, secret_keys):
