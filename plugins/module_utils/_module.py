@@ -320,6 +320,8 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
         per resource, `name` (its label), `changed`, the resource under `resource.key` (masked) and `extra`'s keys;
         in diff mode the diff of the resources that change, keyed by label.
 
+        An error of `find_many` fails the task before any write: an InputError (the class refusing them together, a
+        message that names the elements) by its message, any other (a read that failed) prefixed with `<option>:`.
         An error of the collection (EdgeGridError) raised for the resource at index i fails the task with a message
         that begins `<option>[i] (<label>):`, and `key` lists the results of the resources before it, then its own
         (with the error's `result` keys: a partly done write says what it did), so that a re-run completes; an
@@ -330,7 +332,16 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
         where = ['%s[%d] (%s)' % (option, index, resource.label) for index, resource in enumerate(resources)]
         for index, resource in enumerate(resources):
             self._step(resource.check, where[index], key, None, resource)
-        found = type(resources[0]).find_many(resources) if resources else []
+        try:
+            found = type(resources[0]).find_many(resources) if resources else []
+        except EdgeGridError as exc:
+            # Their class refused them (its message names the elements), or a read failed (its message names what
+            # was read): nothing was written.
+            result = {key: [], 'changed': False}
+            if isinstance(exc, ApiError):
+                result['error'] = exc.as_dict()
+            msg = str(exc) if isinstance(exc, InputError) else '%s: %s (nothing was written)' % (option, exc)
+            self.fail_json(msg=msg, **result)
         plans = [self._step(lambda r=resource, s=state, c=current: self._plan(r, s, c), where[index], key, None,
                             resource)
                  for index, (resource, state, current) in enumerate(zip(resources, states, found))]

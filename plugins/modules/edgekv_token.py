@@ -44,7 +44,10 @@ options:
         O(recreate), O(refresh), O(refresh_after_days) and O(tokens_js) are the defaults of the elements that do
         not set them.
       - A name declared twice, or two present tokens whose O(tokens[].namespace_permissions) name the same namespace
-        and which write the same O(tokens_js) file, fail the task before any request.
+        and which write the same O(tokens_js) file, fail the task before any request. A token that declares no
+        O(tokens[].namespace_permissions) holds the namespaces it has: two tokens that would so take one entry of
+        one file (by any path to it) fail the task once the tokens are read, before any write.
+      - A failed read of the tokens fails the task before any write, with a message that begins C(tokens:).
       - A failure of one element fails the task with a message that begins with the element and its name, for
         example C(tokens[2] (catalog_prod)), with the results of the elements done before it in RV(edgekv_tokens),
         so that a re-run completes the rest.
@@ -82,7 +85,9 @@ options:
         description: As O(recreate). Default the top-level O(recreate).
         type: bool
       refresh:
-        description: As O(refresh). Default the top-level O(refresh).
+        description:
+          - As O(refresh). Default the top-level O(refresh), except for an element with its own O(tokens[].expiry),
+            which is not refreshed unless it says so (a token with a fixed expiry cannot be refreshed).
         type: bool
       refresh_after_days:
         description: As O(refresh_after_days). Default the top-level O(refresh_after_days).
@@ -475,33 +480,48 @@ def converge_tokens(module):
         params = dict(element)
         for option in ELEMENT_DEFAULTS:
             if params.get(option) is None:
-                params[option] = module.params[option]
+                # A token with a fixed expiry cannot be refreshed: the top-level refresh is not its default (a refresh
+                # due on it would fail every run once it is due).
+                fixed = option == 'refresh' and params.get('expiry') is not None
+                params[option] = False if fixed else module.params[option]
         tokens.append(Token(module, params, 'tokens[%d].' % index))
     check_declarations(tokens)
     module.converge_many(tokens, [token.params['state'] for token in tokens], 'edgekv_tokens', 'tokens')
 
 
 def check_declarations(tokens):
-    """Refuse (InputError) one name declared twice, and two present tokens that would each take the entry of one
-    namespace in one edgekv_tokens.js (they would take it in turn on every run)."""
-    seen, slots = {}, {}
+    """Before any request: refuse (InputError) one name declared twice, and two present tokens whose declared
+    namespaces would each take the entry of one namespace in one edgekv_tokens.js (they would take it in turn on
+    every run)."""
+    seen = {}
     for token in tokens:
         name = token.params['name']
         if name in seen:
             raise InputError('tokens: EdgeKV token %s is declared more than once (%sname and %sname); a name is one '
                              'token. Nothing was sent.' % (name, seen[name], token.where))
         seen[name] = token.where
-        if token.params['state'] == 'present' and token.params['tokens_js'] and isinstance(
-                token.params['namespace_permissions'], dict):
-            path = os.path.realpath(token.params['tokens_js']['path'])
-            for namespace in token.params['namespace_permissions']:
-                other = slots.setdefault((path, namespace), token)
-                if other is not token:
-                    raise InputError('tokens: the entry namespace-%s of %s is claimed by the tokens %s (%s) and %s (%s); '
-                                     'an edgekv_tokens.js file holds one token per namespace: give each namespace one '
-                                     'token, or write the tokens to different files. Nothing was sent.'
-                                     % (namespace, token.params['tokens_js']['path'], other.params['name'],
-                                        other.where[:-1], name, token.where[:-1]))
+    check_entries(tokens, dict((token.name, token.params['namespace_permissions']) for token in tokens),
+                  'Nothing was sent.')
+
+
+def check_entries(tokens, namespaces, outcome):
+    """Refuse (InputError) two present tokens that would each hold the entry of one namespace in one
+    edgekv_tokens.js (the same file by any path: links and `..` resolved). `namespaces`: {token name: its namespace
+    permissions (a dict, or None when not known)}; `outcome` ends the message."""
+    slots = {}
+    for token in tokens:
+        held = namespaces.get(token.name)
+        if token.params['state'] != 'present' or not token.params['tokens_js'] or not isinstance(held, dict):
+            continue
+        path = os.path.realpath(token.params['tokens_js']['path'])
+        for namespace in held:
+            other = slots.setdefault((path, namespace), token)
+            if other is not token:
+                raise InputError('tokens: the entry namespace-%s of %s is claimed by the tokens %s (%s) and %s (%s); '
+                                 'an edgekv_tokens.js file holds one token per namespace: give each namespace one '
+                                 'token, or write the tokens to different files. %s'
+                                 % (namespace, token.params['tokens_js']['path'], other.name, other.where[:-1],
+                                    token.name, token.where[:-1], outcome))
 
 
 def checked_input(params, where=''):
@@ -567,7 +587,13 @@ class Token(Resource):
         for resource in resources:
             resource.tokens = tokens
         read = tokens.get_many([resource.name for resource in resources])
-        return [resource._found(state, current) for resource, (state, current) in zip(resources, read)]
+        found = [resource._found(state, current) for resource, (state, current) in zip(resources, read)]
+        # The namespaces a token holds when the task does not declare them are known now: two tokens that would
+        # take one entry of one edgekv_tokens.js are refused before any write.
+        check_entries(resources, dict(
+            (resource.name, resource.params['namespace_permissions'] or (current or {}).get('namespace_permissions'))
+            for resource, current in zip(resources, found)), 'Nothing was written.')
+        return found
 
     def find(self):
         self.check()

@@ -183,3 +183,55 @@ def test_tokens_an_expired_token_fails_before_any_write_naming_the_element(emula
     failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], state='absent', tokens=tokens), capsys)
     assert not failed and [item['actions'] for item in result['edgekv_tokens']] == [[], []]
     assert 'tokens[1] (unit_old): EdgeKV token unit_old has expired' in json.dumps(result['warnings'])
+
+
+def test_tokens_one_entry_taken_by_a_token_that_declares_no_namespaces_is_refused_before_any_write(
+        emulator, base, capsys, tmp_path):
+    # Found by a tester: t_a declares no namespaces (it holds 'default'), t_b declares 'default'; the two files are one
+    # file through a link. Before, the check saw only declared namespaces: every run wrote the entry in turn.
+    (tmp_path / 'js').mkdir()
+    top = tmp_path / 'js' / 'top.js'
+    link = tmp_path / 'js' / 'link.js'
+    edgerc = base['edgerc']
+    failed, result = run(edgekv_token, dict(edgerc=edgerc, tokens=[
+        dict(name='unit_ta', namespace_permissions={'default': 'r'}, allow_on_staging=True,
+             tokens_js=dict(path=str(top)))]), capsys)
+    assert not failed, result['msg']
+    link.symlink_to(top)
+    tokens = [dict(name='unit_ta', tokens_js=dict(path=str(top))),
+              dict(name='unit_tb', namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                   tokens_js=dict(path=str(link)))]
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(edgerc=edgerc, tokens=tokens), capsys)
+    assert failed and 'the entry namespace-default of %s is claimed by the tokens unit_ta (tokens[0]) and unit_tb ' \
+        '(tokens[1])' % link in result['msg'] and result['msg'].endswith('Nothing was written.'), result['msg']
+    assert writes(emulator) == {} and result['edgekv_tokens'] == []
+
+
+def test_tokens_a_failed_read_fails_before_any_write_saying_so(emulator, base, capsys):
+    emulator.admin.faults('503', method='GET', path='/edgekv/v1/tokens/unit_b', count=10)
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=[
+        dict(name='unit_a', namespace_permissions={'default': 'r'}, allow_on_staging=True),
+        dict(name='unit_b', state='absent')]), capsys)
+    assert failed and result['msg'].startswith('tokens: GET /edgekv/v1/tokens/unit_b') and \
+        result['msg'].endswith('(nothing was written)'), result['msg']
+    assert result['edgekv_tokens'] == [] and result['changed'] is False and result['error']['status'] == 503
+    assert writes(emulator) == {}
+
+
+def test_tokens_the_top_level_refresh_is_not_the_default_of_a_token_with_a_fixed_expiry(emulator, base, capsys):
+    # Found by a tester: with refresh: true at the top, a fixed-expiry element failed every run once a refresh was due.
+    expiry = (date.today() + timedelta(days=10)).isoformat()
+    tokens = [dict(name='unit_fixed', namespace_permissions={'default': 'r'}, allow_on_staging=True, expiry=expiry),
+              dict(name='unit_auto', namespace_permissions={'default': 'r'}, allow_on_staging=True)]
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens), capsys)
+    assert not failed, result['msg']
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], refresh=True, refresh_after_days=0, tokens=tokens),
+                         capsys)
+    assert not failed, result['msg']
+    assert [item['actions'] for item in result['edgekv_tokens']] == [[], ['refresh']]
+    # Its own refresh: true still asks for it, and fails as for one token.
+    tokens[0]['refresh'] = True
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], refresh_after_days=0, tokens=tokens), capsys)
+    assert failed and 'fixed expiry' in result['msg']
