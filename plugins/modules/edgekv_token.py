@@ -45,7 +45,7 @@ options:
         not set them.
       - A name declared twice, or two present tokens whose O(tokens[].namespace_permissions) name the same namespace
         and which write the same O(tokens_js) file, fail the task before any request. A token that declares no
-        O(tokens[].namespace_permissions) holds the namespaces it has: two tokens that would so take one entry of
+        O(tokens[].namespace_permissions) holds the namespaces it has, and two tokens that would so take one entry of
         one file (by any path to it) fail the task once the tokens are read, before any write.
       - A failed read of the tokens fails the task before any write, with a message that begins C(tokens:).
       - A failure of one element fails the task with a message that begins with the element and its name, for
