@@ -10,6 +10,7 @@ only `_errors` of the collection (and ansible-core's AnsibleModule), so that the
 (edgerc, private_file) fail through the same funnel as the API modules without carrying the client (`_client`:
 requests, edgegrid-python) into their module process and payload.
 
+    failure(exc)  the return keys of a failed task beside its message (problem details, the error's result keys)
     Funnel        the mixin of an AnsibleModule: execute(run, *args) and fail_from(exc, **result)
     LocalModule   an AnsibleModule with the funnel, for the modules that only read and write local files
                   (the API modules use _module.EdgeGridModule, which inherits the funnel too)
@@ -20,6 +21,19 @@ from __future__ import annotations
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _errors
+
+
+def failure(exc):
+    """The return keys of a task failed by `exc` (an EdgeGridError), beside `msg`: Akamai's problem details under
+    `error` when the error carries them (an `as_dict()` method: `_client.ApiError`; an InputError, or any other, has
+    none), then the error's own `result` keys (EdgeGridError.result: e.g. a partly done write says what it did).
+    A new dict; {} when there is nothing to add."""
+    keys = {}
+    problem = getattr(exc, 'as_dict', None)
+    if callable(problem):
+        keys['error'] = problem()
+    keys.update(getattr(exc, 'result', None) or {})
+    return keys
 
 
 class Funnel(object):
@@ -51,4 +65,4 @@ class LocalModule(Funnel, AnsibleModule):
     credentials: it checks its input by raising `_errors.InputError` from the body it runs through `execute`."""
 
 
-__all__ = ['Funnel', 'LocalModule']
+__all__ = ['Funnel', 'LocalModule', 'failure']

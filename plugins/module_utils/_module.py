@@ -308,10 +308,10 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
             return desired
         return resource.create(desired) if current is None else resource.update(current, desired)
 
-    def converge_many(self, resources, states, key, option):
-        """Bring each of `resources` (Resources of one class, each with its `label`) to its state in `states` (in the
-        same order), through the same hooks and ladder as converge, and finish once: the list option `option` of a
-        module that keeps many resources in one task.
+    def converge_many(self, resources, key, option):
+        """Bring each of `resources` (Resources of one class, each with its `label`) to its `state`, through the same
+        hooks and ladder as converge, and finish once: the list option `option` of a module that keeps many resources
+        in one task.
 
         In order, each step for every resource before the next step: `check()` (the input, before any request);
         `find_many()` of their class (side by side where the resource allows); the plan (`desired`, which may read,
@@ -325,10 +325,10 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
         An error of the collection (EdgeGridError) raised for the resource at index i fails the task with a message
         that begins `<option>[i] (<label>):`, and `key` lists the results of the resources before it, then its own
         (with the error's `result` keys: a partly done write says what it did), so that a re-run completes; an
-        ApiError adds Akamai's problem details under `error`. Never returns.
+        ApiError adds Akamai's problem details under `error` (_funnel.failure). The message says what was done
+        before it, by each resource's `summary`. Never returns.
         """
         resources = list(resources)
-        states = list(states)
         where = ['%s[%d] (%s)' % (option, index, resource.label) for index, resource in enumerate(resources)]
         for index, resource in enumerate(resources):
             self._step(resource.check, where[index], key, None, resource)
@@ -337,20 +337,18 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
         except EdgeGridError as exc:
             # Their class refused them (its message names the elements), or a read failed (its message names what
             # was read): nothing was written.
-            result = {key: [], 'changed': False}
-            if isinstance(exc, ApiError):
-                result['error'] = exc.as_dict()
+            result = dict(_funnel.failure(exc), changed=False)
+            result[key] = []
             msg = str(exc) if isinstance(exc, InputError) else '%s: %s (nothing was written)' % (option, exc)
             self.fail_json(msg=msg, **result)
-        plans = [self._step(lambda r=resource, s=state, c=current: self._plan(r, s, c), where[index], key, None,
-                            resource)
-                 for index, (resource, state, current) in enumerate(zip(resources, states, found))]
+        plans = [self._step(lambda r=resource, c=current: self._plan(r, r.state, c), where[index], key, None, resource)
+                 for index, (resource, current) in enumerate(zip(resources, found))]
         results, before, after_diff = [], {}, {}
         for index, resource in enumerate(resources):
             current, (changed, desired) = found[index], plans[index]
 
-            def write(resource=resource, state=states[index], current=current, desired=desired, changed=changed):
-                after = self._write(resource, state, current, desired, changed)
+            def write(resource=resource, current=current, desired=desired, changed=changed):
+                after = self._write(resource, resource.state, current, desired, changed)
                 return after, resource.extra(current, after)
 
             after, (also_changed, extra) = self._step(write, where[index], key, results, resource)
@@ -373,10 +371,8 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
         try:
             return run()
         except EdgeGridError as exc:
-            partial = dict(getattr(exc, 'result', None) or {})
+            partial = _funnel.failure(exc)
             error = partial.pop('error', None)
-            if isinstance(exc, ApiError):
-                error = exc.as_dict()
             item = dict(name=resource.label, changed=bool(partial.pop('changed', False)), failed=True)
             item.update(mask_secrets(partial, resource.secret_keys))
             results = list(done or []) + [item]
@@ -384,8 +380,7 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
             if error is not None:
                 result['error'] = error
             if done:
-                summary = '; '.join('%s: %s' % (entry['name'], ', '.join(entry.get('actions') or []) or 'no change')
-                                    for entry in done)
+                summary = '; '.join('%s: %s' % (entry['name'], resource.summary(entry)) for entry in done)
                 tail = ' (done before it: %s; run the task again to complete the rest)' % summary
             elif done is None:
                 tail = ' (nothing was written)'
@@ -412,6 +407,17 @@ class Resource(object):
     def __init__(self, module):
         self.module = module
         self.params = module.params
+
+    @property
+    def state(self):
+        """The state the task wants ('present' or 'absent'): the `state` of the resource's parameters (converge_many;
+        converge takes it as its argument)."""
+        return self.params['state']
+
+    def summary(self, item):
+        """What was done to a resource of this class, in a few words, from its result `item` (a dict of
+        converge_many's result list): converge_many says it of the resources written before one that failed."""
+        return 'changed' if item.get('changed') else 'no change'
 
     def check(self):
         """Check the input (raising InputError) before any request: converge_many calls it for every resource before

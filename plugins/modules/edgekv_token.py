@@ -427,9 +427,9 @@ tokens_js:
 import os
 from datetime import datetime, timezone
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _edgekv
-from ansible_collections.edgegrid.access.plugins.module_utils._module import (ApiError, EdgeGridError, EdgeGridModule,
-                                                                              InputError, Resource)
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgekv, _funnel
+from ansible_collections.edgegrid.access.plugins.module_utils._module import (EdgeGridError, EdgeGridModule, InputError,
+                                                                              Resource)
 
 
 # The options of one token: `name` and, with `tokens`, each element. In an element, state, recreate, refresh,
@@ -486,7 +486,7 @@ def converge_tokens(module):
                 params[option] = False if fixed else module.params[option]
         tokens.append(Token(module, params, 'tokens[%d].' % index))
     check_declarations(tokens)
-    module.converge_many(tokens, [token.params['state'] for token in tokens], 'edgekv_tokens', 'tokens')
+    module.converge_many(tokens, 'edgekv_tokens', 'tokens')
 
 
 def check_declarations(tokens):
@@ -663,13 +663,16 @@ class Token(Resource):
         try:
             return self.tokens.create(self.spec) or {}
         except EdgeGridError as exc:
-            error = exc.as_dict() if isinstance(exc, ApiError) else None
+            error = _funnel.failure(exc).get('error')
             raise EdgeGridError('EdgeKV token %s was revoked, but creating it again failed (run the task again to '
                                 'create it): %s' % (self.name, exc),
                                 result=dict(error=error, edgekv_token={}, actions=['revoke'], changed=True)) from None
 
     def delete(self, current):
         self.tokens.revoke(self.name)
+
+    def summary(self, item):
+        return ', '.join(item.get('actions') or []) or 'no change'
 
     def extra(self, before, after):
         if self.params['state'] == 'absent':

@@ -19,7 +19,7 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins import module_utils, plugin_utils
 from ansible_collections.edgegrid.access.plugins.module_utils import (
-    _apikeys, _client, _edgekv, _edgerc, _errors, _files, _iam, _module)
+    _apikeys, _client, _edgekv, _edgerc, _errors, _files, _funnel, _iam, _module)
 
 
 def _exception_classes():
@@ -134,3 +134,15 @@ def test_funnel_adds_the_result_an_input_error_carries_error_included(capsys):
     assert result['error'] == {'status': 400}
     assert _client.TransportError('GET /x: connection refused').result == {}
     assert _client.ApiError('GET', '/x', 404).result == {}
+
+
+def test_failure_gives_the_same_return_keys_to_every_failed_task():
+    # _funnel.failure is the one place that makes them, for fail_from and for converge_many's failed element.
+    assert _funnel.failure(_errors.InputError('name: required')) == {}
+    api = _client.ApiError('GET', '/edgekv/v1/tokens/t', 404, problem={'title': 'Not found', 'status': 404})
+    assert _funnel.failure(api) == {'error': api.as_dict()}
+    wrapped = _errors.EdgeGridError('revoked, not created again', result={'error': {'status': 500}, 'changed': True})
+    keys = _funnel.failure(wrapped)
+    assert keys == {'error': {'status': 500}, 'changed': True}
+    keys['changed'] = False
+    assert wrapped.result['changed'] is True  # a new dict: the caller may pop from it
