@@ -297,16 +297,48 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
 
     def _write(self, resource, state, current, desired, changed):
         """The second half of the ladder: the write that `_plan` found due, unless in check mode (then the result is
-        the prediction). Returns the resource after it (None when absent)."""
+        the prediction). Returns the resource after it (None when absent).
+
+        A write whose answer was lost (TransportError: the connection dropped or timed out after the request was
+        sent, or the read after it failed) may have been applied. A resource that `settles` is then read again
+        (`_settle`); any other fails with the client's message, which says so."""
         if state == 'absent':
-            if changed and not self.check_mode:
-                resource.delete(current)
-            return None
-        if not changed:
+            if not changed or self.check_mode:
+                return None
+            write = lambda: resource.delete(current)  # noqa: E731
+        elif not changed:
             return current
-        if self.check_mode:
+        elif self.check_mode:
             return desired
-        return resource.create(desired) if current is None else resource.update(current, desired)
+        elif current is None:
+            write = lambda: resource.create(desired)  # noqa: E731
+        else:
+            write = lambda: resource.update(current, desired)  # noqa: E731
+        try:
+            after = write()
+        except TransportError as exc:
+            if not resource.settles:
+                raise
+            return self._settle(resource, state, current, exc)
+        return None if state == 'absent' else after
+
+    def _settle(self, resource, state, current, lost):
+        """After a write of `resource` whose answer was lost (`lost`, a TransportError): find it again and plan
+        again. Nothing left to do: the write took; warn and return the resource as read (the task reports a
+        change). Else raise EdgeGridError: the write did not take (or not all of it), with `changed` when the
+        resource is no longer as it was; the re-read failing too raises TransportError (whether it took is not
+        known)."""
+        try:
+            now = resource.find()
+            pending, _desired = self._plan(resource, state, now)
+        except EdgeGridError as again:
+            raise TransportError('%s; reading it again to tell whether it took failed too (%s): run the task again'
+                                 % (lost, again)) from None
+        if pending:
+            raise EdgeGridError('%s; read again, it is not (all) applied: run the task again' % lost,
+                                result=dict(changed=now != current)) from None
+        self.warn('%s; read again, the write was applied' % lost)
+        return now
 
     def converge_many(self, resources, key, option):
         """Bring each of `resources` (Resources of one class, each with its `label`) to its `state`, through the same
@@ -401,6 +433,10 @@ class Resource(object):
 
     key = None
     secret_keys = ()
+    # Whether converge may settle a write whose answer was lost by finding the resource again and planning again
+    # (EdgeGridModule._settle): True only where find() and desired() may run twice and the resource as read is
+    # the whole result (no one-time secret in a create's answer, no per-write bookkeeping in the result).
+    settles = False
     # How EdgeGridModule.converge_many names this resource among many, in its results and messages (e.g. its name).
     label = None
 

@@ -316,6 +316,7 @@ class Client(Resource):
     _iam.client_from_api; _iam.ApiClients sends the requests). Only what the task sets is compared and written."""
 
     key = 'api_client'
+    settles = True
 
     def __init__(self, module):
         super(Client, self).__init__(module)

@@ -214,7 +214,7 @@ api_key_collection:
     quota: {enabled: true, limit: 1000, interval: HOUR_1, allow_headers: [X-RateLimit-Limit], deny_headers: []}
 '''
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
+from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys, _funnel
 from ansible_collections.edgegrid.access.plugins.module_utils._module import (EdgeGridError, EdgeGridModule, InputError,
                                                                               Resource, without_none)
 
@@ -255,6 +255,7 @@ class Collection(Resource):
     """An API key collection, found by name or id (the hooks of EdgeGridModule.converge)."""
 
     key = 'api_key_collection'
+    settles = True
 
     def __init__(self, module, api):
         super(Collection, self).__init__(module)
@@ -334,7 +335,7 @@ class Collection(Resource):
         except EdgeGridError as again:
             outcome = ('the collection %s created by this task could not be deleted again (%s): delete it, or run the '
                        'task again with a corrected input to complete it' % (created['id'], again))
-        error = exc.as_dict() if hasattr(exc, 'as_dict') else None
+        error = _funnel.failure(exc).get('error')
         raise EdgeGridError('%s; %s' % (exc, outcome), result=dict(error=error, changed=False)) from None
 
     def update(self, current, desired):

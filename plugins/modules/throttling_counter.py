@@ -307,6 +307,7 @@ class Counter(Resource):
     """A throttling counter, found by name or id (the hooks of EdgeGridModule.converge)."""
 
     key = 'throttling_counter'
+    settles = True
 
     def __init__(self, module, api):
         super(Counter, self).__init__(module)

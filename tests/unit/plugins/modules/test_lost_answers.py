@@ -1,0 +1,119 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""A write whose answer is lost (the emulator applies it, then drops the connection: fault "drop-after"; or drops
+the connection before applying it: "drop"): the modules whose resources settle (EdgeGridModule._settle) read the
+resource again and tell the user what happened, instead of failing with changed=false after a write that took."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.edgegrid.access.plugins.module_utils import _listing_cache
+from ansible_collections.edgegrid.access.plugins.modules import api_client, api_key_collection, throttling_counter
+
+COUNTERS = '/apikey-manager-api/v2/counters'
+PLACE = dict(contract_id='C-1EMU001', group_id=10001)
+
+
+def run(module, args, capsys):
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as exc:
+            module.main()
+    return exc.value.code != 0, json.loads(capsys.readouterr().out)
+
+
+def counter(emulator, capsys, **options):
+    args = dict(PLACE, edgerc=emulator.edgerc, max_retries=0, name='lost', **options)
+    return run(throttling_counter, args, capsys)
+
+
+def writes(emulator):
+    return dict((k, v) for k, v in emulator.admin.log()['counts'].items() if not k.startswith('GET '))
+
+
+def test_a_create_applied_whose_answer_was_lost_is_reported_as_made(emulator, capsys):
+    emulator.admin.faults('drop-after', method='POST', path=COUNTERS, count=1)
+    failed, result = counter(emulator, capsys, limit=100)
+    assert not failed, result['msg']
+    assert result['changed'] is True
+    assert result['throttling_counter']['name'] == 'lost' and result['throttling_counter']['limit'] == 100
+    assert 'read again, the write was applied' in json.dumps(result['warnings'])
+    # Converged: the re-run sends no write.
+    emulator.admin.reset_log()
+    failed, again = counter(emulator, capsys, limit=100)
+    assert not failed and again['changed'] is False and writes(emulator) == {}
+
+
+@pytest.mark.parametrize('kind, state, applied', [('drop-after', 'present', True), ('drop', 'present', False),
+                                                 ('drop-after', 'absent', True), ('drop', 'absent', False)])
+def test_an_update_or_delete_whose_answer_was_lost_says_whether_it_took(emulator, capsys, kind, state, applied):
+    failed, made = counter(emulator, capsys, limit=100)
+    assert not failed, made
+    path = '%s/%d' % (COUNTERS, made['throttling_counter']['id'])
+    emulator.admin.faults(kind, method='PUT' if state == 'present' else 'DELETE', path=path, count=1)
+    failed, result = counter(emulator, capsys, limit=200, state=state)
+    if applied:
+        assert not failed, result['msg']
+        assert result['changed'] is True
+        assert 'read again, the write was applied' in json.dumps(result['warnings'])
+        if state == 'present':
+            assert result['throttling_counter']['limit'] == 200
+    else:
+        # Not applied: the task fails, says so, and reports no change.
+        assert failed
+        assert 'it is not (all) applied: run the task again' in result['msg']
+        assert result['changed'] is False
+    failed, again = counter(emulator, capsys, limit=200, state=state)
+    assert not failed and again['changed'] is (not applied)
+
+
+def test_when_the_read_again_fails_too_the_task_says_it_cannot_tell(emulator, capsys):
+    failed, made = counter(emulator, capsys, limit=100)
+    assert not failed, made
+    path = '%s/%d' % (COUNTERS, made['throttling_counter']['id'])
+    # Two items of one loop in the worker share the counter listing: the second finds its counter in the first's
+    # listing (no GET), so the one dropped GET is the read after the lost write.
+    with _listing_cache.scope(('task', 'host')):
+        failed, same = counter(emulator, capsys, limit=100)
+        assert not failed and same['changed'] is False
+        emulator.admin.faults('drop-after', method='PUT', path=path, count=1)
+        emulator.admin.faults('drop', method='GET', path=COUNTERS, count=1)
+        failed, result = counter(emulator, capsys, limit=200)
+    assert failed
+    assert 'not retried, since a write may have been applied' in result['msg']
+    assert 'reading it again to tell whether it took failed too' in result['msg']
+    assert 'Traceback' not in json.dumps(result)
+
+
+def test_an_api_client_created_whose_answer_was_lost_is_reported_as_made(emulator, capsys):
+    emulator.admin.faults('drop-after', method='POST', path='/identity-management/v3/api-clients', count=1)
+    args = dict(edgerc=emulator.edgerc, max_retries=0, name='lost-client', description='made once', all_apis=True)
+    failed, result = run(api_client, args, capsys)
+    assert not failed, result['msg']
+    assert result['changed'] is True and result['api_client']['name'] == 'lost-client'
+    assert 'read again, the write was applied' in json.dumps(result['warnings'])
+    emulator.admin.reset_log()
+    failed, again = run(api_client, args, capsys)
+    assert not failed and again['changed'] is False and writes(emulator) == {}
+
+
+def test_a_collection_created_whose_answer_was_lost_before_its_quota_is_completed_by_the_next_run(emulator, capsys):
+    # The POST took, the quota (its own write after it) was never sent: the task says the write is not all applied
+    # and that something changed; the next run sets the quota, the one after sends no write.
+    emulator.admin.faults('drop-after', method='POST', path='/apikey-manager-api/v2/collections', count=1)
+    args = dict(PLACE, edgerc=emulator.edgerc, max_retries=0, name='lost-coll',
+                quota=dict(enabled=True, limit=500, interval='HOUR_1'))
+    failed, result = run(api_key_collection, args, capsys)
+    assert failed and 'it is not (all) applied: run the task again' in result['msg']
+    assert result['changed'] is True
+    failed, result = run(api_key_collection, args, capsys)
+    assert not failed and result['changed'] is True and result['api_key_collection']['quota']['limit'] == 500
+    emulator.admin.reset_log()
+    failed, result = run(api_key_collection, args, capsys)
+    assert not failed and result['changed'] is False and writes(emulator) == {}
