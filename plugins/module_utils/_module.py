@@ -305,17 +305,17 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
         if state == 'absent':
             if not changed or self.check_mode:
                 return None
-            write = lambda: resource.delete(current)  # noqa: E731
+            write, args = resource.delete, (current,)
         elif not changed:
             return current
         elif self.check_mode:
             return desired
         elif current is None:
-            write = lambda: resource.create(desired)  # noqa: E731
+            write, args = resource.create, (desired,)
         else:
-            write = lambda: resource.update(current, desired)  # noqa: E731
+            write, args = resource.update, (current, desired)
         try:
-            after = write()
+            after = write(*args)
         except TransportError as exc:
             if not resource.settles:
                 raise
