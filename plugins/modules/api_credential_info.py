@@ -21,8 +21,22 @@ options:
   client_id:
     description:
       - The API client, by its client ID. V(self) is the API client whose credentials sign the request.
+      - Mutually exclusive with O(client_ids).
     type: str
     default: self
+  client_ids:
+    description:
+      - The credentials of several API clients, by their client IDs (V(self) among them if wanted), in one task;
+        returned in RV(api_clients), not in RV(credentials). Their listings are read side by side (at most 4 at
+        once), one request per API client.
+      - When the credentials of one of them cannot be read, the task fails naming it (C(client_ids[i] (client ID))
+        begins the message); RV(api_clients) still holds every API client, the credentials of those read and, for
+        each one not read, its C(msg) and Akamai's problem details (C(error)).
+      - Mutually exclusive with O(client_id), O(credential_id) and O(credential_client_token); O(status) and
+        O(description) filter the credentials of each.
+    type: list
+    elements: str
+    version_added: 0.2.0
   credential_id:
     description:
       - Only the credential with this ID. A credential ID that does not exist is an error.
@@ -71,6 +85,18 @@ EXAMPLES = r'''
   edgegrid.access.api_credential_info:
     client_id: k3qx5ujmzhzbttfk
     status: inactive
+- name: Every API client of the account
+  edgegrid.access.api_client_info:
+  register: clients
+- name: The ACTIVE credentials of each of them, in one task (read side by side)
+  edgegrid.access.api_credential_info:
+    client_ids: "{{ clients.api_clients | map(attribute='client_id') | list }}"
+    status: active
+  register: each
+- name: How many ACTIVE credentials each API client holds
+  ansible.builtin.debug:
+    msg: "{{ each.api_clients | items2dict(key_name='client_id', value_name='credentials') | dict2items
+             | map(attribute='value') | map('length') | list }}"
 '''
 
 RETURN = r'''
@@ -81,7 +107,7 @@ credentials:
       C(description), C(created_on), C(expires_on), C(max_allowed_expiry), C(expired), C(expires_in_days),
       C(signing)), with the members below. Never a client secret.
     - An expired credential may still be listed as active.
-  returned: always
+  returned: unless O(client_ids) is given
   type: list
   elements: dict
   sample:
@@ -120,9 +146,33 @@ credentials:
       sample: false
 client_id:
   description: The API client whose credentials are listed, as given (V(self) or a client ID).
-  returned: always
+  returned: unless O(client_ids) is given
   type: str
   sample: self
+api_clients:
+  description:
+    - With O(client_ids), one item per client ID given, in their order.
+  returned: when O(client_ids) is given
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  contains:
+    client_id:
+      description: The client ID, as given.
+      type: str
+      sample: k3qx5ujmzhzbttfk
+    credentials:
+      description: Its credentials that match, as RV(credentials) holds them; V(null) when they could not be read.
+      type: list
+      elements: dict
+    msg:
+      description: Why its credentials could not be read.
+      returned: when they could not be read
+      type: str
+    error:
+      description: Akamai's problem details of the failed read.
+      returned: when they could not be read and the API answered with an error
+      type: dict
 signed_with:
   description:
     - The C(.edgerc) file and section whose credential signed the request, wherever they were named (the task's
@@ -144,28 +194,30 @@ signed_with:
       sample: default
 '''
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _iam, _rotation
-from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, InputError
+from ansible_collections.edgegrid.access.plugins.module_utils import _funnel, _iam, _rotation
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridError, EdgeGridModule, InputError
 
 
 def main():
     module = EdgeGridModule(
         argument_spec=dict(
             client_id=dict(type='str', default=_iam.SELF),
+            client_ids=dict(type='list', elements='str'),
             credential_id=dict(type='int'),
             credential_client_token=dict(type='str', no_log=False),
             status=dict(type='str', choices=['active', 'inactive']),
             description=dict(type='str'),
         ),
-        mutually_exclusive=[('credential_id', 'credential_client_token')],
+        mutually_exclusive=[('credential_id', 'credential_client_token'), ('client_ids', 'credential_id'),
+                            ('client_ids', 'credential_client_token')],
     )
     module.execute(run, module)
 
 
-def run(module):
+def shown(module, listed):
+    """The credentials of one API client as the module returns them (expiry, signing, ownership), filtered by
+    status and description, oldest first."""
     params = module.params
-    client_id = params['client_id'] or _iam.SELF
-    listed = _iam.Credentials(module.client).list(client_id)
     signing = module.client.config.client_token
     credentials = []
     for item in listed:
@@ -173,21 +225,55 @@ def run(module):
         cred['signing'] = bool(cred.get('client_token')) and cred.get('client_token') == signing
         cred.update(_rotation.ownership(cred))
         credentials.append(cred)
-    if params['credential_id'] is not None:
-        credentials = [c for c in credentials if c.get('credential_id') == params['credential_id']]
-        if not credentials:
-            raise InputError('credential_id %s is not a credential of API client %s'
-                             % (params['credential_id'], client_id))
-    if params['credential_client_token'] is not None:
-        credentials = [c for c in credentials if c.get('client_token') == params['credential_client_token']]
-        if not credentials:
-            raise InputError('no credential of API client %s has the credential_client_token given' % client_id)
     if params['status'] is not None:
         credentials = [c for c in credentials if c.get('status') == params['status']]
     if params['description'] is not None:
         credentials = [c for c in credentials if c.get('description') == params['description']]
     credentials.sort(key=lambda c: (c.get('created_on') or '', c.get('credential_id') or 0))
-    module.exit_json(changed=False, credentials=credentials, client_id=client_id, signed_with=module.signed_with())
+    return credentials
+
+
+def run(module):
+    params = module.params
+    if params['client_ids'] is not None:
+        return run_many(module)
+    client_id = params['client_id'] or _iam.SELF
+    listed = _iam.Credentials(module.client).list(client_id)
+    if params['credential_id'] is not None:
+        listed = [c for c in listed if c.get('credential_id') == params['credential_id']]
+        if not listed:
+            raise InputError('credential_id %s is not a credential of API client %s'
+                             % (params['credential_id'], client_id))
+    if params['credential_client_token'] is not None:
+        listed = [c for c in listed if c.get('client_token') == params['credential_client_token']]
+        if not listed:
+            raise InputError('no credential of API client %s has the credential_client_token given' % client_id)
+    module.exit_json(changed=False, credentials=shown(module, listed), client_id=client_id,
+                     signed_with=module.signed_with())
+
+
+def run_many(module):
+    """client_ids: each client's credentials, read side by side (_iam.Credentials.list_many); a client whose read
+    failed is named in the message of the failed task, every client (read or not) in `api_clients`."""
+    params = module.params
+    if module.params['client_id'] != _iam.SELF:
+        raise InputError('client_id and client_ids are mutually exclusive: give the API clients in client_ids')
+    client_ids = params['client_ids']
+    for index, client_id in enumerate(client_ids):
+        if not isinstance(client_id, str) or not client_id.strip():
+            raise InputError('client_ids[%d]: a client ID must be a non-empty string; nothing was read' % index)
+    outcomes = _iam.Credentials(module.client).list_many(client_ids)
+    clients, failures = [], []
+    for index, (client_id, outcome) in enumerate(zip(client_ids, outcomes)):
+        if isinstance(outcome, EdgeGridError):
+            item = dict(_funnel.failure(outcome), client_id=client_id, credentials=None, msg=str(outcome))
+            failures.append('client_ids[%d] (%s): %s' % (index, client_id, outcome))
+        else:
+            item = dict(client_id=client_id, credentials=shown(module, outcome))
+        clients.append(item)
+    if failures:
+        raise EdgeGridError('; '.join(failures), result=dict(api_clients=clients))
+    module.exit_json(changed=False, api_clients=clients, signed_with=module.signed_with())
 
 
 if __name__ == '__main__':

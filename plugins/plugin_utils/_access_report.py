@@ -120,6 +120,18 @@ def _results(registered):
     return [registered]
 
 
+def _per_client(registered):
+    """The credentials read, one result per API client: the items of api_credential_info's `api_clients` (its
+    client_ids form, one task; an item not read carries its `msg` and `error`), or the results of a loop of
+    api_credential_info over the API clients (one per item), or one result. A failed task without `api_clients`
+    is one result (its problem is reported)."""
+    if isinstance(registered, dict) and isinstance(registered.get('api_clients'), list):
+        # An item not read has credentials None: without the key, _outcome reports its msg / error.
+        return [dict((k, v) for k, v in item.items() if not (k == 'credentials' and v is None))
+                for item in registered['api_clients'] if isinstance(item, dict)]
+    return _results(registered)
+
+
 def _credential(cred, prefixes):
     description = cred.get('description')
     return {
@@ -201,13 +213,14 @@ def environment(name, reads, source=None, managed_prefixes=()):
         failed('api_clients', problem)
     if clients is not None:
         credentials = {}
-        for result in _results(reads.get('credentials')):
+        for result in _per_client(reads.get('credentials')):
             creds, problem, skipped_one = _outcome(result, 'credentials')
             client_id = result.get('item') if result.get('item') is not None else result.get('client_id')
             if isinstance(client_id, dict):
                 client_id = client_id.get('client_id')
             if problem:
-                failed('credentials', dict(problem, message='API client %s: %s' % (client_id, problem['message'])))
+                failed('credentials', dict(problem, message='API client %s: %s' % (client_id, problem['message'])
+                                           if client_id is not None else problem['message']))
             elif creds is not None:
                 credentials[str(result.get('client_id') or client_id)] = creds
         env['api_clients'] = []

@@ -127,3 +127,24 @@ def test_markdown_and_html_escape_what_they_show():
     assert '<script>alert(1)</script>' not in page and '&lt;script&gt;alert(1)&lt;/script&gt;' in page
     assert "default-src 'none'" in page and 'http://' not in page and 'https://' not in page
     assert page.count('<section class="environment"') == 1
+
+
+def test_credentials_read_in_one_task_for_every_api_client():
+    # api_credential_info with client_ids: one result, an item per API client; one not read carries msg and error.
+    one_task = {'failed': True, 'msg': 'client_ids[1] (c1): GET ...: HTTP 403', 'api_clients': [
+        {'client_id': 'c2', 'credentials': reads()['credentials']['results'][0]['credentials']},
+        {'client_id': 'c1', 'credentials': None, 'msg': 'GET /identity-management/v3/api-clients/c1/credentials: '
+         'HTTP 403 Forbidden [request id r1]', 'error': {'status': 403, 'title': 'Forbidden', 'detail': 'no grant'}}]}
+    env = report.environment('prod', reads(credentials=one_task))
+    by_name = dict((c['name'], c) for c in env['api_clients'])
+    assert [c['credential_id'] for c in by_name['zeta-ci']['credentials']] == [7]
+    assert by_name['alpha-ops']['credentials'] is None
+    assert env['errors'] == [{'read': 'credentials', 'status': 403, 'message': 'API client c1: HTTP 403 Forbidden: no grant'}]
+    # The same reads as a loop give the same environment.
+    looped = report.environment('prod', reads())
+    one_ok = dict(one_task, failed=False, api_clients=[
+        dict(item, credentials=reads()['credentials']['results'][index]['credentials'])
+        for index, item in enumerate(one_task['api_clients'])])
+    one_ok['api_clients'][1].pop('msg')
+    one_ok['api_clients'][1].pop('error')
+    assert report.environment('prod', reads(credentials=one_ok)) == looped
