@@ -530,12 +530,15 @@ class Keys(Resource):
     """
 
     key = RETURN_KEY
+    # A write whose answer was lost is settled by reading the keys again (EdgeGridModule._settle); the result then
+    # shows the plan that was carried out (`executed`), not the empty plan of the read after it.
+    settles = True
 
     def __init__(self, module, api):
         super(Keys, self).__init__(module)
         self.api = api
         self.secret_keys = () if self.params['return_values'] else ('value',)
-        self.entries = self.generate = self.plan = self.moved = None
+        self.entries = self.generate = self.plan = self.moved = self.executed = None
 
     def find(self):
         # The input is checked before any read.
@@ -599,6 +602,7 @@ class Keys(Resource):
 
     def update(self, current, desired):
         collection_id = current['collection']['id']
+        self.executed = self.plan
         execute(self.api, collection_id, self.plan)
         return {'collection': current['collection'], 'keys': self.api.list_keys(collection_id)}
 
@@ -607,12 +611,13 @@ class Keys(Resource):
         task creates or acts on (with thousands of keys, a diff of every key would hide the few that differ), their
         values always masked."""
         collection = after['collection']
+        plan = self.executed or self.plan
         keys = sorted(after['keys'], key=lambda k: (k['id'] is None, k['id'] or 0))
-        touched = changed_keys(before['keys'], keys, self.plan)
+        touched = changed_keys(before['keys'], keys, plan)
         returned = {
             'collection': dict((k, collection[k]) for k in ('id', 'name', 'contract_id', 'group_id')),
             'api_keys': {'all': keys, 'changed': touched, 'none': []}[self.params['return_keys']],
-            'changes': self.plan.changes(),
+            'changes': plan.changes(),
         }
         if not self.module._diff:
             return returned, None, None

@@ -15,7 +15,7 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _listing_cache
-from ansible_collections.edgegrid.access.plugins.modules import api_client, api_key_collection, throttling_counter
+from ansible_collections.edgegrid.access.plugins.modules import api_client, api_key, api_key_collection, throttling_counter
 
 COUNTERS = '/apikey-manager-api/v2/counters'
 PLACE = dict(contract_id='C-1EMU001', group_id=10001)
@@ -117,3 +117,26 @@ def test_a_collection_created_whose_answer_was_lost_before_its_quota_is_complete
     emulator.admin.reset_log()
     failed, result = run(api_key_collection, args, capsys)
     assert not failed and result['changed'] is False and writes(emulator) == {}
+
+
+@pytest.mark.parametrize('version', ['v2', 'v1'])
+def test_keys_whose_create_answer_was_lost_are_reported_as_made(emulator, capsys, version):
+    failed, coll = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, name='lost-keys', api_version=version),
+                       capsys)
+    assert not failed, coll
+    base = '/apikey-manager-api/%s/keys' % version
+    emulator.admin.faults('drop-after', method='POST', path=base, count=1)
+    args = dict(edgerc=emulator.edgerc, max_retries=0, api_version=version,
+                collection_id=coll['api_key_collection']['id'],
+                keys=[dict(label='a', value='lost-answer-value-a'), dict(label='b', value='lost-answer-value-b')])
+    failed, result = run(api_key, args, capsys)
+    assert not failed, result['msg']
+    assert result['changed'] is True
+    assert 'read again, the write was applied' in json.dumps(result['warnings'])
+    # The result shows the keys the task made, as if the answer had come (the plan carried out).
+    assert sorted(k['label'] for k in result['api_key']['api_keys']) == ['a', 'b']
+    assert result['api_key']['changes']['created'] == 2
+    assert 'lost-answer-value' not in json.dumps(result)
+    emulator.admin.reset_log()
+    failed, again = run(api_key, args, capsys)
+    assert not failed and again['changed'] is False and writes(emulator) == {}
