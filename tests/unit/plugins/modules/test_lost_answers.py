@@ -51,7 +51,7 @@ def test_a_create_applied_whose_answer_was_lost_is_reported_as_made(emulator, ca
 
 
 @pytest.mark.parametrize('kind, state, applied', [('drop-after', 'present', True), ('drop', 'present', False),
-                                                 ('drop-after', 'absent', True), ('drop', 'absent', False)])
+                                                  ('drop-after', 'absent', True), ('drop', 'absent', False)])
 def test_an_update_or_delete_whose_answer_was_lost_says_whether_it_took(emulator, capsys, kind, state, applied):
     failed, made = counter(emulator, capsys, limit=100)
     assert not failed, made
