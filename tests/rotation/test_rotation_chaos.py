@@ -9,6 +9,7 @@ two at once, killed (SIGKILL of the whole process group) at every step boundary 
 After each: the section signs with an ACTIVE credential, and a re-run completes the rotation - the section holds
 a credential whose description says what it replaced, nothing is left pending, the replaced credential expires
 within the overlap, and no other credential stays ACTIVE beyond it (none whose secret nobody holds).
+And a converged run (nothing due) evaluates a few tasks, not each step skipped (issue 19).
 Run by `make rotation` (part of `make test`), with the collection in .build (`make collection`)."""
 
 from __future__ import annotations
@@ -223,3 +224,19 @@ def test_killed_at_every_step_boundary(emu, tmp_path):
         assert code == 0, '%s: %s' % (step, out[-3000:])
         assert_signs(emu, 'staging')
         assert_complete(emu, client_id, before=before)
+
+
+def test_a_converged_run_evaluates_few_tasks(emu, tmp_path):
+    """Issue 19: when nothing is due, the role evaluates its read and a few tasks, not the dozen steps of a rotation
+    skipped one by one (each skipped task costs Ansible's per-task, per-host work)."""
+    client_id = setup_client(emu, tmp_path, 'c')
+    names = tmp_path / 'tasks.txt'
+    code, out = finish(rotate(emu, tmp_path, client_id, force=False, name='converged',
+                              extra=dict(ANSIBLE_CALLBACKS_ENABLED='chaos_kill,count_tasks', COUNT_TASKS=str(names))))
+    assert code == 0, out[-3000:]
+    assert 'changed=0' in out, out[-3000:]
+    started = [line.split(' : ', 1)[-1] for line in names.read_text().splitlines()]
+    assert 'Read the credentials of the API client' in started, started
+    # Per run: the argument check, the summary, the loop's include; per credential: the read, the plan, the skipped
+    # include of the steps, the record (it was 23 with each step evaluated and skipped).
+    assert len(started) <= 7, started
