@@ -53,17 +53,36 @@ def estate(entry, key_id, count=5):
             for n in range(count)]
 
 
+def recorded_batches(monkeypatch):
+    """The sizes of the batches of calls given to ApiClient.run_parallel from now on (each still run by it)."""
+    batches = []
+    real = _client.ApiClient.run_parallel
+
+    def recording(self, calls, *args, **kwargs):
+        calls = list(calls)
+        batches.append(len(calls))
+        return real(self, calls, *args, **kwargs)
+
+    monkeypatch.setattr(_client.ApiClient, 'run_parallel', recording)
+    return batches
+
+
 @pytest.mark.parametrize('version', ['v2', 'v1'])
-def test_counters_one_listing_for_many_then_converged_sends_no_write(emulator, capsys, version):
+def test_counters_one_listing_for_many_then_converged_sends_no_write(emulator, capsys, monkeypatch, version):
     coll_id, key_id, entry = collection_and_key(emulator, version)
     base = dict(edgerc=emulator.edgerc, max_retries=0, api_version=version, contract_id=CONTRACT, group_id=GROUP)
     counters = estate(entry, key_id)
     prefix = PREFIX[version]
 
     emulator.admin.reset_log()
+    batches = recorded_batches(monkeypatch)
     failed, result = run(throttling_counter, dict(base, counters=counters, _ansible_check_mode=True,
                                                   _ansible_diff=True), capsys)
     assert not failed, result['msg']
+    # The listings of the counters and of the collections side by side, first; the keys after (their pages side by
+    # side); then the one read of endpoints.
+    assert batches[0] == 2 and batches[-1] == 1, batches
+    monkeypatch.undo()
     assert result['changed'] is True and writes(emulator) == {}
     assert [item['name'] for item in result['throttling_counters']] == ['unit-counter-%d' % n for n in range(5)]
     assert all(item['changed'] and item['throttling_counter']['id'] is None for item in result['throttling_counters'])
@@ -201,15 +220,7 @@ def test_info_reads_what_each_counter_can_use_side_by_side(emulator, capsys, mon
     failed, result = run(throttling_counter, dict(edgerc=emulator.edgerc, api_version=version, contract_id=CONTRACT,
                                                   group_id=GROUP, counters=estate(entry, key_id, 3)), capsys)
     assert not failed, result['msg']
-    batches = []
-    real = _client.ApiClient.run_parallel
-
-    def recording(self, calls, *args, **kwargs):
-        calls = list(calls)
-        batches.append(len(calls))
-        return real(self, calls, *args, **kwargs)
-
-    monkeypatch.setattr(_client.ApiClient, 'run_parallel', recording)
+    batches = recorded_batches(monkeypatch)
     emulator.admin.reset_log()
     failed, result = run(throttling_counter_info, dict(edgerc=emulator.edgerc, api_version=version, endpoints=True,
                                                        api_keys=True, key_collections=version == 'v2'), capsys)
