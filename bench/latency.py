@@ -90,10 +90,9 @@ def tasks_play(est):
                 'collection_id': '{{ bench_collections.results[0].api_key_collection.id '
                                  'if bench_collections is defined else omit }}',
                 'keys': est['collections'][0]['keys'], 'return_keys': 'changed'}},
+            # One task for the counters (`counters`, one listing of the counters), as the README shows.
             {'name': 'Throttling counters', 'edgegrid.access.throttling_counter': {
-                'name': '{{ item.name }}', 'contract_id': contract, 'group_id': group, 'limit': '{{ item.limit }}',
-                'on_over_limit': '{{ item.on_over_limit }}'},
-             'loop': est['counters'], 'loop_control': {'label': '{{ item.name }}'}},
+                'contract_id': contract, 'group_id': group, 'counters': est['counters']}},
             # One task for the tokens (`tokens`, read side by side), as the README shows.
             {'name': 'EdgeKV tokens', 'edgegrid.access.edgekv_token': {'tokens': est['tokens']}},
             {'name': 'Credentials', 'no_log': True, 'edgegrid.access.api_credential': {

@@ -16,13 +16,113 @@ description:
     limit on the API calls that match its rules (ACL entries, API keys, key collections).
   - The counter is found by O(name) (within O(contract_id) and O(group_id) when given) or by O(id).
   - Only what the task sets is compared and written.
+  - One task keeps one counter (O(name) or O(id)) or many (O(counters)). With O(counters), every element's input is
+    checked before any request; the counter listing is read once for all of them, with the listings of keys and
+    key collections their rules need (each once, side by side, at most 4 requests at once, Akamai's rate-limit
+    headers honoured), then the endpoints their new ACL entries are checked against (side by side); every counter's
+    plan is made (a refusal fails the task before the first write); then the counters are written one after the
+    other, in the order of O(counters).
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
   name:
     description:
       - The name of the counter (1 to 200 characters). With O(id), the new name of that counter.
+      - Exactly one of O(name), O(id) and O(counters) is required.
     type: str
+  counters:
+    description:
+      - Many counters in one task, instead of O(name) or O(id), each element one counter found by its name, with
+        the options of one counter.
+      - With O(counters), the top-level O(description), O(enabled), O(limit), O(on_over_limit), O(alert_threshold),
+        O(headers), O(error_response) and O(rules) cannot be set (each element sets its own); the top-level
+        O(state), O(contract_id) and O(group_id) are the defaults of the elements that do not set them;
+        O(api_version) and the connection options apply to all.
+      - A name declared twice fails the task before any request (one task keeps counters of different names; two
+        counters of one name in different groups take two tasks).
+      - A failed read fails the task before any write, with a message that begins C(counters:).
+      - A failure of one element fails the task with a message that begins with the element and its name, for
+        example C(counters[2] (Bookstore partners)), with the results of the elements done before it in
+        RV(throttling_counters), so that a re-run completes the rest.
+      - An empty list sends no request.
+    type: list
+    elements: dict
+    version_added: 0.2.0
+    suboptions:
+      name:
+        description: As O(name) (the counter is found by its name).
+        type: str
+        required: true
+      state:
+        description: As O(state). Default the top-level O(state).
+        type: str
+        choices: [present, absent]
+      contract_id:
+        description: As O(contract_id). Default the top-level O(contract_id).
+        type: str
+      group_id:
+        description: As O(group_id). Default the top-level O(group_id).
+        type: int
+      description:
+        description: As O(description).
+        type: str
+      enabled:
+        description: As O(enabled).
+        type: bool
+      limit:
+        description: As O(limit).
+        type: int
+      on_over_limit:
+        description: As O(on_over_limit).
+        type: str
+        choices: [DENY, WARN]
+      alert_threshold:
+        description: As O(alert_threshold).
+        type: int
+      headers:
+        description: As O(headers).
+        type: dict
+        suboptions:
+          client:
+            description: As O(headers.client).
+            type: list
+            elements: str
+            choices: [X-Throttling-Limit, X-Throttling-Rate]
+          origin:
+            description: As O(headers.origin).
+            type: list
+            elements: str
+            choices: [X-Throttling-Limit, X-Throttling-Rate]
+      error_response:
+        description: As O(error_response).
+        type: dict
+        suboptions:
+          status_code:
+            description: As O(error_response.status_code).
+            type: int
+            required: true
+          body:
+            description: As O(error_response.body).
+            type: str
+          headers:
+            description: As O(error_response.headers).
+            type: dict
+      rules:
+        description: As O(rules).
+        type: dict
+        suboptions:
+          acl:
+            description: As O(rules.acl).
+            type: list
+            elements: str
+          keys:
+            description: As O(rules.keys).
+            type: list
+            elements: int
+          key_collections:
+            description: As O(rules.key_collections).
+            type: list
+            elements: str
   id:
     description:
       - The id of an existing counter. An unknown id fails; it never creates a counter.
@@ -112,6 +212,7 @@ options:
   state:
     description:
       - V(absent) deletes the counter.
+      - With O(counters), the default of the elements that set no O(counters[].state).
     type: str
     choices: [present, absent]
     default: present
@@ -157,12 +258,35 @@ EXAMPLES = r'''
   edgegrid.access.throttling_counter:
     name: Bookstore partners
     state: absent
+
+- name: Keep three counters in one task (one listing of the counters), and delete a fourth
+  edgegrid.access.throttling_counter:
+    contract_id: C-1EMU001
+    group_id: 10001
+    counters:
+      - name: Bookstore partners
+        limit: 1000
+        rules:
+          key_collections: [Bookstore Access]
+      - name: Bookstore crawlers
+        limit: 50
+        on_over_limit: WARN
+      - name: Bookstore internal
+        limit: 5000
+        enabled: false
+      - name: Bookstore legacy
+        state: absent
+  register: kept
+
+- name: Show which counters the task changed
+  ansible.builtin.debug:
+    msg: "{{ kept.throttling_counters | selectattr('changed') | map(attribute='name') | list }}"
 '''
 
 RETURN = r'''
 throttling_counter:
   description: The counter after the task (predicted in check mode); empty after deletion.
-  returned: always
+  returned: with O(name) or O(id)
   type: dict
   contains:
     id:
@@ -220,10 +344,59 @@ throttling_counter:
     error_response: null
     rules: {acl: [ENDPOINT-101], keys: [], key_collections: [108051]}
     status: null
+throttling_counters:
+  description:
+    - With O(counters), one item per element, in their order.
+    - When an element fails, the items of the elements before it, then its own with C(failed=true); the elements
+      after it are not listed.
+    - In diff mode, the diff holds the counters that change (or would), keyed by name.
+  returned: with O(counters)
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  contains:
+    name:
+      description: The name of the counter (O(counters[].name)).
+      type: str
+      sample: Bookstore partners
+    changed:
+      description: Whether the counter changed (or would, in check mode).
+      type: bool
+    throttling_counter:
+      description: As RV(throttling_counter).
+      type: dict
+    failed:
+      description: Present and true on the element that failed the task.
+      type: bool
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
 from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, InputError, Resource, without_none
+
+# The options of one counter: the top level with `name` (or `id`), and each element of `counters`.
+COUNTER_OPTIONS = dict(
+    description=dict(type='str'),
+    enabled=dict(type='bool'),
+    limit=dict(type='int'),
+    on_over_limit=dict(type='str', choices=_apikeys.ON_OVER_LIMIT),
+    alert_threshold=dict(type='int'),
+    headers=dict(type='dict', options=dict(
+        client=dict(type='list', elements='str', choices=_apikeys.THROTTLING_HEADERS),
+        origin=dict(type='list', elements='str', choices=_apikeys.THROTTLING_HEADERS),
+    )),
+    error_response=dict(type='dict', options=dict(
+        status_code=dict(type='int', required=True),
+        body=dict(type='str'),
+        headers=dict(type='dict'),
+    )),
+    rules=dict(type='dict', options=dict(
+        acl=dict(type='list', elements='str'),
+        keys=dict(type='list', elements='int', no_log=False),
+        key_collections=dict(type='list', elements='str', no_log=False),
+    )),
+)
+# The top-level options that serve as the defaults of the elements of `counters`.
+ELEMENT_DEFAULTS = ('state', 'contract_id', 'group_id')
 
 
 def normalised(counter):
@@ -234,108 +407,230 @@ def normalised(counter):
     return counter
 
 
-def desired_parts(params, api, contract_id, group_id, missing=None):
-    """The parts of the counter the task sets, checked, in the neutral shape.
-
-    With a `missing` list (check mode), collection names that do not resolve are collected there, not failed on.
-    """
+def checked_parts(params, api, where=''):
+    """The parts of the counter the task sets (a dict in the neutral shape; a member not set is absent), after every
+    check of the input that needs no request. Raises InputError naming the option, prefixed with `where` (e.g.
+    'counters[2].'). rules.keys and rules.key_collections are checked against the API later (resolve_rules)."""
     parts = {}
     if params['name'] is not None:
-        parts['name'] = _apikeys.check_name(params['name'])
+        parts['name'] = _apikeys.check_name(params['name'], where + 'name')
     if params['description'] is not None:
         parts['description'] = _apikeys.check_length(params['description'], _apikeys.DESCRIPTION_MAX,
-                                                     'description') or None
+                                                     where + 'description') or None
     for option in ('enabled', 'on_over_limit'):
         if params[option] is not None:
             parts[option] = params[option]
     if params['limit'] is not None:
         parts['limit'] = _apikeys.check_range(params['limit'], _apikeys.COUNTER_LIMIT_MIN,
-                                              _apikeys.COUNTER_LIMIT_MAX, 'limit')
+                                              _apikeys.COUNTER_LIMIT_MAX, where + 'limit')
     if params['alert_threshold'] is not None:
         if not api.has_alert_threshold:
-            raise _apikeys.Unsupported('alert_threshold is available in API Keys v2 only (api_version: v2)')
+            raise _apikeys.Unsupported('%salert_threshold is available in API Keys v2 only (api_version: v2)' % where)
         parts['alert_threshold'] = _apikeys.check_range(params['alert_threshold'], _apikeys.ALERT_THRESHOLD_MIN,
-                                                        _apikeys.ALERT_THRESHOLD_MAX, 'alert_threshold')
+                                                        _apikeys.ALERT_THRESHOLD_MAX, where + 'alert_threshold')
     if params['headers'] is not None:
         parts['headers'] = dict((k, sorted(set(v))) for k, v in without_none(params['headers']).items())
     if params['error_response'] is not None:
         error = params['error_response']
-        _apikeys.check_range(error['status_code'], 200, 599, 'error_response.status_code')
+        _apikeys.check_range(error['status_code'], 200, 599, where + 'error_response.status_code')
         parts['error_response'] = {'status_code': error['status_code'], 'body': error.get('body') or None,
                                    'headers': dict((str(k), str(v)) for k, v in (error.get('headers') or {}).items())}
     if params['rules'] is not None:
         rules = without_none(params['rules'])
         if 'acl' in rules:
-            rules['acl'] = _apikeys.check_acl(rules['acl'], 'rules.acl')
+            rules['acl'] = _apikeys.check_acl(rules['acl'], where + 'rules.acl')
         if 'keys' in rules:
             rules['keys'] = sorted(set(rules['keys']))
-            if rules['keys']:
-                known = set(key['id'] for key in api.list_keys())
-                unknown = [key_id for key_id in rules['keys'] if key_id not in known]
-                if unknown:
-                    raise _apikeys.InputError('rules.keys: no API key has id %s; nothing was changed'
-                                              % ', '.join(str(key_id) for key_id in unknown))
-        if 'key_collections' in rules:
-            rules['key_collections'] = _apikeys.resolve_collection_refs(
-                rules['key_collections'], api.list_collections() if rules['key_collections'] else [],
-                contract_id, group_id, 'rules.key_collections', missing)
-            # A collection that an earlier task would create has no id yet: predicted as null (check mode only).
-            rules['key_collections'] += [None] * len(missing or [])
         parts['rules'] = rules
     return parts
 
 
-def check_rules_acl(api, parts, current, contract_id, group_id):
-    """Before any write: the rules.acl entries the task adds are endpoints, resources or methods of the counter's
-    contract and group. One read: the counter's endpoints (N6 of the v2 reference) for a counter that exists, else
-    the endpoints of a key collection of the same contract and group (E1). A new counter in a contract and group
-    that have no key collection cannot be checked so: the API's answer to the create is the check then."""
+def resolve_rules(parts, reads, contract_id, group_id, where='', missing=None):
+    """`parts` (checked_parts) with rules.keys checked to exist (one listing of the keys) and rules.key_collections
+    turned into ids (one listing of the collections), through `reads` (Reads). A new dict; raises InputError naming
+    the option. With a `missing` list (check mode), collection names that do not resolve are collected there, not
+    failed on."""
+    parts = dict(parts)
+    if 'rules' not in parts:
+        return parts
+    rules = parts['rules'] = dict(parts['rules'])
+    if rules.get('keys'):
+        known = set(key['id'] for key in reads.list_keys())
+        unknown = [key_id for key_id in rules['keys'] if key_id not in known]
+        if unknown:
+            raise InputError('%srules.keys: no API key has id %s; nothing was changed'
+                             % (where, ', '.join(str(key_id) for key_id in unknown)))
+    if 'key_collections' in rules:
+        rules['key_collections'] = _apikeys.resolve_collection_refs(
+            rules['key_collections'], reads.list_collections() if rules['key_collections'] else [],
+            contract_id, group_id, where + 'rules.key_collections', missing)
+        # A collection that an earlier task would create has no id yet: predicted as null (check mode only).
+        rules['key_collections'] += [None] * len(missing or [])
+    return parts
+
+
+def acl_read(reads, parts, current, contract_id, group_id):
+    """The read the check of the rules.acl entries the task adds needs (a key of Reads: ('counter_endpoints', id)
+    or ('collection_endpoints', id)), or None when it needs none. The endpoints of the counter (N6 of the v2
+    reference) for a counter that exists, else those of a key collection of the same contract and group (E1; found
+    in the listing of the collections). A new counter in a contract and group that have no key collection cannot be
+    checked so: the API's answer to the create is the check then."""
     acl = (parts.get('rules') or {}).get('acl')
     if not acl:
-        return
+        return None
     if current is not None:
         if set(acl) <= set(current['rules']['acl']):
-            return  # entries the counter holds already: nothing new to check
-        _apikeys.check_acl_exists(api, acl, None, contract_id, group_id, option='rules.acl', counter_id=current['id'])
+            return None  # entries the counter holds already: nothing new to check
+        return ('counter_endpoints', current['id'])
+    sibling = _apikeys.sibling_collection(reads, contract_id, group_id, reads.list_collections())
+    return ('collection_endpoints', sibling['id']) if sibling is not None else None
+
+
+def check_rules_acl(reads, parts, current, contract_id, group_id, where=''):
+    """Before any write: the rules.acl entries the task adds are endpoints, resources or methods of the counter's
+    contract and group (the one read acl_read names, through `reads`). Raises InputError naming the option."""
+    read = acl_read(reads, parts, current, contract_id, group_id)
+    if read is None:
         return
-    sibling = _apikeys.sibling_collection(api, contract_id, group_id)
-    if sibling is not None:
-        _apikeys.check_acl_exists(api, acl, sibling['id'], contract_id, group_id, option='rules.acl')
+    kind, item_id = read
+    _apikeys.check_acl_exists(reads, parts['rules']['acl'], item_id if kind == 'collection_endpoints' else None,
+                              contract_id, group_id, option=where + 'rules.acl',
+                              counter_id=item_id if kind == 'counter_endpoints' else None)
+
+
+class Reads(object):
+    """The reads of one module run that the plans of its counters share, each sent once: the listings of the
+    counters, keys and collections, and the endpoints of a counter or collection (what `api`, a wire of
+    _apikeys.wire, answers: neutral dicts). A key is (method of the wire, its arguments...), e.g.
+    ('counter_endpoints', 61). `prefetch` reads side by side (_client.ApiClient.run_parallel: at most 4 at once,
+    rate-limit headers honoured) what the plans will ask for; a read not fetched before is sent when asked for.
+    Client errors (EdgeGridError) pass through."""
+
+    def __init__(self, api):
+        self.api = api
+        self.has_alert_threshold = api.has_alert_threshold
+        self._answers = {}
+
+    def _read(self, key):
+        if key not in self._answers:
+            self._answers[key] = getattr(self.api, key[0])(*key[1:])
+        return self._answers[key]
+
+    def prefetch(self, keys):
+        """Read those of `keys` (None items skipped) not read yet, side by side. The key listing, whose pages are
+        read side by side already, is read on its own, after the others: never more than 4 requests at once."""
+        todo = []
+        for key in keys:
+            if key is not None and key not in self._answers and key not in todo:
+                todo.append(key)
+        alone = [key for key in todo if key == ('list_keys',)]
+        together = [key for key in todo if key != ('list_keys',)]
+        answers = self.api.client.run_parallel(
+            [lambda key=key: getattr(self.api, key[0])(*key[1:]) for key in together])
+        self._answers.update(zip(together, answers))
+        for key in alone:
+            self._read(key)
+
+    def list_counters(self):
+        return self._read(('list_counters',))
+
+    def list_keys(self):
+        return self._read(('list_keys',))
+
+    def list_collections(self):
+        return self._read(('list_collections',))
+
+    def counter_endpoints(self, counter_id):
+        return self._read(('counter_endpoints', counter_id))
+
+    def collection_endpoints(self, collection_id):
+        return self._read(('collection_endpoints', collection_id))
 
 
 class Counter(Resource):
-    """A throttling counter, found by name or id (the hooks of EdgeGridModule.converge)."""
+    """A throttling counter, found by name or id (the hooks of EdgeGridModule.converge and converge_many)."""
 
     key = 'throttling_counter'
     settles = True
 
-    def __init__(self, module, api):
+    def __init__(self, module, api, params=None, where='', reads=None):
+        """`api`: the wire (_apikeys.wire). `params`: the options of this counter (an element of `counters`, its
+        defaults filled in); the module's when None. `where`: the prefix of the options in messages ('counters[2].'
+        for an element, '' for the top level). `reads`: the Reads the counters of one run share."""
         super(Counter, self).__init__(module)
+        if params is not None:
+            self.params = params
         self.api = api
+        self.reads = reads if reads is not None else Reads(api)
+        self.where = where
+        self.label = self.params['name']
+        self.parts = None  # what the task sets, checked (checked_parts)
+
+    def check(self):
+        self.parts = checked_parts(self.params, self.api, self.where)
+
+    def _contract_and_group(self, current):
+        if current is not None:
+            return current['contract_id'], current['group_id']
+        return self.params['contract_id'], self.params['group_id']
+
+    @classmethod
+    def find_many(cls, resources):
+        """The counters of `resources` (checked), from one listing of the counters. The listings their rules need
+        (collections; keys) are read with it, side by side, and then the endpoints their new ACL entries are
+        checked against: each read once for all of them (Reads)."""
+        reads = resources[0].reads
+        present = [resource for resource in resources if resource.params['state'] == 'present']
+        rules = [resource.parts.get('rules') or {} for resource in present]
+        reads.prefetch([('list_counters',)]
+                       + [('list_collections',) for rule in rules if rule.get('key_collections')]
+                       + [('list_keys',) for rule in rules if rule.get('keys')])
+        found = []
+        for resource in resources:
+            try:
+                found.append(resource._find(reads.list_counters()))
+            except InputError as exc:
+                # An ambiguous name: the element is named, as converge_many names those of the later steps.
+                raise InputError('%s (%s): %s (nothing was written)'
+                                 % (resource.where[:-1], resource.label, exc)) from None
+        needs_collections = any(resource.params['state'] == 'present' and current is None
+                                and (resource.parts.get('rules') or {}).get('acl')
+                                for resource, current in zip(resources, found))
+        reads.prefetch([('list_collections',)] if needs_collections else [])
+        reads.prefetch([acl_read(reads, resource.parts, current, *resource._contract_and_group(current))
+                        for resource, current in zip(resources, found) if resource.params['state'] == 'present'])
+        return found
+
+    def _find(self, counters):
+        params = self.params
+        return normalised(_apikeys.find_counter(self.reads, name=params['name'], counter_id=params['id'],
+                                                contract_id=params['contract_id'], group_id=params['group_id'],
+                                                counters=counters))
 
     def find(self):
-        params = self.params
-        return normalised(_apikeys.find_counter(self.api, name=params['name'], counter_id=params['id'],
-                                                contract_id=params['contract_id'], group_id=params['group_id']))
+        self.check()
+        return self._find(self.reads.list_counters())
 
     def desired(self, current):
-        params, api = self.params, self.api
+        params, where = self.params, self.where
+        if self.parts is None:
+            self.check()
         if current is not None:
             _apikeys.check_contract_and_group(params, current, 'counter')
-        contract_id = current['contract_id'] if current else params['contract_id']
-        group_id = current['group_id'] if current else params['group_id']
+        contract_id, group_id = self._contract_and_group(current)
         missing = [] if self.module.check_mode else None
-        parts = desired_parts(params, api, contract_id, group_id, missing)
+        parts = resolve_rules(self.parts, self.reads, contract_id, group_id, where, missing)
         if missing:
-            self.module.warn('rules.key_collections: no key collection named %s exists yet; the counter is predicted '
-                             'as if an earlier task created it (its id shows as null)'
-                             % ', '.join(repr(name) for name in missing))
+            element = '%s (%s): ' % (where[:-1], self.label) if where else ''
+            self.module.warn('%s%srules.key_collections: no key collection named %s exists yet; the counter is '
+                             'predicted as if an earlier task created it (its id shows as null)'
+                             % (element, where, ', '.join(repr(name) for name in missing)))
         if current is None:
-            needed = [n for n in ('contract_id', 'group_id', 'limit') if params[n] is None]
+            needed = [where + n for n in ('contract_id', 'group_id', 'limit') if params[n] is None]
             if needed:
                 raise InputError('no throttling counter named %r exists; %s needed to create it'
                                  % (params['name'], ', '.join(needed)))
-        check_rules_acl(api, parts, current, contract_id, group_id)
+        check_rules_acl(self.reads, parts, current, contract_id, group_id, where)
         if current is None:
             current = {'id': None, 'name': params['name'], 'description': None, 'contract_id': contract_id,
                        'group_id': group_id, 'enabled': True, 'limit': None, 'on_over_limit': 'DENY',
@@ -361,35 +656,46 @@ class Counter(Resource):
 
 
 def main():
+    element = dict(COUNTER_OPTIONS, name=dict(type='str', required=True),
+                   state=dict(type='str', choices=['present', 'absent']),
+                   contract_id=dict(type='str'), group_id=dict(type='int'))
     module = EdgeGridModule(
         argument_spec=_apikeys.argument_spec(
             name=dict(type='str'),
             id=dict(type='int'),
-            description=dict(type='str'),
-            enabled=dict(type='bool'),
-            limit=dict(type='int'),
-            on_over_limit=dict(type='str', choices=_apikeys.ON_OVER_LIMIT),
-            alert_threshold=dict(type='int'),
-            headers=dict(type='dict', options=dict(
-                client=dict(type='list', elements='str', choices=_apikeys.THROTTLING_HEADERS),
-                origin=dict(type='list', elements='str', choices=_apikeys.THROTTLING_HEADERS),
-            )),
-            error_response=dict(type='dict', options=dict(
-                status_code=dict(type='int', required=True),
-                body=dict(type='str'),
-                headers=dict(type='dict'),
-            )),
-            rules=dict(type='dict', options=dict(
-                acl=dict(type='list', elements='str'),
-                keys=dict(type='list', elements='int', no_log=False),
-                key_collections=dict(type='list', elements='str', no_log=False),
-            )),
+            counters=dict(type='list', elements='dict', options=element),
             state=dict(type='str', default='present', choices=['present', 'absent']),
+            **COUNTER_OPTIONS
         ),
-        required_one_of=[('name', 'id')],
+        mutually_exclusive=[['name', 'counters'], ['id', 'counters']]
+        + [['counters', option] for option in COUNTER_OPTIONS],
+        required_one_of=[('name', 'id', 'counters')],
     )
-    counter = Counter(module, _apikeys.wire(module.client, module.params['api_version']))
-    module.execute(module.converge, counter, module.params['state'])
+    api = _apikeys.wire(module.client, module.params['api_version'])
+    if module.params['counters'] is None:
+        module.execute(module.converge, Counter(module, api), module.params['state'])
+    else:
+        module.execute(converge_counters, module, api)
+
+
+def converge_counters(module, api):
+    """The counters of the `counters` option: each element's defaults filled in from the top level, a name declared
+    twice refused before any request; then EdgeGridModule.converge_many (every element's input checked, the
+    counter listing and the other reads once for all, every plan before the first write, the writes in order)."""
+    reads = Reads(api)
+    counters, seen = [], {}
+    for index, element in enumerate(module.params['counters']):
+        params = dict(element, id=None)
+        for option in ELEMENT_DEFAULTS:
+            if params.get(option) is None:
+                params[option] = module.params[option]
+        where = 'counters[%d].' % index
+        if params['name'] in seen:
+            raise InputError('counters: throttling counter %r is declared more than once (%sname and %sname); a name '
+                             'is one counter. Nothing was sent.' % (params['name'], seen[params['name']], where))
+        seen[params['name']] = where
+        counters.append(Counter(module, api, params, where, reads))
+    module.converge_many(counters, 'throttling_counters', 'counters')
 
 
 if __name__ == '__main__':
