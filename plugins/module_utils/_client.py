@@ -563,6 +563,9 @@ class ApiClient:
         self.clock = clock
         self.redact = Redactor(secrets)
         self.request_count = 0
+        # Writes (requests other than GET, HEAD, OPTIONS) begun through this client: what a memo of reads made
+        # before a write compares to tell its answers are stale (e.g. throttling_counter's Reads).
+        self.write_count = 0
         # Who the requests are signed for, as the listing cache keys its answers (_listing_cache); None: not kept.
         self.cache_identity = None
         self._lock = threading.Lock()
@@ -624,6 +627,8 @@ class ApiClient:
         is_read = method in READ_METHODS
         if not is_read:
             _listing_cache.forget()  # the item after a write reads its listings afresh
+            with self._lock:
+                self.write_count += 1
         refresh = getattr(self.session.auth, 'refresh', None)
         waited = 0.0
         attempt = 0

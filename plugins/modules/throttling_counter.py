@@ -504,14 +504,26 @@ class Reads(object):
     _apikeys.wire, answers: neutral dicts). A key is (method of the wire, its arguments...), e.g.
     ('counter_endpoints', 61). `prefetch` reads side by side (_client.ApiClient.run_parallel: at most 4 at once,
     rate-limit headers honoured) what the plans will ask for; a read not fetched before is sent when asked for.
-    Client errors (EdgeGridError) pass through."""
+    Client errors (EdgeGridError) pass through. A write sent through the client since the answers were read (its
+    `write_count`) makes them stale: they are forgotten and read again when asked for (a lost answer is settled by
+    reading afresh, EdgeGridModule._settle)."""
 
     def __init__(self, api):
         self.api = api
         self.has_alert_threshold = api.has_alert_threshold
         self._answers = {}
+        self._writes = self._write_count()
+
+    def _write_count(self):
+        return getattr(self.api.client, 'write_count', 0)
+
+    def _fresh(self):
+        if self._writes != self._write_count():
+            self._answers = {}
+            self._writes = self._write_count()
 
     def _read(self, key):
+        self._fresh()
         if key not in self._answers:
             self._answers[key] = getattr(self.api, key[0])(*key[1:])
         return self._answers[key]
@@ -519,6 +531,7 @@ class Reads(object):
     def prefetch(self, keys):
         """Read those of `keys` (None items skipped) not read yet, side by side. The key listing, whose pages are
         read side by side already, is read on its own, after the others: never more than 4 requests at once."""
+        self._fresh()
         todo = []
         for key in keys:
             if key is not None and key not in self._answers and key not in todo:

@@ -140,3 +140,18 @@ def test_keys_whose_create_answer_was_lost_are_reported_as_made(emulator, capsys
     emulator.admin.reset_log()
     failed, again = run(api_key, args, capsys)
     assert not failed and again['changed'] is False and writes(emulator) == {}
+
+
+def test_in_a_list_the_read_again_is_fresh_not_the_listing_read_before_the_writes(emulator, capsys):
+    # The counters of one task share the reads their plans made (throttling_counter's Reads); the read after a lost
+    # answer must not be one of them.
+    emulator.admin.faults('drop-after', method='POST', path=COUNTERS, count=1)
+    args = dict(PLACE, edgerc=emulator.edgerc, max_retries=0,
+                counters=[dict(name='many-a', limit=100), dict(name='many-b', limit=200)])
+    failed, result = run(throttling_counter, args, capsys)
+    assert not failed, result['msg']
+    assert [(c['name'], c['changed']) for c in result['throttling_counters']] == [('many-a', True), ('many-b', True)]
+    assert 'read again, the write was applied' in json.dumps(result['warnings'])
+    emulator.admin.reset_log()
+    failed, again = run(throttling_counter, args, capsys)
+    assert not failed and again['changed'] is False and writes(emulator) == {}
