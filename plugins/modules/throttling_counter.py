@@ -659,7 +659,23 @@ class Counter(Resource):
         return _apikeys.differs(current, desired) or desired['error_response'] != current['error_response']
 
     def create(self, desired):
-        return normalised(self.api.create_counter(desired))
+        """Create the counter; then, as API Keys does not keep counter names unique, read the listing again: when
+        another run created a counter of the same name, contract and group at the same time, the one with the
+        lowest id is kept by both runs and this run deletes its own if it is not that one (a warning says so), so
+        that two jobs at once leave one counter. The counter as kept."""
+        created = normalised(self.api.create_counter(desired))
+        twins = [c for c in self.api.list_counters()
+                 if c.get('name') == created.get('name') and c.get('contract_id') == created.get('contract_id')
+                 and c.get('group_id') == created.get('group_id')]
+        keep = min(twins + [created], key=lambda c: c['id'])
+        if keep['id'] == created['id']:
+            return created
+        self.api.delete_counter(created['id'])
+        self.module.warn('throttling counter %r was created by another run at the same time (id %s); the one this '
+                         'run created (id %s) was deleted, and %s is kept' % (created['name'], keep['id'],
+                                                                           created['id'], keep['id']))
+        # The counter kept gets what this task declares, as it would have had this run created it alone.
+        return normalised(self.api.update_counter(dict(desired, id=keep['id'])))
 
     def update(self, current, desired):
         return normalised(self.api.update_counter(desired))

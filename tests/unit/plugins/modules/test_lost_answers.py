@@ -14,8 +14,9 @@ import json
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _listing_cache
-from ansible_collections.edgegrid.access.plugins.modules import api_client, api_key, api_key_collection, throttling_counter
+from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys_v2, _listing_cache
+from ansible_collections.edgegrid.access.plugins.modules import (
+    api_client, api_key, api_key_collection, throttling_counter, throttling_counter_info)
 
 COUNTERS = '/apikey-manager-api/v2/counters'
 PLACE = dict(contract_id='C-1EMU001', group_id=10001)
@@ -155,3 +156,49 @@ def test_in_a_list_the_read_again_is_fresh_not_the_listing_read_before_the_write
     emulator.admin.reset_log()
     failed, again = run(throttling_counter, args, capsys)
     assert not failed and again['changed'] is False and writes(emulator) == {}
+
+
+def twin(name, limit):
+    """The body of a v2 counter create as another run sends it (POST /counters)."""
+    return _apikeys_v2.counter_to_wire(dict(PLACE, name=name, enabled=True, limit=limit, on_over_limit='DENY',
+                                            headers=dict(client=[], origin=[]),
+                                            rules=dict(acl=[], keys=[], key_collections=[])), create=True)
+
+
+def test_two_runs_creating_one_counter_at_once_leave_one(emulator, capsys):
+    # Run B's create is held (slow) while run A's create of the same name is applied: API Keys keeps both. B reads
+    # the listing again after its create, keeps the lower id (A's), deletes its own and sets A's to what it declares.
+    import threading
+    import time
+    emulator.admin.faults('slow', method='POST', path=COUNTERS, count=1, delay=1.0)
+    session = emulator.session()
+
+    def other_run():
+        time.sleep(0.3)
+        assert session.post(emulator.url(COUNTERS), json=twin('raced', 50)).status_code in (200, 201)
+
+    thread = threading.Thread(target=other_run)
+    thread.start()
+    try:
+        failed, result = run(throttling_counter, dict(PLACE, edgerc=emulator.edgerc, max_retries=0, name='raced',
+                                                      limit=100), capsys)
+    finally:
+        thread.join()
+    assert not failed, result['msg']
+    assert 'was created by another run at the same time' in json.dumps(result['warnings'])
+    failed, info = run(throttling_counter_info, dict(edgerc=emulator.edgerc, name='raced'), capsys)
+    listed = info['throttling_counters']
+    assert len(listed) == 1 and listed[0]['id'] == result['throttling_counter']['id']
+    assert result['throttling_counter']['limit'] == 100 and listed[0]['limit'] == 100
+    failed, again = run(throttling_counter, dict(PLACE, edgerc=emulator.edgerc, name='raced', limit=100), capsys)
+    assert not failed and again['changed'] is False
+
+
+def test_two_counters_of_one_name_in_one_place_the_message_says_what_to_do(emulator, capsys):
+    session = emulator.session()
+    for limit in (50, 60):
+        assert session.post(emulator.url(COUNTERS), json=twin('twice', limit)).status_code in (200, 201)
+    failed, result = run(throttling_counter, dict(PLACE, edgerc=emulator.edgerc, name='twice', limit=100), capsys)
+    assert failed
+    assert 'named \'twice\' in contract/group C-1EMU001/10001' in result['msg']
+    assert 'by its id (option id)' in result['msg'] and 'give the id, or contract_id' not in result['msg']
