@@ -224,6 +224,10 @@ extends_documentation_fragment:
   - edgegrid.access.attributes.write_module
 notes:
   - Akamai allows at most 100 counters per account, and at most 4 counters that count the same request.
+  - API Keys does not keep counter names unique. After a create the module reads the counters again; when another
+    run (another job, another host) created a counter of the same name in the same contract and group at the same
+    time, both runs keep the one with the lowest id, and the run that made the other deletes its own, sets the kept
+    one to what its task declares and warns. A write whose answer is lost is settled by reading the counter again.
 seealso:
   - module: edgegrid.access.throttling_counter_info
   - module: edgegrid.access.api_key_collection
