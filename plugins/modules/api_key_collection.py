@@ -538,12 +538,12 @@ def main():
     element = dict(COLLECTION_OPTIONS, append_acl=dict(type='bool'),
                    state=dict(type='str', choices=['present', 'absent']))
     module = EdgeGridModule(
-        argument_spec=_apikeys.argument_spec(
+        argument_spec=_apikeys.argument_spec(**dict(
+            COLLECTION_OPTIONS,
             collections=dict(type='list', elements='dict', options=element),
             append_acl=dict(type='bool', default=False),
             state=dict(type='str', default='present', choices=['present', 'absent']),
-            **COLLECTION_OPTIONS
-        ),
+        )),
         mutually_exclusive=[['collections', option] for option in COLLECTION_OPTIONS],
         required_one_of=[('name', 'id', 'collections')],
     )
