@@ -80,14 +80,16 @@ def tasks_play(est):
         'module_defaults': {'group/edgegrid.access.akamai': {'edgerc': '{{ edgegrid_edgerc }}',
                                                              'section': '{{ edgegrid_section }}'}},
         'tasks': [
+            # One task for the collections (`collections`: one listing, the quotas read side by side), as the README
+            # shows.
             {'name': 'Key collections', 'edgegrid.access.api_key_collection': {
-                'name': '{{ item.name }}', 'contract_id': contract, 'group_id': group, 'quota': '{{ item.quota }}'},
-             'loop': [{'name': c['name'], 'quota': c['quota']} for c in est['collections']],
-             'loop_control': {'label': '{{ item.name }}'}, 'register': 'bench_collections'},
+                'contract_id': contract, 'group_id': group,
+                'collections': [{'name': c['name'], 'quota': c['quota']} for c in est['collections']]},
+             'register': 'bench_collections'},
             # By the id the collection task returned, as the README shows (by name when run alone: --attribute).
             {'name': 'Keys', 'no_log': True, 'edgegrid.access.api_key': {
                 'collection': "{{ omit if bench_collections is defined else '%s' }}" % est['collections'][0]['name'],
-                'collection_id': '{{ bench_collections.results[0].api_key_collection.id '
+                'collection_id': '{{ bench_collections.api_key_collections[0].api_key_collection.id '
                                  'if bench_collections is defined else omit }}',
                 'keys': est['collections'][0]['keys'], 'return_keys': 'changed'}},
             # One task for the counters (`counters`, one listing of the counters), as the README shows.

@@ -18,6 +18,12 @@ description:
   - The collection is found by O(name) within O(contract_id) and O(group_id) when given, or by O(id).
     A name that matches two collections fails and asks for the id.
   - Only what the task sets is compared and written; the rest of the collection is left as it is.
+  - One task keeps one collection (O(name) or O(id)) or many (O(collections)). With O(collections), every element's
+    input is checked before any request, the list of collections is read once, the quota (and the ACL of the
+    elements that set O(collections[].acl)) of each collection found are read side by side (at most 4 requests at
+    once, Akamai's rate-limit headers honoured), every collection's plan is made (an unknown ACL entry, a missing
+    contract or group fail the task before the first write), then the collections are written one after the other,
+    in the order of O(collections).
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
@@ -25,7 +31,73 @@ options:
     description:
       - The name of the collection (1 to 200 characters), unique within its contract and group.
       - With O(id), the new name of that collection.
+      - One of O(name), O(id) and O(collections) is required.
     type: str
+  collections:
+    description:
+      - Many collections in one task, instead of O(name) or O(id), each element one collection with the options of
+        one collection.
+      - With O(collections), the top-level O(name), O(id), O(description), O(quota) and O(acl) cannot be set (each
+        element sets its own); the top-level O(contract_id), O(group_id) and O(api_version) apply to every element,
+        and the top-level O(state) and O(append_acl) are the defaults of the elements that do not set them.
+      - A name or an id declared twice fails the task before any request.
+      - A failed read of the collections fails the task before any write, with a message that begins
+        C(collections:).
+      - A failure of one element fails the task with a message that begins with the element and its name, for
+        example C(collections[2] (Bookstore Access)), with the results of the elements done before it in
+        RV(api_key_collections), so that a re-run completes the rest. A collection created by the failed element is
+        rolled back as with O(name).
+      - An empty list sends no request.
+    type: list
+    elements: dict
+    version_added: 0.2.0
+    suboptions:
+      name:
+        description:
+          - As O(name). Each element needs O(collections[].name) or O(collections[].id).
+        type: str
+      id:
+        description: As O(id).
+        type: int
+      description:
+        description: As O(description).
+        type: str
+      quota:
+        description: As O(quota), with the same members.
+        type: dict
+        suboptions:
+          enabled:
+            description: As O(quota.enabled).
+            type: bool
+          limit:
+            description: As O(quota.limit).
+            type: int
+          interval:
+            description: As O(quota.interval).
+            type: str
+            choices: [HOUR_1, HOUR_6, HOUR_12, DAY, WEEK, MONTH]
+          allow_headers:
+            description: As O(quota.allow_headers).
+            type: list
+            elements: str
+            choices: [X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset]
+          deny_headers:
+            description: As O(quota.deny_headers).
+            type: list
+            elements: str
+            choices: [X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Next]
+      acl:
+        description:
+          - As O(acl). The ACL of an element is read only when it sets O(collections[].acl).
+        type: list
+        elements: str
+      append_acl:
+        description: As O(append_acl). Default the top-level O(append_acl).
+        type: bool
+      state:
+        description: As O(state). Default the top-level O(state).
+        type: str
+        choices: [present, absent]
   id:
     description:
       - The id of an existing collection. An unknown id fails; it never creates a collection.
@@ -77,10 +149,12 @@ options:
   append_acl:
     description:
       - Add the entries of O(acl) to the current ACL instead of replacing it.
+      - With O(collections), the default of the elements.
     type: bool
     default: false
   state:
     description:
+      - With O(collections), the default of the elements.
       - V(absent) deletes the collection. Akamai deletes the keys in it too (in v2, the keys that are not also
         in another collection).
     type: str
@@ -139,12 +213,56 @@ EXAMPLES = r'''
     contract_id: C-1EMU001
     group_id: 10001
     state: absent
+
+- name: Keep three collections in one task (one listing, the quotas read side by side)
+  edgegrid.access.api_key_collection:
+    contract_id: C-1EMU001
+    group_id: 10001
+    collections:
+      - name: Bookstore Access
+        quota: {enabled: true, limit: 1000, interval: HOUR_1}
+        acl: [ENDPOINT-101]
+      - name: Bookstore Partners
+        description: Keys of the partners
+        quota: {enabled: true, limit: 10000, interval: DAY}
+      - name: Bookstore Trial
+        state: absent
+  register: kept
+
+- name: The id of each collection, by name
+  ansible.builtin.debug:
+    msg: "{{ kept.api_key_collections | items2dict(key_name='name', value_name='api_key_collection') }}"
 '''
 
 RETURN = r'''
+api_key_collections:
+  description:
+    - With O(collections), one item per element, in their order, each as a task with O(name) returns it.
+    - When an element fails, the items of the elements before it, then its own with C(failed=true); the elements
+      after it are not listed.
+    - In diff mode, the diff holds the collections that change (or would), keyed by name (C(id <n>) for an element
+      that gives only O(collections[].id)).
+  returned: with O(collections)
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  contains:
+    name:
+      description: The element's O(collections[].name), or C(id <n>) for an element that gives only its id.
+      type: str
+      sample: Bookstore Access
+    changed:
+      description: Whether the collection changed (or would).
+      type: bool
+    api_key_collection:
+      description: As RV(api_key_collection); empty when the element failed or with O(collections[].state=absent).
+      type: dict
+    failed:
+      description: Present and true on the element that failed the task.
+      type: bool
 api_key_collection:
   description: The collection after the task, as predicted in check mode; empty with O(state=absent).
-  returned: always
+  returned: with O(name) or O(id)
   type: dict
   contains:
     id:
@@ -252,29 +370,73 @@ def writes(current, desired):
 
 
 class Collection(Resource):
-    """An API key collection, found by name or id (the hooks of EdgeGridModule.converge)."""
+    """An API key collection, found by name or id (the hooks of EdgeGridModule.converge and converge_many)."""
 
     key = 'api_key_collection'
     settles = True
 
-    def __init__(self, module, api):
+    def __init__(self, module, api, params=None):
+        """`params`: the options of this collection (an element of `collections`, its defaults and the top-level
+        contract_id and group_id filled in); the module's when None."""
         super(Collection, self).__init__(module)
+        if params is not None:
+            self.params = params
         self.api = api
+        self.label = self.params['name'] if self.params['name'] is not None else 'id %s' % self.params['id']
         self.acl = self.quota = self.sibling = None
+        self.listing = None  # the collections as listed, once per task (find, find_many)
 
-    def find(self):
-        # The input is checked before any read, whatever the state.
+    def check(self):
+        """The input, before any request, whatever the state."""
         params = self.params
         if params['name'] is not None:
             _apikeys.check_name(params['name'])
         self.quota = desired_quota(params['quota'])
         self.acl = _apikeys.check_acl(params['acl']) if params['acl'] is not None else None
-        current = _apikeys.find_collection(self.api, name=params['name'], collection_id=params['id'],
-                                           contract_id=params['contract_id'], group_id=params['group_id'])
-        if current is not None:
-            # The ACL is read only when the task declares one (v2 keeps it in a sub-resource: one GET less).
-            current = self.api.complete_collection(current, acl=self.acl is not None)
-        return normalised(current)
+
+    def _match(self):
+        """The listed collection this one is (None when none is), from `listing`."""
+        params = self.params
+        return _apikeys.find_collection(self.api, name=params['name'], collection_id=params['id'],
+                                        contract_id=params['contract_id'], group_id=params['group_id'],
+                                        collections=self.listing)
+
+    def _complete(self, listed):
+        """`listed` with its quota, and its ACL only when the task declares one (v2 keeps it in a sub-resource: one
+        GET less); None when it is gone since it was listed."""
+        return normalised(self.api.complete_collection(listed, acl=self.acl is not None)) if listed else None
+
+    def find(self):
+        self.check()
+        self.listing = self.api.list_collections()
+        return self._complete(self._match())
+
+    @classmethod
+    def find_many(cls, resources):
+        """The collections of `resources`, from one listing; then their quotas (and the ACLs the elements declare)
+        read side by side (_client.ApiClient.run_parallel: at most _client.PARALLEL_READS at once, a rate-limit wait
+        holds them all). An unknown id or an ambiguous name raises InputError naming the element
+        (`collections[i] (label): ...`)."""
+        api = resources[0].api
+        listing = api.list_collections()
+        matched = []
+        for index, resource in enumerate(resources):
+            resource.listing = listing
+            try:
+                matched.append(resource._match())
+            except InputError as exc:
+                raise InputError('collections[%d] (%s): %s (nothing was written)' % (index, resource.label, exc)) \
+                    from None
+        taken = {}
+        for index, listed in enumerate(matched):
+            if listed is not None:
+                other = taken.setdefault(listed['id'], index)
+                if other != index:
+                    raise InputError('collections[%d] (%s) and collections[%d] (%s) are one key collection (id %s); '
+                                     'declare it once (nothing was written)'
+                                     % (other, resources[other].label, index, resources[index].label, listed['id']))
+        return api.client.run_parallel([lambda r=resource, m=listed: r._complete(m)
+                                        for resource, listed in zip(resources, matched)])
 
     def desired(self, current):
         params, api, acl, quota = self.params, self.api, self.acl, self.quota
@@ -284,7 +446,8 @@ class Collection(Resource):
                 raise InputError('no key collection named %r exists; %s needed to create it'
                                  % (params['name'], ' and '.join(missing) + (' is' if len(missing) == 1 else ' are')))
             # The ACL entries of the contract and group, read through a collection already there, before the create.
-            self.sibling = _apikeys.sibling_collection(api, params['contract_id'], params['group_id']) if acl else None
+            self.sibling = (_apikeys.sibling_collection(api, params['contract_id'], params['group_id'], self.listing)
+                            if acl else None)
             if self.sibling is not None:
                 _apikeys.check_acl_exists(api, acl, self.sibling['id'], params['contract_id'], params['group_id'])
             return {'id': None, 'name': params['name'], 'description': params['description'] or None,
@@ -352,27 +515,71 @@ class Collection(Resource):
         self.api.delete_collection(current['id'])
 
 
+# The options of one collection: `name`/`id` and, with `collections`, each element.
+QUOTA_OPTION = dict(type='dict', options=dict(
+    enabled=dict(type='bool'),
+    limit=dict(type='int'),
+    interval=dict(type='str', choices=_apikeys.QUOTA_INTERVALS),
+    allow_headers=dict(type='list', elements='str', choices=_apikeys.QUOTA_ALLOW_HEADERS),
+    deny_headers=dict(type='list', elements='str', choices=_apikeys.QUOTA_DENY_HEADERS),
+))
+COLLECTION_OPTIONS = dict(
+    name=dict(type='str'),
+    id=dict(type='int'),
+    description=dict(type='str'),
+    quota=QUOTA_OPTION,
+    acl=dict(type='list', elements='str'),
+)
+# The top-level options that serve as the defaults of the elements of `collections`, and those that apply to all.
+ELEMENT_DEFAULTS = ('state', 'append_acl')
+ACCOUNT_OPTIONS = ('contract_id', 'group_id')
+
+
 def main():
+    element = dict(COLLECTION_OPTIONS, append_acl=dict(type='bool'),
+                   state=dict(type='str', choices=['present', 'absent']))
     module = EdgeGridModule(
-        argument_spec=_apikeys.argument_spec(
-            name=dict(type='str'),
-            id=dict(type='int'),
-            description=dict(type='str'),
-            quota=dict(type='dict', options=dict(
-                enabled=dict(type='bool'),
-                limit=dict(type='int'),
-                interval=dict(type='str', choices=_apikeys.QUOTA_INTERVALS),
-                allow_headers=dict(type='list', elements='str', choices=_apikeys.QUOTA_ALLOW_HEADERS),
-                deny_headers=dict(type='list', elements='str', choices=_apikeys.QUOTA_DENY_HEADERS),
-            )),
-            acl=dict(type='list', elements='str'),
+        argument_spec=_apikeys.argument_spec(**dict(
+            COLLECTION_OPTIONS,
+            collections=dict(type='list', elements='dict', options=element),
             append_acl=dict(type='bool', default=False),
             state=dict(type='str', default='present', choices=['present', 'absent']),
-        ),
-        required_one_of=[('name', 'id')],
+        )),
+        mutually_exclusive=[['collections', option] for option in COLLECTION_OPTIONS],
+        required_one_of=[('name', 'id', 'collections')],
     )
-    collection = Collection(module, _apikeys.wire(module.client, module.params['api_version']))
-    module.execute(module.converge, collection, module.params['state'])
+    api = _apikeys.wire(module.client, module.params['api_version'])
+    if module.params['collections'] is None:
+        module.execute(module.converge, Collection(module, api), module.params['state'])
+    else:
+        module.execute(converge_collections, module, api)
+
+
+def converge_collections(module, api):
+    """The collections of the `collections` option: a name or id declared twice refused before any request; then
+    EdgeGridModule.converge_many (each element's input checked, one listing, the quotas read side by side:
+    Collection.find_many)."""
+    collections, seen = [], {}
+    for index, element in enumerate(module.params['collections']):
+        params = dict(element)
+        for option in ELEMENT_DEFAULTS:
+            if params.get(option) is None:
+                params[option] = module.params[option]
+        for option in ACCOUNT_OPTIONS:
+            params[option] = module.params[option]
+        if params['name'] is None and params['id'] is None:
+            raise InputError('collections[%d]: name or id is required (the collection to keep, by its name, or the '
+                             'id of an existing one). Nothing was sent.' % index)
+        for option in ('name', 'id'):
+            if params[option] is None:
+                continue
+            other = seen.setdefault((option, params[option]), index)
+            if other != index:
+                raise InputError('collections: key collection %s %r is declared more than once (collections[%d].%s '
+                                 'and collections[%d].%s); it is one collection. Nothing was sent.'
+                                 % (option, params[option], other, option, index, option))
+        collections.append(Collection(module, api, params))
+    module.converge_many(collections, 'api_key_collections', 'collections')
 
 
 if __name__ == '__main__':

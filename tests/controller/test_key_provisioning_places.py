@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The key_provisioning role keeps its collections in one api_key_collection run (`collections`) per contract and
+group: collections of one name in two groups are two collections, each key task takes the id of its own, and the
+elements handed to the collection task carry no key value."""
+
+from __future__ import annotations
+
+KEY_VALUE = 'places-declared-key-value-0001'
+
+
+def collection_ids(emu):
+    session = emu.session()
+    body = session.get(emu.url('/apikey-manager-api/v2/collections')).json()
+    return dict(((c['collectionName'], c['groupId']), c['collectionId']) for c in body['collections'])
+
+
+def test_one_run_per_contract_and_group_and_each_key_task_takes_its_own_id(playbook):
+    emu = playbook.emu
+    account = emu.store.accounts[emu.store.meta['primary_account']]
+    other_group = account.groups[1]['groupId']
+    tasks = [{'name': 'Provision', 'ansible.builtin.include_role': {'name': 'edgegrid.access.key_provisioning'},
+              'vars': {
+                  'key_provisioning_edgerc': emu.edgerc,
+                  'key_provisioning_contract_id': playbook.contract_id,
+                  'key_provisioning_group_id': playbook.group_id,
+                  'key_provisioning_collections': [
+                      {'name': 'places', 'quota': {'enabled': True, 'limit': 1000, 'interval': 'DAY'}},
+                      {'name': 'places', 'group_id': other_group,
+                       'keys': [{'label': 'fixed', 'value': KEY_VALUE}]},
+                      {'name': 'places-second', 'keys': [{'label': 'second', 'value': KEY_VALUE + '-2'}]}]}}]
+    registered = ['key_provisioning__collections', 'key_provisioning__keys']
+    rc, output, found = playbook.run(tasks, registered)
+    assert rc == 0, output
+    assert KEY_VALUE not in output
+    runs = found['key_provisioning__collections']['results']
+    assert [run['key_provisioning__place'] for run in runs] == [
+        [playbook.contract_id, playbook.group_id], [playbook.contract_id, other_group]]
+    assert [[item['name'] for item in run['api_key_collections']] for run in runs] == [
+        ['places', 'places-second'], ['places']]
+
+    ids = collection_ids(emu)
+    first, other, second = ids[('places', playbook.group_id)], ids[('places', other_group)], \
+        ids[('places-second', playbook.group_id)]
+    assert len({first, other, second}) == 3
+    keys = found['key_provisioning__keys']['results']
+    assert keys[0].get('skipped') is True  # the first declares no keys
+    assert keys[1]['api_key']['collection']['id'] == other
+    assert keys[2]['api_key']['collection']['id'] == second
+
+    # A second run: no write.
+    emu.admin.reset_log()
+    rc, output, found = playbook.run(tasks, registered)
+    assert rc == 0, output
+    written = [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')]
+    assert written == [], written
+    assert not any(run['changed'] for run in found['key_provisioning__collections']['results'])
