@@ -235,20 +235,21 @@ def find_collection(api, name=None, collection_id=None, contract_id=None, group_
     collections = api.list_collections() if collections is None else collections
     matches = _matching(collections, 'key collection', collection_id, name, contract_id, group_id)
     if len(matches) > 1:
-        raise ambiguous('key collections', name, matches, contract_id, group_id)
+        raise ambiguous('key collection', name, matches, contract_id, group_id)
     return matches[0] if matches else None
 
 
 def ambiguous(kind, name, matches, contract_id, group_id):
-    """The InputError of a name that several of `matches` (collections or counters, neutral dicts) hold: their ids,
+    """The InputError of a name that several of `matches` (collections or counters, neutral dicts; `kind` the
+    singular, e.g. 'key collection') hold: their ids,
     and what tells them apart - contract_id and group_id when those differ and the task did not give both; else
     the id (the same name in one contract and group: two runs created it at once, or it was made elsewhere)."""
     ids = ', '.join(str(item['id']) for item in matches)
     places = sorted(set('%s/%s' % (item.get('contract_id'), item.get('group_id')) for item in matches))
     if len(places) > 1 and (contract_id is None or group_id is None):
-        return InputError('%d %s are named %r (ids %s, in %s); give the id, or contract_id and group_id'
-                          % (len(matches), kind, name, ids, '; '.join(places)))
-    return InputError('%d %s are named %r in contract/group %s (ids %s); name the one this task manages by its id '
+        return InputError('%d %ss are named %r (ids %s, in %s); give the %s id, or contract_id and group_id'
+                          % (len(matches), kind, name, ids, '; '.join(places), kind.split()[-1]))
+    return InputError('%d %ss are named %r in contract/group %s (ids %s); name the one this task manages by its id '
                       '(option id), and delete the others (state=absent with their id) if they are not wanted'
                       % (len(matches), kind, name, places[0] if len(places) == 1 else '; '.join(places), ids))
 
@@ -258,7 +259,7 @@ def find_counter(api, name=None, counter_id=None, contract_id=None, group_id=Non
     counters = api.list_counters() if counters is None else counters
     matches = _matching(counters, 'throttling counter', counter_id, name, contract_id, group_id)
     if len(matches) > 1:
-        raise ambiguous('throttling counters', name, matches, contract_id, group_id)
+        raise ambiguous('throttling counter', name, matches, contract_id, group_id)
     return matches[0] if matches else None
 
 

@@ -201,4 +201,4 @@ def test_two_counters_of_one_name_in_one_place_the_message_says_what_to_do(emula
     failed, result = run(throttling_counter, dict(PLACE, edgerc=emulator.edgerc, name='twice', limit=100), capsys)
     assert failed
     assert 'named \'twice\' in contract/group C-1EMU001/10001' in result['msg']
-    assert 'by its id (option id)' in result['msg'] and 'give the id, or contract_id' not in result['msg']
+    assert 'by its id (option id)' in result['msg'] and 'or contract_id and group_id' not in result['msg']
