@@ -334,7 +334,7 @@ api_key_collection:
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys, _funnel
 from ansible_collections.edgegrid.access.plugins.module_utils._module import (EdgeGridError, EdgeGridModule, InputError,
-                                                                              Resource, without_none)
+                                                                              Resource, TransportError, without_none)
 
 
 def desired_quota(option):
@@ -484,22 +484,30 @@ class Collection(Resource):
             if quota:
                 base = created.get('quota') or api.get_collection(created['id'])['quota']
                 api.set_quota(created['id'], _apikeys.merged(base, quota))
+        except TransportError:
+            # The answer of a step was lost (it may have been applied): nothing is rolled back; the module base
+            # reads the collection again and says what is left (EdgeGridModule._settle), and a re-run completes it.
+            raise
         except EdgeGridError as exc:
             self._roll_back(created, exc)
         return normalised(api.get_collection(created['id']))
 
     def _roll_back(self, created, exc):
-        """A step after the create failed: delete the collection this run created, so a re-run starts afresh.
+        """A step after the create was refused: delete the collection this run created, so a re-run starts afresh.
         Raises EdgeGridError with the message of `exc`, what became of the collection, and the result keys
-        `error` (Akamai's problem details of `exc`, or None) and `changed` (False)."""
+        `error` (Akamai's problem details of `exc`, or None) and `changed` (False once deleted again; True when the
+        collection is left)."""
         try:
             self.api.delete_collection(created['id'])
             outcome = 'the collection %s created by this task was deleted again (rolled back)' % created['id']
+            left = False
         except EdgeGridError as again:
-            outcome = ('the collection %s created by this task could not be deleted again (%s): delete it, or run the '
-                       'task again with a corrected input to complete it' % (created['id'], again))
+            outcome = ('the collection %s created by this task could not be deleted again (%s): it is left as created; '
+                       'run the task again (with a corrected input, if the step was refused for it) to complete it, or '
+                       'delete it' % (created['id'], again))
+            left = True
         error = _funnel.failure(exc).get('error')
-        raise EdgeGridError('%s; %s' % (exc, outcome), result=dict(error=error, changed=False)) from None
+        raise EdgeGridError('%s; %s' % (exc, outcome), result=dict(error=error, changed=left)) from None
 
     def update(self, current, desired):
         api, needed = self.api, writes(current, desired)

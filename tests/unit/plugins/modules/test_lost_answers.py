@@ -16,7 +16,7 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys_v2, _listing_cache
 from ansible_collections.edgegrid.access.plugins.modules import (
-    api_client, api_key, api_key_collection, throttling_counter, throttling_counter_info)
+    api_client, api_key, api_key_collection, api_key_collection_info, throttling_counter, throttling_counter_info)
 
 COUNTERS = '/apikey-manager-api/v2/counters'
 PLACE = dict(contract_id='C-1EMU001', group_id=10001)
@@ -202,3 +202,19 @@ def test_two_counters_of_one_name_in_one_place_the_message_says_what_to_do(emula
     assert failed
     assert 'named \'twice\' in contract/group C-1EMU001/10001' in result['msg']
     assert 'by its id (option id)' in result['msg'] and 'or contract_id and group_id' not in result['msg']
+
+
+def test_a_collection_whose_acl_answer_was_lost_after_its_create_is_not_rolled_back(emulator, capsys):
+    # The ACL PUT was applied, its answer lost: the collection stays (no roll-back of what took); read again, it is
+    # as the task wants it, except the quota, which the next run sets.
+    made = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, name='sibling'), capsys)[1]
+    endpoints = run(api_key_collection_info, dict(edgerc=emulator.edgerc, name='sibling', endpoints=True), capsys)[1]
+    entry = endpoints['api_key_collections'][0]['endpoints'][0]['acl_entry']
+    emulator.admin.faults('drop-after', method='PUT', path='/apikey-manager-api/v2/collections/', count=1)
+    args = dict(PLACE, edgerc=emulator.edgerc, max_retries=0, name='acl-lost', acl=[entry])
+    failed, result = run(api_key_collection, args, capsys)
+    assert not failed, result['msg']
+    assert result['changed'] is True and result['api_key_collection']['acl'] == [entry]
+    assert 'read again, the write was applied' in json.dumps(result['warnings'])
+    emulator.admin.reset_log()
+    assert run(api_key_collection, args, capsys)[1]['changed'] is False and writes(emulator) == {}
