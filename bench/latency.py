@@ -8,9 +8,10 @@
 The estate of one environment: 5 API key collections with a daily quota, 1,000 keys (in the first collection),
 5 throttling counters, 10 EdgeKV tokens and 2 credentials described `bench-ci` and `bench-monitoring`. It is
 written twice, as the README shows:
-  tasks  one task per resource type, with loops (14 module runs): api_key_collection x5, api_key x1 (by the
-         collection id the collection task returned), throttling_counter x5, edgekv_token x1 (the 10 tokens in
-         its list `tokens`), api_credential x2;
+  tasks  one task per resource type, as the README shows (6 module runs): api_key_collection x1 (the 5
+         collections in its list `collections`), api_key x1 (by the collection id the collection task returned),
+         throttling_counter x1 (the 5 counters in `counters`), edgekv_token x1 (the 10 tokens in `tokens`),
+         api_credential x2 (a loop);
   roles  the shipped roles key_provisioning (collections, keys, counters), edgekv_tokens (tokens) and
          credential_rotation (the credential the section signs with: not due, so read only).
 The floor is bench/floor.py: one Python process, edgegrid-python, the 19 GETs that tell the estate is converged.
@@ -73,7 +74,7 @@ def estate(contract_id, group_id):
 
 
 def tasks_play(est):
-    """The estate as one task per resource type, with loops."""
+    """The estate as one task per resource type (list options; a loop for the credentials)."""
     contract, group = est['contract_id'], est['group_id']
     return [{
         'name': 'The estate, as tasks', 'hosts': 'envs', 'gather_facts': False,
