@@ -186,6 +186,9 @@ attributes:
       values masked.
 notes:
   - Creating keys counts against the limit of 10,000 keys per contract.
+  - When a write is refused (HTTP 4xx, for example a value that another run at the same time created first: Akamai
+    refuses a value that exists in the account), the keys are read again; when they are then as the task declares
+    them, the task succeeds with a warning that quotes the refusal, else it fails with Akamai's problem details.
   - In v2 a key may belong to several collections; O(move=true) takes it out of all of them (as Akamai's move does).
 seealso:
   - module: edgegrid.access.api_key_collection
@@ -308,7 +311,7 @@ api_key:
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
-from ansible_collections.edgegrid.access.plugins.module_utils._module import ApiError, EdgeGridModule, Resource, mask_secrets
+from ansible_collections.edgegrid.access.plugins.module_utils._module import ApiError, EdgeGridError, EdgeGridModule, Resource, mask_secrets
 
 RETURN_KEY = 'api_key'
 EDITABLE = ('label', 'description', 'tags')
@@ -698,7 +701,15 @@ class Keys(Resource):
     def update(self, current, desired):
         collection_id = current['collection']['id']
         self.executed = self.plan
-        execute(self.api, collection_id, self.plan)
+        try:
+            execute(self.api, collection_id, self.plan)
+        except ApiError as exc:
+            # Another run at the same time may have made the same change first (e.g. created the same value: Akamai
+            # refuses a value that exists). Refused (4xx) and the keys now as declared: the task's aim is reached.
+            if exc.status is None or not 400 <= exc.status < 500 or not self.as_declared():
+                raise
+            self.module.warn('%s; read again, the keys are as the task declares them (another run at the same time?)'
+                             % exc)
         after = self.api.list_keys(collection_id)
         surplus = surplus_made(current['keys'], after, self.plan.generate)
         if surplus:
@@ -709,6 +720,15 @@ class Keys(Resource):
             self.api.revoke_keys(surplus)
             after = self.api.list_keys(collection_id)
         return {'collection': current['collection'], 'keys': after}
+
+    def as_declared(self):
+        """Whether the keys, read again, need no write (a plan with no change); a read or plan that fails says no."""
+        try:
+            now = self.find()
+            plan, dummy = make_plan(self.api, now['collection'], now['keys'], self.entries, self.generate, self.params)
+        except EdgeGridError:
+            return False
+        return not plan.changed()
 
     def shown(self, before, after):
         """The collection, the keys `return_keys` selects and the plan's counts; the diff holds only the keys the

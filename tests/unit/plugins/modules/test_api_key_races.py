@@ -130,3 +130,61 @@ def test_a_label_with_more_keys_than_its_count_is_said_and_exclusive_revokes_the
     assert not failed, result['msg']
     assert result['changed'] is True and result['api_key']['changes']['revoked'] == 3
     assert active(result, 'cg1') == every[:3]
+
+
+def other_job_creates(emulator, version, collection_id, value):
+    """The other job's write: a key with the caller's value, created through the API itself."""
+    body = {'collectionId': collection_id, 'label': 'v'}
+    body.update({'keyValues': [value]} if version == 'v2' else {'value': value})
+    answer = emulator.session().post(emulator.url('/apikey-manager-api/%s/keys' % version), json=body)
+    assert answer.status_code in (200, 201), answer.text
+
+
+@pytest.mark.parametrize('version', ['v2', 'v1'])
+def test_two_jobs_creating_the_same_value_both_succeed(emulator, capsys, version):
+    # The other job creates the value while this run's create is held: Akamai refuses this run's (the value
+    # exists); read again, the keys are as declared, and the task says so instead of failing.
+    collection_id = make_collection(emulator, capsys, version)
+    emulator.admin.faults('slow', method='POST', path='/apikey-manager-api/%s/keys' % version, count=1, delay=1.0)
+
+    def other():
+        wait_for(lambda: not emulator.admin.faults())
+        other_job_creates(emulator, version, collection_id, 'race-value-00001')
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    args = dict(edgerc=emulator.edgerc, max_retries=0, api_version=version, collection_id=collection_id,
+                keys=[dict(value='race-value-00001', label='v')])
+    try:
+        failed, result = run(api_key, args, capsys)
+    finally:
+        thread.join()
+    assert not failed, result['msg']
+    assert 'read again, the keys are as the task declares them' in json.dumps(result['warnings'])
+    assert [k['label'] for k in result['api_key']['api_keys']] == ['v']
+    assert 'race-value-00001' not in json.dumps(result)
+    emulator.admin.reset_log()
+    failed, again = run(api_key, args, capsys)
+    assert not failed and again['changed'] is False and writes(emulator) == {}
+
+
+def test_a_refused_write_that_leaves_the_keys_not_as_declared_still_fails(emulator, capsys):
+    # The value exists in another collection, created after this run read: refused, and read again the value is
+    # elsewhere - the task fails with Akamai's problem details.
+    collection_id = make_collection(emulator, capsys, 'v2')
+    other_id = make_collection(emulator, capsys, 'v2', name='elsewhere')
+    emulator.admin.faults('slow', method='POST', path='/apikey-manager-api/v2/keys', count=1, delay=1.0)
+
+    def other():
+        wait_for(lambda: not emulator.admin.faults())
+        other_job_creates(emulator, 'v2', other_id, 'race-value-00002')
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    try:
+        failed, result = run(api_key, dict(edgerc=emulator.edgerc, max_retries=0, collection_id=collection_id,
+                                           keys=[dict(value='race-value-00002', label='v')]), capsys)
+    finally:
+        thread.join()
+    assert failed
+    assert result['error']['status'] == 400 and 'race-value-00002' not in json.dumps(result)
