@@ -188,3 +188,27 @@ def test_a_refused_write_that_leaves_the_keys_not_as_declared_still_fails(emulat
         thread.join()
     assert failed
     assert result['error']['status'] == 400 and 'race-value-00002' not in json.dumps(result)
+
+
+def test_a_repair_refused_fails_saying_what_was_generated_and_what_is_left(emulator, capsys):
+    # The other job's keys land while this run's generate is held; this run's revoke of the surplus is refused
+    # (HTTP 429, no retries): the task fails with Akamai's problem details, says the keys were generated and which
+    # are left, and reports the change.
+    collection_id = make_collection(emulator, capsys, 'v2')
+    emulator.admin.faults('slow', method='POST', path='/apikey-manager-api/v2/keys/generate', count=1, delay=1.0)
+    emulator.admin.faults('429', method='POST', path='/apikey-manager-api/v2/keys/revoke', count=1)
+
+    def other():
+        wait_for(lambda: len(emulator.admin.faults()) == 1)
+        other_job_generates(emulator, 'v2', collection_id, 'cg1', 3)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    try:
+        failed, result = run(api_key, dict(edgerc=emulator.edgerc, max_retries=0, collection_id=collection_id,
+                                           generate=[dict(label='cg1', count=3)]), capsys)
+    finally:
+        thread.join()
+    assert failed and result['changed'] is True
+    assert result['error']['status'] == 429
+    assert 'the keys were generated, but revoking the 3 beyond the count failed' in json.dumps(result['warnings'])
