@@ -166,9 +166,16 @@ def sort_acl(entries):
 
 
 def check_tags(tags, where):
-    """Tags as a sorted list; at most 10, each 1-50 characters."""
+    """Tags as a sorted list; at most 10, each 1-50 characters. Raises InputError naming `where` and the tag.
+
+    An empty item is named by its index as empty or null: ansible-core turns a null item of a list of strings into
+    '' before the module sees it, so the two cannot be told apart."""
     if tags is None:
         return None
+    for index, tag in enumerate(tags):
+        if tag is None or not str(tag).strip():
+            raise InputError('%s: tags[%d] is empty or null (%r): each tag is 1 to %d characters long'
+                             % (where, index, tag, TAG_MAX))
     clean = sorted(set(str(t) for t in tags))
     for tag in clean:
         if not tag.strip() or len(tag) > TAG_MAX:
