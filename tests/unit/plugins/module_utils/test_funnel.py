@@ -100,8 +100,8 @@ SHAPES_SPEC = dict(
     items=dict(type='list', elements='str', default=['a']),
     numbers=dict(type='list', elements='int'),
     target=dict(type='dict', options=dict(path=dict(type='path', required=True))),
-    many=dict(type='list', elements='dict', options=dict(name=dict(type='str', required=True),
-                                                        tags=dict(type='list', elements='str'))),
+    many=dict(type='list', elements='dict', options=dict(
+        name=dict(type='str', required=True), tags=dict(type='list', elements='str'))),
 )
 
 

@@ -114,8 +114,8 @@ def test_a_file_whose_way_goes_through_a_file_names_it_before_any_write(tmp_path
                                         % (path, tmp_path / 'afile'))
     failed, result = run(dict(path=str(tmp_path / 'no' / 'dir' / 'keys.yml'), content=SECRET,
                               _ansible_check_mode=check_mode), capsys)
-    assert failed and result['msg'].endswith(': directory %s does not exist; nothing was written' % (tmp_path / 'no'
-                                                                                                   / 'dir'))
+    missing = tmp_path / 'no' / 'dir'
+    assert failed and result['msg'].endswith(': directory %s does not exist; nothing was written' % missing)
     assert sorted(os.listdir(tmp_path)) == ['afile']
 
 
