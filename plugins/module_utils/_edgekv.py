@@ -565,12 +565,12 @@ def plan_tokens_js(path, token=None, remove_name=None):
 
 
 def check_tokens_js(path):
-    """Before any write: the edgekv_tokens.js at `path` can be read and parsed (or does not exist yet) and its
-    directory exists. Raises EdgeKVError naming the file."""
+    """Before any write: the directory of the edgekv_tokens.js at `path` exists (``_files.missing_directory``) and the
+    file can be read and parsed (or does not exist yet). Raises EdgeKVError naming the file."""
+    problem = _files.missing_directory(os.path.realpath(path))
+    if problem is not None:
+        raise EdgeKVError('tokens_js.path %s: %s' % (path, problem))
     plan_tokens_js(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise EdgeKVError('tokens_js.path %s: directory %s does not exist' % (path, directory))
 
 
 def holds_secret(entries):

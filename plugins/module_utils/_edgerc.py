@@ -832,9 +832,21 @@ def write_section(path, section, values, backup=False, check_mode=False, remove=
     (for each of them: ``before``, ``after`` masked and ``changed_keys``) and ``warnings`` (list of str: a
     ``max_body`` left in the section that is not used to sign).
 
+    A file whose directory does not exist (or whose way goes through a file: ``_files.missing_directory``) raises
+    EdgercError naming it before any lock or write, in check mode too; with `remove` there is nothing to remove (no
+    change).
+
     Raises EdgercError for a file that cannot be read, parsed or written, and for invalid values; EdgercConflict
     when the section does not hold `expect_client_token`.
     """
+    problem = _files.missing_directory(os.path.realpath(os.path.expanduser(path)))
+    if problem is not None:
+        # Before the lock (whose file lives beside the .edgerc file), in check mode too.
+        if not remove:
+            raise EdgercError('%s cannot be written: %s; nothing was written' % (_origin(path), problem))
+        # Nothing to remove: no file can be there.
+        return dict(changed=False, backup_file=None, before=None, after=None, changed_keys=[], mode_fixed=False,
+                    copied_sections=[], copies={}, warnings=[])
     if check_mode:
         return _write_section(path, section, values, backup, check_mode, remove, update_copies, expect_client_token)
     with write_lock(path):

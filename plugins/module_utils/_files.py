@@ -27,6 +27,7 @@ Public API::
     create_private(path) -> int                       create `path` exclusively, mode 0600; an fd
     remove_stale_temporary_files(target) -> list      the temporary files a killed writer left, removed
     process_alive(pid) -> bool
+    missing_directory(target) -> str or None         why the directory of `target` cannot hold it (before a write)
     FileWriteError
 
 `origin` is how messages name the file (``'.edgerc file /home/me/.edgerc'``); no message ever holds the data.
@@ -53,6 +54,22 @@ class FileWriteError(_errors.EdgeGridError):
 
 def _reason(exc):
     return exc.strerror or type(exc).__name__
+
+
+def missing_directory(target):
+    """Why the directory of the file `target` cannot hold it, as the end of a message: ``directory <dir> does not
+    exist`` (naming the file's directory), or ``<path> is not a directory`` (the nearest existing component of the
+    way is a file); None when the directory exists. The one check, before any write, of every file the collection
+    writes (the modules that write check it first, in check mode too)."""
+    directory = os.path.dirname(target) or '.'
+    if os.path.isdir(directory):
+        return None
+    existing = directory
+    while not os.path.lexists(existing) and os.path.dirname(existing) != existing:
+        existing = os.path.dirname(existing)
+    if os.path.lexists(existing) and not os.path.isdir(existing):
+        return '%s is not a directory' % existing
+    return 'directory %s does not exist' % directory
 
 
 def create_private(path):
@@ -139,8 +156,9 @@ def atomic_write(target, data, origin, mode=FILE_MODE):
     Raises FileWriteError naming `origin`; the target is then as it was and no temporary file is left.
     """
     directory = os.path.dirname(target) or '.'
-    if not os.path.isdir(directory):
-        raise FileWriteError('%s cannot be written: directory %s does not exist' % (origin, directory))
+    problem = missing_directory(target)
+    if problem is not None:
+        raise FileWriteError('%s cannot be written: %s' % (origin, problem))
     try:
         previous = os.stat(target)
     except FileNotFoundError:

@@ -6,21 +6,160 @@
 """The one place where an error of the collection becomes a failed task, for every module.
 
 This file is private to the collection (note the leading underscore): it may change without notice. It imports
-only `_errors` of the collection (and ansible-core's AnsibleModule), so that the modules that take no credentials
+only `_errors` of the collection (and ansible-core's AnsibleModule and public validation helper), so that the modules that take no credentials
 (edgerc, private_file) fail through the same funnel as the API modules without carrying the client (`_client`:
 requests, edgegrid-python) into their module process and payload.
 
     failure(exc)  the return keys of a failed task beside its message (problem details, the error's result keys)
-    Funnel        the mixin of an AnsibleModule: execute(run, *args) and fail_from(exc, **result)
+    Funnel        the mixin of an AnsibleModule: execute(run, *args) and fail_from(exc, **result); it also checks the
+                  shape of the dict and list options (shape_error) before any request, and reads an explicit null of
+                  one as "not given"
     LocalModule   an AnsibleModule with the funnel, for the modules that only read and write local files
                   (the API modules use _module.EdgeGridModule, which inherits the funnel too)
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _errors
+
+# How a message names the type of a value it got (the value itself is never shown: it may be a secret).
+_TYPE_NAMES = dict(bool='a boolean', int='an integer', float='a number', str='a string', list='a list',
+                   dict='a dict', NoneType='null')
+# The scalar element types of a list option, as a message names them.
+_ELEMENT_NAMES = dict(str='strings', int='integers', float='numbers', path='paths', bool='booleans')
+
+
+def _type_name(value):
+    if isinstance(value, Mapping):
+        return 'a dict'
+    if isinstance(value, (list, tuple)):
+        return 'a list'
+    return _TYPE_NAMES.get(type(value).__name__, 'a %s' % type(value).__name__)
+
+
+def _options(spec, params):
+    """(name as the user gave it, option spec, value) of each option of `spec` set in `params` (by its name or an
+    alias)."""
+    for name, option in spec.items():
+        for given in [name] + list(option.get('aliases') or ()):
+            if given in params:
+                yield given, option, params[given]
+
+
+def _as_dict(value):
+    """`value` as ansible-core reads a dict option: a dict, or a string of JSON or key=value pairs; None when it is
+    neither."""
+    if isinstance(value, Mapping):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            return check_type_dict(value)
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def _keys(option):
+    fields = option.get('options')
+    return ' with the keys %s' % ', '.join(sorted(fields)) if fields else ''
+
+
+def _got(value):
+    """What a message says of a value that is not the dict wanted."""
+    if isinstance(value, str):
+        return 'an empty string' if not value.strip() else 'a string that is neither JSON nor key=value pairs'
+    return _type_name(value)
+
+
+def shape_error(spec, params, prefix=''):
+    """The first dict or list option of `spec` (an argument spec, suboptions at any depth) that `params` (the
+    module's input as given, before ansible-core converts it) sets to a value of the wrong type, as a message: the
+    option (e.g. `tokens[2].tokens_js`), the type it takes (with the keys of a dict with suboptions) and the type it
+    got. None when every one has a shape ansible-core reads as meant: a dict, or a string of JSON or key=value pairs,
+    for a dict; a list, a comma-separated string or a number for a list of scalars (not a boolean, not a dict); a
+    list for a list of dicts, and a dict (or such a string) for each of its elements; no dict, list or boolean as an element of a list of scalars (a
+    boolean only where the elements are booleans). The value itself is never shown: it may be a secret."""
+    for name, option, value in _options(spec, params):
+        if value is None:
+            continue
+        where = prefix + name
+        kind = option.get('type', 'str')
+        if kind == 'dict':
+            value = _as_dict(value)
+            if value is None:
+                return '%s must be a dict%s; got %s' % (where, _keys(option), _got(params[name]))
+            found = shape_error(option.get('options') or {}, value, where + '.') if option.get('options') else None
+            if found:
+                return found
+        elif kind == 'list':
+            found = _list_error(where, option, value)
+            if found:
+                return found
+    return None
+
+
+def _list_error(where, option, value):
+    elements = option.get('elements')
+    if elements == 'dict':
+        wanted = 'a list of dicts, one per item, each%s' % (_keys(option) or ' a dict')
+    else:
+        wanted = 'a list of %s' % _ELEMENT_NAMES.get(elements, 'items')
+    scalars = (str, int, float) if elements != 'dict' else ()
+    if not isinstance(value, (list, tuple) + scalars) or isinstance(value, bool) or isinstance(value, Mapping):
+        return '%s must be %s; got %s' % (where, wanted, _type_name(value))
+    if not isinstance(value, (list, tuple)):
+        return None  # ansible-core's string-to-list and number-to-list
+    for index, item in enumerate(value):
+        at = '%s[%d]' % (where, index)
+        if elements == 'dict':
+            parsed = _as_dict(item)
+            if parsed is None:
+                return '%s must be %s; %s is %s' % (where, wanted, at, _got(item))
+            found = shape_error(option.get('options') or {}, parsed, at + '.') if option.get('options') else None
+            if found:
+                return found
+        elif elements is not None and item is not None and (
+                isinstance(item, (Mapping, list, tuple)) or (isinstance(item, bool) and elements != 'bool')):
+            return '%s must be %s; %s is %s' % (where, wanted, at, _type_name(item))
+    return None
+
+
+def drop_nulls(spec, params):
+    """Remove from `params` (in place, at any depth of suboptions) every dict or list option set to null (None):
+    an empty variable means "not given", to ansible-core's checks (required_one_of, mutually_exclusive, required_if
+    count an option that is set to null) and to the option's default alike."""
+    for name, option, value in list(_options(spec, params)):
+        if value is None and option.get('type') in ('dict', 'list'):
+            del params[name]
+        elif option.get('options') and isinstance(value, Mapping):
+            drop_nulls(option['options'], value)
+        elif option.get('options') and isinstance(value, list):
+            for item in value:
+                if isinstance(item, Mapping):
+                    drop_nulls(option['options'], item)
+
+
+def masked_arguments(spec, params):
+    """A copy of `params` with the value of every no_log option of `spec` (at any depth) masked: the `invocation` of
+    a task that fails before ansible-core's validation could list the values to mask."""
+    result = {}
+    for key, value in params.items():
+        option = spec.get(key) or next((o for o in spec.values() if key in (o.get('aliases') or ())), {})
+        if option.get('no_log') and value not in (None, ''):
+            result[key] = _errors.MASK
+        elif option.get('options') and isinstance(value, Mapping):
+            result[key] = masked_arguments(option['options'], value)
+        elif option.get('options') and isinstance(value, list):
+            result[key] = [masked_arguments(option['options'], item) if isinstance(item, Mapping) else item
+                           for item in value]
+        else:
+            result[key] = value
+    return result
 
 
 def failure(exc):
@@ -38,7 +177,63 @@ def failure(exc):
 
 class Funnel(object):
     """The mixin of an AnsibleModule (it calls the module's `fail_json`) that turns an error of the collection
-    (`_errors.EdgeGridError`) into a failed task, with no traceback."""
+    (`_errors.EdgeGridError`) into a failed task, with no traceback.
+
+    It also checks the input of the module as it is built, before any request: a dict or list option given a value
+    of the wrong type fails the task with `shape_error`'s message (ansible-core would say "argument of type 'bool' is
+    not iterable" with a traceback, or name the option only through its own wording, or turn `true` into the list
+    ['True']); and an explicit null of a dict or list option is read as not given (`drop_nulls`).
+    """
+
+    _shape_spec = None
+    _raw_params = None
+
+    def __init__(self, *args, **kwargs):
+        self._shape_spec = kwargs.get('argument_spec', args[0] if args else None) or {}
+        try:
+            super().__init__(*args, **kwargs)
+        except TypeError:
+            # ansible-core's validation of an option with suboptions raises on some scalars (a boolean, a number).
+            error = self.shape_error()
+            if error is None:
+                raise
+            self.fail_json(msg=error)
+        # ansible-core accepted the input; a shape it converted against the user's meaning (true as a list) is
+        # refused here (fail_json says shape_error()'s message).
+        error = self.shape_error()
+        if error is not None:
+            self.fail_json(msg=error)
+        self._shape_spec = self._raw_params = None
+
+    def _load_params(self):
+        # A fence around one ansible-core method: AnsibleModule.__init__ reads the input through self._load_params()
+        # (kept, says ansible-core, for modules that override it) before it validates it. Here the input is taken
+        # as given, with its nulls dropped. On a version that would not call it, shape_error reads self.params (as
+        # ansible-core converted it, a public attribute) and an explicit null keeps ansible-core's meaning.
+        super()._load_params()
+        if isinstance(self.params, dict):
+            drop_nulls(self._shape_spec or {}, self.params)
+            self._raw_params = dict(self.params)
+
+    def shape_error(self):
+        """While the module is built: shape_error() of its input (see the function); None after."""
+        if self._shape_spec is None:
+            return None
+        params = self._raw_params if self._raw_params is not None else getattr(self, 'params', None)
+        return shape_error(self._shape_spec, params) if isinstance(params, dict) else None
+
+    def shaped_failure(self, msg, kwargs):
+        """The message of a failure while the module is built: shape_error()'s, when the input has a wrong shape
+        (then the `invocation` in `kwargs` is the input with its no_log options masked), else `msg`."""
+        error = self.shape_error()
+        if error is None:
+            return msg
+        params = self._raw_params if self._raw_params is not None else getattr(self, 'params', None) or {}
+        kwargs['invocation'] = dict(module_args=masked_arguments(self._shape_spec, params))
+        return error
+
+    def fail_json(self, msg, **kwargs):
+        super().fail_json(self.shaped_failure(msg, kwargs), **kwargs)
 
     def fail_from(self, exc, **result):
         """Fail the task from `exc` (an EdgeGridError): `msg` is its message; an error that carries Akamai's problem

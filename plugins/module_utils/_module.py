@@ -11,7 +11,6 @@ This file is private to the collection (note the leading underscore): it may cha
 from __future__ import annotations
 
 import copy
-import re
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
@@ -112,33 +111,6 @@ def occurring_values(values, result):
     return found
 
 
-def _find_option(spec, name):
-    """The spec of option `name` (or an alias), at any depth of suboptions; None when not found."""
-    for key, option in spec.items():
-        if key == name or name in (option.get('aliases') or ()):
-            return key, option
-        found = _find_option(option.get('options') or {}, name)
-        if found:
-            return found
-    return None
-
-
-def shape_message(spec, name):
-    """What to say of option `name` given a value that is not a dict (or not a list of dicts, for such a list):
-    the option, the shape it takes and its fields. The value itself is not shown: it may be a secret."""
-    found = _find_option(spec, name)
-    if found is None:
-        return '%s must be a dict, or a list of dicts: got a value that is neither (nor JSON, nor key=value pairs)' % name
-    key, option = found
-    fields = option.get('options')
-    with_fields = ' with the keys %s' % ', '.join(sorted(fields)) if fields else ''
-    if option.get('type') == 'list':
-        return ('%s must be a list of dicts, one per item, each%s; got an item that is not a dict (a string that is '
-                'neither JSON nor key=value pairs?)' % (key, with_fields or ' a dict'))
-    return '%s must be a dict%s; got a value that is not one (a string that is neither JSON nor key=value pairs?)' \
-        % (key, with_fields)
-
-
 def without_none(value):
     """A copy of a dict without the keys whose value is None (options the user did not set)."""
     return dict((k, v) for k, v in value.items() if v is not None)
@@ -156,9 +128,7 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
     def __init__(self, argument_spec, supports_check_mode=True, **kwargs):
         spec = auth_argument_spec()
         spec.update(argument_spec)
-        self._spec_for_messages = spec
         super().__init__(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
-        self._spec_for_messages = None
         if not _client.HAS_EDGEGRID:
             self.fail_json(msg=missing_required_lib(_client.EDGEGRID_IMPORT_ERROR))
         self._validate_common()
@@ -177,24 +147,10 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
         super().exit_json(**kwargs)
 
     def fail_json(self, msg, **kwargs):
-        if getattr(self, '_spec_for_messages', None) and isinstance(msg, str) and 'dictionary requested' in msg:
-            # ansible-core's argument checks can say only "dictionary requested, could not parse JSON or key=value":
-            # name the option and the shape it takes, from the other errors of its validation result.
-            msg = self._shape_message(msg)
-        kwargs['msg'] = msg
+        # While the module is built, a dict or list option of the wrong shape is named (the funnel's shape_error).
+        kwargs['msg'] = self.shaped_failure(msg, kwargs)
         self._lighten(kwargs)
-        del kwargs['msg']
-        super().fail_json(msg, **kwargs)
-
-    def _shape_message(self, msg):
-        result = getattr(self, 'validation_result', None)
-        messages = list(getattr(getattr(result, 'errors', None), 'messages', None) or [])
-        for text in messages:
-            match = re.search(r"value of '([^']+)' must be of type dict or list of dicts"
-                              r"|Elements value for option '?([^' ]+)'? is of type", text)
-            if match:
-                return shape_message(self._spec_for_messages, match.group(1) or match.group(2))
-        return msg
+        super().fail_json(**kwargs)
 
     def _validate_common(self):
         if self.params['request_timeout'] <= 0:

@@ -34,7 +34,8 @@ options:
   path:
     description:
       - The C(.edgerc) file. A symbolic link is followed and its target edited.
-      - Its directory must exist.
+      - Its directory must exist; one that does not (or a path through a file) fails before any write, naming it,
+        in check mode too. With O(state=absent) there is nothing to remove there (no change).
     type: path
     default: ~/.edgerc
   section:

@@ -147,6 +147,9 @@ def run(module):
                                  'written' % path)
     target = os.path.realpath(path)
     origin = 'path %s' % path
+    problem = _files.missing_directory(target)
+    if problem is not None:
+        raise _errors.InputError('%s cannot be written: %s; nothing was written' % (origin, problem))
 
     try:
         info = os.stat(target)
@@ -157,8 +160,6 @@ def run(module):
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise _errors.InputError('%s is not a regular file; nothing was written' % origin)
     directory = os.path.dirname(target) or '.'
-    if not os.path.isdir(directory):
-        raise _errors.InputError('%s cannot be written: directory %s does not exist' % (origin, directory))
     if module.check_mode and not os.access(directory, os.W_OK):
         # A write creates a temporary file in the directory and renames it over the file: check mode predicts the
         # failure of a real run. (As root, access() ignores the mode bits; a read-only file system still counts.)

@@ -4,7 +4,7 @@ GET    /_emulator/health                 {"status": "ok", "modules": [...]}
 GET    /_emulator/faults                 installed fault rules
 POST   /_emulator/faults                 install one rule (or {"faults": [rules]}); 201
 DELETE /_emulator/faults                 remove all rules; 204
-GET    /_emulator/log                    {"total", "counts": {"METHOD /path": n}, "entries": [...]}
+GET    /_emulator/log                    {"total", "counts": {"METHOD /path": n}, "entries": [...], "max_in_flight"}
 DELETE /_emulator/log                    reset the log; 204
 GET    /_emulator/clock                  {"now": ISO, "offset": seconds}
 POST   /_emulator/clock                  {"advance": seconds} moves the business clock forward

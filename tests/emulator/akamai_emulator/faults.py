@@ -10,6 +10,10 @@ The admin paths (/_emulator/) are never faulted nor logged.
 Latency: every API request (not the admin paths) first waits latency_ms plus a uniform random draw in
 [-jitter_ms, +jitter_ms] (never below 0), outside the store lock, as a round trip to Akamai would make it wait;
 faulted answers wait too.
+
+Requests in flight: the log keeps the most API requests that were in the emulator at once (from their arrival,
+before the latency wait, to their answer), max_in_flight: a test proves that reads went side by side by it, not
+by a wall time.
 """
 
 import json
@@ -67,6 +71,19 @@ class Faults:
         self.random = random.Random(seed)
         self.entries = []
         self.counts = Counter()
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    def enter(self):
+        """An API request arrived (see leave): counts it in flight and raises the high-water mark."""
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def leave(self):
+        """An API request counted by enter was answered (or dropped)."""
+        with self.lock:
+            self.in_flight -= 1
 
     def add(self, rule):
         """Install a rule; returns it normalised (with its id)."""
@@ -112,15 +129,18 @@ class Faults:
                 del self.entries[:1000]
 
     def log(self):
-        """The request log: total, counts per "METHOD /path", and the entries."""
+        """The request log: total, counts per "METHOD /path", the entries, and max_in_flight (the most API requests
+        in the emulator at once since the log was reset)."""
         with self.lock:
-            return {"total": sum(self.counts.values()), "counts": dict(self.counts), "entries": list(self.entries)}
+            return {"total": sum(self.counts.values()), "counts": dict(self.counts), "entries": list(self.entries),
+                    "max_in_flight": self.max_in_flight}
 
     def reset_log(self):
-        """Forget the logged requests."""
+        """Forget the logged requests (and the high-water mark of requests in flight: those in flight now count)."""
         with self.lock:
             self.entries = []
             self.counts = Counter()
+            self.max_in_flight = self.in_flight
 
 
 def _json_response(start_response, status, body, headers):
@@ -186,6 +206,13 @@ class FaultMiddleware:
         if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
             with self.lock:
                 return self.app(environ, start_response)
+        self.faults.enter()
+        try:
+            return self._api_call(environ, start_response, method, path)
+        finally:
+            self.faults.leave()
+
+    def _api_call(self, environ, start_response, method, path):
         wait = self.latency()
         if wait:
             time.sleep(wait)

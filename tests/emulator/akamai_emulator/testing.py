@@ -129,7 +129,8 @@ class AdminHelper:
         self._call("DELETE", "/faults")
 
     def log(self):
-        """The request log: {"total", "counts": {"METHOD /path": n}, "entries": [...]}."""
+        """The request log: {"total", "counts": {"METHOD /path": n}, "entries": [...], "max_in_flight": n (the most
+        API requests in the emulator at once since the log was reset)}."""
         return self._call("GET", "/log")
 
     def reset_log(self):

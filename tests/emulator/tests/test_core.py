@@ -457,6 +457,23 @@ def test_latency_applies_to_api_requests_only(tmp_path):
         assert time.monotonic() - start >= 0.13
 
 
+def test_the_log_counts_the_api_requests_in_flight_at_once(tmp_path):
+    with running_emulator(tmp_path, latency_ms=200) as emu:
+        for dummy in range(2):
+            assert emu.session().get(emu.url(SELF_CREDS)).status_code == 200
+        assert emu.admin.log()["max_in_flight"] == 1  # one after the other
+        emu.admin.faults("503", count=1)
+        threads = [threading.Thread(target=lambda: emu.session().get(emu.url(SELF_CREDS))) for dummy in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        log = emu.admin.log()
+        assert log["max_in_flight"] == 3 and log["total"] == 5  # faulted answers count too
+        emu.admin.reset_log()
+        assert emu.admin.log()["max_in_flight"] == 0
+
+
 def test_latency_refuses_negative_values(tmp_path):
     for bad in ({"latency_ms": -1}, {"latency_jitter_ms": float("nan")}, {"latency_ms": float("inf")}):
         with pytest.raises(ValueError, match="latency"):

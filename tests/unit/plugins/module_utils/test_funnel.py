@@ -91,3 +91,86 @@ def test_the_local_file_modules_do_not_import_the_client(plugin):
     out = subprocess.run([sys.executable, '-c', probe], capture_output=True, text=True, check=True,
                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))).stdout
     assert out.strip() == '[]'
+
+
+# The shape of dict and list options, and their explicit nulls, for every module (Funnel.__init__).
+SHAPES_SPEC = dict(
+    secret=dict(type='str', no_log=True),
+    name=dict(type='str'),
+    items=dict(type='list', elements='str', default=['a']),
+    numbers=dict(type='list', elements='int'),
+    target=dict(type='dict', options=dict(path=dict(type='path', required=True))),
+    many=dict(type='list', elements='dict', options=dict(
+        name=dict(type='str', required=True), tags=dict(type='list', elements='str'))),
+)
+
+
+def _local_module(capsys, args, **kwargs):
+    """(failed, result or the module's params) of a LocalModule built from `args` with SHAPES_SPEC."""
+    with patch_module_args(args):
+        try:
+            module = _funnel.LocalModule(argument_spec=dict(SHAPES_SPEC), supports_check_mode=True, **kwargs)
+        except SystemExit:
+            return True, json.loads(capsys.readouterr().out)
+    return False, module.params
+
+
+@pytest.mark.parametrize('args, message', [
+    (dict(target=True), 'target must be a dict with the keys path; got a boolean'),
+    (dict(target=3), 'target must be a dict with the keys path; got an integer'),
+    (dict(target=2.5), 'target must be a dict with the keys path; got a number'),
+    (dict(target=['x']), 'target must be a dict with the keys path; got a list'),
+    (dict(target='not json'), 'target must be a dict with the keys path; got a string that is neither JSON nor '
+                              'key=value pairs'),
+    (dict(target=''), 'target must be a dict with the keys path; got an empty string'),
+    (dict(items=True), 'items must be a list of strings; got a boolean'),
+    (dict(items={'a': 1}), 'items must be a list of strings; got a dict'),
+    (dict(items=['a', {'b': 1}]), 'items must be a list of strings; items[1] is a dict'),
+    (dict(numbers=[1, False]), 'numbers must be a list of integers; numbers[1] is a boolean'),
+    (dict(many=True), 'many must be a list of dicts, one per item, each with the keys name, tags; got a boolean'),
+    (dict(many=5), 'many must be a list of dicts, one per item, each with the keys name, tags; got an integer'),
+    (dict(many='a,b'), 'many must be a list of dicts, one per item, each with the keys name, tags; got a string'),
+    (dict(many=[{'name': 'x'}, 7]), 'many must be a list of dicts, one per item, each with the keys name, tags; '
+                                    'many[1] is an integer'),
+    (dict(many=[{'name': 'x', 'tags': True}]), 'many[0].tags must be a list of strings; got a boolean'),
+])
+def test_a_dict_or_list_option_of_the_wrong_type_is_named_with_the_type_it_takes(capsys, args, message):
+    failed, result = _local_module(capsys, dict(args, secret='s3cr3t-value'))
+    assert failed and result['msg'] == message
+    assert 's3cr3t-value' not in json.dumps(result) and 'Traceback' not in json.dumps(result)
+
+
+@pytest.mark.parametrize('args', [
+    dict(target='path=/tmp/x'), dict(target='{"path": "/tmp/x"}'), dict(items='a,b'), dict(items=5),
+    dict(numbers=['1', 2]), dict(many=[{'name': 'x'}, 'name=y']), dict(items=[]), dict(many=[]),
+])
+def test_the_shapes_ansible_core_reads_as_meant_are_kept(capsys, args):
+    failed, params = _local_module(capsys, args)
+    assert not failed, params
+
+
+def test_an_explicit_null_of_a_dict_or_list_option_is_not_given(capsys):
+    # To required_one_of and mutually_exclusive (ansible-core counted a null as set) and to the default alike.
+    failed, result = _local_module(capsys, dict(many=None, target=None), required_one_of=[['name', 'many']])
+    assert failed and result['msg'] == 'one of the following is required: name, many'
+    failed, params = _local_module(capsys, dict(name='x', many=None, items=None),
+                                   mutually_exclusive=[['name', 'many']])
+    assert not failed and params['many'] is None and params['items'] == ['a']
+    failed, params = _local_module(capsys, dict(many=[{'name': 'x', 'tags': None}], numbers=None),
+                                   mutually_exclusive=[['many', 'numbers']])
+    assert not failed and params['many'] == [dict(name='x', tags=None)]
+
+
+def test_without_ansible_cores_load_params_hook_the_shape_is_still_named(capsys):
+    # The fence: on an ansible-core that would not read the input through self._load_params(), the check reads the
+    # public self.params (a crash of ansible-core's validation, or its own message, is replaced all the same).
+    class WithoutHook(_funnel.LocalModule):
+        def _load_params(self):
+            _funnel.AnsibleModule._load_params(self)
+
+    for args, message in ((dict(target=True), 'target must be a dict with the keys path; got a boolean'),
+                          (dict(items={'a': 1}), 'items must be a list of strings; got a dict')):
+        with patch_module_args(args):
+            with pytest.raises(SystemExit):
+                WithoutHook(argument_spec=dict(SHAPES_SPEC))
+        assert json.loads(capsys.readouterr().out)['msg'] == message

@@ -64,6 +64,22 @@ def test_bad_input(section, capsys, extra, message):
     assert not os.path.exists(section['path'])
 
 
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_a_file_in_a_directory_that_does_not_exist_is_named_before_any_write(tmp_path, section, capsys, check_mode):
+    # Said of the directory (it said the lock file could not be opened), in check mode too (it predicted a write).
+    (tmp_path / 'afile').write_text('x')
+    for where, problem in (('nodir/deeper/edgerc', 'directory %s does not exist' % (tmp_path / 'nodir' / 'deeper')),
+                           ('afile/edgerc', '%s is not a directory' % (tmp_path / 'afile'))):
+        path = str(tmp_path / where)
+        failed, result = run(dict(section, path=path, _ansible_check_mode=check_mode), capsys)
+        assert failed and result['msg'] == '.edgerc file %s cannot be written: %s; nothing was written' % (path, problem)
+    assert sorted(os.listdir(tmp_path)) == ['afile']
+    # Nothing to remove there: no change.
+    failed, result = run(dict(path=str(tmp_path / 'nodir' / 'edgerc'), section='staging', state='absent'), capsys)
+    assert not failed and result['changed'] is False and result['edgerc_section']['exists'] is False
+    assert sorted(os.listdir(tmp_path)) == ['afile']
+
+
 def test_unparsable_file(section, capsys):
     with open(section['path'], 'w') as handle:
         handle.write('[staging]\n%s\n' % SECRET.replace('-', '_'))

@@ -105,6 +105,20 @@ def test_errors_name_the_path_and_write_nothing(tmp_path, capsys, where, message
     assert sorted(os.listdir(tmp_path)) == ['dir']
 
 
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_a_file_whose_way_goes_through_a_file_names_it_before_any_write(tmp_path, capsys, check_mode):
+    (tmp_path / 'afile').write_text('x')
+    path = str(tmp_path / 'afile' / 'keys.yml')
+    failed, result = run(dict(path=path, content=SECRET, _ansible_check_mode=check_mode), capsys)
+    assert failed and result['msg'] == ('path %s cannot be written: %s is not a directory; nothing was written'
+                                        % (path, tmp_path / 'afile'))
+    failed, result = run(dict(path=str(tmp_path / 'no' / 'dir' / 'keys.yml'), content=SECRET,
+                              _ansible_check_mode=check_mode), capsys)
+    missing = tmp_path / 'no' / 'dir'
+    assert failed and result['msg'].endswith(': directory %s does not exist; nothing was written' % missing)
+    assert sorted(os.listdir(tmp_path)) == ['afile']
+
+
 def test_a_temporary_file_a_killed_run_left_is_removed_by_the_next_write(tmp_path, capsys):
     path = tmp_path / 'keys.yml'
     left = tmp_path / '.keys.yml.999999999.0.tmp'  # no such process
