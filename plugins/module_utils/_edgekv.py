@@ -181,13 +181,20 @@ def namespaces_path(network):
     return '%s/networks/%s/namespaces' % (BASE_PATH, quote(network, safe=''))
 
 
-def check_namespaces(client, permissions, network, option='namespace_permissions'):
-    """Read the namespaces of `network` (GET /networks/{network}/namespaces?details=on, networks.yaml) and refuse,
-    with EdgeKVError naming the option, a namespace that does not exist or namespaces of different data access
-    policies (token.yaml: "All specified namespaces need the same database Data Access Policy")."""
+def read_namespaces(client, network):
+    """The namespaces of `network` (GET /networks/{network}/namespaces?details=on, networks.yaml): {name: the
+    namespace as listed, with its dataAccessPolicy}."""
     response = client.request('GET', namespaces_path(network), params={'details': 'on'})
     body = response.body if isinstance(response.body, dict) else {}
-    known = dict((item.get('namespace'), item) for item in body.get('namespaces') or [] if isinstance(item, dict))
+    return dict((item.get('namespace'), item) for item in body.get('namespaces') or [] if isinstance(item, dict))
+
+
+def check_namespaces(client, permissions, network, option='namespace_permissions', known=None):
+    """Refuse, with EdgeKVError naming the option, a namespace of `permissions` that does not exist on `network` or
+    namespaces of different data access policies (token.yaml: "All specified namespaces need the same database Data
+    Access Policy"). `known`: the namespaces of the network as read_namespaces gives them; read when None."""
+    if known is None:
+        known = read_namespaces(client, network)
     missing = sorted(ns for ns in permissions if ns not in known)
     if missing:
         raise EdgeKVError('%s: namespace %s does not exist on the %s network (namespaces: %s)'
@@ -291,6 +298,7 @@ class Tokens:
 
     def __init__(self, client):
         self.client = client
+        self._namespaces = {}  # network -> its namespaces, read once per module run (check_namespaces)
 
     def list(self, include_expired=False):
         """Every token (neutral summaries, GET /tokens); with `include_expired`, the expired ones too."""
@@ -324,10 +332,14 @@ class Tokens:
 
     def check_namespaces(self, spec, option='namespace_permissions'):
         """Before a create of `spec`: its namespaces exist on the network it is created for (production when
-        allowed there, else staging) and share one data access policy (one read, see check_namespaces).
-        Raises EdgeKVError naming `option`."""
+        allowed there, else staging) and share one data access policy (see check_namespaces). The namespaces of a
+        network are read once for all the tokens of this Tokens (the `tokens` of one task share it), not once per
+        token. Raises EdgeKVError naming `option`."""
         network = 'production' if spec.get('allow_on_production') else 'staging'
-        check_namespaces(self.client, spec['namespace_permissions'], network, option=option)
+        if network not in self._namespaces:
+            self._namespaces[network] = read_namespaces(self.client, network)
+        check_namespaces(self.client, spec['namespace_permissions'], network, option=option,
+                         known=self._namespaces[network])
 
     @staticmethod
     def _create_body(spec):

@@ -428,8 +428,8 @@ import os
 from datetime import datetime, timezone
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _edgekv, _funnel
-from ansible_collections.edgegrid.access.plugins.module_utils._module import (EdgeGridError, EdgeGridModule, InputError,
-                                                                              Resource)
+from ansible_collections.edgegrid.access.plugins.module_utils._module import (ApiError, EdgeGridError, EdgeGridModule,
+                                                                              InputError, Resource, TransportError)
 
 
 # The options of one token: `name` and, with `tokens`, each element. In an element, state, recreate, refresh,
@@ -562,6 +562,10 @@ class Token(Resource):
     """
 
     key = 'edgekv_token'
+    # A write whose answer was lost is settled by reading the token again (EdgeGridModule._settle): its uuid and
+    # value are read back by GET /tokens/{name}, nothing is lost with the answer. `executed` keeps the actions
+    # carried out for the result (the plan made from the read after them has none).
+    settles = True
 
     def __init__(self, module, params=None, where=''):
         """`params`: the options of this token (an element of `tokens`, its defaults filled in); the module's when
@@ -576,6 +580,7 @@ class Token(Resource):
         self.tokens = None  # _edgekv.Tokens, built once the input is checked
         self.spec = None  # the token to create (create_spec), when one is
         self.actions = []
+        self.executed = None  # the actions of the write carried out (create, update), for the result
 
     def check(self):
         self.wanted = checked_input(self.params, self.where)
@@ -619,6 +624,7 @@ class Token(Resource):
 
     def desired(self, current):
         params, name = self.params, self.name
+        self.actions = []
         if current is None:
             self._plan_create(current)
             self.actions = ['create']
@@ -653,15 +659,39 @@ class Token(Resource):
         return bool(self.actions)
 
     def create(self, desired):
-        created = self.tokens.create(self.spec)
+        self.executed = list(self.actions)
+        try:
+            created = self.tokens.create(self.spec)
+        except ApiError as exc:
+            if exc.status != 409:
+                raise
+            return self._made_meanwhile(exc)
         return created if created is not None else desired
 
+    def _made_meanwhile(self, exc):
+        """The create was refused as a conflict (HTTP 409): another run (another job, another host) may have created
+        the token since it was read. Read it again: as the task declares it, it is the result, with a warning; else
+        the refusal is raised, saying so."""
+        state, now = self.tokens.get(self.name)
+        if state == 'present' and not _edgekv.differences(now, self.wanted):
+            self.module.warn('EdgeKV token %s was created by another run at the same time as this one, as this task '
+                             'declares it; it is kept' % self.name)
+            return now
+        raise EdgeGridError('%s; EdgeKV token %s was created by another run meanwhile%s: run the task again to '
+                            'compare it with what this task declares' % (exc, self.name,
+                                                                         ' (it differs from this task)'
+                                                                         if state == 'present' else ''),
+                            result=_funnel.failure(exc)) from None
+
     def update(self, current, desired):
+        self.executed = list(self.actions)
         if self.actions == ['refresh']:
             return self.tokens.refresh(self.name)
         self.tokens.revoke(self.name)
         try:
             return self.tokens.create(self.spec) or {}
+        except TransportError:
+            raise  # the answer was lost: read again (EdgeGridModule._settle)
         except EdgeGridError as exc:
             error = _funnel.failure(exc).get('error')
             raise EdgeGridError('EdgeKV token %s was revoked, but creating it again failed (run the task again to '
@@ -678,7 +708,8 @@ class Token(Resource):
         if self.params['state'] == 'absent':
             actions, token, remove_name = (['revoke'] if before is not None else []), None, self.name
         else:
-            actions, token, remove_name = self.actions, after, None
+            actions = self.executed if self.executed is not None else self.actions
+            token, remove_name = after, None
         extra = dict(actions=actions)
         tokens_js_changed = False
         if self.params['tokens_js']:

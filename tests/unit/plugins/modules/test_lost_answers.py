@@ -16,7 +16,8 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys_v2, _listing_cache
 from ansible_collections.edgegrid.access.plugins.modules import (
-    api_client, api_key, api_key_collection, api_key_collection_info, throttling_counter, throttling_counter_info)
+    api_client, api_key, api_key_collection, api_key_collection_info, edgekv_token, throttling_counter,
+    throttling_counter_info)
 
 COUNTERS = '/apikey-manager-api/v2/counters'
 PLACE = dict(contract_id='C-1EMU001', group_id=10001)
@@ -218,3 +219,64 @@ def test_a_collection_whose_acl_answer_was_lost_after_its_create_is_not_rolled_b
     assert 'read again, the write was applied' in json.dumps(result['warnings'])
     emulator.admin.reset_log()
     assert run(api_key_collection, args, capsys)[1]['changed'] is False and writes(emulator) == {}
+
+
+TOKENS = '/edgekv/v1/tokens'
+
+
+def token_args(emulator, **extra):
+    return dict(edgerc=emulator.edgerc, max_retries=0, name='lost_token', namespace_permissions={'default': 'r'},
+                allow_on_staging=True, **extra)
+
+
+def test_an_edgekv_token_whose_create_answer_was_lost_is_reported_as_made(emulator, capsys, tmp_path):
+    # The token's uuid (and value) are read back by GET /tokens/{name}: the edgekv_tokens.js entry is written too.
+    emulator.admin.faults('drop-after', method='POST', path=TOKENS, count=1)
+    args = token_args(emulator, tokens_js=dict(path=str(tmp_path / 'edgekv_tokens.js')))
+    failed, result = run(edgekv_token, args, capsys)
+    assert not failed, result['msg']
+    assert result['changed'] is True and result['actions'] == ['create']
+    assert result['edgekv_token']['uuid'] and result['tokens_js']['set'] == ['namespace-default']
+    assert 'read again, the write was applied' in json.dumps(result['warnings'])
+    emulator.admin.reset_log()
+    failed, again = run(edgekv_token, args, capsys)
+    assert not failed and again['changed'] is False and writes(emulator) == {}
+
+
+def test_an_edgekv_token_created_by_another_run_meanwhile_is_kept(emulator, capsys):
+    # Run B's create is held while another run creates the same token: B's create is refused (HTTP 409); read again,
+    # the token is as B declares it, so B keeps it and warns.
+    import threading
+    import time
+    emulator.admin.faults('slow', method='POST', path=TOKENS, count=1, delay=1.0)
+    session = emulator.session()
+
+    def other_run():
+        time.sleep(0.3)
+        body = {'name': 'lost_token', 'allowOnStaging': True, 'allowOnProduction': False,
+                'namespacePermissions': {'default': ['r']}}
+        assert session.post(emulator.url(TOKENS), json=body).status_code in (200, 201)
+
+    thread = threading.Thread(target=other_run)
+    thread.start()
+    try:
+        failed, result = run(edgekv_token, token_args(emulator), capsys)
+    finally:
+        thread.join()
+    assert not failed, result['msg']
+    assert 'was created by another run at the same time' in json.dumps(result['warnings'])
+    assert result['edgekv_token']['uuid']
+    failed, again = run(edgekv_token, token_args(emulator), capsys)
+    assert not failed and again['changed'] is False
+
+
+def test_many_tokens_read_the_namespaces_of_a_network_once(emulator, capsys):
+    # Found by a tester: 400 tokens sent GET /networks/staging/namespaces 400 times.
+    emulator.admin.reset_log()
+    tokens = [dict(name='many_ns_%d' % index, namespace_permissions={'default': 'r'}, allow_on_staging=True)
+              for index in range(6)]
+    failed, result = run(edgekv_token, dict(edgerc=emulator.edgerc, tokens=tokens), capsys)
+    assert not failed, result['msg']
+    counts = emulator.admin.log()['counts']
+    assert counts.get('GET /edgekv/v1/networks/staging/namespaces') == 1, counts
+    assert counts.get('POST /edgekv/v1/tokens') == 6
