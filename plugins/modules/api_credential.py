@@ -27,8 +27,16 @@ description:
     C(host:pid:random)), then its secret is stored, then it gets its description. A credential still marked
     pending that its run provably left (the run's process on this host is gone, or it is older than 15 minutes)
     is deleted by the next create, and reported (RV(removed_orphans)). When the answer to the create is lost,
-    the module reads the credentials again, deletes the one the create made (a new credential without
-    description; nobody received its secret) and creates again, once.
+    the module reads the credentials again: when no new credential without description appeared, the create did
+    not take and is sent again, once; when one did, it cannot be told from another job's create of the same
+    moment, so the task fails naming it and deletes nothing (delete it with O(state=absent) and O(credential_id)
+    when no other job creates credentials of that API client).
+  - Two jobs creating the credential of one O(description) at once leave one. A create fails before any write
+    while another run's credential of that description is marked pending (and not abandoned). After marking its
+    own new credential pending, a run lists the credentials again; when another run's credential of that
+    description has a lower ID (marked pending, or without description yet, waited for up to 8 seconds) or was
+    completed meanwhile, it deletes its own new credential (nobody received its secret) and fails, saying so. Run
+    it again once the other job is over: it then finds that credential.
   - The client secret of a new credential is returned only once, by the task that creates it, under RV(secret).
     Set C(no_log=true) on such a task. Better, give O(edgerc_write), and the secret is written straight into
     a section of an C(.edgerc) file (atomically, mode C(0600)) and not returned at all.
@@ -163,6 +171,10 @@ notes:
   - The client token and the description of a credential are not secret; the client secret is.
   - Whether a credential is expired, and O(rotate_before_days), are judged on the clock of the machine that runs
     the module.
+  - When the answer to a deactivate, an update or a delete is lost (the connection dropped after the request was
+    sent), the module reads the credential again by its ID - the IAM API v3 lists the credentials of an API client
+    (GET C(/identity-management/v3/api-clients/{clientId}/credentials)) - and reports the write as done, with a
+    warning, when it took; else the task fails saying it did not, to be run again.
 seealso:
   - module: edgegrid.access.api_credential_info
   - module: edgegrid.access.api_client
@@ -842,10 +854,11 @@ class Credential(Resource):
         once, the one whose credential got the lower ID goes on; a final one only when it is not among `known` (the
         IDs that had that description before the create: with rotate_before_days, the credential due)."""
         wanted = self.wanted_desc or ''
+        previous = (self.previous or {}).get('credential_id')  # rotate_before_days: the one due, not a rival
         found = []
         for cred in credentials:
             cid = cred.get('credential_id') or 0
-            if cid == own_id or not _rotation.usable(cred):
+            if cid in (own_id, previous) or not _rotation.usable(cred):
                 continue
             description = cred.get('description') or ''
             pending = _rotation.parse_pending(description)

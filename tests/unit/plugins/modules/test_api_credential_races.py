@@ -99,23 +99,26 @@ def fresh_client(emulator, capsys, name='race-client'):
 
 # -- finding 1: two creates of one description at once ----------------------------------------------------------
 
-@pytest.mark.parametrize('fault, delay, start_b', [
+@pytest.mark.parametrize('fault, delay, start_b, policy', [
     # The tester's input: A's pending-marker PUT held 4 s, B starts 2.5 s later (A's credential has no description).
-    (('slow', 'PUT', 4), None, 2.5),
+    (('slow', 'PUT', 4), None, 2.5, {}),
+    # The same with rotate_before_days: no credential yet, both create one.
+    (('slow', 'PUT', 4), None, 2.5, {'rotate_before_days': 30}),
     # B starts once A's credential carries its pending marker (A's final PUT held).
-    (('slow', 'PUT', 4), 'second-put', 1.5),
+    (('slow', 'PUT', 4), 'second-put', 1.5, {}),
     # A's create itself held: B's create is applied first and gets the lower ID.
-    (('slow', 'POST', 3), None, 1.0),
+    (('slow', 'POST', 3), None, 1.0, {}),
     # No fault: both at once.
-    (None, None, 0.0),
-    (None, None, 0.2),
-], ids=['undescribed', 'pending', 'b-first', 'together', 'together-0.2'])
+    (None, None, 0.0, {}),
+    (None, None, 0.2, {}),
+], ids=['undescribed', 'undescribed-rotate', 'pending', 'b-first', 'together', 'together-0.2'])
 @pytest.mark.parametrize('with_edgerc', [True, False], ids=['edgerc_write', 'secret'])
 def test_two_creates_at_once_leave_one_credential_whose_secret_is_held(emulator, capsys, tmp_path, fault, delay,
-                                                                       start_b, with_edgerc):
+                                                                       start_b, policy, with_edgerc):
     client, path = fresh_client(emulator, capsys)
     out = tmp_path / 'dupd1.edgerc'
-    args = dict(edgerc=emulator.edgerc, section='default', max_retries=0, description='dupd1', client_id=client)
+    args = dict(edgerc=emulator.edgerc, section='default', max_retries=0, description='dupd1', client_id=client,
+                **policy)
     if with_edgerc:
         args['edgerc_write'] = dict(path=str(out), section='dupd1')
     if fault:
@@ -155,17 +158,18 @@ def test_two_creates_at_once_leave_one_credential_whose_secret_is_held(emulator,
 def test_a_live_pending_credential_of_the_same_description_stops_a_create_before_any_write(emulator, capsys,
                                                                                          tmp_path):
     """Another job, on this host and alive, has created its credential and marked it pending."""
+    client, path = fresh_client(emulator, capsys)
     session = emulator.session('default')
-    made = session.post(emulator.url(SELF)).json()
+    made = session.post(emulator.url(path)).json()
     sleeper = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])
     try:
         run_id = '%s:%d:bb' % (_rotation.socket.gethostname().split('.')[0], sleeper.pid)
         body = {'status': 'ACTIVE', 'expiresOn': made['expiresOn'],
                 'description': _rotation.pending_description('dupd1', run_id)}
-        assert session.put(emulator.url('%s/%d' % (SELF, made['credentialId'])), json=body).status_code == 200
+        assert session.put(emulator.url('%s/%d' % (path, made['credentialId'])), json=body).status_code == 200
         emulator.admin.reset_log()
         failed, result = run(api_credential, dict(edgerc=emulator.edgerc, section='default', max_retries=0,
-                                                  description='dupd1',
+                                                  client_id=client, description='dupd1',
                                                   edgerc_write=dict(path=str(tmp_path / 'e'), section='d')), capsys)
         assert failed and not result.get('changed')
         assert 'another run' in result['msg'] and str(made['credentialId']) in result['msg'], result['msg']
