@@ -27,7 +27,7 @@ description:
     C(host:pid:random)), then its secret is stored, then it gets its description. A credential still marked
     pending that its run provably left (the run's process on this host is gone, or it is older than 15 minutes)
     is deleted by the next create, and reported (RV(removed_orphans)). When the answer to the create is lost,
-    the module reads the credentials again: when no new credential without description appeared, the create did
+    the module reads the credentials again. When no new credential without description appeared, the create did
     not take and is sent again, once; when one did, it cannot be told from another job's create of the same
     moment, so the task fails naming it and deletes nothing (delete it with O(state=absent) and O(credential_id)
     when no other job creates credentials of that API client).
@@ -36,7 +36,7 @@ description:
     own new credential pending, a run lists the credentials again; when another run's credential of that
     description has a lower ID (marked pending, or without description yet, waited for up to 8 seconds) or was
     completed meanwhile, it deletes its own new credential (nobody received its secret) and fails, saying so. Run
-    it again once the other job is over: it then finds that credential.
+    it again once the other job is over; it then finds that credential.
   - The client secret of a new credential is returned only once, by the task that creates it, under RV(secret).
     Set C(no_log=true) on such a task. Better, give O(edgerc_write), and the secret is written straight into
     a section of an C(.edgerc) file (atomically, mode C(0600)) and not returned at all.

@@ -155,8 +155,8 @@ def test_two_creates_at_once_leave_one_credential_whose_secret_is_held(emulator,
     assert writes(emulator) == {}
 
 
-def test_a_live_pending_credential_of_the_same_description_stops_a_create_before_any_write(emulator, capsys,
-                                                                                         tmp_path):
+def test_a_live_pending_credential_of_the_same_description_stops_a_create_before_any_write(
+        emulator, capsys, tmp_path):
     """Another job, on this host and alive, has created its credential and marked it pending."""
     client, path = fresh_client(emulator, capsys)
     session = emulator.session('default')
@@ -184,7 +184,7 @@ def test_two_credentials_of_one_description_the_message_says_which_to_keep(emula
     client, path = fresh_client(emulator, capsys)
     session = emulator.session('default')
     ids = []
-    for _ in range(2):
+    for _index in range(2):
         made = session.post(emulator.url(path)).json()
         body = {'status': 'ACTIVE', 'expiresOn': made['expiresOn'], 'description': 'dupd1'}
         assert session.put(emulator.url('%s/%d' % (path, made['credentialId'])), json=body).status_code == 200
