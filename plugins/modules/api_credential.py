@@ -819,9 +819,9 @@ class Credential(Resource):
                     raise EdgeGridError(
                         'the API refused to create a credential for API client %s, which holds %d credentials '
                         '(%d ACTIVE). Akamai limits how many credentials one API client may hold: delete an '
-                        'INACTIVE credential first. Nothing was changed. %s'
+                        'INACTIVE credential first. Nothing was changed.%s %s'
                         % (self.client_id, len(self.credentials),
-                           sum(1 for c in self.credentials if c.get('status') == 'active'), exc),
+                           sum(1 for c in self.credentials if c.get('status') == 'active'), self.in_flight(), exc),
                         result=problem(exc)) from None
                 raise
             except TransportError as exc:
@@ -903,6 +903,31 @@ class Credential(Resource):
                           'credential. (A credential without description that no job is creating is one whose '
                           'create answer was lost: delete it with state=absent credential_id=<ID>)'
                      % self.refuse_rivals(claims))
+
+    def in_flight(self):
+        """After a refused create: the credentials of API client that another run is creating now (marked pending
+        and not abandoned, or without description and younger than the lease), said in a sentence that begins with
+        a space; '' when there are none or the listing fails (the refusal is what the task reports)."""
+        try:
+            listed = self.api.list(self.client_id)
+        except EdgeGridError:
+            return ''
+        busy = []
+        for cred in listed:
+            if cred.get('status') != 'active':
+                continue
+            pending = _rotation.parse_pending(cred.get('description'))
+            age = _rotation.age_seconds(cred)
+            if (pending and not _rotation.abandoned(cred)) or (
+                    not cred.get('description') and age is not None and age <= _rotation.LEASE_SECONDS):
+                busy.append(str(cred.get('credential_id')))
+        if not busy:
+            return ''
+        return (' Credential %s, created in the last %d minutes, %s: another job may be creating a credential of '
+                'this API client right now; run the task again once it is over.'
+                % (', '.join(busy), _rotation.LEASE_SECONDS // 60,
+                   'is marked pending or has no description yet' if len(busy) == 1
+                   else 'are marked pending or have no description yet'))
 
     def set_description(self, new, description):
         return self.api.update(self.client_id, new, description=description,

@@ -201,6 +201,18 @@ def test_two_credentials_of_one_description_the_message_says_which_to_keep(emula
     assert 'state=absent credential_id=%d' % ids[1]['credentialId'] in msg, msg
 
 
+def test_a_create_refused_at_the_limit_while_another_job_creates_says_so(emulator, capsys, tmp_path):
+    """The other job's credential, created a moment ago, takes the last slot (two credentials per API client)."""
+    session = emulator.session('default')
+    other = session.post(emulator.url(SELF)).json()
+    failed, result = run(api_credential, dict(edgerc=emulator.edgerc, section='default', max_retries=0,
+                                              description='dupd1',
+                                              edgerc_write=dict(path=str(tmp_path / 'e'), section='d')), capsys)
+    assert failed and 'the API refused to create' in result['msg']
+    assert 'Credential %d' % other['credentialId'] in result['msg'], result['msg']
+    assert 'another job may be creating' in result['msg']
+
+
 # -- finding 2: a lost create deletes only what it can prove its own ------------------------------------------------
 
 def test_a_dropped_create_never_deletes_the_new_credential_of_another_job(emulator, capsys, tmp_path):
