@@ -899,10 +899,10 @@ class Credential(Resource):
             if not undescribed or time.time() >= deadline:
                 break
             time.sleep(1)
+        hint = (' (a credential without description that no job is creating is one whose create answer was lost: '
+                'delete it with state=absent credential_id=<ID>)' if undescribed else '')
         self.give_up(new, '%s, and it started first. Run the task again once it is over: it then finds that '
-                          'credential. (A credential without description that no job is creating is one whose '
-                          'create answer was lost: delete it with state=absent credential_id=<ID>)'
-                     % self.refuse_rivals(claims))
+                          'credential%s' % (self.refuse_rivals(claims), hint))
 
     def in_flight(self):
         """After a refused create: the credentials of API client that another run is creating now (marked pending
