@@ -27,8 +27,16 @@ description:
     C(host:pid:random)), then its secret is stored, then it gets its description. A credential still marked
     pending that its run provably left (the run's process on this host is gone, or it is older than 15 minutes)
     is deleted by the next create, and reported (RV(removed_orphans)). When the answer to the create is lost,
-    the module reads the credentials again, deletes the one the create made (a new credential without
-    description; nobody received its secret) and creates again, once.
+    the module reads the credentials again. When no new credential without description appeared, the create did
+    not take and is sent again, once; when one did, it cannot be told from another job's create of the same
+    moment, so the task fails naming it and deletes nothing (delete it with O(state=absent) and O(credential_id)
+    when no other job creates credentials of that API client).
+  - Two jobs creating the credential of one O(description) at once leave one. A create fails before any write
+    while another run's credential of that description is marked pending (and not abandoned). After marking its
+    own new credential pending, a run lists the credentials again; when another run's credential of that
+    description has a lower ID (marked pending, or without description yet, waited for up to 8 seconds) or was
+    completed meanwhile, it deletes its own new credential (nobody received its secret) and fails, saying so. Run
+    it again once the other job is over; it then finds that credential.
   - The client secret of a new credential is returned only once, by the task that creates it, under RV(secret).
     Set C(no_log=true) on such a task. Better, give O(edgerc_write), and the secret is written straight into
     a section of an C(.edgerc) file (atomically, mode C(0600)) and not returned at all.
@@ -163,6 +171,10 @@ notes:
   - The client token and the description of a credential are not secret; the client secret is.
   - Whether a credential is expired, and O(rotate_before_days), are judged on the clock of the machine that runs
     the module.
+  - When the answer to a deactivate, an update or a delete is lost (the connection dropped after the request was
+    sent), the module reads the credential again by its ID - the IAM API v3 lists the credentials of an API client
+    (GET C(/identity-management/v3/api-clients/{clientId}/credentials)) - and reports the write as done, with a
+    warning, when it took; else the task fails saying it did not, to be run again.
 seealso:
   - module: edgegrid.access.api_credential_info
   - module: edgegrid.access.api_client
@@ -324,12 +336,16 @@ error:
 '''
 
 import os
+import time
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc, _iam, _rotation
 from ansible_collections.edgegrid.access.plugins.module_utils._module import (
     ApiError, EdgeGridError, EdgeGridModule, InputError, Resource, TransportError)
 
 MAX_ROTATE_DAYS = 729
+# Seconds a create waits, after marking its credential pending, for a credential of a lower ID without description
+# to get its pending marker (a run of this collection sets it right after its create).
+UNDESCRIBED_WAIT = 8
 
 
 def problem(exc):
@@ -500,9 +516,32 @@ class Credential(Resource):
             return None
         if len(candidates) > 1:
             raise InputError('%d ACTIVE credentials of API client %s have the description %r (IDs %s): name one with '
-                             'credential_id' % (len(candidates), self.client_id, description,
-                                                ', '.join(str(c.get('credential_id')) for c in candidates)))
+                             'credential_id. %s' % (len(candidates), self.client_id, description,
+                                                    ', '.join(str(c.get('credential_id')) for c in candidates),
+                                                    self.duplicates_advice(candidates)))
         return candidates[0] if candidates else None
+
+    def duplicates_advice(self, candidates):
+        """What to do about several ACTIVE credentials of one description (two creates at once, by an older
+        version or another tool): keep the one whose secret is stored, delete the others. The section of
+        edgerc_write, when it holds one of them, says which; it cannot prove that no other file holds the others,
+        so nothing is deleted here."""
+        target = self.params['edgerc_write']
+        held = None
+        if target:
+            try:
+                held = (_edgerc.read_section(target['path'], target['section']) or {}).get('client_token')
+            except _edgerc.EdgercError:
+                held = None
+        keep = [c for c in candidates if held and c.get('client_token') == held]
+        if keep:
+            others = [c for c in candidates if c is not keep[0]]
+            return ('Section [%s] of %s holds credential %s; if the others come from two runs at once, their secret '
+                    'is likely stored nowhere: once sure, delete them (%s)'
+                    % (target['section'], target['path'], keep[0].get('credential_id'),
+                       ', '.join('state=absent credential_id=%s' % c.get('credential_id') for c in others)))
+        return ('Keep the one whose client_token your .edgerc holds and delete the others (state=absent '
+                'credential_id=<ID>): credentials whose secret nobody stored')
 
     def replacement(self):
         """With replaces: the credential that replaced credential `replaces` in the section of edgerc_write when the
@@ -586,12 +625,47 @@ class Credential(Resource):
 
     def update(self, current, desired):
         changes, listed = self.changes, self.listed
-        if set(changes) == {'status'} and changes['status'] == 'inactive':
-            self.api.deactivate(self.client_id, listed['credential_id'])
-            return self.view(dict(listed, **changes))
-        return self.view(self.api.update(self.client_id, listed, status=changes.get('status'),
-                                         expires_on=changes.get('expires_on'),
-                                         description=changes.get('description')))
+        try:
+            if set(changes) == {'status'} and changes['status'] == 'inactive':
+                self.api.deactivate(self.client_id, listed['credential_id'])
+                return self.view(dict(listed, **changes))
+            return self.view(self.api.update(self.client_id, listed, status=changes.get('status'),
+                                             expires_on=changes.get('expires_on'),
+                                             description=changes.get('description')))
+        except TransportError as lost:
+            now = self.read_again(lost)
+            if now is not None and self.applied(now, changes):
+                self.module.warn('%s; read again, the write was applied' % lost)
+                return self.view(now)
+            moved = now is None or any(now.get(k) != listed.get(k) for k in ('status', 'description', 'expires_on'))
+            raise EdgeGridError('%s; read again, it is not (all) applied: run the task again' % lost,
+                                result=dict(changed=moved)) from None
+
+    # -- a write whose answer was lost: read again (what EdgeGridModule._settle does for a resource found by ID; this
+    # one is found by policy, so the credential is read again by its ID) -----------------------------------------
+
+    def read_again(self, lost):
+        """The credential the task wrote (by its ID), as listed now, None when it is gone; after a write whose
+        answer was lost (`lost`, a TransportError). Raises TransportError when the listing fails too."""
+        cid = self.listed['credential_id']
+        try:
+            listed = self.api.list(self.client_id)
+        except EdgeGridError as again:
+            raise TransportError('%s; reading it again to tell whether it took failed too (%s): run the task again'
+                                 % (lost, again)) from None
+        found = [c for c in listed if c.get('credential_id') == cid and c.get('status') != 'deleted']
+        return found[0] if found else None
+
+    @staticmethod
+    def applied(now, changes):
+        """Whether credential `now` (as listed) carries every one of `changes` (status, expires_on, description)."""
+        for key, value in changes.items():
+            if key == 'expires_on':
+                if not _iam.same_instant(value, now.get('expires_on')):
+                    return False
+            elif now.get(key) != value:
+                return False
+        return True
 
     def refuse_own(self, current, what):
         if current.get('client_token') and current.get('client_token') == self.signing_token():
@@ -618,14 +692,32 @@ class Credential(Resource):
         self.refuse_own(self.listed, 'delete')
 
     def delete(self, current):
+        """Deactivate (when ACTIVE), then delete. A lost answer to either is settled by reading again: gone or
+        INACTIVE as wanted, the task goes on (warning); else it fails saying what is left."""
         cid = self.listed['credential_id']
         if self.listed.get('status') != 'inactive':
-            self.api.deactivate(self.client_id, cid)
+            try:
+                self.api.deactivate(self.client_id, cid)
+            except TransportError as lost:
+                now = self.read_again(lost)
+                if now is not None and now.get('status') != 'inactive':
+                    raise EdgeGridError('%s; read again, credential %s is still %s: nothing was changed; run the '
+                                        'task again' % (lost, cid, (now.get('status') or '?').upper()),
+                                        result=dict(changed=False)) from None
+                self.module.warn('%s; read again, the write was applied' % lost)
+                if now is None:
+                    return
         try:
             self.api.delete(self.client_id, cid)
+        except TransportError as lost:
+            if self.read_again(lost) is None:
+                self.module.warn('%s; read again, credential %s is gone: the delete was applied' % (lost, cid))
+                return
+            raise EdgeGridError('credential %s is now INACTIVE, but deleting it failed: %s; read again, it is still '
+                                'there: run the task again' % (cid, lost), result=dict(changed=True)) from None
         except EdgeGridError as exc:
             raise EdgeGridError('credential %s is now INACTIVE, but deleting it failed: %s' % (cid, exc),
-                                result=problem(exc)) from None
+                                result=dict(problem(exc), changed=True)) from None
 
     # -- a new credential: the one-time secret -------------------------------------------------------------------
 
@@ -673,6 +765,11 @@ class Credential(Resource):
             predicted['expires_on'] = _iam.format_time(self.expires_on)
             if self.expires_on <= _iam.utcnow():
                 raise InputError('expires_on %s is in the past' % params['expires_on'])
+        if self.replaced is None:
+            claims = self.rivals(self.credentials)
+            if claims:
+                raise EdgeGridError('%s; nothing was created. Run the task again once it is over.'
+                                    % self.refuse_rivals(claims))
         self.values = self.connection()
         if target:
             predicted_write = self.preflight_edgerc(target, self.values)
@@ -705,10 +802,15 @@ class Credential(Resource):
             return False
 
     def post_create(self):
-        """POST the create: (the new credential, its secret). When its answer is lost, find what it created (a new
-        credential without description that was not there before), delete it (nobody received its secret), warn,
-        and send the create once more."""
-        known = set(c.get('credential_id') for c in self.credentials)
+        """POST the create: (the new credential, its secret). When its answer is lost, read the credentials again:
+        when no credential without description appeared, the create did not take and is sent once more; when one
+        did, it cannot be told whether this create made it or another job did (the create takes no body to tell
+        them apart, and another job's credential has no description until its pending marker is set): fail,
+        deleting nothing. What is left of this create is an ACTIVE credential without description, which no run
+        takes for its own; the message names it."""
+        # The credentials that had the description wanted before the create (with rotate_before_days, the one due).
+        known = set(c.get('credential_id') for c in self.credentials
+                    if (c.get('description') or '') == (self.wanted_desc or ''))
         for attempt in (1, 2):
             try:
                 return self.api.create(self.client_id)
@@ -717,29 +819,115 @@ class Credential(Resource):
                     raise EdgeGridError(
                         'the API refused to create a credential for API client %s, which holds %d credentials '
                         '(%d ACTIVE). Akamai limits how many credentials one API client may hold: delete an '
-                        'INACTIVE credential first. Nothing was changed. %s'
+                        'INACTIVE credential first. Nothing was changed.%s %s'
                         % (self.client_id, len(self.credentials),
-                           sum(1 for c in self.credentials if c.get('status') == 'active'), exc),
+                           sum(1 for c in self.credentials if c.get('status') == 'active'), self.in_flight(), exc),
                         result=problem(exc)) from None
                 raise
             except TransportError as exc:
                 listed = self.api.list(self.client_id)  # its own failure fails the task with its error
                 appeared = [c for c in listed if c.get('credential_id') not in known and not c.get('description')]
-                if len(appeared) > 1:
-                    raise EdgeGridError('%s; credentials %s appeared since: it cannot be told which one this create '
-                                        'made; nothing was deleted'
-                                        % (exc, ', '.join(str(c.get('credential_id')) for c in appeared))) from None
                 if appeared:
-                    if not self.discard(appeared[0]):
-                        raise EdgeGridError('%s; the create was applied (credential %s), but deleting that '
-                                            'credential, whose secret nobody received, failed; the next run deletes '
-                                            'it' % (exc, appeared[0].get('credential_id'))) from None
-                    self.module.warn('the answer to the create was lost; credential %s, which it created and whose '
-                                     'secret nobody received, was deleted and the create sent again'
-                                     % appeared[0].get('credential_id'))
+                    ids = ', '.join(str(c.get('credential_id')) for c in appeared)
+                    raise EdgeGridError(
+                        '%s; since, credential %s appeared without description: this run cannot tell which '
+                        'credential its create made, if any (another job creating a credential of API client %s at '
+                        'the same moment makes one just like it), so nothing was deleted. If no other job creates '
+                        'credentials of this API client, %s this create, whose secret nobody received: delete it '
+                        '(state=absent credential_id=%s), then run the task again'
+                        % (exc, ids, self.client_id, 'it was made by' if len(appeared) == 1
+                           else 'one of them was made by', appeared[0].get('credential_id'))) from None
                 if attempt == 2:
                     raise EdgeGridError('%s, twice; nothing is left of either attempt' % exc) from None
+                self.module.warn('the answer to the create was lost and no new credential appeared: the create did '
+                                 'not take and was sent again')
         return None, None  # not reached
+
+    # -- two creates of one description at once --------------------------------------------------------------------
+
+    def rivals(self, credentials, own_id=None, known=()):
+        """Another run's create of the credential this one would create: (credential, why) of the ACTIVE,
+        unexpired credentials (not `own_id`) that carry the description wanted, whether still pending (their run
+        not provably gone) or final, or that have none yet and are younger than the lease (_rotation: what a run of
+        this collection leaves between its create and its pending marker). With `own_id` (this run's credential,
+        marked pending), a pending or undescribed one counts only with a lower ID: of two runs that created at
+        once, the one whose credential got the lower ID goes on; a final one only when it is not among `known` (the
+        IDs that had that description before the create: with rotate_before_days, the credential due)."""
+        wanted = self.wanted_desc or ''
+        previous = (self.previous or {}).get('credential_id')  # rotate_before_days: the one due, not a rival
+        found = []
+        for cred in credentials:
+            cid = cred.get('credential_id') or 0
+            if cid in (own_id, previous) or not _rotation.usable(cred):
+                continue
+            description = cred.get('description') or ''
+            pending = _rotation.parse_pending(description)
+            lower = own_id is None or cid < own_id
+            if pending:
+                if pending[0] == wanted and lower and not _rotation.abandoned(cred):
+                    found.append((cred, 'run %s created it at %s and has not stored its secret yet'
+                                  % (pending[1], _iam.format_time(pending[2]) if pending[2] else '?')))
+            elif not description:
+                age = _rotation.age_seconds(cred)
+                if own_id is not None and lower and age is not None and age <= _rotation.LEASE_SECONDS:
+                    found.append((cred, 'it was created %d s ago and has no description yet' % max(age, 0)))
+            elif description == wanted and own_id is not None and cid not in known:
+                found.append((cred, 'it was created by another run, which stored its secret'))
+        return found
+
+    def refuse_rivals(self, claims):
+        return ('another run is creating the credential with description %r of API client %s (%s)'
+                % (self.wanted_desc or '', self.client_id,
+                   '; '.join('credential %s: %s' % (c.get('credential_id'), why) for c, why in claims)))
+
+    def step_back(self, new, known, wait=None):
+        """After this run marked its credential `new` pending: list again; when another run's create of the same
+        credential has a lower ID (or has completed), delete `new` (this run's, by its ID) and fail. A lower-ID
+        credential without description is waited for a few seconds, for its pending marker to tell what it is."""
+        wait = UNDESCRIBED_WAIT if wait is None else wait
+        deadline = time.time() + wait
+        while True:
+            try:
+                listed = self.api.list(self.client_id)
+            except EdgeGridError as exc:
+                self.give_up(new, 'reading the credentials again, to tell whether another run creates the same '
+                                  'credential, failed: %s' % exc)
+            claims = self.rivals(listed, own_id=new['credential_id'], known=known)
+            if not claims:
+                return
+            undescribed = all(not c.get('description') for c, _why in claims)
+            if not undescribed or time.time() >= deadline:
+                break
+            time.sleep(1)
+        hint = (' (a credential without description that no job is creating is one whose create answer was lost: '
+                'delete it with state=absent credential_id=<ID>)' if undescribed else '')
+        self.give_up(new, '%s, and it started first. Run the task again once it is over: it then finds that '
+                          'credential%s' % (self.refuse_rivals(claims), hint))
+
+    def in_flight(self):
+        """After a refused create: the credentials of API client that another run is creating now (marked pending
+        and not abandoned, or without description and younger than the lease), said in a sentence that begins with
+        a space; '' when there are none or the listing fails (the refusal is what the task reports)."""
+        try:
+            listed = self.api.list(self.client_id)
+        except EdgeGridError:
+            return ''
+        busy = []
+        for cred in listed:
+            if cred.get('status') != 'active':
+                continue
+            pending = _rotation.parse_pending(cred.get('description'))
+            age = _rotation.age_seconds(cred)
+            if (pending and not _rotation.abandoned(cred)) or (
+                    not cred.get('description') and age is not None and age <= _rotation.LEASE_SECONDS):
+                busy.append(str(cred.get('credential_id')))
+        if not busy:
+            return ''
+        return (' Credential %s, created in the last %d minutes, %s: another job may be creating a credential of '
+                'this API client right now; run the task again once it is over.'
+                % (', '.join(busy), _rotation.LEASE_SECONDS // 60,
+                   'is marked pending or has no description yet' if len(busy) == 1
+                   else 'are marked pending or have no description yet'))
 
     def set_description(self, new, description):
         return self.api.update(self.client_id, new, description=description,
@@ -764,6 +952,9 @@ class Credential(Resource):
                              'before it stored their secret' % ', '.join(str(i) for i in removed))
         run = _rotation.new_run_id()
         started = _iam.utcnow()
+        # The credentials that had the description wanted before the create (with rotate_before_days, the one due).
+        known = set(c.get('credential_id') for c in self.credentials
+                    if (c.get('description') or '') == (self.wanted_desc or ''))
         new, secret = self.post_create()
         section = dict(self.values, client_token=new.get('client_token'), client_secret=secret)
 
@@ -777,6 +968,8 @@ class Credential(Resource):
             busy = self.busy(self.replaced, new['credential_id'])
             if busy:
                 self.give_up(new, busy + ', and it started first')
+        else:
+            self.step_back(new, known)
         if target:
             if (_iam.utcnow() - started).total_seconds() > _rotation.LEASE_SECONDS / 3:
                 self.give_up(new, 'the create took longer than a third of the lease (%d s)' % _rotation.LEASE_SECONDS)

@@ -676,8 +676,8 @@ class Counter(Resource):
             return created
         self.api.delete_counter(created['id'])
         self.module.warn('throttling counter %r was created by another run at the same time (id %s); the one this '
-                         'run created (id %s) was deleted, and %s is kept' % (created['name'], keep['id'],
-                                                                           created['id'], keep['id']))
+                         'run created (id %s) was deleted, and %s is kept'
+                         % (created['name'], keep['id'], created['id'], keep['id']))
         # The counter kept gets what this task declares, as it would have had this run created it alone.
         return normalised(self.api.update_counter(dict(desired, id=keep['id'])))
 
