@@ -28,9 +28,10 @@ description:
     pending that its run provably left (the run's process on this host is gone, or it is older than 15 minutes)
     is deleted by the next create, and reported (RV(removed_orphans)). When the answer to the create is lost,
     the module reads the credentials again. When no new credential without description appeared, the create did
-    not take and is sent again, once; when one did, it cannot be told from another job's create of the same
-    moment, so the task fails naming it and deletes nothing (delete it with O(state=absent) and O(credential_id)
-    when no other job creates credentials of that API client).
+    not take and is sent again, once. When one did and it gets no description within 8 seconds (another run of
+    this collection marks its new credential pending at once), it is this create's - deleted, as nobody received
+    its secret, and the create is sent again, with a warning; when it gets one, another run made it and it is left
+    alone. When several did, it cannot be told which, so the task fails naming them and deletes nothing.
   - Two jobs creating the credential of one O(description) at once leave one. A create fails before any write
     while another run's credential of that description is marked pending (and not abandoned). After marking its
     own new credential pending, a run lists the credentials again; when another run's credential of that
@@ -802,12 +803,13 @@ class Credential(Resource):
             return False
 
     def post_create(self):
-        """POST the create: (the new credential, its secret). When its answer is lost, read the credentials again:
-        when no credential without description appeared, the create did not take and is sent once more; when one
-        did, it cannot be told whether this create made it or another job did (the create takes no body to tell
-        them apart, and another job's credential has no description until its pending marker is set): fail,
-        deleting nothing. What is left of this create is an ACTIVE credential without description, which no run
-        takes for its own; the message names it."""
+        """POST the create: (the new credential, its secret). When its answer is lost, read the credentials again
+        (lost_create): when nothing new appeared, the create did not take and is sent once more; when one credential
+        without description appeared and keeps none for UNDESCRIBED_WAIT seconds, it is taken as this create's
+        (another run of this collection gives its new credential its pending marker right after its create):
+        nobody received its secret, so it is deleted and the create sent again, with a warning; when it gets a
+        description meanwhile, another run made it and it is left alone; more than one: it cannot be told which,
+        nothing is deleted and the task fails naming them."""
         # The credentials that had the description wanted before the create (with rotate_before_days, the one due).
         known = set(c.get('credential_id') for c in self.credentials
                     if (c.get('description') or '') == (self.wanted_desc or ''))
@@ -825,23 +827,45 @@ class Credential(Resource):
                         result=problem(exc)) from None
                 raise
             except TransportError as exc:
-                listed = self.api.list(self.client_id)  # its own failure fails the task with its error
-                appeared = [c for c in listed if c.get('credential_id') not in known and not c.get('description')]
-                if appeared:
-                    ids = ', '.join(str(c.get('credential_id')) for c in appeared)
-                    raise EdgeGridError(
-                        '%s; since, credential %s appeared without description: this run cannot tell which '
-                        'credential its create made, if any (another job creating a credential of API client %s at '
-                        'the same moment makes one just like it), so nothing was deleted. If no other job creates '
-                        'credentials of this API client, %s this create, whose secret nobody received: delete it '
-                        '(state=absent credential_id=%s), then run the task again'
-                        % (exc, ids, self.client_id, 'it was made by' if len(appeared) == 1
-                           else 'one of them was made by', appeared[0].get('credential_id'))) from None
+                self.lost_create(exc, known)
                 if attempt == 2:
                     raise EdgeGridError('%s, twice; nothing is left of either attempt' % exc) from None
-                self.module.warn('the answer to the create was lost and no new credential appeared: the create did '
-                                 'not take and was sent again')
         return None, None  # not reached
+
+    def lost_create(self, exc, known, wait=None):
+        """After a create whose answer was lost (`exc`): return when the create may be sent again (nothing of it is
+        left), else raise EdgeGridError. See post_create."""
+        wait = UNDESCRIBED_WAIT if wait is None else wait
+        deadline = time.time() + wait
+        before = set(c.get('credential_id') for c in self.credentials)
+        while True:
+            listed = self.api.list(self.client_id)  # its own failure fails the task with its error
+            appeared = [c for c in listed if c.get('credential_id') not in known | before and not c.get('description')]
+            if not appeared:
+                self.module.warn('the answer to the create was lost and no new credential without description '
+                                 'appeared: the create did not take, or another run made it; it was sent again')
+                return
+            if len(appeared) > 1:
+                ids = ', '.join(str(c.get('credential_id')) for c in appeared)
+                raise EdgeGridError(
+                    '%s; since, credentials %s appeared without description: this run cannot tell which one its '
+                    'create made, if any (another job creating a credential of API client %s at the same moment '
+                    'makes one just like it), so nothing was deleted. The one no job names within %d minutes is '
+                    'deleted by the next create or rotation; to go on now, delete the one not in use '
+                    '(state=absent credential_id=N) and run the task again'
+                    % (exc, ids, self.client_id, _rotation.LEASE_SECONDS // 60)) from None
+            if time.time() >= deadline:
+                break
+            time.sleep(1)
+        mine = appeared[0]
+        if not self.discard(mine):
+            raise EdgeGridError('%s; the create was applied (credential %s, still without description after %d s), '
+                                'but deleting that credential, whose secret nobody received, failed; the next run '
+                                'deletes it' % (exc, mine.get('credential_id'), wait)) from None
+        self.module.warn('the answer to the create was lost; credential %s, which appeared without description and '
+                         'got none within %d s (another run of this collection marks its new credential at once), '
+                         'was taken as this create\'s and deleted (nobody received its secret), and the create was sent '
+                         'again' % (mine.get('credential_id'), wait))
 
     # -- two creates of one description at once --------------------------------------------------------------------
 

@@ -225,15 +225,46 @@ def test_a_dropped_create_never_deletes_the_new_credential_of_another_job(emulat
                   tmp_path, 'a')
     wait_consumed(emulator, '/identity-management/v3/api-clients/%s' % client)
     time.sleep(1.0)
-    # Job B, between A's listing and A's create: its credential has no description yet.
-    other = emulator.session('default').post(emulator.url(creds)).json()
+    # Job B, between A's listing and A's create: a run of this collection, alive, which marks its new credential
+    # pending a few seconds after its create (its marker held, as the tester's timing had it).
+    session = emulator.session('default')
+    other = session.post(emulator.url(creds)).json()
     emulator.admin.faults('drop', method='POST', path=creds, count=1)
-    failed, result = outcome(job_a)
-    assert failed and not result.get('changed'), shown(result)
-    assert 'cannot tell which' in result['msg'] and str(other['credentialId']) in result['msg'], result['msg']
+    sleeper = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])
+    try:
+        time.sleep(3.0)
+        run_id = '%s:%d:bb' % (_rotation.socket.gethostname().split('.')[0], sleeper.pid)
+        body = {'status': 'ACTIVE', 'expiresOn': other['expiresOn'],
+                'description': _rotation.pending_description('ra1', run_id)}
+        assert session.put(emulator.url('%s/%d' % (creds, other['credentialId'])), json=body).status_code == 200
+        failed, result = outcome(job_a)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
     listed = dict((c['credential_id'], c) for c in credentials(emulator, capsys, client))
-    assert listed[other['credentialId']]['status'] == 'active'
-    assert 'was deleted' not in json.dumps(result.get('warnings', []))
+    assert other['credentialId'] in listed and listed[other['credentialId']]['status'] == 'active', shown(result)
+    assert 'credential %d' % other['credentialId'] not in json.dumps(result.get('warnings', []))
+    # A sent its create again, saw B's pending credential of the same description with a lower id, and stepped back.
+    assert failed and 'another run' in result['msg'], shown(result)
+
+
+def test_more_than_one_undescribed_credential_after_a_lost_create_deletes_nothing(emulator, capsys, tmp_path):
+    client, creds = fresh_client(emulator, capsys)
+    # Job A: its listing and its read of the API client held 3 s each; its create applied, the answer lost.
+    emulator.admin.faults('slow', method='GET', path='/identity-management/v3/api-clients/%s' % client, count=2,
+                          delay=3)
+    job_a = spawn(dict(edgerc=emulator.edgerc, section='default', max_retries=0, client_id=client,
+                       description='rb1', edgerc_write=dict(path=str(tmp_path / 'b.edgerc'), section='rb1')),
+                  tmp_path, 'b')
+    wait_consumed(emulator, '/identity-management/v3/api-clients/%s' % client)
+    time.sleep(1.0)
+    # Another job's create between A's listing and A's create: two credentials without description appear.
+    other = emulator.session('default').post(emulator.url(creds)).json()
+    emulator.admin.faults('drop-after', method='POST', path=creds, count=1)
+    failed, result = outcome(job_a)
+    assert failed and 'cannot tell which' in result['msg'], shown(result)
+    listed = dict((c['credential_id'], c) for c in credentials(emulator, capsys, client))
+    assert listed[other['credentialId']]['status'] == 'active' and len(listed) == 2  # nothing was deleted
 
 
 def test_a_create_lost_before_it_was_applied_is_sent_again(emulator, capsys, tmp_path):
