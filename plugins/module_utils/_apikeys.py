@@ -220,27 +220,31 @@ def check_contract_and_group(params, current, kind):
 
 # ---------------------------------------------------------------- finding things by name or id
 
-def _matching(items, noun, item_id, name, contract_id, group_id):
+def _matching(items, noun, item_id, name, contract_id, group_id, missing_ok=False):
     """Of `items` (neutral collections or counters), the one with id `item_id` when it is given (InputError
-    'no <noun> has id ...' when none has), else those named `name` within `contract_id` and `group_id` (each when
-    given). A list."""
+    'no <noun> has id ...' when none has, unless `missing_ok`: then none), else those named `name` within
+    `contract_id` and `group_id` (each when given). A list."""
     if item_id is not None:
         for item in items:
             if item['id'] == item_id:
                 return [item]
+        if missing_ok:
+            return []
         raise InputError('no %s has id %s' % (noun, item_id))
     return [c for c in items if c['name'] == name
             and (contract_id is None or c['contract_id'] == contract_id)
             and (group_id is None or c['group_id'] == group_id)]
 
 
-def find_collection(api, name=None, collection_id=None, contract_id=None, group_id=None, collections=None):
+def find_collection(api, name=None, collection_id=None, contract_id=None, group_id=None, collections=None,
+                    missing_ok=False):
     """The one collection named `name` (within contract_id / group_id when given) or with id `collection_id`.
 
-    Returns None when no collection has that name; fails when an id is unknown or a name is ambiguous.
+    Returns None when no collection has that name (or, with `missing_ok`, that id: a task that deletes it by id);
+    fails when an id is unknown or a name is ambiguous.
     """
     collections = api.list_collections() if collections is None else collections
-    matches = _matching(collections, 'key collection', collection_id, name, contract_id, group_id)
+    matches = _matching(collections, 'key collection', collection_id, name, contract_id, group_id, missing_ok)
     if len(matches) > 1:
         raise ambiguous('key collection', name, matches, contract_id, group_id)
     return matches[0] if matches else None
@@ -261,10 +265,11 @@ def ambiguous(kind, name, matches, contract_id, group_id):
                       % (len(matches), kind, name, places[0] if len(places) == 1 else '; '.join(places), ids))
 
 
-def find_counter(api, name=None, counter_id=None, contract_id=None, group_id=None, counters=None):
-    """The one throttling counter named `name` or with id `counter_id` (None when no name matches)."""
+def find_counter(api, name=None, counter_id=None, contract_id=None, group_id=None, counters=None, missing_ok=False):
+    """The one throttling counter named `name` or with id `counter_id` (None when no name matches, or, with
+    `missing_ok`, no id: a task that deletes it by id)."""
     counters = api.list_counters() if counters is None else counters
-    matches = _matching(counters, 'throttling counter', counter_id, name, contract_id, group_id)
+    matches = _matching(counters, 'throttling counter', counter_id, name, contract_id, group_id, missing_ok)
     if len(matches) > 1:
         raise ambiguous('throttling counter', name, matches, contract_id, group_id)
     return matches[0] if matches else None

@@ -100,7 +100,8 @@ options:
         choices: [present, absent]
   id:
     description:
-      - The id of an existing collection. An unknown id fails; it never creates a collection.
+      - The id of an existing collection. An unknown id fails (with O(state=absent) it is a collection already deleted, and no
+        change); it never creates a collection.
     type: int
   description:
     description:
@@ -397,9 +398,10 @@ class Collection(Resource):
     def _match(self):
         """The listed collection this one is (None when none is), from `listing`."""
         params = self.params
+        # A collection to delete that is gone is no error: the task is done (a re-run of a delete by id).
         return _apikeys.find_collection(self.api, name=params['name'], collection_id=params['id'],
                                         contract_id=params['contract_id'], group_id=params['group_id'],
-                                        collections=self.listing)
+                                        collections=self.listing, missing_ok=params['state'] == 'absent')
 
     def _complete(self, listed):
         """`listed` with its quota, and its ACL only when the task declares one (v2 keeps it in a sub-resource: one

@@ -125,7 +125,8 @@ options:
             elements: str
   id:
     description:
-      - The id of an existing counter. An unknown id fails; it never creates a counter.
+      - The id of an existing counter. An unknown id fails (with O(state=absent) it is a counter already deleted, and no
+        change); it never creates a counter.
     type: int
   description:
     description:
@@ -620,9 +621,10 @@ class Counter(Resource):
 
     def _find(self, counters):
         params = self.params
+        # A counter to delete that is gone is no error: the task is done (a re-run of a delete by id).
         return normalised(_apikeys.find_counter(self.reads, name=params['name'], counter_id=params['id'],
                                                 contract_id=params['contract_id'], group_id=params['group_id'],
-                                                counters=counters))
+                                                counters=counters, missing_ok=params['state'] == 'absent'))
 
     def find(self):
         self.check()

@@ -280,3 +280,26 @@ def test_many_tokens_read_the_namespaces_of_a_network_once(emulator, capsys):
     counts = emulator.admin.log()['counts']
     assert counts.get('GET /edgekv/v1/networks/staging/namespaces') == 1, counts
     assert counts.get('POST /edgekv/v1/tokens') == 6
+
+
+@pytest.mark.parametrize('version', ['v2', 'v1'])
+def test_a_delete_by_id_run_again_is_no_change(emulator, capsys, version):
+    # Found by a tester: the second run of a delete by id failed ('no key collection has id N') forever.
+    common = dict(PLACE, edgerc=emulator.edgerc, api_version=version)
+    coll = run(api_key_collection, dict(common, name='gone-by-id'), capsys)[1]['api_key_collection']['id']
+    ctr = run(throttling_counter, dict(common, name='gone-by-id', limit=100), capsys)[1]['throttling_counter']['id']
+    for _ in range(2):
+        failed, result = run(api_key_collection, dict(edgerc=emulator.edgerc, api_version=version, id=coll,
+                                                      state='absent'), capsys)
+        assert not failed, result['msg']
+        failed, many = run(api_key_collection, dict(edgerc=emulator.edgerc, api_version=version,
+                                                    collections=[dict(id=coll, state='absent')]), capsys)
+        assert not failed, many['msg']
+        failed, counter = run(throttling_counter, dict(edgerc=emulator.edgerc, api_version=version, id=ctr,
+                                                       state='absent'), capsys)
+        assert not failed, counter['msg']
+    assert result['changed'] is False and many['changed'] is False and counter['changed'] is False
+    # Present, an unknown id still fails: it never creates.
+    failed, result = run(api_key_collection, dict(edgerc=emulator.edgerc, api_version=version, id=coll,
+                                                  description='x'), capsys)
+    assert failed and 'no key collection has id %d' % coll in result['msg']
