@@ -715,7 +715,7 @@ def main():
 
 def converge_counters(module, api):
     """The counters of the `counters` option: each element's defaults filled in from the top level, a name declared
-    twice refused before any request; then EdgeGridModule.converge_many (every element's input checked, the
+    twice in one contract and group refused before any request; then EdgeGridModule.converge_many (every element's input checked, the
     counter listing and the other reads once for all, every plan before the first write, the writes in order)."""
     reads = Reads(api)
     counters, seen = [], {}
@@ -725,10 +725,13 @@ def converge_counters(module, api):
             if params.get(option) is None:
                 params[option] = module.params[option]
         where = 'counters[%d].' % index
-        if params['name'] in seen:
+        # A name is one counter in one contract and group: the same name in two places is two counters.
+        key = (params['name'], params['contract_id'], params['group_id'])
+        if key in seen:
             raise InputError('counters: throttling counter %r is declared more than once (%sname and %sname); a name '
-                             'is one counter. Nothing was sent.' % (params['name'], seen[params['name']], where))
-        seen[params['name']] = where
+                             'is one counter in a contract and group. Nothing was sent.'
+                             % (params['name'], seen[key], where))
+        seen[key] = where
         counters.append(Counter(module, api, params, where, reads))
     module.converge_many(counters, 'throttling_counters', 'counters')
 

@@ -303,3 +303,20 @@ def test_a_delete_by_id_run_again_is_no_change(emulator, capsys, version):
     failed, result = run(api_key_collection, dict(edgerc=emulator.edgerc, api_version=version, id=coll,
                                                   description='x'), capsys)
     assert failed and 'no key collection has id %d' % coll in result['msg']
+
+
+def test_counters_one_name_in_two_groups_are_two_counters(emulator, capsys):
+    # Found by a tester: the key_provisioning role's counters of one name in two groups failed after the writes of
+    # the collections and keys ('declared more than once').
+    args = dict(edgerc=emulator.edgerc, contract_id='C-1EMU001', counters=[
+        dict(name='burst', group_id=10001, limit=100), dict(name='burst', group_id=10002, limit=200)])
+    failed, result = run(throttling_counter, args, capsys)
+    assert not failed, result['msg']
+    assert [(c['throttling_counter']['group_id'], c['throttling_counter']['limit'])
+            for c in result['throttling_counters']] == [(10001, 100), (10002, 200)]
+    failed, again = run(throttling_counter, args, capsys)
+    assert not failed and again['changed'] is False
+    failed, twice = run(throttling_counter, dict(args, counters=[dict(name='burst', group_id=10001, limit=100),
+                                                                 dict(name='burst', group_id=10001, limit=300)]),
+                        capsys)
+    assert failed and 'declared more than once' in twice['msg']

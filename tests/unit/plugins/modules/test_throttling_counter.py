@@ -132,8 +132,8 @@ def test_counters_duplicate_names_are_refused_before_any_request(emulator, capsy
     failed, result = run(throttling_counter, dict(edgerc=emulator.edgerc, counters=[
         dict(name='unit-a', limit=10), dict(name='unit-b', limit=10), dict(name='unit-a', state='absent')]), capsys)
     assert failed and result['msg'] == ("counters: throttling counter 'unit-a' is declared more than once "
-                                        "(counters[0].name and counters[2].name); a name is one counter. Nothing was "
-                                        "sent.")
+                                        "(counters[0].name and counters[2].name); a name is one counter in a "
+                                        "contract and group. Nothing was sent.")
     assert emulator.admin.log()['total'] == 0
 
 
