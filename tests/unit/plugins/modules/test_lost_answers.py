@@ -320,3 +320,23 @@ def test_counters_one_name_in_two_groups_are_two_counters(emulator, capsys):
                                                                  dict(name='burst', group_id=10001, limit=300)]),
                         capsys)
     assert failed and 'declared more than once' in twice['msg']
+
+
+@pytest.mark.parametrize('many', [False, True])
+def test_a_lost_acl_answer_before_the_quota_says_something_changed(emulator, capsys, many):
+    # Found by a tester: the ACL write took, the quota was never sent; the task failed with changed=false.
+    made = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, name='sibling'), capsys)[1]
+    endpoints = run(api_key_collection_info, dict(edgerc=emulator.edgerc, name='sibling', endpoints=True), capsys)[1]
+    entry = endpoints['api_key_collections'][0]['endpoints'][0]['acl_entry']
+    coll = made['api_key_collection']['id']
+    emulator.admin.faults('drop-after', method='PUT', path='/apikey-manager-api/v2/collections/%d/acl-entries' % coll,
+                          count=1)
+    declared = dict(name='sibling', acl=[entry], quota=dict(enabled=True, limit=900, interval='DAY'))
+    args = dict(PLACE, edgerc=emulator.edgerc, max_retries=0)
+    args.update(dict(collections=[declared]) if many else declared)
+    failed, result = run(api_key_collection, args, capsys)
+    assert failed and 'not (all) applied' in result['msg']
+    assert result['changed'] is True, result
+    failed, again = run(api_key_collection, args, capsys)
+    assert not failed and again['changed'] is True
+    assert run(api_key_collection, args, capsys)[1]['changed'] is False
