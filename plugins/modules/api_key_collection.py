@@ -334,8 +334,8 @@ api_key_collection:
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys, _funnel
-from ansible_collections.edgegrid.access.plugins.module_utils._module import (EdgeGridError, EdgeGridModule, InputError,
-                                                                              Resource, TransportError, without_none)
+from ansible_collections.edgegrid.access.plugins.module_utils._module import (
+    ApiError, EdgeGridError, EdgeGridModule, InputError, Resource, TransportError, without_none)
 
 
 def desired_quota(option):
@@ -477,7 +477,12 @@ class Collection(Resource):
     def create(self, desired):
         api, acl, quota = self.api, self.acl, self.quota
         # The quota is set by its own write, after the create.
-        created = api.create_collection(dict(desired, quota=None))
+        try:
+            created = api.create_collection(dict(desired, quota=None))
+        except ApiError as exc:
+            if not 400 <= exc.status < 500:
+                raise
+            return self._made_meanwhile(exc)
         try:
             if acl:
                 if self.sibling is None:
@@ -493,6 +498,20 @@ class Collection(Resource):
         except EdgeGridError as exc:
             self._roll_back(created, exc)
         return normalised(api.get_collection(created['id']))
+
+    def _made_meanwhile(self, exc):
+        """The create was refused (`exc`, a 4xx): when another run (another job, another host) created the collection
+        of this name in this contract and group since it was read (names are unique there), it is the one to
+        keep: planned again from it and updated where it differs, with a warning; else `exc` is raised."""
+        self.listing = self.api.list_collections()
+        listed = self._match()
+        if listed is None:
+            raise exc
+        current = self._complete(listed)
+        self.module.warn('key collection %r was created by another run at the same time (id %s); this task keeps it'
+                         % (current['name'], current['id']))
+        desired = self.desired(current)
+        return self.update(current, desired) if self.differs(current, desired) else current
 
     def _roll_back(self, created, exc):
         """A step after the create was refused: delete the collection this run created, so a re-run starts afresh.

@@ -340,3 +340,34 @@ def test_a_lost_acl_answer_before_the_quota_says_something_changed(emulator, cap
     failed, again = run(api_key_collection, args, capsys)
     assert not failed and again['changed'] is True
     assert run(api_key_collection, args, capsys)[1]['changed'] is False
+
+
+@pytest.mark.parametrize('many', [False, True])
+def test_a_collection_created_by_another_run_meanwhile_is_kept(emulator, capsys, many):
+    # Found by a tester: the loser of two runs creating one collection failed with the API's 400 (the name is taken).
+    import threading
+    import time
+    path = '/apikey-manager-api/v2/collections'
+    emulator.admin.faults('slow', method='POST', path=path, count=1, delay=1.0)
+    session = emulator.session()
+
+    def other_run():
+        time.sleep(0.3)
+        body = _apikeys_v2.collection_create_to_wire(dict(PLACE, name='raced-coll'))
+        assert session.post(emulator.url(path), json=body).status_code in (200, 201)
+
+    declared = dict(name='raced-coll', quota=dict(enabled=True, limit=700, interval='DAY'))
+    args = dict(PLACE, edgerc=emulator.edgerc, max_retries=0)
+    args.update(dict(collections=[declared]) if many else declared)
+    thread = threading.Thread(target=other_run)
+    thread.start()
+    try:
+        failed, result = run(api_key_collection, args, capsys)
+    finally:
+        thread.join()
+    assert not failed, result['msg']
+    assert 'was created by another run at the same time' in json.dumps(result['warnings'])
+    coll = result['api_key_collections'][0]['api_key_collection'] if many else result['api_key_collection']
+    assert coll['quota']['limit'] == 700
+    emulator.admin.reset_log()
+    assert run(api_key_collection, args, capsys)[1]['changed'] is False and writes(emulator) == {}
