@@ -288,7 +288,7 @@ def test_a_delete_by_id_run_again_is_no_change(emulator, capsys, version):
     common = dict(PLACE, edgerc=emulator.edgerc, api_version=version)
     coll = run(api_key_collection, dict(common, name='gone-by-id'), capsys)[1]['api_key_collection']['id']
     ctr = run(throttling_counter, dict(common, name='gone-by-id', limit=100), capsys)[1]['throttling_counter']['id']
-    for _ in range(2):
+    for dummy in range(2):
         failed, result = run(api_key_collection, dict(edgerc=emulator.edgerc, api_version=version, id=coll,
                                                       state='absent'), capsys)
         assert not failed, result['msg']
