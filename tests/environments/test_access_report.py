@@ -145,6 +145,10 @@ def test_report_fails_on_what_expires_soon_and_writes_the_three_files(estate, tm
     admin = [c for c in default['api_clients'] if c['name'] == 'emulator-admin'][0]
     assert [(c['credential_id'], c['managed'], c['signing']) for c in admin['credentials']] == [
         (100001, False, True), (admin['credentials'][1]['credential_id'], True, False)]
+    # Ours says it replaces 100001: shown as replaced, and still counted in every environment, since one of them
+    # (default) still signs its reads with it.
+    assert [c['replaced_by'] for c in admin['credentials']] == [admin['credentials'][1]['credential_id'], None]
+    assert [i for i in report['timeline'] if not i['counted']] == [] and report['summary']['replaced'] == 0
     partners = default['api_key_collections'][0]
     assert (partners['name'], partners['keys'], partners['quota']) == (
         'partners', {'total': 3, 'present': 2, 'revoked': 1}, {'enabled': True, 'limit': 1000, 'interval': 'DAY'})
