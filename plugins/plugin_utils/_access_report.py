@@ -23,6 +23,12 @@ on `as_of`, a date, so that the same estate on the same day gives the same bytes
 Days left are whole days from `as_of` (midnight UTC) to the expiry, rounded down: negative once expired. Credentials
 expire at an instant (IAM v3 ``expiresOn``); an EdgeKV token with an expiry expires on a date (EdgeKV ``expiry``,
 ``YYYY-MM-DD``, read as midnight UTC); a token that refreshes itself reports 9999-12-31 and does not expire.
+
+A credential that a rotation replaced is meant to expire: the credential_rotation role gives the new credential the
+description ``<prefix> replaces credential <old id>`` (``_rotation.final_description``) once its secret is stored,
+and sets the old one to expire after the overlap. Such an old credential carries ``replaced_by`` (the new one's id)
+and is not counted as expiring or failing, unless it still signs the reads of an environment of the report (a
+section the report reads with still holds it: it is the report's own access that lapses).
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ import json
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _errors, _iam
+from ansible_collections.edgegrid.access.plugins.module_utils import _errors, _iam, _rotation
 
 FORMAT_VERSION = 1
 
@@ -132,7 +138,32 @@ def _per_client(registered):
     return _results(registered)
 
 
-def _credential(cred, prefixes):
+def _replacements(creds, prefixes):
+    """{old credential id: id of the credential that replaced it} among the credentials of one API client.
+
+    A credential replaces another when it is ACTIVE and its description is a rotation's final one,
+    ``<prefix> replaces credential <id>`` for one of `prefixes` (``_rotation.replaced_id``), naming another
+    credential of the same client. A pending description (``[pending ...]``: the rotation has not stored the new
+    secret) or an INACTIVE replacement (a rotation rolled back) replaces nothing. Two naming the same one: the
+    lower id, so that the same input gives the same report.
+    """
+    ids = set(c.get('credential_id') for c in creds)
+    found = {}
+    for cred in creds:
+        description = cred.get('description')
+        if cred.get('status') != 'active' or not description or _rotation.parse_pending(description):
+            continue
+        for prefix in prefixes:
+            old = _rotation.replaced_id(description, prefix)
+            if old is not None and old in ids and old != cred.get('credential_id'):
+                new = cred.get('credential_id')
+                if old not in found or (new is not None and (found[old] is None or new < found[old])):
+                    found[old] = new
+                break
+    return found
+
+
+def _credential(cred, prefixes, replaced_by=None):
     description = cred.get('description')
     return {
         'credential_id': cred.get('credential_id'),
@@ -142,6 +173,7 @@ def _credential(cred, prefixes):
         'expires_on': cred.get('expires_on'),
         'managed': bool(description) and any(description.startswith(p) for p in prefixes if p),
         'signing': bool(cred.get('signing')),
+        'replaced_by': replaced_by,
     }
 
 
@@ -184,7 +216,9 @@ def environment(name, reads, source=None, managed_prefixes=()):
     A result without its return key is a failed read (``failed_when: false``): its status and message go to
     ``errors``; a skipped or absent one was not read (``not_read``). `source` holds the environment's section,
     account switch key and account name (host variables of the inventory); `managed_prefixes` the description
-    prefixes of the credentials this collection creates (the credential_rotation role's).
+    prefixes of the credentials this collection creates (the credential_rotation role's). A credential that another
+    credential of its API client replaced by a rotation (see _replacements) has that one's id as ``replaced_by``
+    (None otherwise).
     """
     if not isinstance(reads, dict):
         raise ReportError('the reads of environment %s must be a dict' % name)
@@ -228,13 +262,15 @@ def environment(name, reads, source=None, managed_prefixes=()):
             creds = credentials.get(str(client.get('client_id')))
             if creds is None and len(clients) == 1 and 'self' in credentials:
                 creds = credentials['self']
+            creds = None if creds is None else [c for c in creds if isinstance(c, dict)]
+            replaced = _replacements(creds or [], prefixes)
             env['api_clients'].append({
                 'client_id': client.get('client_id'),
                 'name': client.get('name'),
                 'is_locked': client.get('is_locked'),
                 'active_credential_count': client.get('active_credential_count'),
                 'credentials': None if creds is None else sorted(
-                    (_credential(c, prefixes) for c in creds),
+                    (_credential(c, prefixes, replaced.get(c.get('credential_id'))) for c in creds),
                     key=lambda c: (str(c.get('created_on') or ''), c.get('credential_id') or 0)),
             })
     elif skipped:
@@ -301,8 +337,10 @@ def build(environments, as_of, warn_within_days=30, fail_within_days=None, hosts
     """The report from the environments (environment() records), as of a date.
 
     `warn_within_days` and `fail_within_days` (None: never) select the items listed under ``expiring`` and
-    ``failing``: those whose days left are fewer than that many. `hosts` names every environment that should be in
-    the report; one without a record gets an error. Raises ReportError for bad input, naming the role variable.
+    ``failing``: those whose days left are fewer than that many, but for the credentials a rotation replaced
+    (``replaced_by`` set, ``counted`` false in the timeline, counted in ``summary.replaced``): they expire as
+    planned. One that signs the reads of any environment is still counted. `hosts` names every environment that should
+    be in the report; one without a record gets an error. Raises ReportError for bad input, naming the role variable.
     """
     day = parse_as_of(as_of)
     warn = _check_days(warn_within_days, 'access_report_warn_within_days')
@@ -315,6 +353,14 @@ def build(environments, as_of, warn_within_days=30, fail_within_days=None, hosts
     for name in hosts or []:
         if str(name) not in records:
             records[str(name)] = _missing(str(name))
+
+    # A credential a rotation replaced expires as planned; unless a section of the report still signs with it.
+    signing = set((str(client.get('client_id')), cred.get('credential_id'))
+                  for env in records.values() for client in env.get('api_clients') or []
+                  for cred in client.get('credentials') or [] if cred.get('signing'))
+
+    def counted(client, cred):
+        return cred.get('replaced_by') is None or (str(client.get('client_id')), cred.get('credential_id')) in signing
 
     timeline = []
     envs = []
@@ -331,7 +377,9 @@ def build(environments, as_of, warn_within_days=30, fail_within_days=None, hosts
                                      'id': cred.get('credential_id'), 'client_id': client.get('client_id'),
                                      'description': cred.get('description'), 'expires_on': cred.get('expires_on'),
                                      'days_left': cred['days_left'], 'level': cred['level'],
-                                     'managed': cred.get('managed'), 'signing': cred.get('signing')})
+                                     'managed': cred.get('managed'), 'signing': cred.get('signing'),
+                                     'replaced_by': cred.get('replaced_by'),
+                                     'counted': counted(client, cred)})
         for token in env.get('edgekv_tokens') or []:
             token['days_left'] = None if token.get('auto_refresh') else days_left(token.get('expiry'), day)
             token['level'] = level(token['days_left'])
@@ -339,7 +387,8 @@ def build(environments, as_of, warn_within_days=30, fail_within_days=None, hosts
                 timeline.append({'environment': name, 'kind': 'edgekv_token', 'name': 'EdgeKV token %s' % token['name'],
                                  'id': token.get('name'), 'client_id': None, 'description': None,
                                  'expires_on': token.get('expiry'), 'days_left': token['days_left'],
-                                 'level': token['level'], 'managed': None, 'signing': None})
+                                 'level': token['level'], 'managed': None, 'signing': None,
+                                 'replaced_by': None, 'counted': True})
         keys = env.get('api_keys') or {}
         for coll in env.get('api_key_collections') or []:
             coll['keys'] = None
@@ -350,16 +399,16 @@ def build(environments, as_of, warn_within_days=30, fail_within_days=None, hosts
         envs.append(env)
     timeline.sort(key=lambda i: (i['days_left'], i['environment'], i['kind'], str(i['name'])))
     for env in envs:
-        mine = [item for item in timeline if item['environment'] == env['name']]
+        mine = [item for item in timeline if item['environment'] == env['name'] and item['counted']]
         if mine:
             env['nearest_expiry'] = {'name': mine[0]['name'], 'expires_on': mine[0]['expires_on'],
                                      'days_left': mine[0]['days_left'], 'level': mine[0]['level']}
 
-    def counted(read):
+    def total(read):
         return sum(len(env.get(read) or []) for env in envs)
 
-    expiring = [item for item in timeline if warn is not None and item['days_left'] < warn]
-    failing = [item for item in timeline if fail is not None and item['days_left'] < fail]
+    expiring = [item for item in timeline if item['counted'] and warn is not None and item['days_left'] < warn]
+    failing = [item for item in timeline if item['counted'] and fail is not None and item['days_left'] < fail]
     return {
         'format_version': FORMAT_VERSION,
         'as_of': day.isoformat(),
@@ -367,14 +416,15 @@ def build(environments, as_of, warn_within_days=30, fail_within_days=None, hosts
         'fail_within_days': fail,
         'summary': {
             'environments': len(envs),
-            'api_clients': counted('api_clients'),
+            'api_clients': total('api_clients'),
             'credentials': sum(len(c.get('credentials') or []) for env in envs for c in env.get('api_clients') or []),
-            'edgekv_tokens': counted('edgekv_tokens'),
-            'api_key_collections': counted('api_key_collections'),
+            'edgekv_tokens': total('edgekv_tokens'),
+            'api_key_collections': total('api_key_collections'),
             'api_keys': sum(((env.get('api_keys') or {}).get('counts') or {}).get('total', 0) for env in envs),
-            'throttling_counters': counted('throttling_counters'),
+            'throttling_counters': total('throttling_counters'),
             'expiring': len(expiring),
             'failing': len(failing),
+            'replaced': sum(1 for item in timeline if not item['counted']),
             'errors': sum(len(env['errors']) for env in envs),
         },
         'timeline': timeline,
@@ -410,6 +460,27 @@ def _days_text(days):
     return '%d' % days
 
 
+def _status_text(cred):
+    """The status of a credential, with the credential that replaced it: ``active, replaced by 7``."""
+    if cred.get('replaced_by') is None:
+        return cred.get('status')
+    return '%s, replaced by %s' % (cred.get('status') or '-', cred['replaced_by'])
+
+
+def _replaced_text(report):
+    """The sentence on the credentials a rotation replaced (not counted), or None when there are none."""
+    items = [i for i in report['timeline'] if not i.get('counted', True)]
+    if not items:
+        return None
+    return '%d credential%s replaced by a rotation expire%s as planned and %s not counted as expiring or failing: ' \
+        '%s.' % (len(items), '' if len(items) == 1 else 's', 's' if len(items) == 1 else '',
+                 'is' if len(items) == 1 else 'are',
+                 '; '.join('%s / %s (replaced by credential %s, %s)' % (
+                     i['environment'], i['name'], i['replaced_by'], _days_text(i['days_left']) if i['days_left'] < 0
+                     else '%d day%s left' % (i['days_left'], '' if i['days_left'] == 1 else 's'))
+                     for i in items))
+
+
 def _where(env):
     if env.get('source') == 'account':
         return 'account %s (%s), through section [%s]' % (env.get('account_name') or '-', env.get('account_switch_key'),
@@ -443,6 +514,8 @@ def markdown(report):
         lines += ['**%d item%s expire%s within %d days (the limit that fails the run).**' % (
             summary['failing'], '' if summary['failing'] == 1 else 's', 's' if summary['failing'] == 1 else '',
             report['fail_within_days']), '']
+    if _replaced_text(report):
+        lines += [_cell(_replaced_text(report)), '']
     if summary['errors']:
         lines += ['**%d read%s failed** (see the environments below).' % (
             summary['errors'], '' if summary['errors'] == 1 else 's'), '']
@@ -481,7 +554,7 @@ def markdown(report):
             for client in env['api_clients']:
                 for cred in client.get('credentials') or []:
                     rows.append(['%s (%s)' % (client.get('name'), client.get('client_id')), cred.get('credential_id'),
-                                 cred.get('status'), cred.get('description'), cred.get('expires_on'),
+                                 _status_text(cred), cred.get('description'), cred.get('expires_on'),
                                  _days_text(cred.get('days_left')), cred.get('managed'), cred.get('signing')])
             lines += ['### Credentials', '']
             lines += _table(['API client', 'Credential', 'Status', 'Description', 'Expires', 'Days left',
@@ -540,6 +613,7 @@ th { background: #f3f4f6; font-weight: 600; }
 .level-expired .bar { background: var(--expired); } .level-critical .bar { background: var(--critical); }
 .level-warning .bar { background: var(--warning); } .level-notice .bar { background: var(--notice); }
 .level-ok .bar { background: var(--ok); }
+tr.replaced td { color: #6b7280; } tr.replaced .badge, tr.replaced .bar { background: #9ca3af; }
 table.timeline td:last-child { width: 25%; }
 .errors { color: #991b1b; }
 .legend span { margin-right: 8px; }
@@ -630,11 +704,13 @@ def html(report):
              '<style>%s</style></head><body>' % _CSS,
              '<header><h1>Akamai access report</h1><div>As of <time id="as-of">%s</time> (UTC) &middot; '
              '%d environments &middot; %d credentials &middot; %d EdgeKV tokens &middot; %d API key collections &middot; '
-             '%d throttling counters &middot; <span id="summary-expiring">%d expiring within %s days</span>%s</div>'
+             '%d throttling counters &middot; <span id="summary-expiring">%d expiring within %s days</span>%s%s</div>'
              '</header><main>' % (
                  _e(report['as_of']), summary['environments'], summary['credentials'], summary['edgekv_tokens'],
                  summary['api_key_collections'], summary['throttling_counters'], summary['expiring'],
                  _e(report.get('warn_within_days')),
+                 (' &middot; <span id="summary-replaced">%d replaced by a rotation (not counted)</span>'
+                  % summary['replaced']) if summary.get('replaced') else '',
                  (' &middot; <span class="errors">%d read errors</span>' % summary['errors'])
                  if summary['errors'] else '')]
     options = ''.join('<option value="%s">%s</option>' % (_e(env['name']), _e(env['name'])) for env in envs)
@@ -653,11 +729,16 @@ def html(report):
     rows = []
     for item in report['timeline']:
         width = 0 if item['days_left'] <= 0 else max(1, int(round(100.0 * item['days_left'] / span)))
-        rows.append((' class="level-%s" data-environment="%s" data-kind="%s" data-days="%d"'
-                     % (item['level'], _e(item['environment']), item['kind'], item['days_left']),
+        replaced = not item.get('counted', True)
+        rows.append((' class="level-%s%s" data-environment="%s" data-kind="%s" data-days="%d"'
+                     % (item['level'], ' replaced' if replaced else '', _e(item['environment']), item['kind'],
+                        item['days_left']),
                      [_badge(item['days_left'], item['level']), _e(item['expires_on']),
                       '<a href="#%s">%s</a>' % (_anchor(item['environment']), _e(item['environment'])),
-                      _e(KIND_TITLES.get(item['kind'], item['kind'])), _e(item['name']), _e(item.get('description')),
+                      _e(KIND_TITLES.get(item['kind'], item['kind'])),
+                      _e(item['name']) + (' <span class="muted">replaced by credential %s, not counted</span>'
+                                          % _e(item['replaced_by']) if replaced else ''),
+                      _e(item.get('description')),
                       '<div class="bar" style="width:%d%%"></div>' % width]))
     parts.append('<section id="timeline" class="timeline"><h2>Expiries, nearest first '
                  '<span class="muted">(<span id="shown-count">%d of %d</span>)</span></h2>%s</section>'
@@ -674,9 +755,11 @@ def html(report):
             rows = []
             for client in env['api_clients']:
                 for cred in client.get('credentials') or []:
-                    rows.append((' class="level-%s"' % cred['level'] if cred.get('level') else '',
+                    greyed = cred.get('replaced_by') is not None and not cred.get('signing')
+                    rows.append((' class="level-%s%s"' % (cred['level'], ' replaced' if greyed else '')
+                                 if cred.get('level') else '',
                                  ['%s <span class="muted">%s</span>' % (_e(client.get('name')), _e(client.get('client_id'))),
-                                  _e(cred.get('credential_id')), _e(cred.get('status')), _e(cred.get('description')),
+                                  _e(cred.get('credential_id')), _e(_status_text(cred)), _e(cred.get('description')),
                                   _e(cred.get('expires_on')), _badge(cred.get('days_left'), cred.get('level')),
                                   _e(cred.get('managed')), _e(cred.get('signing'))]))
             parts.append('<h3>Credentials</h3>' + (_html_table(

@@ -145,6 +145,10 @@ def test_report_fails_on_what_expires_soon_and_writes_the_three_files(estate, tm
     admin = [c for c in default['api_clients'] if c['name'] == 'emulator-admin'][0]
     assert [(c['credential_id'], c['managed'], c['signing']) for c in admin['credentials']] == [
         (100001, False, True), (admin['credentials'][1]['credential_id'], True, False)]
+    # Ours says it replaces 100001: shown as replaced, and still counted in every environment, since one of them
+    # (default) still signs its reads with it.
+    assert [c['replaced_by'] for c in admin['credentials']] == [admin['credentials'][1]['credential_id'], None]
+    assert [i for i in report['timeline'] if not i['counted']] == [] and report['summary']['replaced'] == 0
     partners = default['api_key_collections'][0]
     assert (partners['name'], partners['keys'], partners['quota']) == (
         'partners', {'total': 3, 'present': 2, 'revoked': 1}, {'enabled': True, 'limit': 1000, 'interval': 'DAY'})
@@ -278,3 +282,29 @@ def test_as_an_awx_job_of_a_project(estate, tmp_path):
     assert [env['name'] for env in report['environments']] == ['default', 'emulated_company_two']
     assert report['environments'][0]['errors'] == [] and report['environments'][1]['errors'] == []
     assert '"# Akamai access report",' in out  # the Markdown report, in the job log
+
+
+def test_the_credential_a_rotation_just_replaced_does_not_fail_the_run(tmp_path, collections_path):
+    """The credential_rotation role rotates the credential of [default] (max_age_days=0 forces it): the old one
+    expires after the overlap (24 h). The report of the same day, failing on what expires within 7 days, shows it as
+    replaced by the new one and does not fail the run."""
+    os.makedirs(tmp_path / 'emulator')
+    with running_emulator(tmp_path / 'emulator', propagation_delay=0.2) as emu:
+        ansible = Ansible(tmp_path, collections_path, emu)
+        inventory = ansible.inventory_file(edgerc=emu.edgerc, sections=['default'])
+        rc, out, err = ansible.run(['ansible-playbook', '-i', inventory, 'edgegrid.access.rotate_credentials',
+                                    '-e', 'credential_rotation_max_age_days=0'])
+        assert rc == 0 and 'rotated; credential 100001 retired' in out, out + err
+        run = Estate(ansible, inventory, emu.admin.clock()['now'][:10])
+        rc, output = run.report(tmp_path / 'report', '-e', 'access_report_fail_within_days=7')
+        assert rc == 0, output
+        report = run.load(tmp_path / 'report')
+        old, new = [c for c in report['environments'][0]['api_clients'] if c['name'] == 'emulator-admin'][0][
+            'credentials'][:2]
+        assert (old['credential_id'], old['replaced_by'], old['signing']) == (100001, new['credential_id'], False)
+        assert new['signing'] and new['description'] == 'edgegrid.access rotation replaces credential 100001'
+        assert old['days_left'] in (0, 1) and old['level'] == 'critical'
+        assert report['failing'] == [] and report['summary']['replaced'] == 1
+        assert [(i['id'], i['counted']) for i in report['timeline'] if i['id'] == 100001] == [(100001, False)]
+        assert 'credential 100001 of emulator-admin (replaced by credential %s' % new['credential_id'] in \
+            (tmp_path / 'report' / 'report.md').read_text()

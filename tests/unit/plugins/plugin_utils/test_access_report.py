@@ -148,3 +148,75 @@ def test_credentials_read_in_one_task_for_every_api_client():
     one_ok['api_clients'][1].pop('msg')
     one_ok['api_clients'][1].pop('error')
     assert report.environment('prod', reads(credentials=one_ok)) == looped
+
+
+def rotated(old_signs=False, new_description='edgegrid.access rotation replaces credential 20', new_status='active'):
+    """The credentials of an API client the credential_rotation role has just rotated (max_age_days=0), as
+    api_credential_info returns them: the new credential 21 names the old one, 20, which the rotation set to expire
+    after the overlap (24 h); the report is as of the day of the rotation."""
+    return reads(
+        api_clients={'changed': False, 'api_clients': [
+            {'client_id': 'c9', 'name': 'rotated-ci', 'is_locked': False, 'active_credential_count': 2}]},
+        credentials={'changed': False, 'api_clients': [{'client_id': 'c9', 'credentials': [
+            {'credential_id': 20, 'status': 'active', 'description': 'ci pipeline',
+             'created_on': '2026-01-10T00:00:00Z', 'expires_on': '2026-06-02T06:00:00Z', 'signing': old_signs},
+            {'credential_id': 21, 'status': new_status, 'description': new_description,
+             'created_on': '2026-06-01T06:00:00Z', 'expires_on': '2028-06-01T06:00:00Z', 'signing': not old_signs}]}]},
+        edgekv_tokens={'skipped': True})
+
+
+def test_a_credential_a_rotation_replaced_is_not_failing_nor_expiring():
+    from ansible_collections.edgegrid.access.plugins.module_utils import _rotation
+    assert _rotation.final_description(20) == 'edgegrid.access rotation replaces credential 20'
+    env = report.environment('prod', rotated(), managed_prefixes=['edgegrid.access rotation'])
+    built = report.build([env], AS_OF, warn_within_days=30, fail_within_days=7)
+    # Credential 20 has 1 day left, as the rotation meant: it neither fails the run nor is listed as expiring.
+    assert built['failing'] == [] and built['summary']['failing'] == 0
+    assert [i['name'] for i in built['expiring']] == []
+    creds = built['environments'][0]['api_clients'][0]['credentials']
+    assert [(c['credential_id'], c['replaced_by'], c['days_left']) for c in creds] == [(20, 21, 1), (21, None, 731)]
+    old = [i for i in built['timeline'] if i['id'] == 20][0]
+    assert (old['replaced_by'], old['counted'], old['days_left']) == (21, False, 1)
+    assert built['summary']['replaced'] == 1 and built['summary']['expiring'] == 0
+    assert built['environments'][0]['nearest_expiry']['name'] == 'credential 21 of rotated-ci'
+    text = report.markdown(built)
+    assert '**0 items expire within 7 days (the limit that fails the run).**' in text
+    assert ('1 credential replaced by a rotation expires as planned and is not counted as expiring or failing: '
+            'prod / credential 20 of rotated-ci (replaced by credential 21, 1 day left).') in text
+    assert '| rotated-ci (c9) | 20 | active, replaced by 21 | ci pipeline |' in text
+    page = report.html(built)
+    assert '<span id="summary-expiring">0 expiring within 30 days</span>' in page
+    assert '1 replaced by a rotation (not counted)' in page
+    assert 'credential 20 of rotated-ci <span class="muted">replaced by credential 21, not counted</span>' in page
+    assert '<td>active, replaced by 21</td>' in page
+    again = report.build([report.environment('prod', rotated(), managed_prefixes=['edgegrid.access rotation'])],
+                         AS_OF, warn_within_days=30, fail_within_days=7)
+    assert json.dumps(again, sort_keys=True) == json.dumps(built, sort_keys=True)
+    assert report.markdown(again) == text and report.html(again) == page
+
+
+@pytest.mark.parametrize('case', ['old signs', 'pending', 'inactive', 'other prefix'])
+def test_a_credential_not_replaced_or_still_signing_still_fails(case):
+    # The section the report reads with still holds the old credential: it is the report's own that lapses. A
+    # pending rotation has not stored the new secret; an INACTIVE new credential is a rotation rolled back; a
+    # description of another prefix is not this collection's rotation.
+    kwargs = {'old signs': {'old_signs': True},
+              'pending': {'new_description': 'edgegrid.access rotation replaces credential 20 '
+                                             '[pending host:1:abc 2026-06-01T06:00:00Z]'},
+              'inactive': {'new_status': 'inactive'},
+              'other prefix': {'new_description': 'someone else replaces credential 20'}}[case]
+    env = report.environment('prod', rotated(**kwargs), managed_prefixes=['edgegrid.access rotation'])
+    built = report.build([env], AS_OF, fail_within_days=7)
+    assert [(i['id'], i['days_left']) for i in built['failing']] == [(20, 1)]
+    assert built['summary']['replaced'] == 0
+    old = built['environments'][0]['api_clients'][0]['credentials'][0]
+    assert old['replaced_by'] == (21 if case == 'old signs' else None)
+
+
+def test_a_replaced_credential_another_environment_signs_with_still_fails():
+    # prod's section still holds credential 20; stg (another section of the account) reads with 21.
+    envs = [report.environment('prod', rotated(old_signs=True), managed_prefixes=['edgegrid.access rotation']),
+            report.environment('stg', rotated(), managed_prefixes=['edgegrid.access rotation'])]
+    built = report.build(envs, AS_OF, fail_within_days=7)
+    assert [(i['environment'], i['id']) for i in built['failing']] == [('prod', 20), ('stg', 20)]
+    assert built['summary']['replaced'] == 0
