@@ -26,8 +26,14 @@ ANSIBLE_KEEP_REMOTE_FILES, when the controller's Python lacks edgegrid-python or
 ansible-core the runner was not verified on, or when an ansible-core internal it needs is missing or behaves
 otherwise (said at -v): every such internal is used through _core_compat, and only there.
 
-Every module of the collection names this plugin (edgegrid.access.module_runner) as its action plugin in
-meta/runtime.yml (`plugin_routing.modules.<name>.action_plugin`); the module to run is the task's resolved action.
+Every module has an action plugin of its own name (plugins/action/<module>.py: a subclass of InProcessAction that
+calls `preload`), so that Ansible loads it in the controller's process too: the strategy loads each task's action
+plugin there before it forks the task's workers (ansible-core 2.19-2.21, to read the class's BYPASS_HOST_LOOP).
+`preload` then imports the module, and with it the shared client, `requests` and edgegrid-python, once for the whole
+run; every worker forked afterwards has them and neither imports them nor compiles the collection's sources again
+(measured in bench/RESULTS.md: before, each task on each host imported them anew). Where a strategy does not load
+the action plugin in the controller, the worker loads it, as before, and nothing else changes. The module to run is
+the one the action plugin is named for.
 
 This file is private to the collection (note the leading underscore): it may change without notice.
 """
@@ -35,7 +41,6 @@ This file is private to the collection (note the leading underscore): it may cha
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import io
 import os
 import sys
@@ -48,16 +53,32 @@ from ansible.utils.display import Display
 
 from ansible_collections.edgegrid.access.plugins.plugin_utils import _core_compat
 
-# Imported here, in the controller's process, when Ansible first loads the action plugin: the workers Ansible
-# forks for each task inherit these modules (requests, edgegrid-python, the shared client) ready to use.
+# Imported with the action plugin, in the controller's process where the strategy loads it (see above): the workers
+# Ansible forks for each task inherit these modules (requests, edgegrid-python, the shared client) ready to use.
 from ansible_collections.edgegrid.access.plugins.module_utils import _client, _module  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.edgegrid.access.plugins.module_utils import _listing_cache
 
 display = Display()
 
 VARIABLE = 'edgegrid_access_in_process'
-COLLECTION = 'edgegrid.access'
 MODULES_PACKAGE = 'ansible_collections.edgegrid.access.plugins.modules'
+
+
+def module_of(action_plugin):
+    """The module an action plugin (its Python name, ...plugins.action.<module>) is named for, as a file name under
+    plugins/modules (str)."""
+    return action_plugin.rpartition('.')[2]
+
+
+def preload(action_plugin):
+    """Import the module an action plugin (its Python name, `__name__`) is named for, in the process that loads the
+    action plugin: the controller's, where the strategy loads it before forking the workers (see above). Never
+    raises: a module that cannot be imported here is imported again in the worker, which reports what fails as the
+    task's error."""
+    try:
+        importlib.import_module('%s.%s' % (MODULES_PACKAGE, module_of(action_plugin)))
+    except Exception:  # pylint: disable=broad-exception-caught
+        display.vvvv('edgegrid.access: %s was not imported in advance' % module_of(action_plugin))
 
 
 class InProcessAction(NormalAction):
@@ -82,13 +103,9 @@ class InProcessAction(NormalAction):
         return result
 
     def _module_name(self):
-        """The file name under plugins/modules of the module this task runs."""
-        resolved = getattr(self._task, 'resolved_action', None) or self._task.action
-        collection, dummy, name = resolved.rpartition('.')
-        if collection != COLLECTION or importlib.util.find_spec('%s.%s' % (MODULES_PACKAGE, name)) is None:
-            raise AnsibleError('%s.module_runner is the action plugin of the modules of %s, not a task of its own: '
-                               'name a module, such as %s.api_request' % (COLLECTION, COLLECTION, COLLECTION))
-        return name
+        """The file name under plugins/modules of the module this task runs: the one the action plugin is named
+        for (plugins/action/<module>.py)."""
+        return module_of(type(self).__module__)
 
     def _run_as_module_process(self, tmp, task_vars):
         # A module process may write; the items of this loop that run here after it must not be served a listing

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import subprocess
+from collections import Counter
 
 from conftest import BIN
 
@@ -167,3 +168,25 @@ def test_a_vaulted_value_reaches_the_module_either_way(playbook, tmp_path):
                                      extra_vars={'edgegrid_access_in_process': False})
     assert rc == 0, output
     assert found['keys']['changed'] is False
+
+
+def test_the_controller_imports_each_module_once_for_every_worker(playbook):
+    """Ansible forks a worker for each task and host; what the controller's process imported before the fork, the
+    worker has, and need not import (nor compile our sources) again. The strategy loads each task's action plugin in
+    the controller's process (to read its class attributes), and the action plugin of each module imports the module,
+    the shared client and `requests` there. Python reports each import with PYTHONPROFILEIMPORTTIME on stderr;
+    Ansible's workers write theirs to /dev/null, so what is seen is the controller's: `requests` and each module
+    imported once there (before, none: every worker imported them anew)."""
+    tasks = [
+        {'name': 'Collections', 'edgegrid.access.api_key_collection_info': {}},
+        {'name': 'Counters', 'edgegrid.access.throttling_counter_info': {}},
+        {'name': 'Collections again', 'edgegrid.access.api_key_collection_info': {}},
+    ]
+    rc, output, dummy = playbook.run(tasks, [], verbosity=0, env={'PYTHONPROFILEIMPORTTIME': '1'})
+    assert rc == 0, output[-3000:]
+    imported = Counter(line.rsplit('|', 1)[-1].strip() for line in output.splitlines()
+                       if line.startswith('import time:'))
+    assert imported['requests'] == 1, imported['requests']
+    # What only the modules import (Python does not report the modules themselves, which Ansible's collection
+    # loader executes).
+    assert imported['ansible_collections.edgegrid.access.plugins.module_utils._apikeys'] == 1
