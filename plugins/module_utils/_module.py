@@ -280,10 +280,10 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
 
     def _settle(self, resource, state, current, lost):
         """After a write of `resource` whose answer was lost (`lost`, a TransportError): find it again
-        (`resource.find_again()`) and plan again. Nothing left to do: the write took; warn and return the resource as read (the task reports a
-        change). Else raise EdgeGridError: the write did not take (or not all of it), with `changed` when the
-        resource is no longer as it was; the re-read failing too raises TransportError (whether it took is not
-        known)."""
+        (`resource.find_again()`) and plan again. Nothing left to do: the write took; warn and return the resource
+        as read (the task reports a change). Else raise EdgeGridError: the write did not take (or not all of it),
+        with `changed` when the resource is no longer as it was; the re-read failing too raises TransportError
+        (whether it took is not known)."""
         try:
             now = resource.find_again()
             pending, _desired = self._plan(resource, state, now)
