@@ -279,13 +279,13 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
         return None if state == 'absent' else after
 
     def _settle(self, resource, state, current, lost):
-        """After a write of `resource` whose answer was lost (`lost`, a TransportError): find it again and plan
-        again. Nothing left to do: the write took; warn and return the resource as read (the task reports a
-        change). Else raise EdgeGridError: the write did not take (or not all of it), with `changed` when the
-        resource is no longer as it was; the re-read failing too raises TransportError (whether it took is not
-        known)."""
+        """After a write of `resource` whose answer was lost (`lost`, a TransportError): find it again
+        (`resource.find_again()`) and plan again. Nothing left to do: the write took; warn and return the resource
+        as read (the task reports a change). Else raise EdgeGridError: the write did not take (or not all of it),
+        with `changed` when the resource is no longer as it was; the re-read failing too raises TransportError
+        (whether it took is not known)."""
         try:
-            now = resource.find()
+            now = resource.find_again()
             pending, _desired = self._plan(resource, state, now)
         except EdgeGridError as again:
             raise TransportError('%s; reading it again to tell whether it took failed too (%s): run the task again'
@@ -389,9 +389,10 @@ class Resource(object):
 
     key = None
     secret_keys = ()
-    # Whether converge may settle a write whose answer was lost by finding the resource again and planning again
-    # (EdgeGridModule._settle): True only where find() and desired() may run twice and the resource as read is
-    # the whole result (no one-time secret in a create's answer, no per-write bookkeeping in the result).
+    # Whether converge may settle a write whose answer was lost by finding the resource again (find_again) and
+    # planning again (EdgeGridModule._settle): True only where find_again() and desired() may run after the write
+    # and the resource as read is the whole result (no one-time secret in a create's answer, no per-write
+    # bookkeeping in the result).
     settles = False
     # How EdgeGridModule.converge_many names this resource among many, in its results and messages (e.g. its name).
     label = None
@@ -424,6 +425,12 @@ class Resource(object):
     def find(self):
         """The resource as it is (a dict), or None when it does not exist."""
         raise NotImplementedError
+
+    def find_again(self):
+        """The resource as it is after a write whose answer was lost (EdgeGridModule._settle, for a resource that
+        `settles`), or None when it does not exist: find() here. A resource that find() picks otherwise than by what
+        the write cannot change (e.g. by a policy the write may move it out of) reads the one it wrote instead."""
+        return self.find()
 
     def desired(self, current):
         """The resource as the task wants it: `current` (None when it is to be created) with what the user set.

@@ -363,6 +363,12 @@ class Credential(Resource):
 
     key = 'credential'
 
+    @property
+    def settles(self):
+        """A credential found (updated or deleted) settles a lost answer through EdgeGridModule._settle, read again
+        by its ID (find_again); a create settles its own (post_create: the claim protocol, its one-time secret)."""
+        return self.listed is not None
+
     def __init__(self, module):
         super(Credential, self).__init__(module)
         self.client_id = self.params['client_id'] or _iam.SELF
@@ -376,6 +382,7 @@ class Credential(Resource):
         self.wanted_desc = None  # the description of a new credential
         self.values = None  # the connection values of a new credential's .edgerc section
         self.returned = {}  # the return keys beside the credential (extra)
+        self.found_again = False  # find_again() read the credential again, after a write whose answer was lost
         self._api = None
 
     @property
@@ -595,6 +602,8 @@ class Credential(Resource):
 
     def desired(self, current):
         if current is None:
+            if self.found_again:
+                return None  # gone since the write whose answer was lost: not applied, and nothing is created
             if self.named_by:
                 raise InputError('%s is not a credential of API client %s; nothing was created'
                                  % (self.describe(), self.client_id))
@@ -625,48 +634,43 @@ class Credential(Resource):
         return bool(self.changes)
 
     def update(self, current, desired):
+        """A lost answer (TransportError) is settled by EdgeGridModule._settle: find_again, then desired again."""
         changes, listed = self.changes, self.listed
-        try:
-            if set(changes) == {'status'} and changes['status'] == 'inactive':
-                self.api.deactivate(self.client_id, listed['credential_id'])
-                return self.view(dict(listed, **changes))
-            return self.view(self.api.update(self.client_id, listed, status=changes.get('status'),
-                                             expires_on=changes.get('expires_on'),
-                                             description=changes.get('description')))
-        except TransportError as lost:
-            now = self.read_again(lost)
-            if now is not None and self.applied(now, changes):
-                self.module.warn('%s; read again, the write was applied' % lost)
-                return self.view(now)
-            moved = now is None or any(now.get(k) != listed.get(k) for k in ('status', 'description', 'expires_on'))
-            raise EdgeGridError('%s; read again, it is not (all) applied: run the task again' % lost,
-                                result=dict(changed=moved)) from None
+        if set(changes) == {'status'} and changes['status'] == 'inactive':
+            self.api.deactivate(self.client_id, listed['credential_id'])
+            return self.view(dict(listed, **changes))
+        return self.view(self.api.update(self.client_id, listed, status=changes.get('status'),
+                                         expires_on=changes.get('expires_on'), description=changes.get('description')))
 
-    # -- a write whose answer was lost: read again (what EdgeGridModule._settle does for a resource found by ID; this
-    # one is found by policy, so the credential is read again by its ID) -----------------------------------------
+    # -- a write whose answer was lost: read again ---------------------------------------------------------------
 
-    def read_again(self, lost):
-        """The credential the task wrote (by its ID), as listed now, None when it is gone; after a write whose
-        answer was lost (`lost`, a TransportError). Raises TransportError when the listing fails too."""
+    def find_again(self):
+        """The credential the task wrote, read again by its ID (find() picks by policy, which the write may have
+        moved it out of), None when it is gone; self.listed becomes it (EdgeGridModule._settle, and delete between
+        its two writes). Its max_allowed_expiry, which moves with the clock rather than with the credential, stays as
+        first read: the credential compares equal to the one found when the write did not take."""
         cid = self.listed['credential_id']
-        try:
-            listed = self.api.list(self.client_id)
-        except EdgeGridError as again:
-            raise TransportError('%s; reading it again to tell whether it took failed too (%s): run the task again'
-                                 % (lost, again)) from None
+        moment = self.listed.get('max_allowed_expiry')
+        self.found_again = True
+        listed = self.api.list(self.client_id)
         found = [c for c in listed if c.get('credential_id') == cid and c.get('status') != 'deleted']
-        return found[0] if found else None
+        if not found:
+            self.listed = None
+            return None
+        self.listed = found[0]
+        now = self.view(self.listed)
+        if moment is not None:
+            now['max_allowed_expiry'] = moment
+        return now
 
-    @staticmethod
-    def applied(now, changes):
-        """Whether credential `now` (as listed) carries every one of `changes` (status, expires_on, description)."""
-        for key, value in changes.items():
-            if key == 'expires_on':
-                if not _iam.same_instant(value, now.get('expires_on')):
-                    return False
-            elif now.get(key) != value:
-                return False
-        return True
+    def read_between(self, lost):
+        """find_again() after the first of delete's two writes, or its second, whose answer was lost (`lost`). When
+        that read fails, `lost` is raised: EdgeGridModule._settle settles the delete as a whole (it reads again,
+        and says it cannot tell when that fails too)."""
+        try:
+            return self.find_again()
+        except EdgeGridError:
+            raise lost from None
 
     def refuse_own(self, current, what):
         if current.get('client_token') and current.get('client_token') == self.signing_token():
@@ -693,14 +697,15 @@ class Credential(Resource):
         self.refuse_own(self.listed, 'delete')
 
     def delete(self, current):
-        """Deactivate (when ACTIVE), then delete. A lost answer to either is settled by reading again: gone or
-        INACTIVE as wanted, the task goes on (warning); else it fails saying what is left."""
+        """Deactivate (when ACTIVE), then delete. Two writes: a lost answer to either is settled here, by reading the
+        credential again (read_between): gone or INACTIVE as wanted, the task goes on (warning); else it fails saying
+        what is left. (EdgeGridModule._settle settles one write: after a deactivate that took, the delete is due.)"""
         cid = self.listed['credential_id']
         if self.listed.get('status') != 'inactive':
             try:
                 self.api.deactivate(self.client_id, cid)
             except TransportError as lost:
-                now = self.read_again(lost)
+                now = self.read_between(lost)
                 if now is not None and now.get('status') != 'inactive':
                     raise EdgeGridError('%s; read again, credential %s is still %s: nothing was changed; run the '
                                         'task again' % (lost, cid, (now.get('status') or '?').upper()),
@@ -711,7 +716,7 @@ class Credential(Resource):
         try:
             self.api.delete(self.client_id, cid)
         except TransportError as lost:
-            if self.read_again(lost) is None:
+            if self.read_between(lost) is None:
                 self.module.warn('%s; read again, credential %s is gone: the delete was applied' % (lost, cid))
                 return
             raise EdgeGridError('credential %s is now INACTIVE, but deleting it failed: %s; read again, it is still '

@@ -11,16 +11,18 @@ a lost answer is a "drop" (not applied) or "drop-after" (applied, answer lost) f
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc, _rotation
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc, _iam, _listing_cache, _rotation
 from ansible_collections.edgegrid.access.plugins.modules import api_client, api_credential, api_credential_info
 
 SELF = '/identity-management/v3/api-clients/self/credentials'
@@ -331,3 +333,79 @@ def test_an_update_whose_answer_was_lost_says_whether_it_took(emulator, capsys, 
     assert not failed
     if kind == 'drop-after':
         assert again['changed'] is False and writes(emulator) == {}
+
+
+# -- a lost answer is settled by the module base (EdgeGridModule._settle), the credential read again by its ID --------
+
+def test_a_lost_update_of_a_credential_found_by_description_reads_it_again_once(emulator, capsys):
+    cid = new_credential(emulator, 'by-policy')
+    expiry = (_iam.utcnow() + datetime.timedelta(days=30)).strftime('%Y-%m-%dT00:00:00Z')
+    emulator.admin.faults('drop-after', method='PUT', path='%s/%d' % (SELF, cid), count=1)
+    emulator.admin.reset_log()
+    args = dict(edgerc=emulator.edgerc, section='default', max_retries=0, description='by-policy', expires_on=expiry)
+    failed, result = run(api_credential, args, capsys)
+    assert not failed, result
+    assert result['changed'] is True and result['credential']['credential_id'] == cid
+    assert _iam.same_instant(expiry, result['credential']['expires_on'])
+    assert 'read again, the write was applied' in json.dumps(result['warnings'])
+    counts = emulator.admin.log()['counts']
+    assert counts.get('GET %s' % SELF) == 2 and counts.get('PUT %s/%d' % (SELF, cid)) == 1, counts
+    emulator.admin.reset_log()
+    failed, again = run(api_credential, args, capsys)
+    assert not failed and again['changed'] is False and writes(emulator) == {}
+
+
+def test_when_the_read_after_a_lost_update_fails_too_the_task_says_it_cannot_tell(emulator, capsys):
+    cid = new_credential(emulator, 'unread')
+    args = dict(edgerc=emulator.edgerc, section='default', max_retries=0, credential_id=cid)
+    # Two items of one loop share the listing: the second finds its credential in the first's (no GET), so the one
+    # dropped GET is the read after the lost write.
+    with _listing_cache.scope(('task', 'host')):
+        failed, same = run(api_credential, dict(args, description='unread'), capsys)
+        assert not failed and same['changed'] is False
+        emulator.admin.faults('drop-after', method='PUT', path='%s/%d' % (SELF, cid), count=1)
+        emulator.admin.faults('drop', method='GET', path=SELF, count=1)
+        failed, result = run(api_credential, dict(args, description='renamed'), capsys)
+    assert failed
+    assert 'reading it again to tell whether it took failed too' in result['msg']
+    assert 'Traceback' not in json.dumps(result)
+
+
+def test_a_credential_gone_after_a_lost_update_is_not_applied_and_not_created_again(emulator, capsys):
+    # The PUT is held beyond the request timeout (its answer lost); meanwhile another job deletes the credential.
+    cid = new_credential(emulator, 'vanishing')
+    path = '%s/%d' % (SELF, cid)
+    emulator.admin.faults('slow', method='PUT', path=path, count=1, delay=4.0)
+    session = emulator.session('default')
+
+    def other_job():
+        wait_consumed(emulator, path)
+        assert session.post(emulator.url(path + '/deactivate')).status_code in (200, 204)
+        assert session.delete(emulator.url(path)).status_code in (200, 204)
+
+    thread = threading.Thread(target=other_job)
+    thread.start()
+    try:
+        failed, result = run(api_credential, dict(edgerc=emulator.edgerc, section='default', max_retries=0,
+                                                  request_timeout=2, credential_id=cid, description='renamed'), capsys)
+    finally:
+        thread.join()
+    assert failed and 'read again, it is not (all) applied: run the task again' in result['msg'], result
+    assert result['changed'] is True
+    assert [c for c in credentials(emulator, capsys) if c['credential_id'] == cid] == []
+
+
+def test_a_lost_delete_whose_first_read_again_fails_is_read_again_by_the_module_base(emulator, capsys):
+    cid = new_credential(emulator, 'gone-twice')
+    args = dict(edgerc=emulator.edgerc, section='default', max_retries=0, credential_id=cid)
+    with _listing_cache.scope(('task', 'host')):
+        failed, same = run(api_credential, dict(args, description='gone-twice'), capsys)
+        assert not failed and same['changed'] is False
+        emulator.admin.faults('drop-after', method='DELETE', path='%s/%d' % (SELF, cid), count=1)
+        emulator.admin.faults('drop', method='GET', path=SELF, count=1)
+        emulator.admin.reset_log()
+        failed, result = run(api_credential, dict(args, state='absent'), capsys)
+    assert not failed and result['changed'] is True, result
+    assert 'read again, the write was applied' in json.dumps(result['warnings'])
+    assert emulator.admin.log()['counts'].get('GET %s' % SELF) == 2
+    assert [c for c in credentials(emulator, capsys) if c['credential_id'] == cid] == []
