@@ -121,6 +121,28 @@ def auth_argument_spec():
     return copy.deepcopy(AUTH_ARGUMENT_SPEC)
 
 
+def list_form(spec, option, one, defaults, keys=None):
+    """The argument spec and mutually exclusive options of a module that keeps one resource by its top-level options
+    or many by the list option `option` (EdgeGridModule.converge_one_or_many): dict(argument_spec=...,
+    mutually_exclusive=...), for EdgeGridModule.
+
+    `spec`: the top-level options, `option` among them (a list of dicts) without its `options`, which are made here:
+    the options of one resource (`one`, their names), as at the top level; `keys` ({name: its spec in an element, or
+    None when an element has no such option}); and each of `defaults` (the top-level options that serve as the
+    elements' defaults), as at the top level without a default of its own. `option` excludes each of `keys` (the
+    pair `[key, option]`) and of `one` (`[option, name]`).
+    """
+    spec = copy.deepcopy(spec)
+    keys = keys or {}
+    element = dict((name, copy.deepcopy(spec[name])) for name in one)
+    element.update((name, copy.deepcopy(value)) for name, value in keys.items() if value is not None)
+    for name in defaults:
+        element[name] = dict((k, v) for k, v in copy.deepcopy(spec[name]).items() if k != 'default')
+    spec[option] = dict(spec[option], options=element)
+    exclusive = [[name, option] for name in keys] + [[option, name] for name in one]
+    return dict(argument_spec=spec, mutually_exclusive=exclusive)
+
+
 class EdgeGridModule(_funnel.Funnel, AnsibleModule):
     """An AnsibleModule with the auth options merged in and one lazily built EdgeGrid client; its errors fail the
     task through the one funnel (_funnel.Funnel: execute(run, *args), fail_from(exc, **result))."""
@@ -295,6 +317,34 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
                                 result=dict(changed=now != current)) from None
         self.warn('%s; read again, the write was applied' % lost)
         return now
+
+    def converge_one_or_many(self, option, key, build, defaults=(), check=None):
+        """The body of a module that keeps one resource by its top-level options or many by the list option `option`
+        (its argument spec made by `list_form`), run through execute. Never returns.
+
+        `option` not set: `converge` of `build(None, None)` (the resource of the top-level options) in the task's
+        `state`. Set: for each element in order, its options (a copy) with each of `defaults` that it leaves unset
+        (None) taken from the top-level option of that name, then `build(params, index)` (the resource of the element
+        at `index`; it may refuse the element, raising InputError, before any request); then `check(resources)`
+        when given (a refusal of the elements together, before any request); then `converge_many(resources, key,
+        option)`.
+        """
+        def many():
+            resources = []
+            for index, element in enumerate(self.params[option]):
+                params = dict(element)
+                for name in defaults:
+                    if params.get(name) is None:
+                        params[name] = self.params[name]
+                resources.append(build(params, index))
+            if check is not None:
+                check(resources)
+            self.converge_many(resources, key, option)
+
+        if self.params[option] is None:
+            self.execute(self.converge, build(None, None), self.params['state'])
+        else:
+            self.execute(many)
 
     def converge_many(self, resources, key, option):
         """Bring each of `resources` (Resources of one class, each with its `label`) to its `state`, through the same

@@ -335,7 +335,7 @@ api_key_collection:
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys, _funnel
 from ansible_collections.edgegrid.access.plugins.module_utils._module import (
-    ApiError, EdgeGridError, EdgeGridModule, InputError, Resource, TransportError, without_none)
+    ApiError, EdgeGridError, EdgeGridModule, InputError, Resource, TransportError, list_form, without_none)
 
 
 def desired_quota(option):
@@ -559,43 +559,37 @@ COLLECTION_OPTIONS = dict(
     quota=QUOTA_OPTION,
     acl=dict(type='list', elements='str'),
 )
-# The top-level options that serve as the defaults of the elements of `collections`, and those that apply to all.
-ELEMENT_DEFAULTS = ('state', 'append_acl')
+# The top-level options that serve as the defaults of the elements of `collections`, and those that apply to all
+# (an element has no option of that name: it always takes the top-level one).
+ELEMENT_DEFAULTS = ('append_acl', 'state')
 ACCOUNT_OPTIONS = ('contract_id', 'group_id')
 
 
 def main():
-    element = dict(COLLECTION_OPTIONS, append_acl=dict(type='bool'),
-                   state=dict(type='str', choices=['present', 'absent']))
     module = EdgeGridModule(
-        argument_spec=_apikeys.argument_spec(**dict(
+        required_one_of=[('name', 'id', 'collections')],
+        **list_form(_apikeys.argument_spec(**dict(
             COLLECTION_OPTIONS,
-            collections=dict(type='list', elements='dict', options=element),
+            collections=dict(type='list', elements='dict'),
             append_acl=dict(type='bool', default=False),
             state=dict(type='str', default='present', choices=['present', 'absent']),
-        )),
-        mutually_exclusive=[['collections', option] for option in COLLECTION_OPTIONS],
-        required_one_of=[('name', 'id', 'collections')],
+        )), 'collections', COLLECTION_OPTIONS, ELEMENT_DEFAULTS)
     )
     api = _apikeys.wire(module.client, module.params['api_version'])
-    if module.params['collections'] is None:
-        module.execute(module.converge, Collection(module, api), module.params['state'])
-    else:
-        module.execute(converge_collections, module, api)
+    module.converge_one_or_many('collections', 'api_key_collections', collection_builder(module, api),
+                                ELEMENT_DEFAULTS + ACCOUNT_OPTIONS)
 
 
-def converge_collections(module, api):
-    """The collections of the `collections` option: a name or id declared twice refused before any request; then
-    EdgeGridModule.converge_many (each element's input checked, one listing, the quotas read side by side:
-    Collection.find_many)."""
-    collections, seen = [], {}
-    for index, element in enumerate(module.params['collections']):
-        params = dict(element)
-        for option in ELEMENT_DEFAULTS:
-            if params.get(option) is None:
-                params[option] = module.params[option]
-        for option in ACCOUNT_OPTIONS:
-            params[option] = module.params[option]
+def collection_builder(module, api):
+    """The builder of EdgeGridModule.converge_one_or_many: the Collection of the top-level options, or of an element
+    of `collections` (with its defaults and the top-level contract_id and group_id), each checked to have a name or
+    an id, and a name or id declared twice refused, before any request. Then converge_many checks each element's
+    input, lists once and reads the quotas side by side (Collection.find_many)."""
+    seen = {}
+
+    def build(params, index):
+        if params is None:
+            return Collection(module, api)
         if params['name'] is None and params['id'] is None:
             raise InputError('collections[%d]: name or id is required (the collection to keep, by its name, or the '
                              'id of an existing one). Nothing was sent.' % index)
@@ -607,8 +601,9 @@ def converge_collections(module, api):
                 raise InputError('collections: key collection %s %r is declared more than once (collections[%d].%s '
                                  'and collections[%d].%s); it is one collection. Nothing was sent.'
                                  % (option, params[option], other, option, index, option))
-        collections.append(Collection(module, api, params))
-    module.converge_many(collections, 'api_key_collections', 'collections')
+        return Collection(module, api, params)
+
+    return build
 
 
 if __name__ == '__main__':

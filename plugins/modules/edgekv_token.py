@@ -429,7 +429,8 @@ from datetime import datetime, timezone
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _edgekv, _funnel
 from ansible_collections.edgegrid.access.plugins.module_utils._module import (ApiError, EdgeGridError, EdgeGridModule,
-                                                                              InputError, Resource, TransportError)
+                                                                              InputError, Resource, TransportError,
+                                                                              list_form)
 
 
 # The options of one token: `name` and, with `tokens`, each element. In an element, state, recreate, refresh,
@@ -442,51 +443,46 @@ TOKEN_OPTIONS = dict(
     expiry=dict(type='str'),
 )
 TOKENS_JS_OPTION = dict(type='dict', no_log=False, options=dict(path=dict(type='path', required=True)))
-# The top-level options that serve as the defaults of the elements of `tokens`.
+# The top-level options that serve as the defaults of the elements of `tokens` (refresh only for a token without a
+# fixed expiry: token_builder).
 ELEMENT_DEFAULTS = ('state', 'recreate', 'refresh', 'refresh_after_days', 'tokens_js')
 
 
 def main():
-    element = dict(TOKEN_OPTIONS, name=dict(type='str', required=True),
-                   state=dict(type='str', choices=['present', 'absent']), recreate=dict(type='bool'),
-                   refresh=dict(type='bool'), refresh_after_days=dict(type='int'), tokens_js=TOKENS_JS_OPTION)
     module = EdgeGridModule(
-        argument_spec=dict(
+        required_one_of=[['name', 'tokens']],
+        supports_check_mode=True,
+        **list_form(dict(
             TOKEN_OPTIONS,
             name=dict(type='str'),
-            tokens=dict(type='list', elements='dict', no_log=False, options=element),
+            tokens=dict(type='list', elements='dict', no_log=False),
             state=dict(type='str', default='present', choices=['present', 'absent']),
             recreate=dict(type='bool', default=False),
             refresh=dict(type='bool', default=False),
             refresh_after_days=dict(type='int', default=30),
             tokens_js=TOKENS_JS_OPTION,
-        ),
-        mutually_exclusive=[['name', 'tokens']] + [['tokens', option] for option in TOKEN_OPTIONS],
-        required_one_of=[['name', 'tokens']],
-        supports_check_mode=True,
+        ), 'tokens', TOKEN_OPTIONS, ELEMENT_DEFAULTS, keys=dict(name=dict(type='str', required=True)))
     )
-    if module.params['tokens'] is None:
-        module.execute(module.converge, Token(module), module.params['state'])
-    else:
-        module.execute(converge_tokens, module)
+    module.converge_one_or_many('tokens', 'edgekv_tokens', token_builder(module),
+                                [option for option in ELEMENT_DEFAULTS if option != 'refresh'], check_declarations)
 
 
-def converge_tokens(module):
-    """The tokens of the `tokens` option: each element's input checked, a name declared twice or a namespace entry of
-    one edgekv_tokens.js claimed by two tokens refused, before any request; then EdgeGridModule.converge_many (the
-    tokens read side by side, Token.find_many)."""
-    tokens = []
-    for index, element in enumerate(module.params['tokens']):
-        params = dict(element)
-        for option in ELEMENT_DEFAULTS:
-            if params.get(option) is None:
-                # A token with a fixed expiry cannot be refreshed: the top-level refresh is not its default (a refresh
-                # due on it would fail every run once it is due).
-                fixed = option == 'refresh' and params.get('expiry') is not None
-                params[option] = False if fixed else module.params[option]
-        tokens.append(Token(module, params, 'tokens[%d].' % index))
-    check_declarations(tokens)
-    module.converge_many(tokens, 'edgekv_tokens', 'tokens')
+def token_builder(module):
+    """The builder of EdgeGridModule.converge_one_or_many: the Token of `name`, or of an element of `tokens` (its
+    defaults filled in from the top level). Before any request check_declarations refuses a name declared twice or a
+    namespace entry of one edgekv_tokens.js claimed by two tokens; then converge_many checks each element's input and
+    reads the tokens side by side (Token.find_many)."""
+
+    def build(params, index):
+        if params is None:
+            return Token(module)
+        if params.get('refresh') is None:
+            # A token with a fixed expiry cannot be refreshed: the top-level refresh is not its default (a refresh
+            # due on it would fail every run once it is due).
+            params['refresh'] = False if params.get('expiry') is not None else module.params['refresh']
+        return Token(module, params, 'tokens[%d].' % index)
+
+    return build
 
 
 def check_declarations(tokens):

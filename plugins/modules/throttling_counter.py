@@ -376,7 +376,8 @@ throttling_counters:
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
-from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, InputError, Resource, without_none
+from ansible_collections.edgegrid.access.plugins.module_utils._module import (EdgeGridModule, InputError, Resource,
+                                                                              list_form, without_none)
 
 # The options of one counter: the top level with `name` (or `id`), and each element of `counters`.
 COUNTER_OPTIONS = dict(
@@ -691,39 +692,32 @@ class Counter(Resource):
 
 
 def main():
-    element = dict(COUNTER_OPTIONS, name=dict(type='str', required=True),
-                   state=dict(type='str', choices=['present', 'absent']),
-                   contract_id=dict(type='str'), group_id=dict(type='int'))
     module = EdgeGridModule(
-        argument_spec=_apikeys.argument_spec(
+        required_one_of=[('name', 'id', 'counters')],
+        **list_form(_apikeys.argument_spec(
             name=dict(type='str'),
             id=dict(type='int'),
-            counters=dict(type='list', elements='dict', options=element),
+            counters=dict(type='list', elements='dict'),
             state=dict(type='str', default='present', choices=['present', 'absent']),
             **COUNTER_OPTIONS
-        ),
-        mutually_exclusive=[['name', 'counters'], ['id', 'counters']]
-        + [['counters', option] for option in COUNTER_OPTIONS],
-        required_one_of=[('name', 'id', 'counters')],
+        ), 'counters', COUNTER_OPTIONS, ELEMENT_DEFAULTS, keys=dict(name=dict(type='str', required=True), id=None))
     )
     api = _apikeys.wire(module.client, module.params['api_version'])
-    if module.params['counters'] is None:
-        module.execute(module.converge, Counter(module, api), module.params['state'])
-    else:
-        module.execute(converge_counters, module, api)
+    module.converge_one_or_many('counters', 'throttling_counters', counter_builder(module, api), ELEMENT_DEFAULTS)
 
 
-def converge_counters(module, api):
-    """The counters of the `counters` option: each element's defaults filled in from the top level, a name declared
-    twice in one contract and group refused before any request; then EdgeGridModule.converge_many (every element's input checked, the
-    counter listing and the other reads once for all, every plan before the first write, the writes in order)."""
+def counter_builder(module, api):
+    """The builder of EdgeGridModule.converge_one_or_many: the Counter of the top-level options, or of an element of
+    `counters` (its defaults filled in from the top level), a name declared twice in one contract and group refused
+    before any request. Then converge_many checks every element's input, reads the counter listing and the other
+    reads once for all (one Reads for the elements), makes every plan before the first write, writes in order."""
     reads = Reads(api)
-    counters, seen = [], {}
-    for index, element in enumerate(module.params['counters']):
-        params = dict(element, id=None)
-        for option in ELEMENT_DEFAULTS:
-            if params.get(option) is None:
-                params[option] = module.params[option]
+    seen = {}
+
+    def build(params, index):
+        if params is None:
+            return Counter(module, api)
+        params['id'] = None
         where = 'counters[%d].' % index
         # A name is one counter in one contract and group: the same name in two places is two counters.
         key = (params['name'], params['contract_id'], params['group_id'])
@@ -732,8 +726,9 @@ def converge_counters(module, api):
                              'is one counter in a contract and group. Nothing was sent.'
                              % (params['name'], seen[key], where))
         seen[key] = where
-        counters.append(Counter(module, api, params, where, reads))
-    module.converge_many(counters, 'throttling_counters', 'counters')
+        return Counter(module, api, params, where, reads)
+
+    return build
 
 
 if __name__ == '__main__':

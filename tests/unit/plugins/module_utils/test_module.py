@@ -36,6 +36,20 @@ def test_auth_spec_is_a_fresh_copy():
     assert all(_module.AUTH_ARGUMENT_SPEC[k]['no_log'] for k in ('client_token', 'client_secret', 'access_token'))
 
 
+def test_list_form_makes_the_element_spec_and_the_exclusions():
+    spec = dict(name=dict(type='str'), id=dict(type='int'), limit=dict(type='int'),
+                items=dict(type='list', elements='dict'),
+                state=dict(type='str', default='present', choices=['present', 'absent']))
+    made = _module.list_form(spec, 'items', ['limit'], ['state'], keys=dict(name=dict(type='str', required=True),
+                                                                            id=None))
+    assert made['argument_spec']['items'] == dict(type='list', elements='dict', options=dict(
+        limit=dict(type='int'), name=dict(type='str', required=True),
+        state=dict(type='str', choices=['present', 'absent'])))
+    assert made['mutually_exclusive'] == [['name', 'items'], ['id', 'items'], ['items', 'limit']]
+    # The top-level default stays, in the spec given too.
+    assert made['argument_spec']['state']['default'] == 'present' and 'options' not in spec['items']
+
+
 def test_finish_masks_resource_and_diff(capsys):
     with patch_module_args({'_ansible_diff': True, 'name': 'n'}):
         module = _module.EdgeGridModule(argument_spec=dict(name=dict(type='str')))

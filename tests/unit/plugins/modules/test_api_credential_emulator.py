@@ -10,24 +10,14 @@ from __future__ import annotations
 import json
 import subprocess
 
-import pytest
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc, _rotation
 from ansible_collections.edgegrid.access.plugins.modules import api_credential, api_credential_info
 
 CREDS = '/identity-management/v3/api-clients/self/credentials'
 
 
-def run(module, args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            module.main()
-    return exc.value.code != 0, json.loads(capsys.readouterr().out)
-
-
-def credentials(emulator, capsys):
-    failed, result = run(api_credential_info, dict(edgerc=emulator.edgerc, section='default', max_retries=0), capsys)
+def credentials(emulator, run):
+    failed, result = run(api_credential_info, dict(edgerc=emulator.edgerc, section='default', max_retries=0))
     assert not failed
     return result['credentials']
 
@@ -37,7 +27,7 @@ def tokens_in(path):
                (_edgerc.read_section(path, name) for name in _edgerc.section_names(path)))
 
 
-def test_a_lost_create_answer_leaves_no_credential_whose_secret_nobody_holds(emulator, capsys, tmp_path, monkeypatch):
+def test_a_lost_create_answer_leaves_no_credential_whose_secret_nobody_holds(emulator, run, tmp_path, monkeypatch):
     """Input 4: the POST is applied, the connection drops before the answer. The credential that appeared gets no
     description within the wait (a run of this collection marks its own at once): it is this create's, deleted
     (nobody received its secret), and the create is sent again."""
@@ -46,16 +36,16 @@ def test_a_lost_create_answer_leaves_no_credential_whose_secret_nobody_holds(emu
     emulator.admin.faults('drop-after', method='POST', path=CREDS, count=1)
     args = dict(edgerc=emulator.edgerc, section='default', max_retries=0, description='ci',
                 edgerc_write=dict(path=str(target), section='ci'))
-    failed, result = run(api_credential, args, capsys)
+    failed, result = run(api_credential, args)
     assert not failed, result['msg']
     stored = tokens_in(emulator.edgerc) | tokens_in(str(target))
-    unknown = [c['credential_id'] for c in credentials(emulator, capsys)
+    unknown = [c['credential_id'] for c in credentials(emulator, run)
                if c['status'] == 'active' and c['client_token'] not in stored]
     assert unknown == []
     assert 'was taken as this create' in json.dumps(result.get('warnings', []))
 
 
-def test_an_abandoned_pending_credential_is_deleted_by_the_next_create(emulator, capsys, tmp_path):
+def test_an_abandoned_pending_credential_is_deleted_by_the_next_create(emulator, run, tmp_path):
     """A run killed after its create and pending marker, before storing the secret: its process is gone."""
     session = emulator.session('default')
     made = session.post(emulator.url(CREDS)).json()
@@ -66,35 +56,35 @@ def test_an_abandoned_pending_credential_is_deleted_by_the_next_create(emulator,
             'description': _rotation.pending_description('ci', run_id)}
     assert session.put(emulator.url('%s/%d' % (CREDS, made['credentialId'])), json=body).status_code == 200
     # Listed by api_credential_info as ours, its secret not stored.
-    listed = dict((c['credential_id'], c) for c in credentials(emulator, capsys))
+    listed = dict((c['credential_id'], c) for c in credentials(emulator, run))
     entry = listed[made['credentialId']]
     assert entry['managed'] and entry['secret_stored'] is False and entry['abandoned']
     failed, result = run(api_credential, dict(edgerc=emulator.edgerc, section='default', max_retries=0,
                                               description='ci', edgerc_write=dict(path=str(tmp_path / 'e'),
-                                                                                  section='ci')), capsys)
+                                                                                  section='ci')))
     assert not failed and result['removed_orphans'] == [made['credentialId']]
-    assert made['credentialId'] not in [c['credential_id'] for c in credentials(emulator, capsys)]
+    assert made['credentialId'] not in [c['credential_id'] for c in credentials(emulator, run)]
 
 
-def test_replaces_writes_only_a_section_that_still_holds_the_old_credential(emulator, capsys, tmp_path):
+def test_replaces_writes_only_a_section_that_still_holds_the_old_credential(emulator, run, tmp_path):
     mine = tmp_path / 'mine.edgerc'
     defaults = _edgerc.read_section(emulator.edgerc, 'default')
     _edgerc.write_section(str(mine), 'rot', dict((k, defaults[k]) for k in _edgerc.REQUIRED_KEYS))
-    current = [c for c in credentials(emulator, capsys) if c['signing']][0]
+    current = [c for c in credentials(emulator, run) if c['signing']][0]
     args = dict(edgerc=emulator.edgerc, section='default', max_retries=0, replaces=current['credential_id'],
                 edgerc_write=dict(path=str(mine), section='rot'))
-    failed, result = run(api_credential, args, capsys)
+    failed, result = run(api_credential, args)
     assert not failed and result['changed'], result
     new = result['credential']
     assert new['description'] == 'edgegrid.access rotation replaces credential %d' % current['credential_id']
     assert _edgerc.read_section(str(mine), 'rot')['client_token'] == new['client_token']
     # Again: the section holds the credential that replaces it - nothing to do, nothing sent.
     emulator.admin.reset_log()
-    failed, result = run(api_credential, args, capsys)
+    failed, result = run(api_credential, args)
     assert not failed and not result['changed']
     assert [k for k in emulator.admin.log()['counts'] if not k.startswith('GET ')] == []
     # A section that holds neither: refused, nothing created.
     _edgerc.write_section(str(mine), 'rot', dict(client_token='akab-someone-else-xxxxxxxxxxxx'))
-    failed, result = run(api_credential, args, capsys)
+    failed, result = run(api_credential, args)
     assert failed and 'another run changed it' in result['msg']
     assert [k for k in emulator.admin.log()['counts'] if not k.startswith('GET ')] == []

@@ -7,38 +7,29 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.modules import api_client, api_credential_info
 
 
-def run(module, args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            module.main()
-    return exc.value.code != 0, json.loads(capsys.readouterr().out)
-
-
-def clients(emulator, capsys, count):
+def clients(emulator, run, count):
     made = []
     for index in range(count):
-        failed, result = run(api_client, dict(edgerc=emulator.edgerc, name='many-%d' % index, all_apis=True), capsys)
+        failed, result = run(api_client, dict(edgerc=emulator.edgerc, name='many-%d' % index, all_apis=True))
         assert not failed, result
         made.append(result['api_client']['client_id'])
     return made
 
 
-def test_the_credentials_of_several_api_clients_in_one_task(emulator, capsys):
-    made = clients(emulator, capsys, 3)
+def test_the_credentials_of_several_api_clients_in_one_task(emulator, run):
+    made = clients(emulator, run, 3)
     session = emulator.session()
     session.post(emulator.url('/identity-management/v3/api-clients/%s/credentials' % made[1]))
     emulator.admin.reset_log()
     failed, result = run(api_credential_info, dict(edgerc=emulator.edgerc, client_ids=['self'] + made,
-                                                   status='active'), capsys)
+                                                   status='active'))
     assert not failed, result
     assert [item['client_id'] for item in result['api_clients']] == ['self'] + made
     counts = [len(item['credentials']) for item in result['api_clients']]
@@ -49,15 +40,15 @@ def test_the_credentials_of_several_api_clients_in_one_task(emulator, capsys):
     log = emulator.admin.log()['counts']
     assert sum(log.values()) == 4 and all(key.startswith('GET ') for key in log)
     # The one-client form is unchanged.
-    failed, one = run(api_credential_info, dict(edgerc=emulator.edgerc, client_id=made[1]), capsys)
+    failed, one = run(api_credential_info, dict(edgerc=emulator.edgerc, client_id=made[1]))
     assert not failed and one['client_id'] == made[1] and len(one['credentials']) == 1
 
 
-def test_the_reads_go_side_by_side(emulator, capsys):
-    made = clients(emulator, capsys, 4)
+def test_the_reads_go_side_by_side(emulator, run):
+    made = clients(emulator, run, 4)
     emulator.admin.faults('slow', method='GET', path='/identity-management/v3/api-clients/', delay=0.5)
     emulator.admin.reset_log()
-    failed, result = run(api_credential_info, dict(edgerc=emulator.edgerc, client_ids=made), capsys)
+    failed, result = run(api_credential_info, dict(edgerc=emulator.edgerc, client_ids=made))
     assert not failed, result
     # The emulator logs each read when it answers, each 0.5 s after it came in: one after the other, the four
     # answers would span 1.5 s or more; side by side they come within the same 0.5 s.
@@ -67,10 +58,9 @@ def test_the_reads_go_side_by_side(emulator, capsys):
     assert (times[-1] - times[0]).total_seconds() < 0.45, times
 
 
-def test_a_client_that_cannot_be_read_is_named_and_the_others_are_returned(emulator, capsys):
-    made = clients(emulator, capsys, 1)
-    failed, result = run(api_credential_info, dict(edgerc=emulator.edgerc, client_ids=[made[0], 'nosuchclient']),
-                         capsys)
+def test_a_client_that_cannot_be_read_is_named_and_the_others_are_returned(emulator, run):
+    made = clients(emulator, run, 1)
+    failed, result = run(api_credential_info, dict(edgerc=emulator.edgerc, client_ids=[made[0], 'nosuchclient']))
     assert failed
     assert result['msg'].startswith('client_ids[1] (nosuchclient): ')
     assert result['api_clients'][0] == dict(client_id=made[0], credentials=[])
@@ -83,8 +73,8 @@ def test_a_client_that_cannot_be_read_is_named_and_the_others_are_returned(emula
     (dict(client_ids=['self'], credential_id=3), 'mutually exclusive'),
     (dict(client_ids=['self'], client_id='abc'), 'client_id and client_ids are mutually exclusive'),
 ])
-def test_bad_client_ids_are_refused_before_any_request(emulator, capsys, extra, message):
+def test_bad_client_ids_are_refused_before_any_request(emulator, run, extra, message):
     emulator.admin.reset_log()
-    failed, result = run(api_credential_info, dict(edgerc=emulator.edgerc, **extra), capsys)
+    failed, result = run(api_credential_info, dict(edgerc=emulator.edgerc, **extra))
     assert failed and message in result['msg']
     assert emulator.admin.log()['counts'] == {}

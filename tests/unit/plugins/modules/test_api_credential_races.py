@@ -20,20 +20,12 @@ import threading
 import time
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc, _iam, _listing_cache, _rotation
 from ansible_collections.edgegrid.access.plugins.modules import api_client, api_credential, api_credential_info
 
 SELF = '/identity-management/v3/api-clients/self/credentials'
 MODULE = 'ansible_collections.edgegrid.access.plugins.modules.api_credential'
-
-
-def run(module, args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            module.main()
-    return exc.value.code != 0, json.loads(capsys.readouterr().out)
 
 
 def spawn(args, tmp_path, name):
@@ -51,9 +43,9 @@ def outcome(proc):
     return bool(result.get('failed')), result
 
 
-def credentials(emulator, capsys, client_id='self'):
+def credentials(emulator, run, client_id='self'):
     failed, result = run(api_credential_info, dict(edgerc=emulator.edgerc, section='default', max_retries=0,
-                                                   client_id=client_id), capsys)
+                                                   client_id=client_id))
     assert not failed
     return result['credentials']
 
@@ -70,10 +62,6 @@ def shown(result):
     return dict((k, v) for k, v in result.items() if k not in ('secret', 'invocation'))
 
 
-def writes(emulator):
-    return dict((k, v) for k, v in emulator.admin.log()['counts'].items() if not k.startswith('GET '))
-
-
 def wait_consumed(emulator, path, timeout=30):
     """Until no installed fault rule names `path` any longer: the job's request has reached it."""
     end = time.time() + timeout
@@ -82,18 +70,18 @@ def wait_consumed(emulator, path, timeout=30):
         time.sleep(0.05)
 
 
-def no_secret_lost(emulator, capsys, stored, client_id='self'):
+def no_secret_lost(emulator, run, stored, client_id='self'):
     """Every ACTIVE credential has its client token in one of the `stored` .edgerc files."""
     tokens = set()
     for path in stored:
         tokens |= tokens_in(path)
-    return [c['credential_id'] for c in credentials(emulator, capsys, client_id)
+    return [c['credential_id'] for c in credentials(emulator, run, client_id)
             if c['status'] == 'active' and c['client_token'] not in tokens]
 
 
-def fresh_client(emulator, capsys, name='race-client'):
+def fresh_client(emulator, run, name='race-client'):
     """A new API client, without credentials: (its ID, the path of its credentials)."""
-    failed, made = run(api_client, dict(edgerc=emulator.edgerc, max_retries=0, name=name, all_apis=True), capsys)
+    failed, made = run(api_client, dict(edgerc=emulator.edgerc, max_retries=0, name=name, all_apis=True))
     assert not failed, made
     client = made['api_client']['client_id']
     return client, '/identity-management/v3/api-clients/%s/credentials' % client
@@ -115,9 +103,9 @@ def fresh_client(emulator, capsys, name='race-client'):
     (None, None, 0.2, {}),
 ], ids=['undescribed', 'undescribed-rotate', 'pending', 'b-first', 'together', 'together-0.2'])
 @pytest.mark.parametrize('with_edgerc', [True, False], ids=['edgerc_write', 'secret'])
-def test_two_creates_at_once_leave_one_credential_whose_secret_is_held(emulator, capsys, tmp_path, fault, delay,
-                                                                       start_b, policy, with_edgerc):
-    client, path = fresh_client(emulator, capsys)
+def test_two_creates_at_once_leave_one_credential_whose_secret_is_held(emulator, run, tmp_path, fault, delay,
+                                                                       start_b, policy, with_edgerc, writes):
+    client, path = fresh_client(emulator, run)
     out = tmp_path / 'dupd1.edgerc'
     args = dict(edgerc=emulator.edgerc, section='default', max_retries=0, description='dupd1', client_id=client,
                 **policy)
@@ -144,7 +132,7 @@ def test_two_creates_at_once_leave_one_credential_whose_secret_is_held(emulator,
         else:  # it started once the other had completed: nothing to do
             assert result['credential']['credential_id'] == made['credential']['credential_id'], shown(result)
         assert 'secret' not in list(result)
-    live = [c for c in credentials(emulator, capsys, client) if c['status'] == 'active']
+    live = [c for c in credentials(emulator, run, client) if c['status'] == 'active']
     assert [(c['credential_id'], c['description']) for c in live] == [(made['credential']['credential_id'], 'dupd1')]
     if with_edgerc:
         assert tokens_in(str(out)) == set([live[0]['client_token']])
@@ -152,15 +140,15 @@ def test_two_creates_at_once_leave_one_credential_whose_secret_is_held(emulator,
         assert live[0]['client_token'] == made['secret']['client_token']
     # A later run: nothing to do, nothing written.
     emulator.admin.reset_log()
-    failed, again = run(api_credential, args, capsys)
+    failed, again = run(api_credential, args)
     assert not failed and again['changed'] is False, again
-    assert writes(emulator) == {}
+    assert writes() == {}
 
 
 def test_a_live_pending_credential_of_the_same_description_stops_a_create_before_any_write(
-        emulator, capsys, tmp_path):
+        emulator, run, tmp_path, writes):
     """Another job, on this host and alive, has created its credential and marked it pending."""
-    client, path = fresh_client(emulator, capsys)
+    client, path = fresh_client(emulator, run)
     session = emulator.session('default')
     made = session.post(emulator.url(path)).json()
     sleeper = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])
@@ -172,18 +160,18 @@ def test_a_live_pending_credential_of_the_same_description_stops_a_create_before
         emulator.admin.reset_log()
         failed, result = run(api_credential, dict(edgerc=emulator.edgerc, section='default', max_retries=0,
                                                   client_id=client, description='dupd1',
-                                                  edgerc_write=dict(path=str(tmp_path / 'e'), section='d')), capsys)
+                                                  edgerc_write=dict(path=str(tmp_path / 'e'), section='d')))
         assert failed and not result.get('changed')
         assert 'another run' in result['msg'] and str(made['credentialId']) in result['msg'], result['msg']
-        assert writes(emulator) == {}
+        assert writes() == {}
     finally:
         sleeper.kill()
         sleeper.wait()
 
 
-def test_two_credentials_of_one_description_the_message_says_which_to_keep(emulator, capsys, tmp_path):
+def test_two_credentials_of_one_description_the_message_says_which_to_keep(emulator, run, tmp_path):
     """What an earlier race left: the section holds one of them, the other's secret may be nowhere."""
-    client, path = fresh_client(emulator, capsys)
+    client, path = fresh_client(emulator, run)
     session = emulator.session('default')
     ids = []
     for _index in range(2):
@@ -196,20 +184,20 @@ def test_two_credentials_of_one_description_the_message_says_which_to_keep(emula
                                                   client_token=ids[0]['clientToken']))
     failed, result = run(api_credential, dict(edgerc=emulator.edgerc, section='default', max_retries=0,
                                               client_id=client, description='dupd1',
-                                              edgerc_write=dict(path=str(out), section='dupd1')), capsys)
+                                              edgerc_write=dict(path=str(out), section='dupd1')))
     assert failed
     msg = result['msg']
     assert 'holds credential %d' % ids[0]['credentialId'] in msg, msg
     assert 'state=absent credential_id=%d' % ids[1]['credentialId'] in msg, msg
 
 
-def test_a_create_refused_at_the_limit_while_another_job_creates_says_so(emulator, capsys, tmp_path):
+def test_a_create_refused_at_the_limit_while_another_job_creates_says_so(emulator, run, tmp_path):
     """The other job's credential, created a moment ago, takes the last slot (two credentials per API client)."""
     session = emulator.session('default')
     other = session.post(emulator.url(SELF)).json()
     failed, result = run(api_credential, dict(edgerc=emulator.edgerc, section='default', max_retries=0,
                                               description='dupd1',
-                                              edgerc_write=dict(path=str(tmp_path / 'e'), section='d')), capsys)
+                                              edgerc_write=dict(path=str(tmp_path / 'e'), section='d')))
     assert failed and 'the API refused to create' in result['msg']
     assert 'Credential %d' % other['credentialId'] in result['msg'], result['msg']
     assert 'another job may be creating' in result['msg']
@@ -217,8 +205,8 @@ def test_a_create_refused_at_the_limit_while_another_job_creates_says_so(emulato
 
 # -- finding 2: a lost create deletes only what it can prove its own ------------------------------------------------
 
-def test_a_dropped_create_never_deletes_the_new_credential_of_another_job(emulator, capsys, tmp_path):
-    client, creds = fresh_client(emulator, capsys)
+def test_a_dropped_create_never_deletes_the_new_credential_of_another_job(emulator, run, tmp_path):
+    client, creds = fresh_client(emulator, run)
     # Job A: its listing and its read of the API client held 3 s each; its create dropped (never applied).
     emulator.admin.faults('slow', method='GET', path='/identity-management/v3/api-clients/%s' % client, count=2,
                           delay=3)
@@ -243,15 +231,15 @@ def test_a_dropped_create_never_deletes_the_new_credential_of_another_job(emulat
     finally:
         sleeper.kill()
         sleeper.wait()
-    listed = dict((c['credential_id'], c) for c in credentials(emulator, capsys, client))
+    listed = dict((c['credential_id'], c) for c in credentials(emulator, run, client))
     assert other['credentialId'] in listed and listed[other['credentialId']]['status'] == 'active', shown(result)
     assert 'credential %d' % other['credentialId'] not in json.dumps(result.get('warnings', []))
     # A sent its create again, saw B's pending credential of the same description with a lower id, and stepped back.
     assert failed and 'another run' in result['msg'], shown(result)
 
 
-def test_more_than_one_undescribed_credential_after_a_lost_create_deletes_nothing(emulator, capsys, tmp_path):
-    client, creds = fresh_client(emulator, capsys)
+def test_more_than_one_undescribed_credential_after_a_lost_create_deletes_nothing(emulator, run, tmp_path):
+    client, creds = fresh_client(emulator, run)
     # Job A: its listing and its read of the API client held 3 s each; its create applied, the answer lost.
     emulator.admin.faults('slow', method='GET', path='/identity-management/v3/api-clients/%s' % client, count=2,
                           delay=3)
@@ -265,19 +253,18 @@ def test_more_than_one_undescribed_credential_after_a_lost_create_deletes_nothin
     emulator.admin.faults('drop-after', method='POST', path=creds, count=1)
     failed, result = outcome(job_a)
     assert failed and 'cannot tell which' in result['msg'], shown(result)
-    listed = dict((c['credential_id'], c) for c in credentials(emulator, capsys, client))
+    listed = dict((c['credential_id'], c) for c in credentials(emulator, run, client))
     assert listed[other['credentialId']]['status'] == 'active' and len(listed) == 2  # nothing was deleted
 
 
-def test_a_create_lost_before_it_was_applied_is_sent_again(emulator, capsys, tmp_path):
+def test_a_create_lost_before_it_was_applied_is_sent_again(emulator, run, tmp_path):
     """Nothing new appeared: the create did not take, and sending it again is safe."""
     emulator.admin.faults('drop', method='POST', path=SELF, count=1)
     out = tmp_path / 'e.edgerc'
     failed, result = run(api_credential, dict(edgerc=emulator.edgerc, section='default', max_retries=0,
-                                              description='ci', edgerc_write=dict(path=str(out), section='ci')),
-                         capsys)
+                                              description='ci', edgerc_write=dict(path=str(out), section='ci')))
     assert not failed and result['changed'], result
-    assert no_secret_lost(emulator, capsys, [str(emulator.edgerc), str(out)]) == []
+    assert no_secret_lost(emulator, run, [str(emulator.edgerc), str(out)]) == []
 
 
 # -- finding 3: a deactivate or delete whose answer was lost ---------------------------------------------------------
@@ -292,12 +279,12 @@ def new_credential(emulator, description):
 
 @pytest.mark.parametrize('kind', ['drop-after', 'drop'])
 @pytest.mark.parametrize('method, suffix', [('DELETE', ''), ('POST', '/deactivate')], ids=['delete', 'deactivate'])
-def test_a_delete_whose_answer_was_lost_says_whether_it_took(emulator, capsys, kind, method, suffix):
+def test_a_delete_whose_answer_was_lost_says_whether_it_took(emulator, run, kind, method, suffix):
     cid = new_credential(emulator, 'gone')
     emulator.admin.faults(kind, method=method, path='%s/%d%s' % (SELF, cid, suffix), count=1)
     args = dict(edgerc=emulator.edgerc, section='default', max_retries=0, credential_id=cid, state='absent')
-    failed, result = run(api_credential, args, capsys)
-    still = [c for c in credentials(emulator, capsys) if c['credential_id'] == cid]
+    failed, result = run(api_credential, args)
+    still = [c for c in credentials(emulator, run) if c['credential_id'] == cid]
     if kind == 'drop-after':
         assert not failed and result['changed'] is True, result
         assert 'read again' in json.dumps(result['warnings'])
@@ -306,21 +293,21 @@ def test_a_delete_whose_answer_was_lost_says_whether_it_took(emulator, capsys, k
         assert failed and 'run the task again' in result['msg'], result
         assert 'Traceback' not in json.dumps(result)
         assert result['changed'] is (method == 'DELETE')  # the deactivate took before the lost delete
-    failed, result = run(api_credential, args, capsys)
+    failed, result = run(api_credential, args)
     assert not failed, result
-    assert [c for c in credentials(emulator, capsys) if c['credential_id'] == cid] == []
+    assert [c for c in credentials(emulator, run) if c['credential_id'] == cid] == []
 
 
 @pytest.mark.parametrize('kind', ['drop-after', 'drop'])
 @pytest.mark.parametrize('change', [dict(status='inactive'), dict(description='renamed'),
                                     dict(status='inactive', description='renamed')], ids=['deactivate', 'describe',
                                                                                           'both'])
-def test_an_update_whose_answer_was_lost_says_whether_it_took(emulator, capsys, kind, change):
+def test_an_update_whose_answer_was_lost_says_whether_it_took(emulator, run, kind, change, writes):
     cid = new_credential(emulator, 'old')
     method, suffix = ('POST', '/deactivate') if change == dict(status='inactive') else ('PUT', '')
     emulator.admin.faults(kind, method=method, path='%s/%d%s' % (SELF, cid, suffix), count=1)
     args = dict(edgerc=emulator.edgerc, section='default', max_retries=0, credential_id=cid, **change)
-    failed, result = run(api_credential, args, capsys)
+    failed, result = run(api_credential, args)
     if kind == 'drop-after':
         assert not failed and result['changed'] is True, result
         assert 'read again, the write was applied' in json.dumps(result['warnings'])
@@ -329,21 +316,21 @@ def test_an_update_whose_answer_was_lost_says_whether_it_took(emulator, capsys, 
     else:
         assert failed and result['changed'] is False and 'run the task again' in result['msg'], result
     emulator.admin.reset_log()
-    failed, again = run(api_credential, args, capsys)
+    failed, again = run(api_credential, args)
     assert not failed
     if kind == 'drop-after':
-        assert again['changed'] is False and writes(emulator) == {}
+        assert again['changed'] is False and writes() == {}
 
 
 # -- a lost answer is settled by the module base (EdgeGridModule._settle), the credential read again by its ID --------
 
-def test_a_lost_update_of_a_credential_found_by_description_reads_it_again_once(emulator, capsys):
+def test_a_lost_update_of_a_credential_found_by_description_reads_it_again_once(emulator, run, writes):
     cid = new_credential(emulator, 'by-policy')
     expiry = (_iam.utcnow() + datetime.timedelta(days=30)).strftime('%Y-%m-%dT00:00:00Z')
     emulator.admin.faults('drop-after', method='PUT', path='%s/%d' % (SELF, cid), count=1)
     emulator.admin.reset_log()
     args = dict(edgerc=emulator.edgerc, section='default', max_retries=0, description='by-policy', expires_on=expiry)
-    failed, result = run(api_credential, args, capsys)
+    failed, result = run(api_credential, args)
     assert not failed, result
     assert result['changed'] is True and result['credential']['credential_id'] == cid
     assert _iam.same_instant(expiry, result['credential']['expires_on'])
@@ -351,27 +338,27 @@ def test_a_lost_update_of_a_credential_found_by_description_reads_it_again_once(
     counts = emulator.admin.log()['counts']
     assert counts.get('GET %s' % SELF) == 2 and counts.get('PUT %s/%d' % (SELF, cid)) == 1, counts
     emulator.admin.reset_log()
-    failed, again = run(api_credential, args, capsys)
-    assert not failed and again['changed'] is False and writes(emulator) == {}
+    failed, again = run(api_credential, args)
+    assert not failed and again['changed'] is False and writes() == {}
 
 
-def test_when_the_read_after_a_lost_update_fails_too_the_task_says_it_cannot_tell(emulator, capsys):
+def test_when_the_read_after_a_lost_update_fails_too_the_task_says_it_cannot_tell(emulator, run):
     cid = new_credential(emulator, 'unread')
     args = dict(edgerc=emulator.edgerc, section='default', max_retries=0, credential_id=cid)
     # Two items of one loop share the listing: the second finds its credential in the first's (no GET), so the one
     # dropped GET is the read after the lost write.
     with _listing_cache.scope(('task', 'host')):
-        failed, same = run(api_credential, dict(args, description='unread'), capsys)
+        failed, same = run(api_credential, dict(args, description='unread'))
         assert not failed and same['changed'] is False
         emulator.admin.faults('drop-after', method='PUT', path='%s/%d' % (SELF, cid), count=1)
         emulator.admin.faults('drop', method='GET', path=SELF, count=1)
-        failed, result = run(api_credential, dict(args, description='renamed'), capsys)
+        failed, result = run(api_credential, dict(args, description='renamed'))
     assert failed
     assert 'reading it again to tell whether it took failed too' in result['msg']
     assert 'Traceback' not in json.dumps(result)
 
 
-def test_a_credential_gone_after_a_lost_update_is_not_applied_and_not_created_again(emulator, capsys):
+def test_a_credential_gone_after_a_lost_update_is_not_applied_and_not_created_again(emulator, run):
     # The PUT is held beyond the request timeout (its answer lost); meanwhile another job deletes the credential.
     cid = new_credential(emulator, 'vanishing')
     path = '%s/%d' % (SELF, cid)
@@ -387,25 +374,25 @@ def test_a_credential_gone_after_a_lost_update_is_not_applied_and_not_created_ag
     thread.start()
     try:
         failed, result = run(api_credential, dict(edgerc=emulator.edgerc, section='default', max_retries=0,
-                                                  request_timeout=2, credential_id=cid, description='renamed'), capsys)
+                                                  request_timeout=2, credential_id=cid, description='renamed'))
     finally:
         thread.join()
     assert failed and 'read again, it is not (all) applied: run the task again' in result['msg'], result
     assert result['changed'] is True
-    assert [c for c in credentials(emulator, capsys) if c['credential_id'] == cid] == []
+    assert [c for c in credentials(emulator, run) if c['credential_id'] == cid] == []
 
 
-def test_a_lost_delete_whose_first_read_again_fails_is_read_again_by_the_module_base(emulator, capsys):
+def test_a_lost_delete_whose_first_read_again_fails_is_read_again_by_the_module_base(emulator, run):
     cid = new_credential(emulator, 'gone-twice')
     args = dict(edgerc=emulator.edgerc, section='default', max_retries=0, credential_id=cid)
     with _listing_cache.scope(('task', 'host')):
-        failed, same = run(api_credential, dict(args, description='gone-twice'), capsys)
+        failed, same = run(api_credential, dict(args, description='gone-twice'))
         assert not failed and same['changed'] is False
         emulator.admin.faults('drop-after', method='DELETE', path='%s/%d' % (SELF, cid), count=1)
         emulator.admin.faults('drop', method='GET', path=SELF, count=1)
         emulator.admin.reset_log()
-        failed, result = run(api_credential, dict(args, state='absent'), capsys)
+        failed, result = run(api_credential, dict(args, state='absent'))
     assert not failed and result['changed'] is True, result
     assert 'read again, the write was applied' in json.dumps(result['warnings'])
     assert emulator.admin.log()['counts'].get('GET %s' % SELF) == 2
-    assert [c for c in credentials(emulator, capsys) if c['credential_id'] == cid] == []
+    assert [c for c in credentials(emulator, run) if c['credential_id'] == cid] == []

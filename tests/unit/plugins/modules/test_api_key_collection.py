@@ -8,29 +8,15 @@ quotas read side by side, every plan before the first write, one result list (is
 
 from __future__ import annotations
 
-import json
 import threading
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.modules import api_key_collection
 
 BASE = '/apikey-manager-api/%s/collections'
 PLACE = dict(contract_id='C-1EMU001', group_id=10001)
 QUOTA = {'enabled': True, 'limit': 10000, 'interval': 'DAY'}
-
-
-def run(args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            api_key_collection.main()
-    return exc.value.code != 0, json.loads(capsys.readouterr().out)
-
-
-def writes(emulator):
-    return dict((k, v) for k, v in emulator.admin.log()['counts'].items()
-                if k.split(' ')[0] in ('POST', 'PUT', 'DELETE', 'PATCH'))
 
 
 def requests(emulator):
@@ -63,14 +49,14 @@ class InFlight:
 
 
 @pytest.mark.parametrize('version', ['v2', 'v1'])
-def test_collections_converge_in_one_run_with_one_listing(emulator, capsys, version):
+def test_collections_converge_in_one_run_with_one_listing(emulator, run, version, writes):
     args = dict(PLACE, edgerc=emulator.edgerc, api_version=version, collections=elements(3))
-    failed, result = run(dict(args, _ansible_check_mode=True), capsys)
-    assert not failed and result['changed'] is True and writes(emulator) == {}
+    failed, result = run(api_key_collection, dict(args, _ansible_check_mode=True))
+    assert not failed and result['changed'] is True and writes() == {}
     assert [(item['name'], item['changed']) for item in result['api_key_collections']] == [
         ('many-0', True), ('many-1', True), ('many-2', True)]
 
-    failed, result = run(args, capsys)
+    failed, result = run(api_key_collection, args)
     assert not failed and result['changed'] is True
     ids = [item['api_key_collection']['id'] for item in result['api_key_collections']]
     assert all(ids) and [item['api_key_collection']['quota']['limit'] for item in result['api_key_collections']] == [
@@ -78,8 +64,8 @@ def test_collections_converge_in_one_run_with_one_listing(emulator, capsys, vers
 
     # Converged: one listing, then one quota read each in v2 (v1 lists the quota within the collection); no write.
     emulator.admin.reset_log()
-    failed, result = run(args, capsys)
-    assert not failed and result['changed'] is False and writes(emulator) == {}
+    failed, result = run(api_key_collection, args)
+    assert not failed and result['changed'] is False and writes() == {}
     expected = {'GET %s' % (BASE % version): 1}
     if version == 'v2':
         expected.update(('GET %s/%d/quota-config' % (BASE % version, coll_id), 1) for coll_id in ids)
@@ -90,19 +76,19 @@ def test_collections_converge_in_one_run_with_one_listing(emulator, capsys, vers
     changed = dict(args, collections=[dict(e) for e in args['collections']])
     changed['collections'][1]['description'] = 'second'
     emulator.admin.reset_log()
-    failed, result = run(dict(changed, _ansible_check_mode=True, _ansible_diff=True), capsys)
-    assert not failed and result['changed'] is True and writes(emulator) == {}
+    failed, result = run(api_key_collection, dict(changed, _ansible_check_mode=True, _ansible_diff=True))
+    assert not failed and result['changed'] is True and writes() == {}
     assert [item['changed'] for item in result['api_key_collections']] == [False, True, False]
     assert list(result['diff']['after']) == ['many-1'] and result['diff']['after']['many-1']['description'] == 'second'
-    failed, result = run(changed, capsys)
+    failed, result = run(api_key_collection, changed)
     assert not failed and result['api_key_collections'][1]['api_key_collection']['description'] == 'second'
-    failed, result = run(changed, capsys)
+    failed, result = run(api_key_collection, changed)
     assert not failed and result['changed'] is False
 
 
-def test_the_quota_reads_go_side_by_side(emulator, capsys):
+def test_the_quota_reads_go_side_by_side(emulator, run, writes):
     args = dict(PLACE, edgerc=emulator.edgerc, collections=elements(8))
-    failed, result = run(args, capsys)
+    failed, result = run(api_key_collection, args)
     assert not failed
     # A wait on every request makes the reads overlap when they are sent side by side; what is asserted is how many
     # were being answered at once (at most _client.PARALLEL_READS), not a time.
@@ -111,23 +97,23 @@ def test_the_quota_reads_go_side_by_side(emulator, capsys):
     counting = emulator.app.wsgi_app = InFlight(inner, '/quota-config')
     try:
         emulator.admin.reset_log()
-        failed, result = run(args, capsys)
+        failed, result = run(api_key_collection, args)
     finally:
         emulator.app.wsgi_app = inner
         emulator.set_latency(0)
-    assert not failed and result['changed'] is False and writes(emulator) == {}
+    assert not failed and result['changed'] is False and writes() == {}
     assert requests(emulator)['GET %s' % (BASE % 'v2')] == 1
     assert 2 <= counting.most <= 4, counting.most
 
 
-def test_the_acl_is_read_only_for_the_elements_that_declare_it_and_state_defaults_to_the_top_level(emulator, capsys):
+def test_the_acl_is_read_only_for_the_elements_that_declare_it_and_state_defaults_to_the_top_level(emulator, run):
     args = dict(PLACE, edgerc=emulator.edgerc, collections=[
         dict(name='acl-a', acl=['ENDPOINT-810001']), dict(name='acl-b', quota=QUOTA)])
-    failed, result = run(args, capsys)
+    failed, result = run(api_key_collection, args)
     assert not failed and result['api_key_collections'][0]['api_key_collection']['acl'] == ['ENDPOINT-810001']
     a, b = (item['api_key_collection']['id'] for item in result['api_key_collections'])
     emulator.admin.reset_log()
-    failed, result = run(args, capsys)
+    failed, result = run(api_key_collection, args)
     assert not failed and result['changed'] is False
     read = requests(emulator)
     assert read.get('GET %s/%d/acl-entries' % (BASE % 'v2', a)) == 1 and 'GET %s/%d/acl-entries' % (
@@ -135,8 +121,8 @@ def test_the_acl_is_read_only_for_the_elements_that_declare_it_and_state_default
     assert result['api_key_collections'][1]['api_key_collection']['acl'] is None
 
     # The top-level state is the default; an element's own wins. An element by id keeps the rest of the collection.
-    failed, result = run(dict(PLACE, edgerc=emulator.edgerc, state='absent', _ansible_diff=True, collections=[
-        dict(name='acl-a'), dict(id=b, description='kept', state='present'), dict(name='never-made')]), capsys)
+    failed, result = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, state='absent', _ansible_diff=True, collections=[
+        dict(name='acl-a'), dict(id=b, description='kept', state='present'), dict(name='never-made')]))
     assert not failed and result['changed'] is True
     assert [(item['name'], item['changed']) for item in result['api_key_collections']] == [
         ('acl-a', True), ('id %d' % b, True), ('never-made', False)]
@@ -145,9 +131,9 @@ def test_the_acl_is_read_only_for_the_elements_that_declare_it_and_state_default
     assert sorted(result['diff']['before']) == ['acl-a', 'id %d' % b]
 
 
-def test_collections_empty_sends_nothing(emulator, capsys):
+def test_collections_empty_sends_nothing(emulator, run):
     emulator.admin.reset_log()
-    failed, result = run(dict(edgerc=emulator.edgerc, collections=[]), capsys)
+    failed, result = run(api_key_collection, dict(edgerc=emulator.edgerc, collections=[]))
     assert not failed and result == dict(result, changed=False, api_key_collections=[])
     assert emulator.admin.log()['total'] == 0
 
@@ -166,43 +152,43 @@ def test_collections_empty_sends_nothing(emulator, capsys):
     (dict(collections=[dict(name='a')], name='b'), 'parameters are mutually exclusive: collections|name'),
     (dict(collections=[dict(name='a')], quota=QUOTA), 'parameters are mutually exclusive: collections|quota'),
 ])
-def test_bad_collections_fail_before_any_request(emulator, capsys, extra, message):
+def test_bad_collections_fail_before_any_request(emulator, run, extra, message):
     emulator.admin.reset_log()
-    failed, result = run(dict(PLACE, edgerc=emulator.edgerc, **extra), capsys)
+    failed, result = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, **extra))
     assert failed and message in result['msg'], result['msg']
     assert emulator.admin.log()['total'] == 0
 
 
-def test_one_collection_by_name_and_by_id_is_refused_before_any_write(emulator, capsys):
-    failed, result = run(dict(PLACE, edgerc=emulator.edgerc, collections=[dict(name='twice')]), capsys)
+def test_one_collection_by_name_and_by_id_is_refused_before_any_write(emulator, run, writes):
+    failed, result = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, collections=[dict(name='twice')]))
     coll_id = result['api_key_collections'][0]['api_key_collection']['id']
     emulator.admin.reset_log()
-    failed, result = run(dict(PLACE, edgerc=emulator.edgerc, collections=[
-        dict(name='twice', description='a'), dict(id=coll_id, description='b')]), capsys)
-    assert failed and writes(emulator) == {}
+    failed, result = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, collections=[
+        dict(name='twice', description='a'), dict(id=coll_id, description='b')]))
+    assert failed and writes() == {}
     assert result['msg'].startswith('collections[0] (twice) and collections[1] (id %d) are one key collection' % coll_id)
-    failed, result = run(dict(PLACE, edgerc=emulator.edgerc, collections=[dict(id=999999)]), capsys)
+    failed, result = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, collections=[dict(id=999999)]))
     assert failed and result['msg'].startswith('collections[0] (id 999999): no key collection has id 999999')
 
 
-def test_a_refused_plan_fails_before_the_first_write_and_a_failure_lists_what_was_done(emulator, capsys):
+def test_a_refused_plan_fails_before_the_first_write_and_a_failure_lists_what_was_done(emulator, run, writes):
     # The second element cannot be planned (no contract and group to create it): nothing is written.
     emulator.admin.reset_log()
-    failed, result = run(dict(edgerc=emulator.edgerc, collections=[dict(name='first'), dict(name='second')]), capsys)
-    assert failed and writes(emulator) == {}
+    failed, result = run(api_key_collection, dict(edgerc=emulator.edgerc, collections=[dict(name='first'), dict(name='second')]))
+    assert failed and writes() == {}
     assert result['msg'].startswith('collections[0] (first): no key collection named')
     assert result['msg'].endswith('(nothing was written)')
 
     # An ACL entry that is not there, on a collection that is created where no other exists: created, checked,
     # rolled back; the element before it stays done and is listed.
-    failed, result = run(dict(edgerc=emulator.edgerc, contract_id='C-1EMU001', group_id=10002, collections=[
-        dict(name='done-first', quota=QUOTA), dict(name='rolled-back', acl=['ENDPOINT-999999'])]), capsys)
+    failed, result = run(api_key_collection, dict(edgerc=emulator.edgerc, contract_id='C-1EMU001', group_id=10002, collections=[
+        dict(name='done-first', quota=QUOTA), dict(name='rolled-back', acl=['ENDPOINT-999999'])]))
     assert failed and result['msg'].startswith('collections[1] (rolled-back): acl: ENDPOINT-999999 is not')
     assert 'rolled back' in result['msg'] and 'done before it: done-first' in result['msg']
     assert [(item['name'], item['changed'], item.get('failed')) for item in result['api_key_collections']] == [
         ('done-first', True, None), ('rolled-back', False, True)]
-    failed, result = run(dict(edgerc=emulator.edgerc, contract_id='C-1EMU001', group_id=10002, collections=[
-        dict(name='done-first', quota=QUOTA)]), capsys)
+    failed, result = run(api_key_collection, dict(edgerc=emulator.edgerc, contract_id='C-1EMU001', group_id=10002, collections=[
+        dict(name='done-first', quota=QUOTA)]))
     assert not failed and result['changed'] is False
     listed = [c['collectionName'] for c in emulator.session().get(emulator.url(BASE % 'v2')).json()['collections']]
     assert 'rolled-back' not in listed

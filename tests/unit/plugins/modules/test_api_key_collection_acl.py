@@ -7,24 +7,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.modules import api_key_collection
-
-
-def run(args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            api_key_collection.main()
-    return exc.value.code != 0, json.loads(capsys.readouterr().out)
-
-
-def writes(emulator):
-    return dict((k, v) for k, v in emulator.admin.log()['counts'].items()
-                if k.split(' ')[0] in ('POST', 'PUT', 'DELETE', 'PATCH'))
 
 
 def names(emulator, version):
@@ -36,22 +21,22 @@ def names(emulator, version):
 
 @pytest.mark.parametrize('version', ['v1', 'v2'])
 def test_unknown_acl_entry_rolls_back_the_first_collection_and_is_refused_before_any_write_after(
-        emulator, capsys, version):
+        emulator, run, version, writes):
     args = dict(edgerc=emulator.edgerc, api_version=version, name='acl-bad', contract_id='C-1EMU001', group_id=10001,
                 acl=['ENDPOINT-999999'])
     for dummy in range(2):
-        failed, result = run(args, capsys)
+        failed, result = run(api_key_collection, args)
         assert failed and 'acl: ENDPOINT-999999 is not an API endpoint' in result['msg'], result['msg']
         assert 'rolled back' in result['msg']
         assert result['changed'] is False and result['error'] is None  # an input error: no problem details
         assert 'acl-bad' not in names(emulator, version)
     # With a collection of that contract and group present, the entries are read through it: no write at all.
-    failed, result = run(dict(args, name='acl-good', acl=[]), capsys)
+    failed, result = run(api_key_collection, dict(args, name='acl-good', acl=[]))
     assert not failed
     emulator.admin.reset_log()
-    failed, result = run(args, capsys)
+    failed, result = run(api_key_collection, args)
     assert failed and 'acl: ENDPOINT-999999 is not an API endpoint' in result['msg'] and 'nothing was changed' in result['msg']
-    assert writes(emulator) == {}
+    assert writes() == {}
     # And an update of an existing collection the same way.
-    failed, result = run(dict(args, name='acl-good'), capsys)
-    assert failed and 'ENDPOINT-999999' in result['msg'] and writes(emulator) == {}
+    failed, result = run(api_key_collection, dict(args, name='acl-good'))
+    assert failed and 'ENDPOINT-999999' in result['msg'] and writes() == {}

@@ -8,64 +8,62 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.modules import api_key_collection, api_key_collection_info
 
 QUOTA = {'enabled': True, 'limit': 10000, 'interval': 'DAY'}
 
 
-def run(module, args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            module.main()
-    result = json.loads(capsys.readouterr().out)
-    assert exc.value.code == 0, result
-    return result
+@pytest.fixture
+def run(run):
+    """A run that succeeded: its result."""
+    def succeeded(module, args):
+        failed, result = run(module, args)
+        assert not failed, result
+        return result
+    return succeeded
 
 
 def requests(emulator):
     return dict(emulator.admin.log()['counts'])
 
 
-def test_a_converged_collection_without_acl_reads_the_listing_and_the_quota_only(emulator, capsys):
+def test_a_converged_collection_without_acl_reads_the_listing_and_the_quota_only(emulator, run):
     args = dict(edgerc=emulator.edgerc, name='reads', contract_id='C-1EMU001', group_id=10001, quota=QUOTA)
-    created = run(api_key_collection, args, capsys)
+    created = run(api_key_collection, args)
     assert created['changed'] and created['api_key_collection']['acl'] == []
     coll_id = created['api_key_collection']['id']
     base = '/apikey-manager-api/v2/collections'
 
     emulator.admin.reset_log()
-    again = run(api_key_collection, args, capsys)
+    again = run(api_key_collection, args)
     assert not again['changed']
     assert requests(emulator) == {'GET %s' % base: 1, 'GET %s/%d/quota-config' % (base, coll_id): 1}
     assert again['api_key_collection']['acl'] is None and again['api_key_collection']['quota']['limit'] == 10000
 
     # Declared, the ACL is read (and compared).
     emulator.admin.reset_log()
-    with_acl = run(api_key_collection, dict(args, acl=[]), capsys)
+    with_acl = run(api_key_collection, dict(args, acl=[]))
     assert not with_acl['changed'] and with_acl['api_key_collection']['acl'] == []
     assert requests(emulator)['GET %s/%d/acl-entries' % (base, coll_id)] == 1
 
     # A change of the quota alone: before and after both leave the ACL unread, so the diff shows the quota only.
     emulator.admin.reset_log()
-    changed = run(api_key_collection, dict(args, quota=dict(QUOTA, limit=20000), _ansible_diff=True), capsys)
+    changed = run(api_key_collection, dict(args, quota=dict(QUOTA, limit=20000), _ansible_diff=True))
     assert changed['changed'] and changed['diff']['before']['acl'] is None and changed['diff']['after']['acl'] is None
     assert not [k for k in requests(emulator) if k.endswith('/acl-entries')]
 
     # The info module keeps returning it.
-    listed = run(api_key_collection_info, dict(edgerc=emulator.edgerc, name='reads'), capsys)
+    listed = run(api_key_collection_info, dict(edgerc=emulator.edgerc, name='reads'))
     assert listed['api_key_collections'][0]['acl'] == []
 
 
-def test_v1_reads_the_listing_only(emulator, capsys):
+def test_v1_reads_the_listing_only(emulator, run):
     args = dict(edgerc=emulator.edgerc, api_version='v1', name='reads-v1', contract_id='C-1EMU001', group_id=10001,
                 quota=QUOTA)
-    run(api_key_collection, args, capsys)
+    run(api_key_collection, args)
     emulator.admin.reset_log()
-    again = run(api_key_collection, args, capsys)
+    again = run(api_key_collection, args)
     assert not again['changed'] and again['api_key_collection']['acl'] == []
     assert requests(emulator) == {'GET /apikey-manager-api/v1/collections': 1}

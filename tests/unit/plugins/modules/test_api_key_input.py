@@ -10,23 +10,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.modules import api_key, api_key_collection
 
 
-def run(args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            api_key.main()
-    return exc.value.code != 0, json.loads(capsys.readouterr().out)
-
-
-def test_import_file_not_utf8_names_the_option_and_file(emulator, tmp_path, capsys):
+def test_import_file_not_utf8_names_the_option_and_file(emulator, tmp_path, run):
     path = tmp_path / 'keys.csv'
     path.write_bytes(b'VALUE,LABEL\n\xff\xfe-latin1-\xe9,one\n')
     emulator.admin.reset_log()
-    failed, result = run(dict(edgerc=emulator.edgerc, collection='c', import_file=str(path)), capsys)
+    failed, result = run(api_key, dict(edgerc=emulator.edgerc, collection='c', import_file=str(path)))
     assert failed and 'import_file %s is not UTF-8' % path in result['msg']
     assert emulator.admin.log()['total'] == 0
 
@@ -36,51 +28,43 @@ def test_import_file_not_utf8_names_the_option_and_file(emulator, tmp_path, caps
     (dict(keys=['a', 'b']), 'keys must be a list of dicts'),
     (dict(generate='abc'), 'generate must be a list of dicts, one per item, each with the keys count'),
 ])
-def test_keys_not_dicts_name_the_option(emulator, capsys, extra, message):
+def test_keys_not_dicts_name_the_option(emulator, run, extra, message):
     emulator.admin.reset_log()
-    failed, result = run(dict(edgerc=emulator.edgerc, collection='c', **extra), capsys)
+    failed, result = run(api_key, dict(edgerc=emulator.edgerc, collection='c', **extra))
     assert failed and message in result['msg'], result['msg']
     assert emulator.admin.log()['total'] == 0
 
 
-def make_collection(emulator, capsys, version='v2'):
+def make_collection(emulator, run, version='v2'):
     args = dict(edgerc=emulator.edgerc, name='inputs', contract_id='C-1EMU001', group_id=10001, api_version=version)
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            api_key_collection.main()
-    return json.loads(capsys.readouterr().out)['api_key_collection']['id']
-
-
-def writes(emulator):
-    return dict((k, v) for k, v in emulator.admin.log()['counts'].items() if not k.startswith('GET '))
+    return run(api_key_collection, args)[1]['api_key_collection']['id']
 
 
 @pytest.mark.parametrize('version', ['v2', 'v1'])
-def test_reset_quota_with_a_label_no_key_has_fails_before_any_write(emulator, capsys, version):
+def test_reset_quota_with_a_label_no_key_has_fails_before_any_write(emulator, run, version, writes):
     # The tester's rq.yml: a misspelled label in a task that resets quotas generated a new live key.
-    collection_id = make_collection(emulator, capsys, version)
+    collection_id = make_collection(emulator, run, version)
     common = dict(edgerc=emulator.edgerc, api_version=version, collection_id=collection_id)
-    failed, made = run(dict(common, keys=[dict(label='partner', value='partner-value-0001')]), capsys)
+    failed, made = run(api_key, dict(common, keys=[dict(label='partner', value='partner-value-0001')]))
     assert not failed, made['msg']
     emulator.admin.reset_log()
-    failed, result = run(dict(common, keys=[dict(label='partner'), dict(label='partner-typo')], reset_quota=True),
-                         capsys)
+    failed, result = run(api_key, dict(common, keys=[dict(label='partner'), dict(label='partner-typo')], reset_quota=True))
     assert failed
     assert "keys[1] (label 'partner-typo'): no key of the collection has this label" in result['msg']
     assert 'reset_quota' in result['msg']
-    assert writes(emulator) == {}
+    assert writes() == {}
     # The label that names a key still resets its quota.
-    failed, result = run(dict(common, keys=[dict(label='partner')], reset_quota=True), capsys)
+    failed, result = run(api_key, dict(common, keys=[dict(label='partner')], reset_quota=True))
     assert not failed and result['api_key']['changes']['quota_reset'] == 1
     assert result['api_key']['changes']['generated'] == 0
 
 
-def test_a_revoke_by_a_label_no_key_has_warns(emulator, capsys):
-    collection_id = make_collection(emulator, capsys)
+def test_a_revoke_by_a_label_no_key_has_warns(emulator, run, writes):
+    collection_id = make_collection(emulator, run)
     emulator.admin.reset_log()
-    failed, result = run(dict(edgerc=emulator.edgerc, collection_id=collection_id,
-                              keys=[dict(label='gone-typo', state='revoked')]), capsys)
-    assert not failed and result['changed'] is False and writes(emulator) == {}
+    failed, result = run(api_key, dict(edgerc=emulator.edgerc, collection_id=collection_id,
+                                       keys=[dict(label='gone-typo', state='revoked')]))
+    assert not failed and result['changed'] is False and writes() == {}
     assert "keys[0] (label 'gone-typo'): no key of the collection has this label; nothing to revoke" \
         in json.dumps(result['warnings'])
 
@@ -98,20 +82,20 @@ def test_a_revoke_by_a_label_no_key_has_warns(emulator, capsys):
     (dict(keys=[dict(value='abcdefgh5678', tags=['a', None])]), 'keys[0]: tags[1] is empty or null'),
     (dict(generate=[dict(label='g', count=1, tags=[None])]), "generate[0] (label 'g'): tags[0] is empty or null"),
 ])
-def test_unplanned_text_is_refused_naming_the_entry_before_any_write(emulator, capsys, extra, message):
-    collection_id = make_collection(emulator, capsys, extra.get('api_version', 'v2'))
+def test_unplanned_text_is_refused_naming_the_entry_before_any_write(emulator, run, extra, message):
+    collection_id = make_collection(emulator, run, extra.get('api_version', 'v2'))
     emulator.admin.reset_log()
-    failed, result = run(dict(edgerc=emulator.edgerc, collection_id=collection_id, **extra), capsys)
+    failed, result = run(api_key, dict(edgerc=emulator.edgerc, collection_id=collection_id, **extra))
     assert failed and message in result['msg'], result['msg']
     assert 'abcdefgh5678' not in json.dumps(result) and 'two,values' not in json.dumps(result)
     assert emulator.admin.log()['total'] == 0
 
 
-def test_a_value_with_spaces_in_a_json_import_file_is_refused(emulator, tmp_path, capsys):
-    collection_id = make_collection(emulator, capsys)
+def test_a_value_with_spaces_in_a_json_import_file_is_refused(emulator, tmp_path, run):
+    collection_id = make_collection(emulator, run)
     path = tmp_path / 'keys.json'
     path.write_text('[{"value": "abcdefgh5678", "label": "one"}, {"value": " abcdefgh5678 ", "label": "two"}]')
     emulator.admin.reset_log()
-    failed, result = run(dict(edgerc=emulator.edgerc, collection_id=collection_id, import_file=str(path)), capsys)
+    failed, result = run(api_key, dict(edgerc=emulator.edgerc, collection_id=collection_id, import_file=str(path)))
     assert failed and "import_file key 'two': the value begins or ends with white space" in result['msg'], result
     assert emulator.admin.log()['total'] == 0

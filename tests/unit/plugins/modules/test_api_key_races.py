@@ -15,26 +15,14 @@ import threading
 import time
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.modules import api_key, api_key_collection
 
 PLACE = dict(contract_id='C-1EMU001', group_id=10001)
 
 
-def run(module, args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            module.main()
-    return exc.value.code != 0, json.loads(capsys.readouterr().out)
-
-
-def writes(emulator):
-    return dict((k, v) for k, v in emulator.admin.log()['counts'].items() if not k.startswith('GET '))
-
-
-def make_collection(emulator, capsys, version, name='races'):
-    failed, made = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, name=name, api_version=version), capsys)
+def make_collection(emulator, run, version, name='races'):
+    failed, made = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, name=name, api_version=version))
     assert not failed, made
     return made['api_key_collection']['id']
 
@@ -67,8 +55,8 @@ def declaration(kind, label):
 @pytest.mark.parametrize('kind', ['generate', 'label-only'])
 @pytest.mark.parametrize('version', ['v2', 'v1'])
 @pytest.mark.parametrize('order', ['other-first', 'other-between'])
-def test_two_jobs_generating_the_same_label_end_with_the_declared_count(emulator, capsys, version, kind, order):
-    collection_id = make_collection(emulator, capsys, version)
+def test_two_jobs_generating_the_same_label_end_with_the_declared_count(emulator, run, version, kind, order, writes):
+    collection_id = make_collection(emulator, run, version)
     declared, count = declaration(kind, 'cg1')
     generate_path = '/apikey-manager-api/%s/keys/generate' % version
     # This run's generate is held; the other job generates the same keys while it waits (other-first: the other's
@@ -87,7 +75,7 @@ def test_two_jobs_generating_the_same_label_end_with_the_declared_count(emulator
     thread.start()
     try:
         failed, result = run(api_key, dict(edgerc=emulator.edgerc, max_retries=0, api_version=version,
-                                           collection_id=collection_id, **declared), capsys)
+                                           collection_id=collection_id, **declared))
     finally:
         thread.join()
     assert not failed, result['msg']
@@ -101,32 +89,32 @@ def test_two_jobs_generating_the_same_label_end_with_the_declared_count(emulator
     # Converged: a re-run neither warns nor writes.
     emulator.admin.reset_log()
     failed, again = run(api_key, dict(edgerc=emulator.edgerc, api_version=version, collection_id=collection_id,
-                                      **declared), capsys)
+                                      **declared))
     assert not failed, again['msg']
-    assert again['changed'] is False and writes(emulator) == {}
+    assert again['changed'] is False and writes() == {}
     # (Warnings accumulate in the test process: the re-run adds none.)
     assert again.get('warnings') == result.get('warnings')
     assert len(active(again, 'cg1')) == count
 
 
 @pytest.mark.parametrize('version', ['v2', 'v1'])
-def test_a_label_with_more_keys_than_its_count_is_said_and_exclusive_revokes_the_newest(emulator, capsys, version):
-    collection_id = make_collection(emulator, capsys, version)
+def test_a_label_with_more_keys_than_its_count_is_said_and_exclusive_revokes_the_newest(emulator, run, version, writes):
+    collection_id = make_collection(emulator, run, version)
     other_job_generates(emulator, version, collection_id, 'cg1', 3)
     other_job_generates(emulator, version, collection_id, 'cg1', 3)
     args = dict(edgerc=emulator.edgerc, api_version=version, collection_id=collection_id,
                 generate=[dict(label='cg1', count=3)])
     emulator.admin.reset_log()
-    failed, result = run(api_key, args, capsys)
+    failed, result = run(api_key, args)
     assert not failed, result['msg']
-    assert result['changed'] is False and writes(emulator) == {}
+    assert result['changed'] is False and writes() == {}
     every = active(result, 'cg1')
     assert len(every) == 6
     warning = json.dumps(result['warnings'])
     assert "generate[0] (label 'cg1'): the collection holds 6 active keys with this label, 3 more than count" in warning
     assert 'ids %s' % ', '.join(map(str, every[3:])) in warning and 'exclusive=true' in warning
 
-    failed, result = run(api_key, dict(args, exclusive=True), capsys)
+    failed, result = run(api_key, dict(args, exclusive=True))
     assert not failed, result['msg']
     assert result['changed'] is True and result['api_key']['changes']['revoked'] == 3
     assert active(result, 'cg1') == every[:3]
@@ -141,10 +129,10 @@ def other_job_creates(emulator, version, collection_id, value):
 
 
 @pytest.mark.parametrize('version', ['v2', 'v1'])
-def test_two_jobs_creating_the_same_value_both_succeed(emulator, capsys, version):
+def test_two_jobs_creating_the_same_value_both_succeed(emulator, run, version, writes):
     # The other job creates the value while this run's create is held: Akamai refuses this run's (the value
     # exists); read again, the keys are as declared, and the task says so instead of failing.
-    collection_id = make_collection(emulator, capsys, version)
+    collection_id = make_collection(emulator, run, version)
     emulator.admin.faults('slow', method='POST', path='/apikey-manager-api/%s/keys' % version, count=1, delay=1.0)
 
     def other():
@@ -156,7 +144,7 @@ def test_two_jobs_creating_the_same_value_both_succeed(emulator, capsys, version
     args = dict(edgerc=emulator.edgerc, max_retries=0, api_version=version, collection_id=collection_id,
                 keys=[dict(value='race-value-00001', label='v')])
     try:
-        failed, result = run(api_key, args, capsys)
+        failed, result = run(api_key, args)
     finally:
         thread.join()
     assert not failed, result['msg']
@@ -164,15 +152,15 @@ def test_two_jobs_creating_the_same_value_both_succeed(emulator, capsys, version
     assert [k['label'] for k in result['api_key']['api_keys']] == ['v']
     assert 'race-value-00001' not in json.dumps(result)
     emulator.admin.reset_log()
-    failed, again = run(api_key, args, capsys)
-    assert not failed and again['changed'] is False and writes(emulator) == {}
+    failed, again = run(api_key, args)
+    assert not failed and again['changed'] is False and writes() == {}
 
 
-def test_a_refused_write_that_leaves_the_keys_not_as_declared_still_fails(emulator, capsys):
+def test_a_refused_write_that_leaves_the_keys_not_as_declared_still_fails(emulator, run):
     # The value exists in another collection, created after this run read: refused, and read again the value is
     # elsewhere - the task fails with Akamai's problem details.
-    collection_id = make_collection(emulator, capsys, 'v2')
-    other_id = make_collection(emulator, capsys, 'v2', name='elsewhere')
+    collection_id = make_collection(emulator, run, 'v2')
+    other_id = make_collection(emulator, run, 'v2', name='elsewhere')
     emulator.admin.faults('slow', method='POST', path='/apikey-manager-api/v2/keys', count=1, delay=1.0)
 
     def other():
@@ -183,18 +171,18 @@ def test_a_refused_write_that_leaves_the_keys_not_as_declared_still_fails(emulat
     thread.start()
     try:
         failed, result = run(api_key, dict(edgerc=emulator.edgerc, max_retries=0, collection_id=collection_id,
-                                           keys=[dict(value='race-value-00002', label='v')]), capsys)
+                                           keys=[dict(value='race-value-00002', label='v')]))
     finally:
         thread.join()
     assert failed
     assert result['error']['status'] == 400 and 'race-value-00002' not in json.dumps(result)
 
 
-def test_a_repair_refused_fails_saying_what_was_generated_and_what_is_left(emulator, capsys):
+def test_a_repair_refused_fails_saying_what_was_generated_and_what_is_left(emulator, run):
     # The other job's keys land while this run's generate is held; this run's revoke of the surplus is refused
     # (HTTP 429, no retries): the task fails with Akamai's problem details, says the keys were generated and which
     # are left, and reports the change.
-    collection_id = make_collection(emulator, capsys, 'v2')
+    collection_id = make_collection(emulator, run, 'v2')
     emulator.admin.faults('slow', method='POST', path='/apikey-manager-api/v2/keys/generate', count=1, delay=1.0)
     emulator.admin.faults('429', method='POST', path='/apikey-manager-api/v2/keys/revoke', count=1)
 
@@ -206,7 +194,7 @@ def test_a_repair_refused_fails_saying_what_was_generated_and_what_is_left(emula
     thread.start()
     try:
         failed, result = run(api_key, dict(edgerc=emulator.edgerc, max_retries=0, collection_id=collection_id,
-                                           generate=[dict(label='cg1', count=3)]), capsys)
+                                           generate=[dict(label='cg1', count=3)]))
     finally:
         thread.join()
     assert failed and result['changed'] is True

@@ -8,28 +8,17 @@ that is not needed"; emulator)."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.modules import api_key, api_key_collection
 
 BASE = '/apikey-manager-api/%s'
 
 
-def run(module, args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            module.main()
-    result = json.loads(capsys.readouterr().out)
-    return exc.value.code != 0, result
-
-
 @pytest.mark.parametrize('version', ['v2', 'v1'])
-def test_by_id_the_keys_are_read_without_the_collection_listing(emulator, capsys, version):
+def test_by_id_the_keys_are_read_without_the_collection_listing(emulator, run, version):
     common = dict(edgerc=emulator.edgerc, api_version=version)
-    failed, made = run(api_key_collection, dict(common, name='by-id', contract_id='C-1EMU001', group_id=10001), capsys)
+    failed, made = run(api_key_collection, dict(common, name='by-id', contract_id='C-1EMU001', group_id=10001))
     assert not failed, made
     coll_id = made['api_key_collection']['id']
     args = dict(common, collection_id=coll_id, keys=[{'label': 'a', 'value': 'by-id-value-0001'}],
@@ -37,7 +26,7 @@ def test_by_id_the_keys_are_read_without_the_collection_listing(emulator, capsys
 
     # Empty: the collection is read (one GET) to tell it exists, then the key is created.
     emulator.admin.reset_log()
-    failed, created = run(api_key, args, capsys)
+    failed, created = run(api_key, args)
     assert not failed and created['changed'], created
     log = emulator.admin.log()['counts']
     assert 'GET %s/collections' % (BASE % version) not in log
@@ -47,7 +36,7 @@ def test_by_id_the_keys_are_read_without_the_collection_listing(emulator, capsys
 
     # Converged: the keys alone.
     emulator.admin.reset_log()
-    failed, again = run(api_key, args, capsys)
+    failed, again = run(api_key, args)
     assert not failed and not again['changed'], again
     log = emulator.admin.log()['counts']
     assert list(log) == ['GET %s/keys' % (BASE % version)] and log['GET %s/keys' % (BASE % version)] == 1
@@ -57,6 +46,6 @@ def test_by_id_the_keys_are_read_without_the_collection_listing(emulator, capsys
     # An id no collection has: refused before any write, check mode or not.
     for check in (False, True):
         emulator.admin.reset_log()
-        failed, missing = run(api_key, dict(args, collection_id=987654, _ansible_check_mode=check), capsys)
+        failed, missing = run(api_key, dict(args, collection_id=987654, _ansible_check_mode=check))
         assert failed and 'no key collection has id 987654' in missing['msg'], missing
         assert not [k for k in emulator.admin.log()['counts'] if not k.startswith('GET ')]

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
@@ -17,15 +18,10 @@ from ansible_collections.edgegrid.access.plugins.modules import api_request
 SECRET = 'module-test-secret-never-printed'
 
 
-def run(args, capsys):
-    """Run the module's main() with args; return (failed, result)."""
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            api_request.main()
-    out = capsys.readouterr().out
-    result = json.loads(out)
-    assert SECRET not in out
-    return exc.value.code != 0, result
+@pytest.fixture
+def run(run):
+    """Every run checks that the secret is not in what the module printed."""
+    return functools.partial(run, unseen=(SECRET,))
 
 
 def auth(httpserver):
@@ -43,73 +39,73 @@ def auth(httpserver):
     (dict(path='/x', request_timeout=0), 'request_timeout must be greater than 0'),
     (dict(path='/x', max_retries=-1), 'max_retries must be 0 or more'),
 ])
-def test_bad_input_fails_before_any_request(httpserver, capsys, extra, message):
+def test_bad_input_fails_before_any_request(httpserver, run, extra, message):
     args = auth(httpserver)
     args.update(extra)
-    failed, result = run(args, capsys)
+    failed, result = run(api_request, args)
     assert failed and message in result['msg']
     assert len(httpserver.log) == 0
 
 
-def test_check_mode_write_sends_nothing(httpserver, capsys):
+def test_check_mode_write_sends_nothing(httpserver, run):
     args = auth(httpserver)
     args.update(path='/edgekv/v1/tokens', method='POST', body={'name': 't'}, _ansible_check_mode=True)
-    failed, result = run(args, capsys)
+    failed, result = run(api_request, args)
     assert not failed and result['changed'] is True and 'status' not in result
     assert len(httpserver.log) == 0
 
 
-def test_check_mode_read_is_sent(httpserver, capsys):
+def test_check_mode_read_is_sent(httpserver, run):
     httpserver.expect_request('/r').respond_with_json({'a': 1})
     args = auth(httpserver)
     args.update(path='/r', _ansible_check_mode=True)
-    failed, result = run(args, capsys)
+    failed, result = run(api_request, args)
     assert not failed and result['changed'] is False and result['json'] == {'a': 1}
 
 
-def test_write_reports_changed_and_body(httpserver, capsys):
+def test_write_reports_changed_and_body(httpserver, run):
     httpserver.expect_request('/w', method='PUT', json={'x': [1, 2]}).respond_with_json({'ok': True}, status=200)
     args = auth(httpserver)
     args.update(path='/w', method='PUT', body={'x': [1, 2]}, query={'flag': True, 'n': 3})
-    failed, result = run(args, capsys)
+    failed, result = run(api_request, args)
     assert not failed and result['changed'] is True and result['status'] == 200
     assert 'flag=true' in result['url'] and 'n=3' in result['url']
 
 
-def test_non_json_body_is_returned_as_content(httpserver, capsys):
+def test_non_json_body_is_returned_as_content(httpserver, run):
     httpserver.expect_request('/t').respond_with_data('plain text', content_type='text/plain')
     args = auth(httpserver)
     args.update(path='/t')
-    failed, result = run(args, capsys)
+    failed, result = run(api_request, args)
     assert not failed and result['content'] == 'plain text' and 'json' not in result
 
 
-def test_2xx_outside_status_code_fails(httpserver, capsys):
+def test_2xx_outside_status_code_fails(httpserver, run):
     httpserver.expect_request('/a').respond_with_json({}, status=202)
     args = auth(httpserver)
     args.update(path='/a', status_code=[200])
-    failed, result = run(args, capsys)
+    failed, result = run(api_request, args)
     assert failed and 'not one of status_code [200]' in result['msg'] and result['status'] == 202
 
 
-def test_api_error_carries_problem_details(httpserver, capsys):
+def test_api_error_carries_problem_details(httpserver, run):
     httpserver.expect_request('/p').respond_with_json(
         {'type': '/x/error-types/forbidden', 'title': 'Forbidden', 'status': 403,
          'detail': 'echoing %s' % SECRET, 'instance': 'i-1'}, status=403)
     args = auth(httpserver)
     args.update(path='/p')
-    failed, result = run(args, capsys)
+    failed, result = run(api_request, args)
     assert failed
     assert result['error']['status'] == 403 and result['error']['type'] == '/x/error-types/forbidden'
     assert 'GET /p failed with HTTP 403: Forbidden' in result['msg']
 
 
-def test_config_error_is_clear(tmp_path, capsys):
-    failed, result = run(dict(path='/x', edgerc=str(tmp_path / 'missing')), capsys)
+def test_config_error_is_clear(tmp_path, run):
+    failed, result = run(api_request, dict(path='/x', edgerc=str(tmp_path / 'missing')))
     assert failed and result['msg'].startswith('Akamai credentials: .edgerc file') and 'does not exist' in result['msg']
 
 
-def test_paginate_returns_all_items(httpserver, capsys):
+def test_paginate_returns_all_items(httpserver, run):
     def handler(request):
         from werkzeug.wrappers import Response
         page = int(request.args['p'])
@@ -118,33 +114,33 @@ def test_paginate_returns_all_items(httpserver, capsys):
     httpserver.expect_request('/l').respond_with_handler(handler)
     args = auth(httpserver)
     args.update(path='/l', paginate={'items': 'data.list', 'page_param': 'p', 'page_size': 2})
-    failed, result = run(args, capsys)
+    failed, result = run(api_request, args)
     assert not failed and result['all_items'] == [10, 11, 20, 21]
 
 
-def test_secret_fields_are_masked_unless_asked_for(httpserver, capsys):
+def test_secret_fields_are_masked_unless_asked_for(httpserver, run):
     body = {'credentialId': 1, 'clientSecret': 'fresh-secret-value', 'nested': [{'accessToken': 'akab-tok-1'}],
             'note': 'signed with %s' % SECRET}
     httpserver.expect_request('/c', method='POST').respond_with_json(body, status=201)
     args = auth(httpserver)
     args.update(path='/c', method='POST')
-    failed, result = run(args, capsys)
+    failed, result = run(api_request, args)
     assert not failed
     assert result['json'] == {'credentialId': 1, 'clientSecret': '********', 'nested': [{'accessToken': '********'}],
                               'note': 'signed with ********'}
     args['return_secrets'] = True
-    failed, result = run(args, capsys)
+    failed, result = run(api_request, args)
     assert result['json']['clientSecret'] == 'fresh-secret-value'
 
 
-def test_environment_variables_supply_the_credentials(httpserver, capsys, monkeypatch):
+def test_environment_variables_supply_the_credentials(httpserver, run, monkeypatch):
     httpserver.expect_request('/self').respond_with_json({'ok': True})
     monkeypatch.setenv('AKAMAI_HOST', httpserver.url_for('/').rstrip('/'))
     monkeypatch.setenv('AKAMAI_CLIENT_TOKEN', 'akab-env-ct')
     monkeypatch.setenv('AKAMAI_CLIENT_SECRET', SECRET)
     monkeypatch.setenv('AKAMAI_ACCESS_TOKEN', 'akab-env-at')
     monkeypatch.setenv('AKAMAI_ACCOUNT_KEY', '1-ENV:1-KEY')
-    failed, result = run(dict(path='/self', max_retries=0), capsys)
+    failed, result = run(api_request, dict(path='/self', max_retries=0))
     assert not failed and result['json'] == {'ok': True}
     request = httpserver.log[0][0]
     assert 'client_token=akab-env-ct;access_token=akab-env-at;' in request.headers['Authorization']

@@ -11,19 +11,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.modules import api_request
 
 MASK = '********'
 
 
-def run(args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            api_request.main()
-    out = capsys.readouterr().out
-    return exc.value.code != 0, json.loads(out), out
+@pytest.fixture
+def run(run):
+    """(failed, result, out): a run, and what the module printed."""
+    def with_output(module, args):
+        return run(module, args) + (run.out,)
+    return with_output
 
 
 def make_keys(emulator, version):
@@ -45,47 +44,47 @@ def make_keys(emulator, version):
     return cid, ['%s-secret-value-1' % version, '%s-secret-value-2' % version]
 
 
-def test_v1_key_listing_masks_the_key_values(emulator, capsys):
+def test_v1_key_listing_masks_the_key_values(emulator, run):
     cid, values = make_keys(emulator, 'v1')
-    failed, result, out = run(dict(edgerc=emulator.edgerc, path='/apikey-manager-api/v1/keys',
-                                   query={'collectionId': cid}), capsys)
+    failed, result, out = run(api_request, dict(edgerc=emulator.edgerc, path='/apikey-manager-api/v1/keys',
+                                                query={'collectionId': cid}))
     assert not failed and len(result['json']['items']) == 2
     assert [item['value'] for item in result['json']['items']] == [MASK] * 2
     assert not any(value in out for value in values)
     # The quota limit of a collection is called value too, and is not a secret.
-    failed, result, out = run(dict(edgerc=emulator.edgerc, path='/apikey-manager-api/v1/collections/%s' % cid), capsys)
+    failed, result, out = run(api_request, dict(edgerc=emulator.edgerc, path='/apikey-manager-api/v1/collections/%s' % cid))
     assert not failed and isinstance(result['json']['quota']['value'], int)
 
 
 @pytest.mark.parametrize('spelling', ['/apikey-manager-api/v1/./keys',
                                       '/apikey-manager-api/v1/%6Beys', '/apikey-manager-api/v1/collections/../keys'])
-def test_a_path_spelled_otherwise_is_masked_as_the_server_resolves_it(emulator, capsys, spelling):
+def test_a_path_spelled_otherwise_is_masked_as_the_server_resolves_it(emulator, run, spelling):
     """Dot segments, empty segments and percent-escapes reach the same resource: the mask follows the resource."""
     cid, values = make_keys(emulator, 'v1')
-    failed, result, out = run(dict(edgerc=emulator.edgerc, path=spelling, query={'collectionId': cid}), capsys)
+    failed, result, out = run(api_request, dict(edgerc=emulator.edgerc, path=spelling, query={'collectionId': cid}))
     assert not failed, result
     assert not any(value in out for value in values)
 
 
 @pytest.mark.parametrize('accept', ['text/csv', 'application/xml', 'application/json'])
-def test_v2_key_export_masks_the_values_in_every_format(emulator, capsys, accept):
+def test_v2_key_export_masks_the_values_in_every_format(emulator, run, accept):
     cid, values = make_keys(emulator, 'v2')
-    failed, result, out = run(dict(edgerc=emulator.edgerc, headers={'Accept': accept},
-                                   path='/apikey-manager-api/v2/collections/%s/keys/export' % cid), capsys)
+    failed, result, out = run(api_request, dict(edgerc=emulator.edgerc, headers={'Accept': accept},
+                                                path='/apikey-manager-api/v2/collections/%s/keys/export' % cid))
     assert not failed
     assert not any(value in out for value in values)
     text = result.get('content') or json.dumps(result['json'])
     assert text.count(MASK) == 2 and 'v2-secret' not in text
 
 
-def test_v2_create_masks_the_values_given_in_the_invocation_and_answer(emulator, capsys):
+def test_v2_create_masks_the_values_given_in_the_invocation_and_answer(emulator, run):
     cid, dummy = make_keys(emulator, 'v2')
-    failed, result, out = run(dict(edgerc=emulator.edgerc, method='POST', path='/apikey-manager-api/v2/keys',
-                                   body={'keyValues': ['given-secret-value-1'], 'collectionId': cid}), capsys)
+    failed, result, out = run(api_request, dict(edgerc=emulator.edgerc, method='POST', path='/apikey-manager-api/v2/keys',
+                                                body={'keyValues': ['given-secret-value-1'], 'collectionId': cid}))
     assert not failed and 'given-secret-value-1' not in out
     # The same value again: the API refuses it and names it in its detail, masked too.
-    failed, result, out = run(dict(edgerc=emulator.edgerc, method='POST', path='/apikey-manager-api/v2/keys',
-                                   body={'keyValues': ['given-secret-value-1'], 'collectionId': cid}), capsys)
+    failed, result, out = run(api_request, dict(edgerc=emulator.edgerc, method='POST', path='/apikey-manager-api/v2/keys',
+                                                body={'keyValues': ['given-secret-value-1'], 'collectionId': cid}))
     assert failed and 'given-secret-value-1' not in out
 
 
@@ -95,15 +94,15 @@ def oauth2(emulator):
                                                 scopes=['ids.clients'], api_url=emulator.url('/oauth2')))
 
 
-def test_oauth2_client_secret_created_is_masked(emulator, capsys):
-    failed, result, out = run(dict(oauth2(emulator), method='POST', path='/clients/emu-waf-reader/secrets',
-                                   body={'description': 'second'}), capsys)
+def test_oauth2_client_secret_created_is_masked(emulator, run):
+    failed, result, out = run(api_request, dict(oauth2(emulator), method='POST', path='/clients/emu-waf-reader/secrets',
+                                                body={'description': 'second'}))
     assert not failed and result['json']['value'] == MASK and result['json']['id']
     secrets = [s['value'] for c in emulator.store.accounts.values()
                for s in c.data.get('oauth2', {}).get('clients', {}).get('emu-waf-reader', {}).get('secrets', [])]
     assert len(secrets) == 2 and not any(value in out for value in secrets)
-    failed, result, out = run(dict(oauth2(emulator), method='POST', path='/clients',
-                                   body={'name': 'new', 'scopes': ['app.waf']}), capsys)
+    failed, result, out = run(api_request, dict(oauth2(emulator), method='POST', path='/clients',
+                                                body={'name': 'new', 'scopes': ['app.waf']}))
     assert not failed and result['json']['secrets'][0]['value'] == MASK
 
 
@@ -120,26 +119,26 @@ def test_unknown_path_masks_what_looks_like_a_secret():
         '<a><token>%s</token><b value="%s">z</b></a>' % (MASK, MASK)
 
 
-def test_string_body_that_is_json_is_sent_as_it_is(emulator, capsys):
+def test_string_body_that_is_json_is_sent_as_it_is(emulator, run):
     body = json.dumps({'name': 'from_template', 'allowOnStaging': True, 'allowOnProduction': False,
                        'namespacePermissions': {'default': ['r']}})
-    failed, result, out = run(dict(edgerc=emulator.edgerc, method='POST', path='/edgekv/v1/tokens', body=body), capsys)
+    failed, result, out = run(api_request, dict(edgerc=emulator.edgerc, method='POST', path='/edgekv/v1/tokens', body=body))
     assert not failed, result['msg']
     assert result['json']['name'] == 'from_template'
 
 
-def test_string_body_that_is_not_json_is_refused_before_sending(emulator, capsys):
+def test_string_body_that_is_not_json_is_refused_before_sending(emulator, run):
     emulator.admin.reset_log()
-    failed, result, out = run(dict(edgerc=emulator.edgerc, method='POST', path='/edgekv/v1/tokens',
-                                   body="{'name': 'python repr'}"), capsys)
+    failed, result, out = run(api_request, dict(edgerc=emulator.edgerc, method='POST', path='/edgekv/v1/tokens',
+                                                body="{'name': 'python repr'}"))
     assert failed and 'body is a string that is not JSON' in result['msg'] and 'Content-Type' in result['msg']
     assert emulator.admin.log()['total'] == 0
 
 
-def test_edgerc_symlink_loop_is_named_as_such(tmp_path, capsys):
+def test_edgerc_symlink_loop_is_named_as_such(tmp_path, run):
     loop = tmp_path / 'edgerc'
     loop.symlink_to(loop)
-    failed, result, out = run(dict(edgerc=str(loop), path='/x'), capsys)
+    failed, result, out = run(api_request, dict(edgerc=str(loop), path='/x'))
     assert failed and 'Too many levels of symbolic links' in result['msg']
     # Not the advice given for a file that does not exist.
     assert 'does not exist' not in result['msg'] and 'give the options' not in result['msg']

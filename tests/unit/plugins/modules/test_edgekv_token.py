@@ -11,21 +11,8 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.modules import edgekv_token, edgekv_token_info
-
-
-def run(module, args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            module.main()
-    return exc.value.code != 0, json.loads(capsys.readouterr().out)
-
-
-def writes(emulator):
-    return dict((k, v) for k, v in emulator.admin.log()['counts'].items()
-                if k.split(' ')[0] in ('POST', 'PUT', 'DELETE', 'PATCH'))
 
 
 @pytest.fixture
@@ -33,61 +20,60 @@ def base(emulator):
     return dict(edgerc=emulator.edgerc, max_retries=0, name='unit_token')
 
 
-def test_info_empty_list_is_not_an_error(emulator, base, capsys):
-    failed, result = run(edgekv_token_info, dict(edgerc=base['edgerc']), capsys)
+def test_info_empty_list_is_not_an_error(emulator, base, run):
+    failed, result = run(edgekv_token_info, dict(edgerc=base['edgerc']))
     assert not failed and result['edgekv_tokens'] == [] and result['changed'] is False
-    failed, result = run(edgekv_token_info, dict(edgerc=base['edgerc'], name='nothere', include_expired=True), capsys)
+    failed, result = run(edgekv_token_info, dict(edgerc=base['edgerc'], name='nothere', include_expired=True))
     assert not failed and result['edgekv_tokens'] == []
 
 
-def test_refresh_only_when_due(emulator, base, capsys, monkeypatch):
+def test_refresh_only_when_due(emulator, base, run, monkeypatch, writes):
     create = dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True)
-    failed, result = run(edgekv_token, create, capsys)
+    failed, result = run(edgekv_token, create)
     assert not failed and result['actions'] == ['create']
     issued = date.fromisoformat(result['edgekv_token']['issue_date'])
 
     monkeypatch.setattr(edgekv_token, '_today', lambda: issued + timedelta(days=29))
     emulator.admin.reset_log()
-    failed, result = run(edgekv_token, dict(base, refresh=True), capsys)
-    assert not failed and result['changed'] is False and writes(emulator) == {}
+    failed, result = run(edgekv_token, dict(base, refresh=True))
+    assert not failed and result['changed'] is False and writes() == {}
 
     monkeypatch.setattr(edgekv_token, '_today', lambda: issued + timedelta(days=30))
-    failed, result = run(edgekv_token, dict(base, refresh=True, _ansible_check_mode=True), capsys)
-    assert not failed and result['changed'] is True and result['actions'] == ['refresh'] and writes(emulator) == {}
-    failed, result = run(edgekv_token, dict(base, refresh=True), capsys)
+    failed, result = run(edgekv_token, dict(base, refresh=True, _ansible_check_mode=True))
+    assert not failed and result['changed'] is True and result['actions'] == ['refresh'] and writes() == {}
+    failed, result = run(edgekv_token, dict(base, refresh=True))
     assert not failed and result['actions'] == ['refresh']
-    assert writes(emulator) == {'POST /edgekv/v1/tokens/unit_token/refresh': 1}
+    assert writes() == {'POST /edgekv/v1/tokens/unit_token/refresh': 1}
     assert result['edgekv_token']['latest_refresh_date'] is not None
 
-    failed, result = run(edgekv_token_info, dict(edgerc=base['edgerc'], details=True), capsys)
+    failed, result = run(edgekv_token_info, dict(edgerc=base['edgerc'], details=True))
     assert not failed
     assert [t['name'] for t in result['edgekv_tokens']] == ['unit_token']
     assert result['edgekv_tokens'][0]['namespace_permissions'] == {'default': ['r']}
 
 
-def test_fixed_expiry_token_cannot_be_refreshed(emulator, base, capsys):
+def test_fixed_expiry_token_cannot_be_refreshed(emulator, base, run):
     expiry = (date.today() + timedelta(days=10)).isoformat()
     failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
-                                            expiry=expiry), capsys)
+                                            expiry=expiry))
     assert not failed and result['edgekv_token']['expiry'] == expiry and not result['edgekv_token']['auto_refresh']
-    failed, result = run(edgekv_token, dict(base, expiry=expiry), capsys)
+    failed, result = run(edgekv_token, dict(base, expiry=expiry))
     assert not failed and result['changed'] is False
-    failed, result = run(edgekv_token, dict(base, refresh=True, refresh_after_days=0), capsys)
+    failed, result = run(edgekv_token, dict(base, refresh=True, refresh_after_days=0))
     assert failed and 'fixed expiry' in result['msg'] and 'cannot be refreshed' in result['msg']
 
 
-def test_recreate_that_fails_after_the_revoke_says_so(emulator, base, capsys):
-    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True),
-                         capsys)
+def test_recreate_that_fails_after_the_revoke_says_so(emulator, base, run):
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True))
     assert not failed
     emulator.admin.faults('503', method='POST', path='/edgekv/v1/tokens', count=1)
-    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'rw'}, recreate=True), capsys)
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'rw'}, recreate=True))
     assert failed and result['changed'] is True and result['actions'] == ['revoke']
     assert 'was revoked, but creating it again failed' in result['msg']
     assert result['error']['status'] == 503
     # Running again creates it (with the old token's other settings unknown: the options given must suffice).
     failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'rw'}, allow_on_staging=True,
-                                            recreate=True), capsys)
+                                            recreate=True))
     assert not failed and result['actions'] == ['create']
 
 
@@ -99,9 +85,9 @@ def test_recreate_that_fails_after_the_revoke_says_so(emulator, base, capsys):
     (dict(allow_on_staging=False, allow_on_production=False), 'allow_on_staging and allow_on_production'),
     (dict(refresh_after_days=-1), 'refresh_after_days must be 0 or more'),
 ])
-def test_bad_input_fails_before_any_request(emulator, base, capsys, extra, message):
+def test_bad_input_fails_before_any_request(emulator, base, run, extra, message):
     emulator.admin.reset_log()
-    failed, result = run(edgekv_token, dict(base, **extra), capsys)
+    failed, result = run(edgekv_token, dict(base, **extra))
     assert failed and message in result['msg']
     assert emulator.admin.log()['total'] == 0
 
@@ -112,20 +98,20 @@ def test_bad_input_fails_before_any_request(emulator, base, capsys, extra, messa
     (dict(namespace_permissions={'no_such_namespace': 'r'}), 'namespace no_such_namespace does not exist'),
     (dict(namespace_permissions={'default': 'r', 'secure': 'r'}), 'need the same data access policy'),
 ])
-def test_bad_references_fail_before_any_write(emulator, base, capsys, extra, message):
+def test_bad_references_fail_before_any_write(emulator, base, run, extra, message, writes):
     args = dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True)
     args.update(extra)
     emulator.admin.reset_log()
-    failed, result = run(edgekv_token, args, capsys)
+    failed, result = run(edgekv_token, args)
     assert failed and message in result['msg'], result['msg']
-    assert writes(emulator) == {}
+    assert writes() == {}
 
 
-def test_tokens_read_side_by_side_and_take_the_top_level_defaults(emulator, base, capsys, monkeypatch):
+def test_tokens_read_side_by_side_and_take_the_top_level_defaults(emulator, base, run, monkeypatch, writes):
     edgerc = base['edgerc']
     names = ['unit_many_%d' % i for i in range(8)]
     tokens = [dict(name=name, namespace_permissions={'default': 'r'}, allow_on_staging=True) for name in names]
-    failed, result = run(edgekv_token, dict(edgerc=edgerc, tokens=tokens), capsys)
+    failed, result = run(edgekv_token, dict(edgerc=edgerc, tokens=tokens))
     assert not failed and [item['actions'] for item in result['edgekv_tokens']] == [['create']] * 8
     issued = date.fromisoformat(result['edgekv_tokens'][0]['edgekv_token']['issue_date'])
 
@@ -133,9 +119,9 @@ def test_tokens_read_side_by_side_and_take_the_top_level_defaults(emulator, base
     # them in flight at once (its high-water mark; 1 if they had gone one after the other), never more.
     emulator.set_latency(300)
     emulator.admin.reset_log()
-    failed, result = run(edgekv_token, dict(edgerc=edgerc, tokens=tokens), capsys)
+    failed, result = run(edgekv_token, dict(edgerc=edgerc, tokens=tokens))
     emulator.set_latency(0)
-    assert not failed and result['changed'] is False and writes(emulator) == {}
+    assert not failed and result['changed'] is False and writes() == {}
     log = emulator.admin.log()
     assert log['total'] == 8 and log['max_in_flight'] == 4, log['max_in_flight']
 
@@ -144,47 +130,47 @@ def test_tokens_read_side_by_side_and_take_the_top_level_defaults(emulator, base
     tokens[1]['refresh_after_days'] = 20
     tokens[2]['refresh'] = False
     failed, result = run(edgekv_token, dict(edgerc=edgerc, refresh=True, refresh_after_days=10, tokens=tokens,
-                                            _ansible_check_mode=True), capsys)
+                                            _ansible_check_mode=True))
     assert not failed and result['changed'] is True
     assert [item['actions'] for item in result['edgekv_tokens']] == [['refresh'], [], []] + [['refresh']] * 5
-    assert writes(emulator) == {}
+    assert writes() == {}
 
 
-def test_tokens_empty_sends_nothing_and_state_defaults_to_the_top_level(emulator, base, capsys):
+def test_tokens_empty_sends_nothing_and_state_defaults_to_the_top_level(emulator, base, run):
     emulator.admin.reset_log()
-    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=[]), capsys)
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=[]))
     assert not failed and result == dict(result, changed=False, edgekv_tokens=[])
     assert emulator.admin.log()['total'] == 0
     failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=[
-        dict(name='unit_a', namespace_permissions={'default': 'r'}, allow_on_staging=True)]), capsys)
+        dict(name='unit_a', namespace_permissions={'default': 'r'}, allow_on_staging=True)]))
     assert not failed and result['edgekv_tokens'][0]['actions'] == ['create']
     failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], state='absent', tokens=[
         dict(name='unit_a'), dict(name='unit_b'), dict(name='unit_c', state='present', namespace_permissions={
-            'default': 'r'}, allow_on_staging=True)], _ansible_diff=True), capsys)
+            'default': 'r'}, allow_on_staging=True)], _ansible_diff=True))
     assert not failed
     assert [item['actions'] for item in result['edgekv_tokens']] == [['revoke'], [], ['create']]
     assert sorted(result['diff']['before']) == ['unit_a', 'unit_c'] and result['diff']['after']['unit_a'] == {}
 
 
-def test_tokens_an_expired_token_fails_before_any_write_naming_the_element(emulator, base, capsys):
+def test_tokens_an_expired_token_fails_before_any_write_naming_the_element(emulator, base, run, writes):
     expiry = (date.today() + timedelta(days=1)).isoformat()
     failed, result = run(edgekv_token, dict(base, name='unit_old', namespace_permissions={'default': 'r'},
-                                            allow_on_staging=True, expiry=expiry), capsys)
+                                            allow_on_staging=True, expiry=expiry))
     assert not failed
     emulator.admin.advance_clock(3 * 86400)
     emulator.admin.reset_log()
     tokens = [dict(name='unit_new', namespace_permissions={'default': 'r'}, allow_on_staging=True),
               dict(name='unit_old')]
-    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens), capsys)
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens))
     assert failed and result['msg'].startswith('tokens[1] (unit_old): EdgeKV token unit_old has expired'), result['msg']
-    assert writes(emulator) == {}
-    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], state='absent', tokens=tokens), capsys)
+    assert writes() == {}
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], state='absent', tokens=tokens))
     assert not failed and [item['actions'] for item in result['edgekv_tokens']] == [[], []]
     assert 'tokens[1] (unit_old): EdgeKV token unit_old has expired' in json.dumps(result['warnings'])
 
 
 def test_tokens_one_entry_taken_by_a_token_that_declares_no_namespaces_is_refused_before_any_write(
-        emulator, base, capsys, tmp_path):
+        emulator, base, run, tmp_path, writes):
     # Found by a tester: t_a declares no namespaces (it holds 'default'), t_b declares 'default'; the two files are one
     # file through a link. Before, the check saw only declared namespaces: every run wrote the entry in turn.
     (tmp_path / 'js').mkdir()
@@ -193,43 +179,42 @@ def test_tokens_one_entry_taken_by_a_token_that_declares_no_namespaces_is_refuse
     edgerc = base['edgerc']
     failed, result = run(edgekv_token, dict(edgerc=edgerc, tokens=[
         dict(name='unit_ta', namespace_permissions={'default': 'r'}, allow_on_staging=True,
-             tokens_js=dict(path=str(top)))]), capsys)
+             tokens_js=dict(path=str(top)))]))
     assert not failed, result['msg']
     link.symlink_to(top)
     tokens = [dict(name='unit_ta', tokens_js=dict(path=str(top))),
               dict(name='unit_tb', namespace_permissions={'default': 'r'}, allow_on_staging=True,
                    tokens_js=dict(path=str(link)))]
     emulator.admin.reset_log()
-    failed, result = run(edgekv_token, dict(edgerc=edgerc, tokens=tokens), capsys)
+    failed, result = run(edgekv_token, dict(edgerc=edgerc, tokens=tokens))
     assert failed and 'the entry namespace-default of %s is claimed by the tokens unit_ta (tokens[0]) and unit_tb ' \
         '(tokens[1])' % link in result['msg'] and result['msg'].endswith('Nothing was written.'), result['msg']
-    assert writes(emulator) == {} and result['edgekv_tokens'] == []
+    assert writes() == {} and result['edgekv_tokens'] == []
 
 
-def test_tokens_a_failed_read_fails_before_any_write_saying_so(emulator, base, capsys):
+def test_tokens_a_failed_read_fails_before_any_write_saying_so(emulator, base, run, writes):
     emulator.admin.faults('503', method='GET', path='/edgekv/v1/tokens/unit_b', count=10)
     emulator.admin.reset_log()
     failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=[
         dict(name='unit_a', namespace_permissions={'default': 'r'}, allow_on_staging=True),
-        dict(name='unit_b', state='absent')]), capsys)
+        dict(name='unit_b', state='absent')]))
     assert failed and result['msg'].startswith('tokens: GET /edgekv/v1/tokens/unit_b') and \
         result['msg'].endswith('(nothing was written)'), result['msg']
     assert result['edgekv_tokens'] == [] and result['changed'] is False and result['error']['status'] == 503
-    assert writes(emulator) == {}
+    assert writes() == {}
 
 
-def test_tokens_the_top_level_refresh_is_not_the_default_of_a_token_with_a_fixed_expiry(emulator, base, capsys):
+def test_tokens_the_top_level_refresh_is_not_the_default_of_a_token_with_a_fixed_expiry(emulator, base, run):
     # Found by a tester: with refresh: true at the top, a fixed-expiry element failed every run once a refresh was due.
     expiry = (date.today() + timedelta(days=10)).isoformat()
     tokens = [dict(name='unit_fixed', namespace_permissions={'default': 'r'}, allow_on_staging=True, expiry=expiry),
               dict(name='unit_auto', namespace_permissions={'default': 'r'}, allow_on_staging=True)]
-    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens), capsys)
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens))
     assert not failed, result['msg']
-    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], refresh=True, refresh_after_days=0, tokens=tokens),
-                         capsys)
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], refresh=True, refresh_after_days=0, tokens=tokens))
     assert not failed, result['msg']
     assert [item['actions'] for item in result['edgekv_tokens']] == [[], ['refresh']]
     # Its own refresh: true still asks for it, and fails as for one token.
     tokens[0]['refresh'] = True
-    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], refresh_after_days=0, tokens=tokens), capsys)
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], refresh_after_days=0, tokens=tokens))
     assert failed and 'fixed expiry' in result['msg']

@@ -7,11 +7,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.modules import edgerc
 
@@ -19,13 +19,10 @@ SECRET = 'unit-module-edgerc-secret-never-shown'
 NEW_SECRET = 'unit-module-edgerc-new-secret-never-shown'
 
 
-def run(args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            edgerc.main()
-    out = capsys.readouterr().out
-    assert SECRET not in out and NEW_SECRET not in out
-    return exc.value.code != 0, json.loads(out)
+@pytest.fixture
+def run(run):
+    """Every run checks that the secrets are not in what the module printed."""
+    return functools.partial(run, unseen=(SECRET, NEW_SECRET))
 
 
 @pytest.fixture
@@ -34,21 +31,20 @@ def section(tmp_path):
                 client_token='akab-ct-unit', client_secret=SECRET, access_token='akab-at-unit')
 
 
-def test_create_update_diff_masked(section, capsys):
-    failed, result = run(dict(section, _ansible_diff=True), capsys)
+def test_create_update_diff_masked(section, run):
+    failed, result = run(edgerc, dict(section, _ansible_diff=True))
     assert not failed and result['changed']
     values = result['edgerc_section']['settings']
     assert values['client_secret'] == values['access_token'] == values['client_token'] == '********'
     assert result['diff']['before'] == '' and '[staging]' in result['diff']['after']
     assert oct(os.stat(section['path']).st_mode & 0o777) == '0o600'
 
-    failed, result = run(dict(section, client_secret=NEW_SECRET, _ansible_diff=True, _ansible_check_mode=True),
-                         capsys)
+    failed, result = run(edgerc, dict(section, client_secret=NEW_SECRET, _ansible_diff=True, _ansible_check_mode=True))
     assert not failed and result['changed'] and result['edgerc_section']['changed_keys'] == ['client_secret']
     assert 'client_secret = ******** (changed)' in result['diff']['after']
     assert SECRET in open(section['path']).read()
 
-    failed, result = run(section, capsys)
+    failed, result = run(edgerc, section)
     assert not failed and not result['changed']
 
 
@@ -58,48 +54,48 @@ def test_create_update_diff_masked(section, capsys):
     (dict(max_body=-1), 'max_body must be a positive number'),
     (dict(section='a]b'), 'invalid section name'),
 ])
-def test_bad_input(section, capsys, extra, message):
-    failed, result = run(dict(section, **extra), capsys)
+def test_bad_input(section, run, extra, message):
+    failed, result = run(edgerc, dict(section, **extra))
     assert failed and message in result['msg']
     assert not os.path.exists(section['path'])
 
 
 @pytest.mark.parametrize('check_mode', [False, True])
-def test_a_file_in_a_directory_that_does_not_exist_is_named_before_any_write(tmp_path, section, capsys, check_mode):
+def test_a_file_in_a_directory_that_does_not_exist_is_named_before_any_write(tmp_path, section, run, check_mode):
     # Said of the directory (it said the lock file could not be opened), in check mode too (it predicted a write).
     (tmp_path / 'afile').write_text('x')
     for where, problem in (('nodir/deeper/edgerc', 'directory %s does not exist' % (tmp_path / 'nodir' / 'deeper')),
                            ('afile/edgerc', '%s is not a directory' % (tmp_path / 'afile'))):
         path = str(tmp_path / where)
-        failed, result = run(dict(section, path=path, _ansible_check_mode=check_mode), capsys)
+        failed, result = run(edgerc, dict(section, path=path, _ansible_check_mode=check_mode))
         assert failed and result['msg'] == '.edgerc file %s cannot be written: %s; nothing was written' % (path, problem)
     assert sorted(os.listdir(tmp_path)) == ['afile']
     # Nothing to remove there: no change.
-    failed, result = run(dict(path=str(tmp_path / 'nodir' / 'edgerc'), section='staging', state='absent'), capsys)
+    failed, result = run(edgerc, dict(path=str(tmp_path / 'nodir' / 'edgerc'), section='staging', state='absent'))
     assert not failed and result['changed'] is False and result['edgerc_section']['exists'] is False
     assert sorted(os.listdir(tmp_path)) == ['afile']
 
 
-def test_unparsable_file(section, capsys):
+def test_unparsable_file(section, run):
     with open(section['path'], 'w') as handle:
         handle.write('[staging]\n%s\n' % SECRET.replace('-', '_'))
-    failed, result = run(section, capsys)
+    failed, result = run(edgerc, section)
     assert failed and 'line 2 is not "key = value"' in result['msg']
     assert SECRET.replace('-', '_') not in json.dumps(result)
 
 
-def test_percent_warns(section, capsys):
-    failed, result = run(dict(section, account_key='1-AB%CD'), capsys)
+def test_percent_warns(section, run):
+    failed, result = run(edgerc, dict(section, account_key='1-AB%CD'))
     assert not failed
     assert 'holds a % sign' in json.dumps(result.get('warnings', []))
 
 
-def test_update_copies_diff_and_result(section, capsys):
-    run(section, capsys)
-    run(dict(section, section='papi', account_key='1-A:1-B'), capsys)
-    run(dict(section, section='other', client_token='akab-ct-other'), capsys)
-    failed, result = run(dict(path=section['path'], section='staging', client_token='akab-ct-unit-2',
-                              client_secret=NEW_SECRET, update_copies=True, _ansible_diff=True), capsys)
+def test_update_copies_diff_and_result(section, run):
+    run(edgerc, section)
+    run(edgerc, dict(section, section='papi', account_key='1-A:1-B'))
+    run(edgerc, dict(section, section='other', client_token='akab-ct-other'))
+    failed, result = run(edgerc, dict(path=section['path'], section='staging', client_token='akab-ct-unit-2',
+                                      client_secret=NEW_SECRET, update_copies=True, _ansible_diff=True))
     assert not failed and result['changed']
     assert result['edgerc_section']['copied_sections'] == ['papi']
     assert '[papi]' in result['diff']['after'] and 'client_secret = ******** (changed)' in result['diff']['after']
@@ -107,37 +103,37 @@ def test_update_copies_diff_and_result(section, capsys):
     text = open(section['path']).read()
     assert text.count(NEW_SECRET) == 2 and text.count(SECRET) == 1
     # Off by default: only the section named.
-    failed, result = run(dict(path=section['path'], section='staging', client_secret=SECRET), capsys)
+    failed, result = run(edgerc, dict(path=section['path'], section='staging', client_secret=SECRET))
     assert not failed and result['edgerc_section']['copied_sections'] == []
     assert open(section['path']).read().count(NEW_SECRET) == 1
 
 
-def test_a_max_body_other_than_131072_is_refused_and_one_in_the_file_warned_about(section, capsys):
-    failed, result = run(dict(section, max_body=2048), capsys)
+def test_a_max_body_other_than_131072_is_refused_and_one_in_the_file_warned_about(section, run):
+    failed, result = run(edgerc, dict(section, max_body=2048))
     assert failed and 'max_body 2048 is refused: Akamai checks the hash of the first 131072 bytes' in result['msg']
     assert not os.path.exists(section['path'])
-    run(section, capsys)
+    run(edgerc, section)
     with open(section['path'], 'a') as handle:
         handle.write('max_body = 2048\n')
-    failed, result = run(dict(section, client_secret=NEW_SECRET), capsys)
+    failed, result = run(edgerc, dict(section, client_secret=NEW_SECRET))
     assert not failed and result['changed']
     warned = json.dumps(result['warnings']).count('max_body is 2048; it is not used')
     assert warned >= 1
-    failed, result = run(dict(section, client_secret=NEW_SECRET, max_body=''), capsys)
+    failed, result = run(edgerc, dict(section, client_secret=NEW_SECRET, max_body=''))
     assert not failed and result['edgerc_section']['changed_keys'] == ['max_body']
     # (The warnings of a module process gather across the runs of this test process: no new one.)
     assert json.dumps(result.get('warnings', [])).count('max_body is 2048; it is not used') == warned
     assert 'max_body' not in open(section['path']).read()
 
 
-def test_a_quoted_secret_with_a_comment_reads_as_the_same_secret(section, capsys):
+def test_a_quoted_secret_with_a_comment_reads_as_the_same_secret(section, run):
     with open(section['path'], 'w') as handle:
         handle.write('[staging]\nhost = akab-s.luna.akamaiapis.net\nclient_token = "akab-ct-unit"\n'
                      'client_secret = "%s" ; rotated in November\naccess_token = akab-at-unit  # hand-written\n'
                      % SECRET)
     os.chmod(section['path'], 0o600)
-    failed, result = run(section, capsys)
+    failed, result = run(edgerc, section)
     assert not failed and not result['changed']
-    failed, result = run(dict(section, client_secret=NEW_SECRET), capsys)
+    failed, result = run(edgerc, dict(section, client_secret=NEW_SECRET))
     assert not failed and result['edgerc_section']['changed_keys'] == ['client_secret']
     assert 'client_secret = "%s" ; rotated in November\n' % NEW_SECRET in open(section['path']).read()

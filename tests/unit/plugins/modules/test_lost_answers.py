@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys_v2, _listing_cache
 from ansible_collections.edgegrid.access.plugins.modules import (
@@ -23,43 +22,32 @@ COUNTERS = '/apikey-manager-api/v2/counters'
 PLACE = dict(contract_id='C-1EMU001', group_id=10001)
 
 
-def run(module, args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            module.main()
-    return exc.value.code != 0, json.loads(capsys.readouterr().out)
-
-
-def counter(emulator, capsys, **options):
+def counter(emulator, run, **options):
     args = dict(PLACE, edgerc=emulator.edgerc, max_retries=0, name='lost', **options)
-    return run(throttling_counter, args, capsys)
+    return run(throttling_counter, args)
 
 
-def writes(emulator):
-    return dict((k, v) for k, v in emulator.admin.log()['counts'].items() if not k.startswith('GET '))
-
-
-def test_a_create_applied_whose_answer_was_lost_is_reported_as_made(emulator, capsys):
+def test_a_create_applied_whose_answer_was_lost_is_reported_as_made(emulator, run, writes):
     emulator.admin.faults('drop-after', method='POST', path=COUNTERS, count=1)
-    failed, result = counter(emulator, capsys, limit=100)
+    failed, result = counter(emulator, run, limit=100)
     assert not failed, result['msg']
     assert result['changed'] is True
     assert result['throttling_counter']['name'] == 'lost' and result['throttling_counter']['limit'] == 100
     assert 'read again, the write was applied' in json.dumps(result['warnings'])
     # Converged: the re-run sends no write.
     emulator.admin.reset_log()
-    failed, again = counter(emulator, capsys, limit=100)
-    assert not failed and again['changed'] is False and writes(emulator) == {}
+    failed, again = counter(emulator, run, limit=100)
+    assert not failed and again['changed'] is False and writes() == {}
 
 
 @pytest.mark.parametrize('kind, state, applied', [('drop-after', 'present', True), ('drop', 'present', False),
                                                   ('drop-after', 'absent', True), ('drop', 'absent', False)])
-def test_an_update_or_delete_whose_answer_was_lost_says_whether_it_took(emulator, capsys, kind, state, applied):
-    failed, made = counter(emulator, capsys, limit=100)
+def test_an_update_or_delete_whose_answer_was_lost_says_whether_it_took(emulator, run, kind, state, applied):
+    failed, made = counter(emulator, run, limit=100)
     assert not failed, made
     path = '%s/%d' % (COUNTERS, made['throttling_counter']['id'])
     emulator.admin.faults(kind, method='PUT' if state == 'present' else 'DELETE', path=path, count=1)
-    failed, result = counter(emulator, capsys, limit=200, state=state)
+    failed, result = counter(emulator, run, limit=200, state=state)
     if applied:
         assert not failed, result['msg']
         assert result['changed'] is True
@@ -71,67 +59,66 @@ def test_an_update_or_delete_whose_answer_was_lost_says_whether_it_took(emulator
         assert failed
         assert 'it is not (all) applied: run the task again' in result['msg']
         assert result['changed'] is False
-    failed, again = counter(emulator, capsys, limit=200, state=state)
+    failed, again = counter(emulator, run, limit=200, state=state)
     assert not failed and again['changed'] is (not applied)
 
 
-def test_when_the_read_again_fails_too_the_task_says_it_cannot_tell(emulator, capsys):
-    failed, made = counter(emulator, capsys, limit=100)
+def test_when_the_read_again_fails_too_the_task_says_it_cannot_tell(emulator, run):
+    failed, made = counter(emulator, run, limit=100)
     assert not failed, made
     path = '%s/%d' % (COUNTERS, made['throttling_counter']['id'])
     # Two items of one loop in the worker share the counter listing: the second finds its counter in the first's
     # listing (no GET), so the one dropped GET is the read after the lost write.
     with _listing_cache.scope(('task', 'host')):
-        failed, same = counter(emulator, capsys, limit=100)
+        failed, same = counter(emulator, run, limit=100)
         assert not failed and same['changed'] is False
         emulator.admin.faults('drop-after', method='PUT', path=path, count=1)
         emulator.admin.faults('drop', method='GET', path=COUNTERS, count=1)
-        failed, result = counter(emulator, capsys, limit=200)
+        failed, result = counter(emulator, run, limit=200)
     assert failed
     assert 'not retried, since a write may have been applied' in result['msg']
     assert 'reading it again to tell whether it took failed too' in result['msg']
     assert 'Traceback' not in json.dumps(result)
 
 
-def test_an_api_client_created_whose_answer_was_lost_is_reported_as_made(emulator, capsys):
+def test_an_api_client_created_whose_answer_was_lost_is_reported_as_made(emulator, run, writes):
     emulator.admin.faults('drop-after', method='POST', path='/identity-management/v3/api-clients', count=1)
     args = dict(edgerc=emulator.edgerc, max_retries=0, name='lost-client', description='made once', all_apis=True)
-    failed, result = run(api_client, args, capsys)
+    failed, result = run(api_client, args)
     assert not failed, result['msg']
     assert result['changed'] is True and result['api_client']['name'] == 'lost-client'
     assert 'read again, the write was applied' in json.dumps(result['warnings'])
     emulator.admin.reset_log()
-    failed, again = run(api_client, args, capsys)
-    assert not failed and again['changed'] is False and writes(emulator) == {}
+    failed, again = run(api_client, args)
+    assert not failed and again['changed'] is False and writes() == {}
 
 
-def test_a_collection_created_whose_answer_was_lost_before_its_quota_is_completed_by_the_next_run(emulator, capsys):
+def test_a_collection_created_whose_answer_was_lost_before_its_quota_is_completed_by_the_next_run(emulator, run, writes):
     # The POST took, the quota (its own write after it) was never sent: the task says the write is not all applied
     # and that something changed; the next run sets the quota, the one after sends no write.
     emulator.admin.faults('drop-after', method='POST', path='/apikey-manager-api/v2/collections', count=1)
     args = dict(PLACE, edgerc=emulator.edgerc, max_retries=0, name='lost-coll',
                 quota=dict(enabled=True, limit=500, interval='HOUR_1'))
-    failed, result = run(api_key_collection, args, capsys)
+    failed, result = run(api_key_collection, args)
     assert failed and 'it is not (all) applied: run the task again' in result['msg']
     assert result['changed'] is True
-    failed, result = run(api_key_collection, args, capsys)
+    failed, result = run(api_key_collection, args)
     assert not failed and result['changed'] is True and result['api_key_collection']['quota']['limit'] == 500
     emulator.admin.reset_log()
-    failed, result = run(api_key_collection, args, capsys)
-    assert not failed and result['changed'] is False and writes(emulator) == {}
+    failed, result = run(api_key_collection, args)
+    assert not failed and result['changed'] is False and writes() == {}
 
 
 @pytest.mark.parametrize('version', ['v2', 'v1'])
-def test_keys_whose_create_answer_was_lost_are_reported_as_made(emulator, capsys, version):
-    failed, coll = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, name='lost-keys', api_version=version),
-                       capsys)
+def test_keys_whose_create_answer_was_lost_are_reported_as_made(emulator, run, version, writes):
+    failed, coll = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, name='lost-keys', api_version=version))
     assert not failed, coll
     base = '/apikey-manager-api/%s/keys' % version
     emulator.admin.faults('drop-after', method='POST', path=base, count=1)
     args = dict(edgerc=emulator.edgerc, max_retries=0, api_version=version,
                 collection_id=coll['api_key_collection']['id'],
                 keys=[dict(label='a', value='lost-answer-value-a'), dict(label='b', value='lost-answer-value-b')])
-    failed, result = run(api_key, args, capsys)
+    failed, result = run(api_key, args)
     assert not failed, result['msg']
     assert result['changed'] is True
     assert 'read again, the write was applied' in json.dumps(result['warnings'])
@@ -140,23 +127,23 @@ def test_keys_whose_create_answer_was_lost_are_reported_as_made(emulator, capsys
     assert result['api_key']['changes']['created'] == 2
     assert 'lost-answer-value' not in json.dumps(result)
     emulator.admin.reset_log()
-    failed, again = run(api_key, args, capsys)
-    assert not failed and again['changed'] is False and writes(emulator) == {}
+    failed, again = run(api_key, args)
+    assert not failed and again['changed'] is False and writes() == {}
 
 
-def test_in_a_list_the_read_again_is_fresh_not_the_listing_read_before_the_writes(emulator, capsys):
+def test_in_a_list_the_read_again_is_fresh_not_the_listing_read_before_the_writes(emulator, run, writes):
     # The counters of one task share the reads their plans made (throttling_counter's Reads); the read after a lost
     # answer must not be one of them.
     emulator.admin.faults('drop-after', method='POST', path=COUNTERS, count=1)
     args = dict(PLACE, edgerc=emulator.edgerc, max_retries=0,
                 counters=[dict(name='many-a', limit=100), dict(name='many-b', limit=200)])
-    failed, result = run(throttling_counter, args, capsys)
+    failed, result = run(throttling_counter, args)
     assert not failed, result['msg']
     assert [(c['name'], c['changed']) for c in result['throttling_counters']] == [('many-a', True), ('many-b', True)]
     assert 'read again, the write was applied' in json.dumps(result['warnings'])
     emulator.admin.reset_log()
-    failed, again = run(throttling_counter, args, capsys)
-    assert not failed and again['changed'] is False and writes(emulator) == {}
+    failed, again = run(throttling_counter, args)
+    assert not failed and again['changed'] is False and writes() == {}
 
 
 def twin(name, limit):
@@ -166,7 +153,7 @@ def twin(name, limit):
                                             rules=dict(acl=[], keys=[], key_collections=[])), create=True)
 
 
-def test_two_runs_creating_one_counter_at_once_leave_one(emulator, capsys):
+def test_two_runs_creating_one_counter_at_once_leave_one(emulator, run):
     # Run B's create is held (slow) while run A's create of the same name is applied: API Keys keeps both. B reads
     # the listing again after its create, keeps the lower id (A's), deletes its own and sets A's to what it declares.
     import threading
@@ -182,43 +169,43 @@ def test_two_runs_creating_one_counter_at_once_leave_one(emulator, capsys):
     thread.start()
     try:
         failed, result = run(throttling_counter, dict(PLACE, edgerc=emulator.edgerc, max_retries=0, name='raced',
-                                                      limit=100), capsys)
+                                                      limit=100))
     finally:
         thread.join()
     assert not failed, result['msg']
     assert 'was created by another run at the same time' in json.dumps(result['warnings'])
-    failed, info = run(throttling_counter_info, dict(edgerc=emulator.edgerc, name='raced'), capsys)
+    failed, info = run(throttling_counter_info, dict(edgerc=emulator.edgerc, name='raced'))
     listed = info['throttling_counters']
     assert len(listed) == 1 and listed[0]['id'] == result['throttling_counter']['id']
     assert result['throttling_counter']['limit'] == 100 and listed[0]['limit'] == 100
-    failed, again = run(throttling_counter, dict(PLACE, edgerc=emulator.edgerc, name='raced', limit=100), capsys)
+    failed, again = run(throttling_counter, dict(PLACE, edgerc=emulator.edgerc, name='raced', limit=100))
     assert not failed and again['changed'] is False
 
 
-def test_two_counters_of_one_name_in_one_place_the_message_says_what_to_do(emulator, capsys):
+def test_two_counters_of_one_name_in_one_place_the_message_says_what_to_do(emulator, run):
     session = emulator.session()
     for limit in (50, 60):
         assert session.post(emulator.url(COUNTERS), json=twin('twice', limit)).status_code in (200, 201)
-    failed, result = run(throttling_counter, dict(PLACE, edgerc=emulator.edgerc, name='twice', limit=100), capsys)
+    failed, result = run(throttling_counter, dict(PLACE, edgerc=emulator.edgerc, name='twice', limit=100))
     assert failed
     assert 'named \'twice\' in contract/group C-1EMU001/10001' in result['msg']
     assert 'by its id (option id)' in result['msg'] and 'or contract_id and group_id' not in result['msg']
 
 
-def test_a_collection_whose_acl_answer_was_lost_after_its_create_is_not_rolled_back(emulator, capsys):
+def test_a_collection_whose_acl_answer_was_lost_after_its_create_is_not_rolled_back(emulator, run, writes):
     # The ACL PUT was applied, its answer lost: the collection stays (no roll-back of what took); read again, it is
     # as the task wants it, except the quota, which the next run sets.
-    made = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, name='sibling'), capsys)[1]
-    endpoints = run(api_key_collection_info, dict(edgerc=emulator.edgerc, name='sibling', endpoints=True), capsys)[1]
+    made = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, name='sibling'))[1]
+    endpoints = run(api_key_collection_info, dict(edgerc=emulator.edgerc, name='sibling', endpoints=True))[1]
     entry = endpoints['api_key_collections'][0]['endpoints'][0]['acl_entry']
     emulator.admin.faults('drop-after', method='PUT', path='/apikey-manager-api/v2/collections/', count=1)
     args = dict(PLACE, edgerc=emulator.edgerc, max_retries=0, name='acl-lost', acl=[entry])
-    failed, result = run(api_key_collection, args, capsys)
+    failed, result = run(api_key_collection, args)
     assert not failed, result['msg']
     assert result['changed'] is True and result['api_key_collection']['acl'] == [entry]
     assert 'read again, the write was applied' in json.dumps(result['warnings'])
     emulator.admin.reset_log()
-    assert run(api_key_collection, args, capsys)[1]['changed'] is False and writes(emulator) == {}
+    assert run(api_key_collection, args)[1]['changed'] is False and writes() == {}
 
 
 TOKENS = '/edgekv/v1/tokens'
@@ -229,21 +216,21 @@ def token_args(emulator, **extra):
                 allow_on_staging=True, **extra)
 
 
-def test_an_edgekv_token_whose_create_answer_was_lost_is_reported_as_made(emulator, capsys, tmp_path):
+def test_an_edgekv_token_whose_create_answer_was_lost_is_reported_as_made(emulator, run, tmp_path, writes):
     # The token's uuid (and value) are read back by GET /tokens/{name}: the edgekv_tokens.js entry is written too.
     emulator.admin.faults('drop-after', method='POST', path=TOKENS, count=1)
     args = token_args(emulator, tokens_js=dict(path=str(tmp_path / 'edgekv_tokens.js')))
-    failed, result = run(edgekv_token, args, capsys)
+    failed, result = run(edgekv_token, args)
     assert not failed, result['msg']
     assert result['changed'] is True and result['actions'] == ['create']
     assert result['edgekv_token']['uuid'] and result['tokens_js']['set'] == ['namespace-default']
     assert 'read again, the write was applied' in json.dumps(result['warnings'])
     emulator.admin.reset_log()
-    failed, again = run(edgekv_token, args, capsys)
-    assert not failed and again['changed'] is False and writes(emulator) == {}
+    failed, again = run(edgekv_token, args)
+    assert not failed and again['changed'] is False and writes() == {}
 
 
-def test_an_edgekv_token_created_by_another_run_meanwhile_is_kept(emulator, capsys):
+def test_an_edgekv_token_created_by_another_run_meanwhile_is_kept(emulator, run):
     # Run B's create is held while another run creates the same token: B's create is refused (HTTP 409); read again,
     # the token is as B declares it, so B keeps it and warns.
     import threading
@@ -260,22 +247,22 @@ def test_an_edgekv_token_created_by_another_run_meanwhile_is_kept(emulator, caps
     thread = threading.Thread(target=other_run)
     thread.start()
     try:
-        failed, result = run(edgekv_token, token_args(emulator), capsys)
+        failed, result = run(edgekv_token, token_args(emulator))
     finally:
         thread.join()
     assert not failed, result['msg']
     assert 'was created by another run at the same time' in json.dumps(result['warnings'])
     assert result['edgekv_token']['uuid']
-    failed, again = run(edgekv_token, token_args(emulator), capsys)
+    failed, again = run(edgekv_token, token_args(emulator))
     assert not failed and again['changed'] is False
 
 
-def test_many_tokens_read_the_namespaces_of_a_network_once(emulator, capsys):
+def test_many_tokens_read_the_namespaces_of_a_network_once(emulator, run):
     # Found by a tester: 400 tokens sent GET /networks/staging/namespaces 400 times.
     emulator.admin.reset_log()
     tokens = [dict(name='many_ns_%d' % index, namespace_permissions={'default': 'r'}, allow_on_staging=True)
               for index in range(6)]
-    failed, result = run(edgekv_token, dict(edgerc=emulator.edgerc, tokens=tokens), capsys)
+    failed, result = run(edgekv_token, dict(edgerc=emulator.edgerc, tokens=tokens))
     assert not failed, result['msg']
     counts = emulator.admin.log()['counts']
     assert counts.get('GET /edgekv/v1/networks/staging/namespaces') == 1, counts
@@ -283,50 +270,49 @@ def test_many_tokens_read_the_namespaces_of_a_network_once(emulator, capsys):
 
 
 @pytest.mark.parametrize('version', ['v2', 'v1'])
-def test_a_delete_by_id_run_again_is_no_change(emulator, capsys, version):
+def test_a_delete_by_id_run_again_is_no_change(emulator, run, version):
     # Found by a tester: the second run of a delete by id failed ('no key collection has id N') forever.
     common = dict(PLACE, edgerc=emulator.edgerc, api_version=version)
-    coll = run(api_key_collection, dict(common, name='gone-by-id'), capsys)[1]['api_key_collection']['id']
-    ctr = run(throttling_counter, dict(common, name='gone-by-id', limit=100), capsys)[1]['throttling_counter']['id']
+    coll = run(api_key_collection, dict(common, name='gone-by-id'))[1]['api_key_collection']['id']
+    ctr = run(throttling_counter, dict(common, name='gone-by-id', limit=100))[1]['throttling_counter']['id']
     for dummy in range(2):
         failed, result = run(api_key_collection, dict(edgerc=emulator.edgerc, api_version=version, id=coll,
-                                                      state='absent'), capsys)
+                                                      state='absent'))
         assert not failed, result['msg']
         failed, many = run(api_key_collection, dict(edgerc=emulator.edgerc, api_version=version,
-                                                    collections=[dict(id=coll, state='absent')]), capsys)
+                                                    collections=[dict(id=coll, state='absent')]))
         assert not failed, many['msg']
         failed, counter = run(throttling_counter, dict(edgerc=emulator.edgerc, api_version=version, id=ctr,
-                                                       state='absent'), capsys)
+                                                       state='absent'))
         assert not failed, counter['msg']
     assert result['changed'] is False and many['changed'] is False and counter['changed'] is False
     # Present, an unknown id still fails: it never creates.
     failed, result = run(api_key_collection, dict(edgerc=emulator.edgerc, api_version=version, id=coll,
-                                                  description='x'), capsys)
+                                                  description='x'))
     assert failed and 'no key collection has id %d' % coll in result['msg']
 
 
-def test_counters_one_name_in_two_groups_are_two_counters(emulator, capsys):
+def test_counters_one_name_in_two_groups_are_two_counters(emulator, run):
     # Found by a tester: the key_provisioning role's counters of one name in two groups failed after the writes of
     # the collections and keys ('declared more than once').
     args = dict(edgerc=emulator.edgerc, contract_id='C-1EMU001', counters=[
         dict(name='burst', group_id=10001, limit=100), dict(name='burst', group_id=10002, limit=200)])
-    failed, result = run(throttling_counter, args, capsys)
+    failed, result = run(throttling_counter, args)
     assert not failed, result['msg']
     assert [(c['throttling_counter']['group_id'], c['throttling_counter']['limit'])
             for c in result['throttling_counters']] == [(10001, 100), (10002, 200)]
-    failed, again = run(throttling_counter, args, capsys)
+    failed, again = run(throttling_counter, args)
     assert not failed and again['changed'] is False
     failed, twice = run(throttling_counter, dict(args, counters=[dict(name='burst', group_id=10001, limit=100),
-                                                                 dict(name='burst', group_id=10001, limit=300)]),
-                        capsys)
+                                                                 dict(name='burst', group_id=10001, limit=300)]))
     assert failed and 'declared more than once' in twice['msg']
 
 
 @pytest.mark.parametrize('many', [False, True])
-def test_a_lost_acl_answer_before_the_quota_says_something_changed(emulator, capsys, many):
+def test_a_lost_acl_answer_before_the_quota_says_something_changed(emulator, run, many):
     # Found by a tester: the ACL write took, the quota was never sent; the task failed with changed=false.
-    made = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, name='sibling'), capsys)[1]
-    endpoints = run(api_key_collection_info, dict(edgerc=emulator.edgerc, name='sibling', endpoints=True), capsys)[1]
+    made = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, name='sibling'))[1]
+    endpoints = run(api_key_collection_info, dict(edgerc=emulator.edgerc, name='sibling', endpoints=True))[1]
     entry = endpoints['api_key_collections'][0]['endpoints'][0]['acl_entry']
     coll = made['api_key_collection']['id']
     emulator.admin.faults('drop-after', method='PUT', path='/apikey-manager-api/v2/collections/%d/acl-entries' % coll,
@@ -334,16 +320,16 @@ def test_a_lost_acl_answer_before_the_quota_says_something_changed(emulator, cap
     declared = dict(name='sibling', acl=[entry], quota=dict(enabled=True, limit=900, interval='DAY'))
     args = dict(PLACE, edgerc=emulator.edgerc, max_retries=0)
     args.update(dict(collections=[declared]) if many else declared)
-    failed, result = run(api_key_collection, args, capsys)
+    failed, result = run(api_key_collection, args)
     assert failed and 'not (all) applied' in result['msg']
     assert result['changed'] is True, result
-    failed, again = run(api_key_collection, args, capsys)
+    failed, again = run(api_key_collection, args)
     assert not failed and again['changed'] is True
-    assert run(api_key_collection, args, capsys)[1]['changed'] is False
+    assert run(api_key_collection, args)[1]['changed'] is False
 
 
 @pytest.mark.parametrize('many', [False, True])
-def test_a_collection_created_by_another_run_meanwhile_is_kept(emulator, capsys, many):
+def test_a_collection_created_by_another_run_meanwhile_is_kept(emulator, run, many, writes):
     # Found by a tester: the loser of two runs creating one collection failed with the API's 400 (the name is taken).
     import threading
     import time
@@ -362,7 +348,7 @@ def test_a_collection_created_by_another_run_meanwhile_is_kept(emulator, capsys,
     thread = threading.Thread(target=other_run)
     thread.start()
     try:
-        failed, result = run(api_key_collection, args, capsys)
+        failed, result = run(api_key_collection, args)
     finally:
         thread.join()
     assert not failed, result['msg']
@@ -370,4 +356,4 @@ def test_a_collection_created_by_another_run_meanwhile_is_kept(emulator, capsys,
     coll = result['api_key_collections'][0]['api_key_collection'] if many else result['api_key_collection']
     assert coll['quota']['limit'] == 700
     emulator.admin.reset_log()
-    assert run(api_key_collection, args, capsys)[1]['changed'] is False and writes(emulator) == {}
+    assert run(api_key_collection, args)[1]['changed'] is False and writes() == {}

@@ -7,13 +7,12 @@
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 import re
 import stat
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.modules import private_file
 
@@ -21,28 +20,25 @@ SECRET = 'unit-private-file-secret-never-shown'
 OTHER = 'unit-private-file-other-secret-never-shown'
 
 
-def run(args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            private_file.main()
-    out = capsys.readouterr().out
-    assert SECRET not in out and OTHER not in out
-    return exc.value.code != 0, json.loads(out)
+@pytest.fixture
+def run(run):
+    """Every run checks that the secrets are not in what the module printed."""
+    return functools.partial(run, unseen=(SECRET, OTHER))
 
 
 def mode_of(path):
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def test_create_check_mode_idempotence_and_diff(tmp_path, capsys):
+def test_create_check_mode_idempotence_and_diff(tmp_path, run):
     path = str(tmp_path / 'keys.yml')
-    failed, result = run(dict(path=path, content=SECRET, _ansible_check_mode=True, _ansible_diff=True), capsys)
+    failed, result = run(private_file, dict(path=path, content=SECRET, _ansible_check_mode=True, _ansible_diff=True))
     assert not failed and result['changed'] and not os.path.exists(path)
     assert result['diff']['before'] == '' and 'not shown' in result['diff']['after']
 
     old = os.umask(0)
     try:
-        failed, result = run(dict(path=path, content=SECRET), capsys)
+        failed, result = run(private_file, dict(path=path, content=SECRET))
     finally:
         os.umask(old)
     assert not failed and result['changed'] and result['size'] == len(SECRET)
@@ -50,12 +46,12 @@ def test_create_check_mode_idempotence_and_diff(tmp_path, capsys):
     assert os.listdir(tmp_path) == ['keys.yml']
 
     before = os.stat(path)
-    failed, result = run(dict(path=path, content=SECRET, _ansible_diff=True), capsys)
+    failed, result = run(private_file, dict(path=path, content=SECRET, _ansible_diff=True))
     assert not failed and not result['changed'] and not result['mode_fixed']
     assert os.stat(path).st_mtime_ns == before.st_mtime_ns and os.stat(path).st_ino == before.st_ino
 
 
-def test_the_temporary_file_is_created_0600_exclusively(tmp_path, capsys, monkeypatch):
+def test_the_temporary_file_is_created_0600_exclusively(tmp_path, run, monkeypatch):
     created = []
     real_open = os.open
 
@@ -65,29 +61,29 @@ def test_the_temporary_file_is_created_0600_exclusively(tmp_path, capsys, monkey
         return real_open(path, flags, mode, **kwargs)
 
     monkeypatch.setattr(os, 'open', spy)
-    failed, dummy = run(dict(path=str(tmp_path / 'keys.yml'), content=SECRET), capsys)
+    failed, dummy = run(private_file, dict(path=str(tmp_path / 'keys.yml'), content=SECRET))
     assert not failed
     assert created == [(str(tmp_path), os.O_EXCL, 0o600)]
 
 
-def test_change_with_backup_and_a_diff_that_hides_both_sides(tmp_path, capsys):
+def test_change_with_backup_and_a_diff_that_hides_both_sides(tmp_path, run):
     path = tmp_path / 'keys.yml'
     path.write_text(SECRET)
     os.chmod(path, 0o600)
-    failed, result = run(dict(path=str(path), content=OTHER, backup=True, _ansible_diff=True), capsys)
+    failed, result = run(private_file, dict(path=str(path), content=OTHER, backup=True, _ansible_diff=True))
     assert not failed and result['changed']
     assert path.read_text() == OTHER and mode_of(path) == 0o600
     assert open(result['backup_file']).read() == SECRET and mode_of(result['backup_file']) == 0o600
     assert 'bytes' in result['diff']['before'] and 'bytes' in result['diff']['after']
 
 
-def test_a_file_open_to_others_is_set_to_0600(tmp_path, capsys):
+def test_a_file_open_to_others_is_set_to_0600(tmp_path, run):
     path = tmp_path / 'keys.yml'
     path.write_text(SECRET)
     os.chmod(path, 0o644)
-    failed, result = run(dict(path=str(path), content=SECRET, _ansible_check_mode=True), capsys)
+    failed, result = run(private_file, dict(path=str(path), content=SECRET, _ansible_check_mode=True))
     assert not failed and result['changed'] and result['mode_fixed'] and mode_of(path) == 0o644
-    failed, result = run(dict(path=str(path), content=SECRET), capsys)
+    failed, result = run(private_file, dict(path=str(path), content=SECRET))
     assert not failed and result['changed'] and result['mode_fixed'] and mode_of(path) == 0o600
 
 
@@ -95,10 +91,10 @@ def test_a_file_open_to_others_is_set_to_0600(tmp_path, capsys):
     ('dir', 'is not a regular file'),
     ('missing/keys.yml', 'directory .* does not exist'),
 ])
-def test_errors_name_the_path_and_write_nothing(tmp_path, capsys, where, message):
+def test_errors_name_the_path_and_write_nothing(tmp_path, run, where, message):
     (tmp_path / 'dir').mkdir()
     path = str(tmp_path / where)
-    failed, result = run(dict(path=path, content=SECRET), capsys)
+    failed, result = run(private_file, dict(path=path, content=SECRET))
     assert failed
     assert result['msg'].startswith('path %s' % path)
     assert re.search(message, result['msg'])
@@ -106,36 +102,36 @@ def test_errors_name_the_path_and_write_nothing(tmp_path, capsys, where, message
 
 
 @pytest.mark.parametrize('check_mode', [False, True])
-def test_a_file_whose_way_goes_through_a_file_names_it_before_any_write(tmp_path, capsys, check_mode):
+def test_a_file_whose_way_goes_through_a_file_names_it_before_any_write(tmp_path, run, check_mode):
     (tmp_path / 'afile').write_text('x')
     path = str(tmp_path / 'afile' / 'keys.yml')
-    failed, result = run(dict(path=path, content=SECRET, _ansible_check_mode=check_mode), capsys)
+    failed, result = run(private_file, dict(path=path, content=SECRET, _ansible_check_mode=check_mode))
     assert failed and result['msg'] == ('path %s cannot be written: %s is not a directory; nothing was written'
                                         % (path, tmp_path / 'afile'))
-    failed, result = run(dict(path=str(tmp_path / 'no' / 'dir' / 'keys.yml'), content=SECRET,
-                              _ansible_check_mode=check_mode), capsys)
+    failed, result = run(private_file, dict(path=str(tmp_path / 'no' / 'dir' / 'keys.yml'), content=SECRET,
+                                            _ansible_check_mode=check_mode))
     missing = tmp_path / 'no' / 'dir'
     assert failed and result['msg'].endswith(': directory %s does not exist; nothing was written' % missing)
     assert sorted(os.listdir(tmp_path)) == ['afile']
 
 
-def test_a_temporary_file_a_killed_run_left_is_removed_by_the_next_write(tmp_path, capsys):
+def test_a_temporary_file_a_killed_run_left_is_removed_by_the_next_write(tmp_path, run):
     path = tmp_path / 'keys.yml'
     left = tmp_path / '.keys.yml.999999999.0.tmp'  # no such process
     left.write_text(SECRET)
-    failed, result = run(dict(path=str(path), content=OTHER), capsys)
+    failed, result = run(private_file, dict(path=str(path), content=OTHER))
     assert not failed and result['changed']
     assert sorted(os.listdir(tmp_path)) == ['keys.yml']
 
 
 @pytest.mark.parametrize('check_mode', [False, True])
-def test_through_a_link_mode_size_and_state_describe_the_target(tmp_path, capsys, check_mode):
+def test_through_a_link_mode_size_and_state_describe_the_target(tmp_path, run, check_mode):
     target = tmp_path / 'keys.yml'
     target.write_text(SECRET)
     os.chmod(target, 0o600)
     link = tmp_path / 'link.yml'
     link.symlink_to(target)
-    failed, result = run(dict(path=str(link), content=SECRET, _ansible_check_mode=check_mode), capsys)
+    failed, result = run(private_file, dict(path=str(link), content=SECRET, _ansible_check_mode=check_mode))
     assert not failed and not result['changed']
     assert result['path'] == str(target)
     assert result['state'] == 'file' and result['mode'] == '0600' and result['size'] == len(SECRET)
@@ -148,15 +144,15 @@ def test_through_a_link_mode_size_and_state_describe_the_target(tmp_path, capsys
     ('new/', r'^path .*/new/ ends in "/"'),
     ('dir/', r'^path .*/dir/ ends in "/"'),
 ])
-def test_an_empty_path_or_one_ending_in_a_slash_fails(tmp_path, capsys, check_mode, where, message):
+def test_an_empty_path_or_one_ending_in_a_slash_fails(tmp_path, run, check_mode, where, message):
     (tmp_path / 'dir').mkdir()
     path = str(tmp_path / where) + ('/' if where.endswith('/') else '') if where else ''
-    failed, result = run(dict(path=path, content=SECRET, _ansible_check_mode=check_mode), capsys)
+    failed, result = run(private_file, dict(path=path, content=SECRET, _ansible_check_mode=check_mode))
     assert failed and re.search(message, result['msg']), result['msg']
     assert sorted(os.listdir(tmp_path)) == ['dir'] and os.listdir(tmp_path / 'dir') == []
 
 
-def test_check_mode_fails_like_a_real_run_in_a_directory_it_cannot_write(tmp_path, capsys, monkeypatch):
+def test_check_mode_fails_like_a_real_run_in_a_directory_it_cannot_write(tmp_path, run, monkeypatch):
     readonly = tmp_path / 'ro'
     readonly.mkdir()
     os.chmod(readonly, 0o500)
@@ -170,7 +166,7 @@ def test_check_mode_fails_like_a_real_run_in_a_directory_it_cannot_write(tmp_pat
 
     monkeypatch.setattr(os, 'access', access)
     path = str(readonly / 'keys.yml')
-    failed, result = run(dict(path=path, content=SECRET, _ansible_check_mode=True), capsys)
+    failed, result = run(private_file, dict(path=path, content=SECRET, _ansible_check_mode=True))
     assert failed
     assert result['msg'] == 'path %s cannot be written: directory %s is not writable' % (path, readonly)
     assert os.listdir(readonly) == []

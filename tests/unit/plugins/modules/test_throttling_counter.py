@@ -7,10 +7,7 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys, _client
 from ansible_collections.edgegrid.access.plugins.modules import throttling_counter, throttling_counter_info
@@ -18,18 +15,6 @@ from ansible_collections.edgegrid.access.plugins.modules import throttling_count
 CONTRACT = 'C-1EMU001'
 GROUP = 10001
 PREFIX = {'v1': '/apikey-manager-api/v1', 'v2': '/apikey-manager-api/v2'}
-
-
-def run(module, args, capsys):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            module.main()
-    return exc.value.code != 0, json.loads(capsys.readouterr().out)
-
-
-def writes(emulator):
-    return dict((k, v) for k, v in emulator.admin.log()['counts'].items()
-                if k.split(' ')[0] in ('POST', 'PUT', 'DELETE', 'PATCH'))
 
 
 def gets(emulator):
@@ -68,7 +53,7 @@ def recorded_batches(monkeypatch):
 
 
 @pytest.mark.parametrize('version', ['v2', 'v1'])
-def test_counters_one_listing_for_many_then_converged_sends_no_write(emulator, capsys, monkeypatch, version):
+def test_counters_one_listing_for_many_then_converged_sends_no_write(emulator, run, monkeypatch, version, writes):
     coll_id, key_id, entry = collection_and_key(emulator, version)
     base = dict(edgerc=emulator.edgerc, max_retries=0, api_version=version, contract_id=CONTRACT, group_id=GROUP)
     counters = estate(entry, key_id)
@@ -77,13 +62,13 @@ def test_counters_one_listing_for_many_then_converged_sends_no_write(emulator, c
     emulator.admin.reset_log()
     batches = recorded_batches(monkeypatch)
     failed, result = run(throttling_counter, dict(base, counters=counters, _ansible_check_mode=True,
-                                                  _ansible_diff=True), capsys)
+                                                  _ansible_diff=True))
     assert not failed, result['msg']
     # The listings of the counters and of the collections side by side, first; the keys after (their pages side by
     # side); then the one read of endpoints.
     assert batches[0] == 2 and batches[-1] == 1, batches
     monkeypatch.undo()
-    assert result['changed'] is True and writes(emulator) == {}
+    assert result['changed'] is True and writes() == {}
     assert [item['name'] for item in result['throttling_counters']] == ['unit-counter-%d' % n for n in range(5)]
     assert all(item['changed'] and item['throttling_counter']['id'] is None for item in result['throttling_counters'])
     assert sorted(result['diff']['after']) == ['unit-counter-%d' % n for n in range(5)]
@@ -92,7 +77,7 @@ def test_counters_one_listing_for_many_then_converged_sends_no_write(emulator, c
     assert gets(emulator)['GET %s/collections' % prefix] == 1
     assert gets(emulator)['GET %s/collections/%d/endpoints' % (prefix, coll_id)] == 1
 
-    failed, result = run(throttling_counter, dict(base, counters=counters), capsys)
+    failed, result = run(throttling_counter, dict(base, counters=counters))
     assert not failed, result['msg']
     created = result['throttling_counters']
     assert [item['throttling_counter']['limit'] for item in created] == [100, 101, 102, 103, 104]
@@ -100,9 +85,9 @@ def test_counters_one_listing_for_many_then_converged_sends_no_write(emulator, c
                for item in created)
 
     emulator.admin.reset_log()
-    failed, result = run(throttling_counter, dict(base, counters=counters), capsys)
+    failed, result = run(throttling_counter, dict(base, counters=counters))
     assert not failed and result['changed'] is False
-    assert writes(emulator) == {}
+    assert writes() == {}
     # Converged: the counter listing once, the key and collection listings once each (the ACL is held already).
     assert gets(emulator) == {'GET %s/counters' % prefix: 1, 'GET %s/collections' % prefix: 1,
                               'GET %s/keys' % prefix: emulator.admin.log()['counts']['GET %s/keys' % prefix]}
@@ -112,25 +97,25 @@ def test_counters_one_listing_for_many_then_converged_sends_no_write(emulator, c
     emulator.admin.reset_log()
     failed, result = run(throttling_counter, dict(base, counters=[
         dict(name='unit-counter-0', limit=500), dict(name='unit-counter-1', state='absent'),
-        dict(name='unit-counter-2')], _ansible_diff=True), capsys)
+        dict(name='unit-counter-2')], _ansible_diff=True))
     assert not failed, result['msg']
     assert [item['changed'] for item in result['throttling_counters']] == [True, True, False]
     assert result['throttling_counters'][1]['throttling_counter'] == {}
     assert result['diff']['before']['unit-counter-0']['limit'] == 104 - 4
     assert result['diff']['after']['unit-counter-0']['limit'] == 500
-    assert writes(emulator) == {'PUT %s/counters/%d' % (prefix, created[0]['throttling_counter']['id']): 1,
-                                'DELETE %s/counters/%d' % (prefix, created[1]['throttling_counter']['id']): 1}
+    assert writes() == {'PUT %s/counters/%d' % (prefix, created[0]['throttling_counter']['id']): 1,
+                        'DELETE %s/counters/%d' % (prefix, created[1]['throttling_counter']['id']): 1}
     assert gets(emulator) == {'GET %s/counters' % prefix: 1}
 
     failed, result = run(throttling_counter, dict(base, state='absent', counters=[
-        dict(name='unit-counter-%d' % n) for n in range(5)]), capsys)
+        dict(name='unit-counter-%d' % n) for n in range(5)]))
     assert not failed and [item['changed'] for item in result['throttling_counters']] == [True, False, True, True, True]
 
 
-def test_counters_duplicate_names_are_refused_before_any_request(emulator, capsys):
+def test_counters_duplicate_names_are_refused_before_any_request(emulator, run):
     emulator.admin.reset_log()
     failed, result = run(throttling_counter, dict(edgerc=emulator.edgerc, counters=[
-        dict(name='unit-a', limit=10), dict(name='unit-b', limit=10), dict(name='unit-a', state='absent')]), capsys)
+        dict(name='unit-a', limit=10), dict(name='unit-b', limit=10), dict(name='unit-a', state='absent')]))
     assert failed and result['msg'] == ("counters: throttling counter 'unit-a' is declared more than once "
                                         "(counters[0].name and counters[2].name); a name is one counter in a "
                                         "contract and group. Nothing was sent.")
@@ -145,85 +130,84 @@ def test_counters_duplicate_names_are_refused_before_any_request(emulator, capsy
     (dict(name='unit-b', limit=10, error_response=dict(status_code=99)),
      'counters[1] (unit-b): counters[1].error_response.status_code must be between 200 and 599'),
 ])
-def test_counters_bad_input_of_one_element_fails_before_any_request(emulator, capsys, element, message):
+def test_counters_bad_input_of_one_element_fails_before_any_request(emulator, run, element, message):
     emulator.admin.reset_log()
     failed, result = run(throttling_counter, dict(edgerc=emulator.edgerc, contract_id=CONTRACT, group_id=GROUP,
-                                                  counters=[dict(name='unit-a', limit=10), element]), capsys)
+                                                  counters=[dict(name='unit-a', limit=10), element]))
     assert failed and result['msg'].startswith(message), result['msg']
     assert emulator.admin.log()['total'] == 0
 
 
-def test_counters_a_refused_plan_fails_before_the_first_write_naming_the_element(emulator, capsys):
+def test_counters_a_refused_plan_fails_before_the_first_write_naming_the_element(emulator, run, writes):
     coll_id, key_id, entry = collection_and_key(emulator, 'v2')
     emulator.admin.reset_log()
     failed, result = run(throttling_counter, dict(edgerc=emulator.edgerc, contract_id=CONTRACT, group_id=GROUP,
                                                   counters=[dict(name='unit-a', limit=10, rules=dict(keys=[key_id])),
-                                                            dict(name='unit-b', limit=10, rules=dict(keys=[999999]))]),
-                         capsys)
+                                                            dict(name='unit-b', limit=10, rules=dict(keys=[999999]))]))
     assert failed and result['msg'] == ('counters[1] (unit-b): counters[1].rules.keys: no API key has id 999999; '
                                         'nothing was changed (nothing was written)'), result['msg']
-    assert writes(emulator) == {}
+    assert writes() == {}
     failed, result = run(throttling_counter, dict(edgerc=emulator.edgerc, counters=[
-        dict(name='unit-a', limit=10, contract_id=CONTRACT, group_id=GROUP), dict(name='unit-c')]), capsys)
+        dict(name='unit-a', limit=10, contract_id=CONTRACT, group_id=GROUP), dict(name='unit-c')]))
     assert failed and result['msg'].startswith(
         "counters[1] (unit-c): no throttling counter named 'unit-c' exists; counters[1].contract_id, "
         "counters[1].group_id, counters[1].limit needed to create it"), result['msg']
     failed, result = run(throttling_counter, dict(edgerc=emulator.edgerc, contract_id=CONTRACT, group_id=GROUP,
                                                   counters=[dict(name='unit-a', limit=10,
-                                                                 rules=dict(acl=['ENDPOINT-999999']))]), capsys)
+                                                                 rules=dict(acl=['ENDPOINT-999999']))]))
     assert failed and result['msg'].startswith('counters[0] (unit-a): counters[0].rules.acl: ENDPOINT-999999 is not '
                                                'an API endpoint'), result['msg']
-    assert writes(emulator) == {}
+    assert writes() == {}
 
 
-def test_counters_a_failed_write_lists_the_elements_done_before_it(emulator, capsys):
+def test_counters_a_failed_write_lists_the_elements_done_before_it(emulator, run):
     base = dict(edgerc=emulator.edgerc, max_retries=0, contract_id=CONTRACT, group_id=GROUP)
     emulator.admin.faults('503', method='POST', path='/apikey-manager-api/v2/counters', count=1)
     failed, result = run(throttling_counter, dict(base, counters=[dict(name='unit-a', limit=10),
-                                                                  dict(name='unit-b', limit=10)]), capsys)
+                                                                  dict(name='unit-b', limit=10)]))
     assert failed and result['msg'].startswith('counters[0] (unit-a): '), result['msg']
     assert result['throttling_counters'] == [dict(name='unit-a', changed=False, failed=True)]
     assert result['error']['status'] == 503
     failed, result = run(throttling_counter, dict(base, counters=[dict(name='unit-a', limit=10),
-                                                                  dict(name='unit-b', limit=10)]), capsys)
+                                                                  dict(name='unit-b', limit=10)]))
     assert not failed and [item['changed'] for item in result['throttling_counters']] == [True, True]
 
 
-def test_counters_a_failed_listing_fails_before_any_write_saying_so(emulator, capsys):
+def test_counters_a_failed_listing_fails_before_any_write_saying_so(emulator, run, writes):
     emulator.admin.faults('503', method='GET', path='/apikey-manager-api/v2/counters', count=10)
     failed, result = run(throttling_counter, dict(edgerc=emulator.edgerc, max_retries=0, contract_id=CONTRACT,
-                                                  group_id=GROUP, counters=[dict(name='unit-a', limit=10)]), capsys)
+                                                  group_id=GROUP, counters=[dict(name='unit-a', limit=10)]))
     assert failed and result['msg'].startswith('counters: GET /apikey-manager-api/v2/counters') and \
         result['msg'].endswith('(nothing was written)'), result['msg']
-    assert result['throttling_counters'] == [] and result['error']['status'] == 503 and writes(emulator) == {}
+    assert result['throttling_counters'] == [] and result['error']['status'] == 503 and writes() == {}
 
 
-def test_counters_empty_sends_nothing_and_mutually_exclusive_with_one_counter(emulator, capsys):
+def test_counters_empty_sends_nothing_and_mutually_exclusive_with_one_counter(emulator, run):
     emulator.admin.reset_log()
-    failed, result = run(throttling_counter, dict(edgerc=emulator.edgerc, counters=[]), capsys)
+    failed, result = run(throttling_counter, dict(edgerc=emulator.edgerc, counters=[]))
     assert not failed and result['changed'] is False and result['throttling_counters'] == []
     assert emulator.admin.log()['total'] == 0
-    failed, result = run(throttling_counter, dict(edgerc=emulator.edgerc, limit=10, counters=[dict(name='x')]), capsys)
+    failed, result = run(throttling_counter, dict(edgerc=emulator.edgerc, limit=10, counters=[dict(name='x')]))
     assert failed and 'mutually exclusive: counters|limit' in result['msg']
 
 
-def test_counters_alert_threshold_is_v2_only_naming_the_element(emulator, capsys):
+def test_counters_alert_threshold_is_v2_only_naming_the_element(emulator, run):
     failed, result = run(throttling_counter, dict(edgerc=emulator.edgerc, api_version='v1', counters=[
-        dict(name='unit-a', alert_threshold=80)]), capsys)
+        dict(name='unit-a', alert_threshold=80)]))
     assert failed and result['msg'].startswith(
         'counters[0] (unit-a): counters[0].alert_threshold is available in API Keys v2 only'), result['msg']
 
 
 @pytest.mark.parametrize('version', ['v2', 'v1'])
-def test_info_reads_what_each_counter_can_use_side_by_side(emulator, capsys, monkeypatch, version):
+def test_info_reads_what_each_counter_can_use_side_by_side(emulator, run, monkeypatch, version):
     coll_id, key_id, entry = collection_and_key(emulator, version)
     failed, result = run(throttling_counter, dict(edgerc=emulator.edgerc, api_version=version, contract_id=CONTRACT,
-                                                  group_id=GROUP, counters=estate(entry, key_id, 3)), capsys)
+                                                  group_id=GROUP, counters=estate(entry, key_id, 3)))
     assert not failed, result['msg']
     batches = recorded_batches(monkeypatch)
     emulator.admin.reset_log()
     failed, result = run(throttling_counter_info, dict(edgerc=emulator.edgerc, api_version=version, endpoints=True,
-                                                       api_keys=True, key_collections=version == 'v2'), capsys)
+                                                       api_keys=True, key_collections=version == 'v2'))
     assert not failed, result['msg']
     per_counter = 3 if version == 'v2' else 2
     # The reads of every counter in one batch, side by side: not one read after another.
