@@ -279,11 +279,14 @@ def resolve_collection_refs(refs, collections, contract_id, group_id, option, mi
     """Collection ids for a list of names or ids (within a contract and group), failing on unknown ones.
 
     With a `missing` list, unknown names are appended to it instead of failing (check mode: an earlier task may
-    create them); unknown ids fail either way.
+    create them); unknown ids fail either way. An empty entry (null, '' or white space) fails naming it
+    (`option[i]`).
     """
     ids = []
-    for ref in refs or []:
-        text = str(ref).strip()
+    for index, ref in enumerate(refs or []):
+        text = str(ref).strip() if ref is not None else ''
+        if not text:
+            raise InputError('%s[%d] is empty: name a key collection by its name or its id' % (option, index))
         if text.isdigit() and any(c['id'] == int(text) for c in collections):
             ids.append(int(text))
             continue

@@ -608,7 +608,7 @@ class Credentials:
         """The credentials of each of `client_ids`, as list() gives them, in their order, read side by side
         (_client.ApiClient.run_parallel: at most _client.PARALLEL_READS at once, a rate-limit wait holds them all).
         A client whose read failed gets its error (an EdgeGridError: ApiError, TransportError, WireError) in its
-        place instead of a list: the others are still read."""
+        place instead of a list: the others are still read. A client named twice is read once."""
         def one(client_id):
             def read():
                 try:
@@ -616,7 +616,9 @@ class Credentials:
                 except EdgeGridError as exc:
                     return exc
             return read
-        return self.client.run_parallel([one(client_id) for client_id in client_ids])
+        distinct = list(dict.fromkeys(client_ids))
+        read = dict(zip(distinct, self.client.run_parallel([one(client_id) for client_id in distinct])))
+        return [read[client_id] for client_id in client_ids]
 
     def create(self, client_id):
         """POST .../credentials: (the new credential, its client secret). The secret, which only this answer holds,

@@ -121,6 +121,12 @@ def auth_argument_spec():
     return copy.deepcopy(AUTH_ARGUMENT_SPEC)
 
 
+def element_name(option, index, label=None):
+    """How messages name the element at `index` of the list option `option`: `option[index] (label)`, or
+    `option[index]` when the label is empty (str)."""
+    return '%s[%d]%s' % (option, index, ' (%s)' % label if label else '')
+
+
 def list_form(spec, option, one, defaults, keys=None):
     """The argument spec and mutually exclusive options of a module that keeps one resource by its top-level options
     or many by the list option `option` (EdgeGridModule.converge_one_or_many): dict(argument_spec=...,
@@ -361,13 +367,13 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
         An error of `find_many` fails the task before any write: an InputError (the class refusing them together, a
         message that names the elements) by its message, any other (a read that failed) prefixed with `<option>:`.
         An error of the collection (EdgeGridError) raised for the resource at index i fails the task with a message
-        that begins `<option>[i] (<label>):`, and `key` lists the results of the resources before it, then its own
-        (with the error's `result` keys: a partly done write says what it did), so that a re-run completes; an
-        ApiError adds Akamai's problem details under `error` (_funnel.failure). The message says what was done
-        before it, by each resource's `summary`. Never returns.
+        that begins `<option>[i] (<label>):` (`<option>[i]:` when the label is empty), and `key` lists the results
+        of the resources before it, then its own (with the error's `result` keys: a partly done write says what it
+        did), so that a re-run completes; an ApiError adds Akamai's problem details under `error` (_funnel.failure).
+        The message says what was done before it, by each resource's `summary`. Never returns.
         """
         resources = list(resources)
-        where = ['%s[%d] (%s)' % (option, index, resource.label) for index, resource in enumerate(resources)]
+        where = [element_name(option, index, resource.label) for index, resource in enumerate(resources)]
         for index, resource in enumerate(resources):
             self._step(resource.check, where[index], key, None, resource)
         try:

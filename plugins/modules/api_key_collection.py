@@ -335,7 +335,8 @@ api_key_collection:
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys, _funnel
 from ansible_collections.edgegrid.access.plugins.module_utils._module import (
-    ApiError, EdgeGridError, EdgeGridModule, InputError, Resource, TransportError, list_form, without_none)
+    ApiError, EdgeGridError, EdgeGridModule, InputError, Resource, TransportError, element_name, list_form,
+    without_none)
 
 
 def desired_quota(option):
@@ -427,16 +428,16 @@ class Collection(Resource):
             try:
                 matched.append(resource._match())
             except InputError as exc:
-                raise InputError('collections[%d] (%s): %s (nothing was written)' % (index, resource.label, exc)) \
-                    from None
+                raise InputError('%s: %s (nothing was written)' % (element_name('collections', index, resource.label),
+                                                                    exc)) from None
         taken = {}
         for index, listed in enumerate(matched):
             if listed is not None:
                 other = taken.setdefault(listed['id'], index)
                 if other != index:
-                    raise InputError('collections[%d] (%s) and collections[%d] (%s) are one key collection (id %s); '
-                                     'declare it once (nothing was written)'
-                                     % (other, resources[other].label, index, resources[index].label, listed['id']))
+                    raise InputError('%s and %s are one key collection (id %s); declare it once (nothing was written)'
+                                     % (element_name('collections', other, resources[other].label),
+                                        element_name('collections', index, resources[index].label), listed['id']))
         return api.client.run_parallel([lambda r=resource, m=listed: r._complete(m)
                                         for resource, listed in zip(resources, matched)])
 

@@ -44,6 +44,17 @@ def test_the_credentials_of_several_api_clients_in_one_task(emulator, run):
     assert not failed and one['client_id'] == made[1] and len(one['credentials']) == 1
 
 
+def test_a_client_named_twice_is_read_once_and_returned_twice(emulator, run):
+    made = clients(emulator, run, 1)
+    emulator.admin.reset_log()
+    failed, result = run(api_credential_info, dict(edgerc=emulator.edgerc, client_ids=['self', made[0], 'self']))
+    assert not failed, result
+    assert [item['client_id'] for item in result['api_clients']] == ['self', made[0], 'self']
+    assert result['api_clients'][0] == result['api_clients'][2]
+    log = emulator.admin.log()['counts']
+    assert sum(log.values()) == 2, log
+
+
 def test_the_reads_go_side_by_side(emulator, run):
     made = clients(emulator, run, 4)
     emulator.admin.faults('slow', method='GET', path='/identity-management/v3/api-clients/', delay=0.5)
