@@ -461,6 +461,12 @@ class Collection(Resource):
         desired = dict(current)
         if params['name'] is not None:
             desired['name'] = params['name']
+            taken = [c for c in self.listing or [] if c['name'] == params['name'] and c['id'] != current['id']
+                     and c['contract_id'] == current['contract_id'] and c['group_id'] == current['group_id']]
+            if taken:  # names are unique within a contract and group: the API would refuse the rename
+                raise InputError('name: key collection %s cannot be renamed %r: key collection %s of contract %s, '
+                                 'group %s has that name' % (current['id'], params['name'], taken[0]['id'],
+                                                             current['contract_id'], current['group_id']))
         if params['description'] is not None:
             desired['description'] = params['description'] or None
         if acl is not None:

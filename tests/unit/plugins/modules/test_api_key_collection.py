@@ -192,3 +192,20 @@ def test_a_refused_plan_fails_before_the_first_write_and_a_failure_lists_what_wa
     assert not failed and result['changed'] is False
     listed = [c['collectionName'] for c in emulator.session().get(emulator.url(BASE % 'v2')).json()['collections']]
     assert 'rolled-back' not in listed
+
+
+@pytest.mark.parametrize('version', ['v2', 'v1'])
+def test_a_rename_onto_a_name_taken_in_the_contract_and_group_is_refused_before_any_write(emulator, run, version,
+                                                                                          writes):
+    args = dict(PLACE, edgerc=emulator.edgerc, api_version=version)
+    failed, made = run(api_key_collection, dict(args, collections=[dict(name='taken'), dict(name='renamed-one')]))
+    assert not failed, made
+    ids = [item['api_key_collection']['id'] for item in made['api_key_collections']]
+    emulator.admin.reset_log()
+    for extra in ({}, {'_ansible_check_mode': True}):
+        failed, result = run(api_key_collection, dict(args, id=ids[1], name='taken', **extra))
+        assert failed, result
+        assert result['msg'] == ('name: key collection %s cannot be renamed %r: key collection %s of contract %s, '
+                                 'group %s has that name' % (ids[1], 'taken', ids[0], PLACE['contract_id'],
+                                                             PLACE['group_id'])), result['msg']
+    assert writes() == {}
