@@ -571,6 +571,9 @@ class ApiClient:
         self._lock = threading.Lock()
         # (clock time, owner): no request but the owner's is sent before that time (see _hold).
         self._held = (0.0, None)
+        # The requests in flight through this client, whichever thread sends them: at most PARALLEL_READS, also when
+        # a call of run_parallel reads side by side in its turn.
+        self._in_flight = threading.BoundedSemaphore(PARALLEL_READS)
 
     def add_secret(self, value):
         """Mask `value` in every error text from now on (e.g. a key value the API may echo)."""
@@ -641,9 +644,10 @@ class ApiClient:
             named = None
             self._count()
             try:
-                response = self.session.request(method, url, params=query or None, data=data,
-                                                headers=send_headers, timeout=self.timeout,
-                                                allow_redirects=False)
+                with self._in_flight:
+                    response = self.session.request(method, url, params=query or None, data=data,
+                                                    headers=send_headers, timeout=self.timeout,
+                                                    allow_redirects=False)
             except requests.exceptions.Timeout:
                 failure = 'timed out after %s seconds' % self.timeout
             except requests.exceptions.ConnectionError as exc:
@@ -742,7 +746,9 @@ class ApiClient:
         results, in the order of `calls`.
 
         At most `max_workers` (default PARALLEL_READS, 4) run at once, each in a thread of its own; one call or
-        `max_workers` 1 runs in the caller's thread. Every request still goes through request(): its retries, and
+        `max_workers` 1 runs in the caller's thread. Whatever the nesting (a call that reads side by side in its
+        turn), at most PARALLEL_READS requests of the client are in flight at once: request() waits for a slot.
+        Every request still goes through request(): its retries, and
         a rate-limit wait that holds the others (see the class). When a call raises, the calls not yet started are
         cancelled, those running are waited for, and the exception of the first call, in the order of `calls`, that
         raised is raised again: an ApiError keeps Akamai's problem details.

@@ -197,3 +197,18 @@ def test_the_error_reported_is_that_of_the_first_call_in_order_that_failed(cappe
 
     with pytest.raises(_client.TransportError, match='the first read failed'):
         client.run_parallel([late_failure, early_failure, lambda: 3])
+
+
+def test_reads_side_by_side_within_reads_side_by_side_stay_within_the_bound(capped):
+    """Calls of run_parallel that read side by side in their turn (a collection's details, each read in parallel):
+    at most PARALLEL_READS requests of the client in flight at once (the emulator counts them), not PARALLEL_READS
+    squared."""
+    client = _client_of(capped)
+    capped.set_latency(LATENCY * 1000)
+    capped.admin.reset_log()
+    path = '/apikey-manager-api/v2/collections'
+    results = client.run_parallel([lambda: client.get_many([path] * 4) for dummy in range(4)])
+    assert len(results) == 4 and all(len(inner) == 4 for inner in results)
+    log = capped.admin.log()
+    assert log['counts'].get('GET ' + path) == 16
+    assert log['max_in_flight'] == _client.PARALLEL_READS, log['max_in_flight']
