@@ -566,6 +566,8 @@ class ApiClient:
         # Writes (requests other than GET, HEAD, OPTIONS) begun through this client: what a memo of reads made
         # before a write compares to tell its answers are stale (e.g. throttling_counter's Reads).
         self.write_count = 0
+        # Writes answered 2xx through this client: a task that fails after one of them says it changed something.
+        self.applied_write_count = 0
         # Who the requests are signed for, as the listing cache keys its answers (_listing_cache); None: not kept.
         self.cache_identity = None
         self._lock = threading.Lock()
@@ -658,6 +660,9 @@ class ApiClient:
             if response is not None:
                 status = response.status_code
                 if 200 <= status < 300 or status in expected:
+                    if not is_read and 200 <= status < 300:
+                        with self._lock:
+                            self.applied_write_count += 1
                     return self._response(response, attempt)
                 if status == 401 and refresh is not None and not _insufficient_scope(response):
                     # The credential may have expired since it was issued: renew it once, then ask again.

@@ -177,6 +177,11 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
     def fail_json(self, msg, **kwargs):
         # While the module is built, a dict or list option of the wrong shape is named (the funnel's shape_error).
         kwargs['msg'] = self.shaped_failure(msg, kwargs)
+        # A task that fails after one of its writes took changed something, unless the failure says otherwise (e.g. a
+        # roll-back undid it).
+        client = getattr(self, '_client', None)
+        if 'changed' not in kwargs and client is not None and client.applied_write_count:
+            kwargs['changed'] = True
         self._lighten(kwargs)
         super().fail_json(**kwargs)
 

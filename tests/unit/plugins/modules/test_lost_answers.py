@@ -357,3 +357,20 @@ def test_a_collection_created_by_another_run_meanwhile_is_kept(emulator, run, ma
     assert coll['quota']['limit'] == 700
     emulator.admin.reset_log()
     assert run(api_key_collection, args)[1]['changed'] is False and writes() == {}
+
+
+def test_a_task_that_fails_after_one_of_its_writes_took_reports_a_change(emulator, run, writes):
+    """The keys are created, then the generate is refused (503; a write is not sent again): the task fails with
+    Akamai's problem details, and `changed` says that something was changed before it."""
+    failed, coll = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, name='partly'))
+    assert not failed, coll
+    emulator.admin.faults('503', method='POST', path='/apikey-manager-api/v2/keys/generate', count=1)
+    args = dict(edgerc=emulator.edgerc, max_retries=0, collection_id=coll['api_key_collection']['id'],
+                keys=[dict(label='a', value='partly-written-value-a')], generate=[dict(label='g', count=1)])
+    failed, result = run(api_key, args)
+    assert failed and result['error']['status'] == 503, result
+    assert result['changed'] is True, result
+    # Nothing changed before the refusal: no change reported.
+    emulator.admin.faults('503', method='POST', path='/apikey-manager-api/v2/keys/generate', count=1)
+    failed, result = run(api_key, args)
+    assert failed and not result.get('changed'), result
