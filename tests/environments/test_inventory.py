@@ -179,7 +179,6 @@ def test_bad_input_names_the_file_section_or_option(ansible, tmp_path):
     assert 'Traceback' not in err and 'a-wrong-secret-for-the-test' not in err
 
 
-
 def _warnings(err):
     """The text of the warnings of an ansible command's stderr, each on one line."""
     return ' '.join(err.split())

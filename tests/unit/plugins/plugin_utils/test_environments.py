@@ -26,7 +26,6 @@ def test_sections_match_patterns_in_file_order():
     assert _environments.select_sections(names, ['Default'], []) == []  # case-sensitive, as sections are
 
 
-
 def test_literal_names_that_name_no_section():
     names = ['default', 'staging', 'prod-eu']
     assert _environments.unmatched_names(names, ['prodution', 'staging', 'prod-*', 'nothing?', '[xy]z', 'Default']) \
