@@ -356,3 +356,16 @@ def test_the_documented_inventories_run(ansible, tmp_path):
     assert second['edgegrid_access_auth'] == {'section': 'default', 'account_switch_key': second[
         'edgegrid_account_switch_key']}
     assert 'edgegrid_edgerc' not in second
+
+
+def test_the_rotation_report_of_an_account_host_names_its_account(ansible):
+    """An account host rotates the credential of its section through its account switch key: the report line of the
+    rotate_credentials playbook says so, and does not read as the section's own host."""
+    emu = ansible.emu
+    second = emu.store.accounts['1-EMUACC2']
+    path = ansible.inventory_file(edgerc=emu.edgerc, sections=[], accounts=True)
+    rc, out, err = ansible.run(['ansible-playbook', '-i', path, 'edgegrid.access.rotate_credentials'])
+    assert rc == 0, out + err
+    assert '"msg": "[default, account switch key %s] credential' % second.switch_key in out, out
+    assert 'for emulated_company_two => (item=default, account switch key %s)' % second.switch_key in out, out
+    assert '(item=default, account switch key %s) => {' % second.switch_key in out, out
