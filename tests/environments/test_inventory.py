@@ -246,6 +246,7 @@ def test_a_failed_account_listing_keeps_the_sections_with_a_warning(ansible, tmp
     assert sorted(json.loads(out)['_meta']['hostvars']) == ['account2', 'default', 'readonly']
     warned = _warnings(err)
     assert 'cannot list the accounts of section [readonly]' in warned and 'HTTP 401' in warned, err
+    assert 'akab-wrongwrongwrong-wrongwrongwrong' not in out + err
 
     # An accounts section that is not in the file: a warning, the sections stay.
     rc, out, err = ansible.run(['ansible-inventory', '-i', ansible.inventory_file(
