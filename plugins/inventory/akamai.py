@@ -24,6 +24,11 @@ description:
   - Listing the accounts is one signed request, sent through the collection's EdgeGrid client; with O(cache=true)
     its answer is kept by the inventory cache, and an inventory read from the cache sends no request. The sections
     are always read from the file.
+  - A section that cannot be used (a key missing, a bad value), an account listing that fails (after the retries of
+    O(max_retries)), and a name in O(sections) or O(exclude_sections) that is no section of the file, each gives a
+    warning that names the file, the section or option, and the problem (Akamai's status, title and detail for the
+    listing; never a secret); the other environments are still hosts. With O(strict=true), each fails the inventory
+    instead. A missing or unreadable O(edgerc) file and a bad option always fail it.
   - The hosts get C(ansible_connection=local) - the modules call Akamai's APIs from the controller. Override it with
     O(compose) if needed.
 author:
@@ -55,11 +60,15 @@ options:
       - Which sections become hosts, as shell-style patterns (C(*), C(?), C([seq])) matched against the whole
         section name, case-sensitively.
       - V([]) makes no host of any section (for an inventory of accounts only).
+      - A name without a wildcard that is no section of the file is most likely a typo - a warning names it and the
+        sections of the file (an error with O(strict=true)). A pattern with a wildcard may match no section.
     type: list
     elements: str
     default: ['*']
   exclude_sections:
-    description: Sections that match one of these patterns do not become hosts, even when they match O(sections).
+    description:
+      - Sections that match one of these patterns do not become hosts, even when they match O(sections).
+      - A section excluded is not read (a section that cannot be used gives no warning once excluded).
     type: list
     elements: str
     default: []
@@ -99,9 +108,22 @@ options:
     type: float
     default: 30
   max_retries:
-    description: How many times the account listing is retried (connection errors, HTTP 429 and 5xx).
+    description:
+      - How many times the account listing is retried (connection errors, HTTP 429 and 5xx), as every read of the
+        collection's EdgeGrid client is. A listing that still fails leaves out the account hosts, with a warning (an
+        error with O(strict=true)).
     type: int
     default: 3
+  strict:
+    description:
+      - V(false) - a section of O(edgerc) that cannot be used is skipped, an account listing that fails adds no
+        account host, and a name in O(sections) or O(exclude_sections) without a wildcard that is no section of the
+        file is ignored; each with a warning naming the file, the section or option, and the problem. The other
+        environments are still hosts.
+      - V(true) - each of these fails the inventory, as an error in O(compose), O(groups) or O(keyed_groups) does.
+        For a scheduled job (a rotation, a report) that must not run on part of the environments.
+    type: bool
+    default: false
 notes:
   - Host variables of every host - C(edgegrid_source) (V(section) or V(account)), C(edgegrid_section),
     C(edgegrid_edgerc) (only when O(edgerc) is set in the configuration file), and C(edgegrid_access_auth), the
@@ -175,19 +197,32 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         config = self._read_config_data(path) or {}
         # The file's path is recorded only when the configuration names it (see the edgerc option).
         recorded_edgerc = self.get_option('edgerc') if 'edgerc' in config else None
+        strict = self.get_option('strict')
         source = _environments.EdgercSource(self.get_option('edgerc'))
+        include = self._list_option('sections')
+        exclude = self._list_option('exclude_sections')
+        # What makes the whole configuration unusable fails it; a problem of one section or account does not.
         try:
             names = source.sections()
-            sections = _environments.select_sections(names, self._list_option('sections'),
-                                                     self._list_option('exclude_sections'))
-            for section in sections:
-                source.config(section)
-            accounts = self._accounts(path, source, cache) if self.get_option('accounts') else []
+            if self.get_option('accounts'):
+                self._check_accounts_options()
         except _environments.EnvironmentsError as exc:
             raise AnsibleParserError('%s: %s' % (self.NAME, exc)) from None
-        except _client.EdgeGridError as exc:
-            raise AnsibleParserError('%s: cannot list the accounts of section [%s]: %s'
-                                     % (self.NAME, self.get_option('accounts_section'), exc)) from None
+        for option, patterns in (('sections', include), ('exclude_sections', exclude)):
+            for name in _environments.unmatched_names(names, patterns):
+                self._problem(strict, "%s: no section of %s is named '%s' (its sections: %s)"
+                              % (option, source.path, name, ', '.join(names) or 'none'))
+        sections, problems = _environments.usable_sections(
+            source, _environments.select_sections(names, include, exclude))
+        for problem in problems:
+            self._problem(strict, '%s; the section is skipped (no host)' % problem)
+        accounts = []
+        if self.get_option('accounts'):
+            try:
+                accounts = self._accounts(path, source, cache)
+            except _client.EdgeGridError as exc:
+                self._problem(strict, 'cannot list the accounts of section [%s]: %s; no account host'
+                              % (self.get_option('accounts_section'), exc))
 
         hosts = _environments.environments(sections, accounts, edgerc=recorded_edgerc,
                                            accounts_section=self.get_option('accounts_section'),
@@ -195,7 +230,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         group = self.get_option('group')
         if group:
             self.inventory.add_group(group)
-        strict = self.get_option('strict')
         for host in hosts:
             name = host['name']
             self.inventory.add_host(name, group=group or None)
@@ -207,6 +241,22 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             host_vars = self.inventory.get_host(name).get_vars()
             self._add_host_to_composed_groups(self.get_option('groups'), host_vars, name, strict=strict)
             self._add_host_to_keyed_groups(self.get_option('keyed_groups'), host_vars, name, strict=strict)
+
+    def _problem(self, strict, message):
+        """A section or account that cannot be an environment: an error with strict, else a warning."""
+        if strict:
+            raise AnsibleParserError('%s: %s' % (self.NAME, message))
+        self.display.warning('%s: %s' % (self.NAME, message))
+
+    def _check_accounts_options(self):
+        """AnsibleParserError or EnvironmentsError, naming the option, for an option of the listing that is wrong."""
+        timeout = self.get_option('request_timeout')
+        retries = self.get_option('max_retries')
+        if timeout is None or timeout <= 0:
+            raise AnsibleParserError('%s: request_timeout must be greater than 0 (seconds)' % self.NAME)
+        if retries is None or retries < 0:
+            raise AnsibleParserError('%s: max_retries must be 0 or more' % self.NAME)
+        _environments.check_search(self.get_option('accounts_search'))
 
     def _list_option(self, name):
         value = self.get_option(name)
@@ -235,13 +285,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if not _client.HAS_EDGEGRID:
             raise AnsibleError('%s: accounts=true needs the Python libraries %s'
                                % (self.NAME, _client.EDGEGRID_IMPORT_ERROR))
-        timeout = self.get_option('request_timeout')
-        retries = self.get_option('max_retries')
-        if timeout is None or timeout <= 0:
-            raise AnsibleParserError('%s: request_timeout must be greater than 0 (seconds)' % self.NAME)
-        if retries is None or retries < 0:
-            raise AnsibleParserError('%s: max_retries must be 0 or more' % self.NAME)
-        accounts, sent = _environments.list_accounts(config, search, timeout=timeout, max_retries=retries)
+        accounts, sent = _environments.list_accounts(config, search, timeout=self.get_option('request_timeout'),
+                                                     max_retries=self.get_option('max_retries'))
         self.display.vvv('%s: %d accounts of section [%s] listed in %d request(s)'
                          % (self.NAME, len(accounts), section, sent))
         if use_cache:

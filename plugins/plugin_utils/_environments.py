@@ -17,6 +17,9 @@ Public API::
     EdgercSource(path)                  .sections() -> [name]; .config(section) -> _client.EdgeGridConfig
     list_accounts(config, search=None, **client_options) -> ([{account_name, account_switch_key}], requests sent)
     select_sections(names, include, exclude) -> [name]
+    unmatched_names(names, patterns) -> [pattern]   the literal names (no wildcard) that name no section
+    usable_sections(source, sections) -> ([name], [problem])   the sections whose config can be read, and why not
+    check_search(search)                EnvironmentsError for an accounts_search that Akamai would refuse
     environments(sections, accounts, edgerc=None, accounts_section=None, account_hostname='name') -> [host]
     EnvironmentsError
 
@@ -79,6 +82,46 @@ def select_sections(names, include, exclude):
             and not any(fnmatch.fnmatchcase(name, pattern) for pattern in exclude or [])]
 
 
+def _is_pattern(text):
+    return any(char in text for char in '*?[')
+
+
+def unmatched_names(names, patterns):
+    """The patterns without a wildcard (``*``, ``?``, ``[``) that are no section name: typos, most likely.
+
+    A pattern with a wildcard may match nothing (``prod-*`` before any production section exists); a literal name
+    that matches nothing names a section that is not there.
+    """
+    known = set(names)
+    return [pattern for pattern in patterns or [] if not _is_pattern(pattern) and pattern not in known]
+
+
+def usable_sections(source, sections):
+    """The sections of `source` whose credentials can be read, in order, and a problem text for each other one.
+
+    A problem names the file, the section and what is wrong (never a value of the section): one section that cannot
+    be used leaves the others usable.
+    """
+    usable = []
+    problems = []
+    for section in sections:
+        try:
+            source.config(section)
+        except EnvironmentsError as exc:
+            problems.append(str(exc))
+        else:
+            usable.append(section)
+    return usable, problems
+
+
+def check_search(search):
+    """EnvironmentsError, naming the option, for an accounts_search that Akamai would refuse."""
+    try:
+        _iam.account_switch_keys_query(search)
+    except ValueError as exc:
+        raise EnvironmentsError('accounts_search: %s' % exc) from None
+
+
 def list_accounts(config, search=None, **client_options):
     """The accounts the API client of `config` may act on, sorted by switch key, and the number of requests sent.
 
@@ -86,10 +129,7 @@ def list_accounts(config, search=None, **client_options):
     without an account switch key. `client_options` go to the shared client (timeout, max_retries, retry_max_wait).
     Raises EnvironmentsError (a bad `search`, an unusable answer) or _client.EdgeGridError (Akamai's problem details).
     """
-    try:
-        _iam.account_switch_keys_query(search)
-    except ValueError as exc:
-        raise EnvironmentsError('accounts_search: %s' % exc) from None
+    check_search(search)
     own = _client.EdgeGridConfig(config.base_url, config.client_token, config.client_secret, config.access_token,
                                  account_switch_key=None, source=config.source)
     client = _client.EdgeGridClient(own, **client_options)

@@ -153,8 +153,9 @@ def test_bad_input_names_the_file_section_or_option(ansible, tmp_path):
     with open(emu.edgerc, encoding='utf-8') as handle:
         text = handle.read()
     broken.write_text(text + '\n[half]\nhost = %s\nclient_secret = not-enough\n' % emu.base_url)
-    rc, out, err = ansible.run(['ansible-inventory', '-i', ansible.inventory_file('half', edgerc=str(broken)), '--list'],
-                               env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
+    # strict: a section that cannot be used fails the inventory (else it is skipped, see below).
+    rc, out, err = ansible.run(['ansible-inventory', '-i', ansible.inventory_file(
+        'half', edgerc=str(broken), strict=True), '--list'], env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
     assert rc != 0 and 'section [half]' in err and 'client_token' in err, err
     assert 'not-enough' not in out + err
 
@@ -171,10 +172,109 @@ def test_bad_input_names_the_file_section_or_option(ansible, tmp_path):
     with open(wrong, 'w', encoding='utf-8') as handle:
         parser.write(handle)
     rc, out, err = ansible.run(['ansible-inventory', '-i', ansible.inventory_file(
-        'wrong', edgerc=str(wrong), accounts=True), '--list'], env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
+        'wrong', edgerc=str(wrong), accounts=True, strict=True), '--list'],
+        env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
     assert rc != 0, out
     assert 'cannot list the accounts of section [default]' in err and 'HTTP 401' in err, err
     assert 'Traceback' not in err and 'a-wrong-secret-for-the-test' not in err
+
+
+def _warnings(err):
+    """The text of the warnings of an ansible command's stderr, each on one line."""
+    return ' '.join(err.split())
+
+
+def test_a_section_that_cannot_be_used_is_skipped_with_a_warning(ansible, tmp_path):
+    """One bad section of the file does not take the other environments down, and is never silent."""
+    emu = ansible.emu
+    with open(emu.edgerc, encoding='utf-8') as handle:
+        text = handle.read()
+    broken = tmp_path / 'broken.edgerc'
+    broken.write_text(text + '\n[half]\nhost = akab-x.luna.akamaiapis.net\n'
+                      '\n[badhost]\nhost = https://no-such host\nclient_token = akab-t\nclient_secret = not-shown-1\n'
+                      'access_token = akab-a\n')
+    path = ansible.inventory_file('half', edgerc=str(broken))
+    rc, out, err = ansible.run(['ansible-inventory', '-i', path, '--list'],
+                               env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
+    assert rc == 0, err
+    assert sorted(json.loads(out)['_meta']['hostvars']) == ['account2', 'default', 'readonly']
+    warned = _warnings(err)
+    assert 'section [half] of .edgerc file %s' % broken in warned and 'client_token' in warned and 'skipped' in warned, err
+    assert 'section [badhost]' in warned and 'host' in warned, err
+    assert 'not-shown-1' not in out + err
+    # A playbook over the inventory runs on the good environments, and says which one it left out.
+    rc, out, err = ansible.run(['ansible', '-i', path, 'akamai', '-m', 'ansible.builtin.ping'])
+    assert rc == 0 and 'default | SUCCESS' in out and 'section [half]' in _warnings(err), out + err
+    # Excluded, it is not read, and not warned about.
+    rc, out, err = ansible.run(['ansible-inventory', '-i', ansible.inventory_file(
+        'excluded', edgerc=str(broken), exclude_sections=['half', 'badhost']), '--list'])
+    assert rc == 0 and 'WARNING' not in err, err
+
+
+def test_a_failed_account_listing_keeps_the_sections_with_a_warning(ansible, tmp_path):
+    emu = ansible.emu
+    path = ansible.inventory_file('flaky', edgerc=emu.edgerc, accounts=True, max_retries=1)
+    # Retried as every read of the shared client is: one 503 is not a problem.
+    emu.admin.faults('503', method='GET', path=SWITCH_KEYS, count=1)
+    emu.admin.reset_log()
+    inventory = ansible.inventory(path)
+    assert 'emulated_company_two' in inventory['_meta']['hostvars']
+    assert emu.admin.log()['counts'] == {'GET ' + SWITCH_KEYS: 2}
+    # Still failing after the retries: the sections are hosts, the warning gives Akamai's problem.
+    emu.admin.clear_faults()
+    emu.admin.faults('503', method='GET', path=SWITCH_KEYS, count=2)
+    rc, out, err = ansible.run(['ansible-inventory', '-i', path, '--list'],
+                               env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
+    assert rc == 0, err
+    assert sorted(json.loads(out)['_meta']['hostvars']) == ['account2', 'default', 'readonly']
+    warned = _warnings(err)
+    assert 'cannot list the accounts of section [default]' in warned and 'HTTP 503' in warned, err
+    assert 'Service Unavailable' in warned, err
+
+    # 401: a wrong client token in the accounts section; its own host and the other sections stay.
+    emu.admin.clear_faults()
+    parser = configparser.RawConfigParser()
+    parser.read(emu.edgerc)
+    parser.set('readonly', 'client_token', 'akab-wrongwrongwrong-wrongwrongwrong')
+    wrong = tmp_path / 'wrong.edgerc'
+    with open(wrong, 'w', encoding='utf-8') as handle:
+        parser.write(handle)
+    rc, out, err = ansible.run(['ansible-inventory', '-i', ansible.inventory_file(
+        'wrong', edgerc=str(wrong), accounts=True, accounts_section='readonly'), '--list'],
+        env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
+    assert rc == 0, err
+    assert sorted(json.loads(out)['_meta']['hostvars']) == ['account2', 'default', 'readonly']
+    warned = _warnings(err)
+    assert 'cannot list the accounts of section [readonly]' in warned and 'HTTP 401' in warned, err
+    assert 'akab-wrongwrongwrong-wrongwrongwrong' not in out + err
+
+    # An accounts section that is not in the file: a warning, the sections stay.
+    rc, out, err = ansible.run(['ansible-inventory', '-i', ansible.inventory_file(
+        'nosuch', edgerc=emu.edgerc, accounts=True, accounts_section='nosuch'), '--list'],
+        env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
+    assert rc == 0, err
+    assert sorted(json.loads(out)['_meta']['hostvars']) == ['account2', 'default', 'readonly']
+    assert 'cannot list the accounts of section [nosuch]' in _warnings(err), err
+
+
+def test_a_section_name_that_matches_nothing_is_warned_about(ansible):
+    emu = ansible.emu
+    rc, out, err = ansible.run(['ansible-inventory', '-i', ansible.inventory_file(
+        'typo', edgerc=emu.edgerc, sections=['prodution', 'read*', 'nothing*'], exclude_sections=['stagin']),
+        '--list'], env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
+    assert rc == 0, err
+    assert sorted(json.loads(out)['_meta']['hostvars']) == ['readonly']
+    warned = _warnings(err)
+    assert "sections: no section of %s is named 'prodution'" % emu.edgerc in warned, err
+    assert "exclude_sections: no section of %s is named 'stagin'" % emu.edgerc in warned, err
+    assert 'default, readonly, account2' in warned, err
+    # Patterns may match nothing: no warning for them.
+    assert 'nothing*' not in warned, err
+    # strict: a name that matches nothing fails the inventory.
+    rc, out, err = ansible.run(['ansible-inventory', '-i', ansible.inventory_file(
+        'typo', edgerc=emu.edgerc, sections=['prodution'], strict=True), '--list'],
+        env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
+    assert rc != 0 and "no section of %s is named 'prodution'" % emu.edgerc in _warnings(err), err
 
 
 def test_module_defaults_from_the_inventory(ansible, tmp_path):
@@ -257,3 +357,16 @@ def test_the_documented_inventories_run(ansible, tmp_path):
     assert second['edgegrid_access_auth'] == {'section': 'default', 'account_switch_key': second[
         'edgegrid_account_switch_key']}
     assert 'edgegrid_edgerc' not in second
+
+
+def test_the_rotation_report_of_an_account_host_names_its_account(ansible):
+    """An account host rotates the credential of its section through its account switch key: the report line of the
+    rotate_credentials playbook says so, and does not read as the section's own host."""
+    emu = ansible.emu
+    second = emu.store.accounts['1-EMUACC2']
+    path = ansible.inventory_file(edgerc=emu.edgerc, sections=[], accounts=True)
+    rc, out, err = ansible.run(['ansible-playbook', '-i', path, 'edgegrid.access.rotate_credentials'])
+    assert rc == 0, out + err
+    assert '"msg": "[default, account switch key %s] credential' % second.switch_key in out, out
+    assert 'for emulated_company_two => (item=default, account switch key %s)' % second.switch_key in out, out
+    assert '(item=default, account switch key %s) => {' % second.switch_key in out, out

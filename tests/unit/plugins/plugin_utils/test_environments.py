@@ -26,6 +26,27 @@ def test_sections_match_patterns_in_file_order():
     assert _environments.select_sections(names, ['Default'], []) == []  # case-sensitive, as sections are
 
 
+def test_literal_names_that_name_no_section():
+    names = ['default', 'staging', 'prod-eu']
+    assert _environments.unmatched_names(names, ['prodution', 'staging', 'prod-*', 'nothing?', '[xy]z', 'Default']) \
+        == ['prodution', 'Default']
+    assert _environments.unmatched_names(names, []) == []
+    assert _environments.unmatched_names([], ['default']) == ['default']
+
+
+def test_usable_sections_skip_what_cannot_be_read(tmp_path):
+    path = tmp_path / 'edgerc'
+    path.write_text('[good]\nhost = akab-x.luna.akamaiapis.net\nclient_token = akab-t\nclient_secret = %s\n'
+                    'access_token = akab-a\n\n[half]\nhost = akab-y.luna.akamaiapis.net\nclient_secret = %s\n'
+                    '\n[also]\nhost = akab-z.luna.akamaiapis.net\nclient_token = akab-t\nclient_secret = %s\n'
+                    'access_token = akab-a\n' % (SECRET, SECRET, SECRET))
+    source = _environments.EdgercSource(str(path))
+    usable, problems = _environments.usable_sections(source, source.sections())
+    assert usable == ['good', 'also']
+    assert len(problems) == 1 and 'section [half]' in problems[0] and str(path) in problems[0]
+    assert 'client_token' in problems[0] and SECRET not in problems[0]
+
+
 def test_account_hosts_are_unique_and_stable():
     accounts = [
         {'account_name': 'Internet Company', 'account_switch_key': '1-ABCD:Z-XYZ'},
