@@ -91,7 +91,8 @@ def list_accounts(config, search=None, **client_options):
     except ValueError as exc:
         raise EnvironmentsError('accounts_search: %s' % exc) from None
     own = _client.EdgeGridConfig(config.base_url, config.client_token, config.client_secret, config.access_token,
-                                 account_switch_key=None, source=config.source)
+                                 account_switch_key=None, source=config.source, edgerc=config.edgerc,
+                                 section=config.section)
     client = _client.EdgeGridClient(own, **client_options)
     try:
         with _errors.raised_as(EnvironmentsError, _iam.WireError):
