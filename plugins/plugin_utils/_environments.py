@@ -62,8 +62,7 @@ class EdgercSource:
         with _errors.raised_as(EnvironmentsError, _edgerc.EdgercError):
             names = _edgerc.section_names(self.path)
         if names is None:
-            raise EnvironmentsError('.edgerc file %s does not exist (set the edgerc option or AKAMAI_EDGERC)'
-                                    % self.path)
+            raise EnvironmentsError('%s (set the edgerc option or AKAMAI_EDGERC)' % _edgerc.missing_file(self.path))
         return names
 
     def config(self, section):

@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 
 import pytest
 
-from conftest import LEDGER
+from conftest import LEDGER, REPO
 
 BAD_TOKEN = 'akab-1111111111111111-1111111111111111'
 
@@ -78,3 +79,19 @@ def test_edgekv_tokens_keeps_the_tokens_of_every_other_environment_when_one_fail
     session = ansible.emu.session('default')
     assert session.get(ansible.emu.url('/edgekv/v1/tokens/catalog_team')).status_code == 200
     LEDGER.collect(ansible.emu.store)
+
+
+def test_a_relative_edgerc_names_the_absolute_path_it_tried(ansible, tmp_path):
+    """AKAMAI_EDGERC=edgerc in the directory that holds ./edgerc: the modules of a shipped playbook look for it in the
+    playbook's directory (inside the collection), and the message says which file that was, and why."""
+    shutil.copy(ansible.emu.edgerc, str(tmp_path / 'edgerc'))
+    inventory = os.path.join(REPO, 'examples', 'inventories', 'staging')
+    rc, out, err = ansible.run(['ansible-playbook', '-i', inventory, 'edgegrid.access.edgekv_tokens'],
+                               env={'AKAMAI_EDGERC': 'edgerc'}, cwd=str(tmp_path))
+    output = out + err
+    assert rc == 2, output
+    playbooks = os.path.join(os.path.realpath(ansible.collections_path), 'ansible_collections', 'edgegrid', 'access',
+                             'playbooks')
+    assert ('.edgerc file %s/edgerc does not exist (given as the relative path edgerc, taken from the current '
+            'directory %s; the modules of a task run in the directory of its playbook or role, not in the one '
+            'ansible-playbook was started in: give an absolute path)' % (playbooks, playbooks)) in output, output
