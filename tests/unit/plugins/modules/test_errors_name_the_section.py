@@ -56,7 +56,7 @@ def test_a_connection_failure_names_the_section_and_file(emulator, capsys, tmp_p
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
         port = sock.getsockname()[1]  # closed again: nothing listens there
-    path, _ = team_edgerc(emulator, tmp_path, host='http://127.0.0.1:%d' % port)
+    path = team_edgerc(emulator, tmp_path, host='http://127.0.0.1:%d' % port)[0]
     failed, result = run(api_credential_info, dict(edgerc=path, section='alpha', max_retries=0), capsys)
     assert failed
     assert 'connection failed' in result['msg']
