@@ -81,8 +81,11 @@ class TransportError(EdgeGridError):
 class ApiError(EdgeGridError):
     """The API answered with an error status. Carries Akamai's problem details."""
 
-    def __init__(self, method, path, status, problem=None, body_text=None, headers=None, attempts=1, redactor=None):
+    def __init__(self, method, path, status, problem=None, body_text=None, headers=None, attempts=1, redactor=None,
+                 signed_with=None):
         self.method = method
+        # Where the credentials that signed the request came from ('section [x] of .edgerc file /path'), or None.
+        self.signed_with = signed_with
         self.path = path
         self.status = status
         self.problem = problem if isinstance(problem, dict) else {}
@@ -124,7 +127,7 @@ class ApiError(EdgeGridError):
             text += ' [request id %s]' % self.request_id
         if self.attempts > 1:
             text += ' (gave up after %d attempts)' % self.attempts
-        return text
+        return signed_with_suffix(text, self.signed_with)
 
     def as_dict(self):
         """The problem details as returned to the user in a failed task."""
@@ -142,6 +145,12 @@ class ApiError(EdgeGridError):
         if not self.problem and self.body_text:
             result['body'] = self.body_text[:2000]
         return result
+
+
+def signed_with_suffix(text, signed_with):
+    """`text` followed by where the request's credentials came from, when known: the one wording of every error of
+    a request (ApiError, TransportError), so that with several environments the user can tell which failed."""
+    return '%s (signed with %s)' % (text, signed_with) if signed_with else text
 
 
 def _redact_tree(value, redact):
@@ -212,6 +221,14 @@ class EdgeGridConfig:
     @property
     def host(self):
         return urlsplit(self.base_url).netloc
+
+    @property
+    def signed_with(self):
+        """'section [<section>] of .edgerc file <absolute path>' when the credentials were read from an .edgerc
+        section, else None (never a secret)."""
+        if self.edgerc is None or self.section is None:
+            return None
+        return 'section [%s] of .edgerc file %s' % (self.section, self.edgerc)
 
     def __repr__(self):
         return 'EdgeGridConfig(base_url=%r, source=%r, account_switch_key=%r)' % (
@@ -545,7 +562,7 @@ class ApiClient:
     def __init__(self, base_url, auth=None, default_params=None, secrets=(), timeout=DEFAULT_TIMEOUT,
                  max_retries=DEFAULT_MAX_RETRIES, retry_max_wait=DEFAULT_RETRY_MAX_WAIT,
                  backoff_base=DEFAULT_BACKOFF_BASE, backoff_cap=DEFAULT_BACKOFF_CAP, session=None, sleep=time.sleep,
-                 clock=time.time, user_agent=USER_AGENT):
+                 clock=time.time, user_agent=USER_AGENT, signed_with=None):
         if not HAS_EDGEGRID:
             raise EdgeGridError('the Python libraries %s are required' % EDGEGRID_IMPORT_ERROR)
         self.base_url = base_url
@@ -562,6 +579,8 @@ class ApiClient:
         self.sleep = sleep
         self.clock = clock
         self.redact = Redactor(secrets)
+        # Where the credentials came from (EdgeGridConfig.signed_with), named in every error of a request; or None.
+        self.signed_with = signed_with
         self.request_count = 0
         # Writes (requests other than GET, HEAD, OPTIONS) begun through this client: what a memo of reads made
         # before a write compares to tell its answers are stale (e.g. throttling_counter's Reads).
@@ -655,7 +674,7 @@ class ApiClient:
             except requests.exceptions.ConnectionError as exc:
                 failure = 'connection failed (%s)' % type(_root_cause(exc)).__name__
             except requests.exceptions.RequestException as exc:
-                raise TransportError(self.redact('%s %s failed: %s' % (method, path, type(exc).__name__))) from None
+                raise self._transport_error(self.redact('%s %s failed: %s' % (method, path, type(exc).__name__))) from None
 
             if response is not None:
                 status = response.status_code
@@ -681,22 +700,22 @@ class ApiClient:
             else:
                 if not is_read:
                     # The request may have reached the server: the caller re-reads before deciding.
-                    raise TransportError('%s %s: %s; not retried, since a write may have been applied'
-                                         % (method, path, failure))
+                    raise self._transport_error('%s %s: %s; not retried, since a write may have been applied'
+                                                % (method, path, failure))
                 if attempt > self.max_retries:
-                    raise TransportError('%s %s: %s; gave up after %d attempts'
-                                         % (method, path, failure, attempt))
+                    raise self._transport_error('%s %s: %s; gave up after %d attempts'
+                                                % (method, path, failure, attempt))
                 wait = self._backoff(attempt)
                 reason = failure
             if waited + wait > self.retry_max_wait:
                 if response is not None:
-                    error = self._api_error(method, path, response, attempt)
-                    raise TransportError('%s; gave up after %d attempts: the next retry would wait %.1f s, beyond '
-                                         'the retry budget of %.1f s (retry_max_wait)'
-                                         % (error, attempt, wait, self.retry_max_wait))
-                raise TransportError('%s %s: %s; gave up after %d attempts: the next retry would wait %.1f s, '
-                                     'beyond the retry budget of %.1f s (retry_max_wait)'
-                                     % (method, path, reason, attempt, wait, self.retry_max_wait))
+                    error = self._api_error(method, path, response, attempt, signed_with=None)
+                    raise self._transport_error('%s; gave up after %d attempts: the next retry would wait %.1f s, '
+                                                'beyond the retry budget of %.1f s (retry_max_wait)'
+                                                % (error, attempt, wait, self.retry_max_wait))
+                raise self._transport_error('%s %s: %s; gave up after %d attempts: the next retry would wait %.1f '
+                                            's, beyond the retry budget of %.1f s (retry_max_wait)'
+                                            % (method, path, reason, attempt, wait, self.retry_max_wait))
             if named is not None or (response is not None and response.status_code == 429):
                 self._hold(owner, wait)
             self.sleep(wait)
@@ -713,7 +732,10 @@ class ApiClient:
                 body = None
         return Response(response.status_code, headers, body, text, response.url, attempts)
 
-    def _api_error(self, method, path, response, attempts):
+    def _transport_error(self, text):
+        return TransportError(signed_with_suffix(text, self.signed_with))
+
+    def _api_error(self, method, path, response, attempts, signed_with=True):
         headers = _lower(response.headers)
         problem = None
         try:
@@ -722,7 +744,8 @@ class ApiClient:
             problem = None
         text = response.text if not isinstance(problem, dict) else None
         return ApiError(method, path, response.status_code, problem=problem, body_text=text,
-                        headers=headers, attempts=attempts, redactor=self.redact)
+                        headers=headers, attempts=attempts, redactor=self.redact,
+                        signed_with=self.signed_with if signed_with else None)
 
     def get(self, path, params=None, missing_ok=False, cacheable=False):
         """GET `path`: the parsed body, or None for a 404 when `missing_ok`.
@@ -832,6 +855,7 @@ class EdgeGridClient(ApiClient):
             max_body=_edgerc.SIGNED_BODY_BYTES,
         )
         params = {'accountSwitchKey': config.account_switch_key} if config.account_switch_key else None
+        kwargs.setdefault('signed_with', config.signed_with)
         super().__init__(config.base_url, auth=auth, default_params=params,
                          secrets=[config.client_secret, config.access_token, config.client_token], **kwargs)
         self.config = config

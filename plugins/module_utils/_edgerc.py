@@ -418,7 +418,20 @@ class _Document:
 
 
 def _origin(path):
-    return '.edgerc file %s' % path
+    """How messages name the file: by its absolute path (a relative one is taken from the current directory)."""
+    return '.edgerc file %s' % os.path.abspath(path)
+
+
+def missing_file(path):
+    """The message for an .edgerc file at `path` that does not exist: its absolute path, and for a relative `path`
+    the directory it was taken from (a task's modules run in the directory of its playbook or role, not in the one
+    ansible-playbook was started in: docs/edgerc.md)."""
+    hint = ''
+    if not os.path.isabs(path):
+        hint = (' (given as the relative path %s, taken from the current directory %s; the modules of a task run in '
+                'the directory of its playbook or role, not in the one ansible-playbook was started in: give an '
+                'absolute path)' % (path, os.getcwd()))
+    return '%s does not exist%s' % (_origin(path), hint)
 
 
 def _decode(raw, origin):
@@ -488,7 +501,7 @@ def load_section(path, section):
         raise EdgercError('%s is not a regular file' % origin)
     document = _load(path)
     if document is None:
-        raise EdgercError('%s does not exist' % origin)
+        raise EdgercError(missing_file(path))
     if not document.blocks_of(section):
         names = document.names()
         found = ', '.join(name if name == name.strip() else repr(name) for name in names) or 'none'
@@ -943,6 +956,6 @@ def _write_section(path, section, values, backup, check_mode, remove, update_cop
 
 
 __all__ = ['EdgercError', 'EdgercConflict', 'Section', 'write_lock', 'remove_stale_temporary_files', 'process_alive',
-           'load_section', 'read_section', 'write_section', 'normalize_host', 'host_url',
+           'missing_file', 'load_section', 'read_section', 'write_section', 'normalize_host', 'host_url',
            'check_token', 'env_prefix', 'mask_values', 'public_values', 'max_body_warning', 'KNOWN_KEYS', 'REQUIRED_KEYS',
            'SECRET_KEYS', 'SECRET_MASK', 'SIGNED_BODY_BYTES']

@@ -65,8 +65,7 @@ class EdgercSource:
         with _errors.raised_as(EnvironmentsError, _edgerc.EdgercError):
             names = _edgerc.section_names(self.path)
         if names is None:
-            raise EnvironmentsError('.edgerc file %s does not exist (set the edgerc option or AKAMAI_EDGERC)'
-                                    % self.path)
+            raise EnvironmentsError('%s (set the edgerc option or AKAMAI_EDGERC)' % _edgerc.missing_file(self.path))
         return names
 
     def config(self, section):
@@ -131,7 +130,8 @@ def list_accounts(config, search=None, **client_options):
     """
     check_search(search)
     own = _client.EdgeGridConfig(config.base_url, config.client_token, config.client_secret, config.access_token,
-                                 account_switch_key=None, source=config.source)
+                                 account_switch_key=None, source=config.source, edgerc=config.edgerc,
+                                 section=config.section)
     client = _client.EdgeGridClient(own, **client_options)
     try:
         with _errors.raised_as(EnvironmentsError, _iam.WireError):

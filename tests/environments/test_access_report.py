@@ -215,7 +215,33 @@ def test_read_errors_are_reported_and_fail_only_when_asked(estate, tmp_path):
     assert report['environments'][1]['errors'] == []
     assert 'WARNING: broken: api_clients: HTTP 401' in output
     rc, output = run.report(tmp_path / 'report', '-e', 'access_report_fail_on_read_error=true')
-    assert rc == 2 and '1 read(s) failed (access_report_fail_on_read_error)' in output, output
+    assert rc == 2 and '1 read(s) failed (access_report_fail_on_read_error): broken / api_clients: HTTP 401' in output, \
+        output
+    # An expiry check (nothing expires within a day) fails on the environment it could not read, unless told not to.
+    rc, output = run.report(tmp_path / 'report', '-e', 'access_report_fail_within_days=1')
+    assert rc == 2, output
+    assert '1 read(s) failed (access_report_fail_within_days: what could not be read cannot be checked for expiry; ' \
+        'access_report_fail_on_read_error=false lets the run pass all the same): broken / api_clients: HTTP 401' in \
+        output, output
+    assert 'expire within 1 days (access_report_fail_within_days)' not in output
+    rc, output = run.report(tmp_path / 'report', '-e', 'access_report_fail_within_days=1',
+                            '-e', 'access_report_fail_on_read_error=false')
+    assert rc == 0, output
+
+
+def test_an_expiry_check_that_read_nothing_fails(estate, tmp_path):
+    """The example inventory with a section the .edgerc file does not have: nothing is read, and a CI expiry guard
+    (access_report_fail_within_days) must not pass for it."""
+    inventory = os.path.join(REPO, 'examples', 'inventories', 'staging')
+    run = Estate(estate.ansible, inventory, estate.as_of)
+    env = {'AKAMAI_EDGERC': estate.emu.edgerc}
+    rc, output = run.report(tmp_path / 'report', '-e', 'edgegrid_section=nosuch',
+                            '-e', 'access_report_fail_within_days=3650', env=env)
+    assert rc == 2, output
+    assert re.search(r'1 read\(s\) failed \(access_report_fail_within_days: .*\): akamai_staging / api_clients: Akamai '
+                     r'credentials: \.edgerc file %s has no section \[nosuch\]' % re.escape(estate.emu.edgerc), output), \
+        output
+    assert [e['read'] for e in run.load(tmp_path / 'report')['environments'][0]['errors']] == ['api_clients']
 
 
 def test_the_page_in_a_browser(estate, tmp_path):
