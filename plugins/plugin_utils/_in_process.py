@@ -49,6 +49,7 @@ from ansible import constants as C
 from ansible.errors import AnsibleError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action.normal import ActionModule as NormalAction
+from ansible.plugins.loader import module_loader
 from ansible.utils.display import Display
 
 from ansible_collections.edgegrid.access.plugins.plugin_utils import _core_compat
@@ -61,6 +62,7 @@ from ansible_collections.edgegrid.access.plugins.module_utils import _listing_ca
 display = Display()
 
 VARIABLE = 'edgegrid_access_in_process'
+COLLECTION = 'edgegrid.access'
 MODULES_PACKAGE = 'ansible_collections.edgegrid.access.plugins.modules'
 
 
@@ -87,6 +89,13 @@ class InProcessAction(NormalAction):
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars if task_vars is not None else {}
         module_name = self._module_name()
+        if not self._names_this_module(module_name):
+            # Ansible finds a task's action plugin by the task's name through its `collections`, apart from its
+            # module: a short name that resolves to a module elsewhere (ansible.legacy, another collection listed
+            # first) may still find this plugin. The module the task resolves to runs, as Ansible runs a module.
+            display.vvv('edgegrid.access: %s does not resolve to %s.%s: it runs as Ansible runs a module'
+                        % (self._task.action, COLLECTION, module_name))
+            return self._run_as_module_process(tmp, task_vars)
         basedir = _core_compat.task_basedir(self)
         reason = self._not_in_process(task_vars, basedir)
         if reason:
@@ -101,6 +110,15 @@ class InProcessAction(NormalAction):
         display.vvv('edgegrid.access: %s runs in the worker process' % self._task.action)
         result.update(self._run_in_process(module_name, task_vars, basedir))
         return result
+
+    def _names_this_module(self, module_name):
+        """Whether the task's module resolves (through the task's `collections`) to this collection's module
+        `module_name`, the one this action plugin is named for; False also when that cannot be told."""
+        try:
+            context = module_loader.find_plugin_with_context(self._task.action, collection_list=self._task.collections)
+        except Exception:  # pylint: disable=broad-exception-caught
+            return False
+        return bool(context.resolved) and context.resolved_fqcn == '%s.%s' % (COLLECTION, module_name)
 
     def _module_name(self):
         """The file name under plugins/modules of the module this task runs: the one the action plugin is named

@@ -190,3 +190,37 @@ def test_the_controller_imports_each_module_once_for_every_worker(playbook):
     # What only the modules import (Python does not report the modules themselves, which Ansible's collection
     # loader executes).
     assert imported['ansible_collections.edgegrid.access.plugins.module_utils._apikeys'] == 1
+
+
+LIBRARY_MODULE = '''#!/usr/bin/python
+from ansible.module_utils.basic import AnsibleModule
+module = AnsibleModule(argument_spec=dict(name=dict(), contract_id=dict(), group_id=dict(), state=dict()))
+module.exit_json(changed=False, msg='the playbook\\'s own api_key_collection')
+'''
+
+
+def test_a_task_whose_module_resolves_elsewhere_runs_that_module(playbook, tmp_path):
+    """The action plugins are named like the modules, and Ansible finds a task's action plugin by the task's name
+    through its `collections` apart from its module: with `collections: [ansible.legacy, edgegrid.access]`, a short
+    name that resolves to a module of the playbook's own library still finds this collection's action plugin. It
+    must run the module the task resolves to (the library's, touching nothing), never this collection's."""
+    library = tmp_path / 'library'
+    library.mkdir()
+    (library / 'api_key_collection.py').write_text(LIBRARY_MODULE)
+    emu = playbook.emu
+    made = {'edgegrid.access.api_key_collection': {'name': 'kept', 'contract_id': playbook.contract_id,
+                                                   'group_id': playbook.group_id}}
+    rc, output, dummy = playbook.run([made], [])
+    assert rc == 0, output[-3000:]
+    emu.admin.reset_log()
+    task = {'name': 'The library module of that name', 'register': 'own',
+            'api_key_collection': {'name': 'kept', 'contract_id': playbook.contract_id,
+                                   'group_id': playbook.group_id, 'state': 'absent'}}
+    # (Without the play's module_defaults for group/edgegrid.access.akamai: Ansible gives them to the task's module
+    # by the action plugin it found, and the library module would refuse `edgerc`; docs/ansible-core.md.)
+    rc, output, found = playbook.run([task], ['own'], play={'collections': ['ansible.legacy', 'edgegrid.access'],
+                                                            'module_defaults': {}})
+    assert rc == 0, output[-3000:]
+    assert found['own']['msg'] == "the playbook's own api_key_collection", found['own']
+    assert found['own']['changed'] is False
+    assert writes(emu) == {}
