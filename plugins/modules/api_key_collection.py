@@ -428,8 +428,8 @@ class Collection(Resource):
             try:
                 matched.append(resource._match())
             except InputError as exc:
-                raise InputError('%s: %s (nothing was written)' % (element_name('collections', index, resource.label),
-                                                                    exc)) from None
+                where = element_name('collections', index, resource.label)
+                raise InputError('%s: %s (nothing was written)' % (where, exc)) from None
         taken = {}
         for index, listed in enumerate(matched):
             if listed is not None:
