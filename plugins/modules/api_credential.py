@@ -570,6 +570,10 @@ class Credential(Resource):
         busy = self.busy(old)
         if busy:
             raise EdgeGridError('%s; nothing was created. Run again once it is over.' % busy)
+        elsewhere = _rotation.finished_elsewhere(self.credentials, old, prefix=self.prefix())
+        if elsewhere:
+            raise EdgeGridError('edgerc_write: section [%s] of %s: %s; nothing was created.'
+                                % (target['section'], target['path'], elsewhere))
         self.replaced = old
         return None
 
@@ -584,6 +588,10 @@ class Credential(Resource):
         that created first goes on, the others step back."""
         claims = _rotation.in_progress(self.credentials, old, own_id=own_id, prefix=self.prefix())
         if own_id is not None:
+            # After this run's create: another run's rotation of `old` that finished meanwhile steps this one back too.
+            claims += [(c, 'it replaces credential %s and was completed meanwhile' % old.get('credential_id'))
+                       for c in _rotation.replaced_by(self.credentials, old, prefix=self.prefix())
+                       if c.get('credential_id') != own_id]
             claims = [(c, why) for c, why in claims if (c.get('credential_id') or 0) < own_id]
         if not claims:
             return None
@@ -818,12 +826,14 @@ class Credential(Resource):
                 return self.api.create(self.client_id)
             except ApiError as exc:
                 if exc.status in (400, 409, 422):
+                    in_use = [c.get('credential_id') for c in self.credentials
+                              if c.get('client_token') == self.signing_token()]
+                    states, way_out = _rotation.describe_credentials(self.credentials, in_use_id=(in_use or [None])[0],
+                                                                     prefix=self.prefix())
                     raise EdgeGridError(
-                        'the API refused to create a credential for API client %s, which holds %d credentials '
-                        '(%d ACTIVE). Akamai limits how many credentials one API client may hold: delete an '
-                        'INACTIVE credential first. Nothing was changed.%s %s'
-                        % (self.client_id, len(self.credentials),
-                           sum(1 for c in self.credentials if c.get('status') == 'active'), self.in_flight(), exc),
+                        'the API refused to create a credential for API client %s, which holds %d credentials (%s). '
+                        'Akamai limits how many credentials one API client may hold. Nothing was changed. %s%s %s'
+                        % (self.client_id, len(self.credentials), states, way_out, self.in_flight(), exc),
                         result=problem(exc)) from None
                 raise
             except TransportError as exc:
