@@ -179,3 +179,16 @@ def test_check_mode_says_would_rotate_and_predicts_the_credential_limit(emu, tmp
                 in ' '.join(out.split()))
     assert [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')] == []
 
+
+def test_the_rollback_message_joins_its_sentences(emu, tmp_path):
+    """Verification fails (every signed read of the new credential dropped): rolled back, said in whole sentences."""
+    team = tmp_path / 'team.edgerc'
+    setup(emu, tmp_path, 'rollback', team)
+    emu.admin.faults('drop', method='GET', path=CREDS + '/1', count=50)
+    code, out = rotate(tmp_path, team, '-e', 'credential_rotation_force=true', '-e', 'credential_rotation_verify_retries=1',
+                       '-e', 'credential_rotation_max_retries=0')
+    emu.admin.clear_faults()
+    assert code != 0, out[-3000:]
+    text = ' '.join(out.split())
+    assert 'was deactivated and the section restored. The old credential was left as it was.' in text, out[-3000:]
+    assert 'restored; The' not in text
