@@ -45,7 +45,9 @@ description:
   - The module refuses to deactivate or delete the credential that signs its own requests, since that would
     lock the automation out. Use the credentials of another C(.edgerc) section to do it.
   - Akamai does not document how many credentials one API client may hold. When the API refuses to create one
-    more, the task fails, saying so, and nothing is changed; delete an INACTIVE credential first.
+    more, the task fails, saying so, and nothing is changed; the message names the state of each credential
+    (ACTIVE and in use, ACTIVE until the end of its overlap after a rotation, expired, INACTIVE) and how to free a
+    slot.
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
@@ -113,8 +115,10 @@ options:
         one step of a rotation (the P(edgegrid.access.credential_rotation#role) role uses it).
       - The section must hold credential O(replaces) (else the task fails, nothing created), or a credential whose
         description says it replaces it (then nothing changes). While another run rotates it (a credential of
-        another run still marked pending, or one created in the last minutes without description, or one that
-        replaces it whose secret is stored elsewhere), the task fails saying so and creates nothing. When two runs
+        another run still marked pending, or one created in the last minutes without description), the task fails
+        saying so and creates nothing. When a rotation of it finished elsewhere (a credential that replaces it, its
+        secret stored where that rotation ran), the task fails saying that it is finished, by which credential, and
+        when credential O(replaces) expires (the section must get the new secret from there). When two runs
         create at the same moment, the one whose credential got the lower ID goes on; the other deletes its own.
       - The section is written only if it still holds credential O(replaces) at that moment (under the file's lock).
       - O(description) defaults to V(edgegrid.access rotation replaces credential <replaces>).
