@@ -187,7 +187,8 @@ def finished_elsewhere(credentials, current, now=None, prefix=DEFAULT_PREFIX):
         return ''
     expires = _iam.parse_time_or_none(current.get('expires_on'))
     return ('the rotation of credential %s is finished: credential %s replaced it, and its secret was stored where '
-            'that rotation ran (another machine\'s .edgerc, or another job\'s controller credential), not here. '
+            'that rotation ran (another copy of the .edgerc, on another machine or in another job\'s controller '
+            'credential; or another section), not in this section. '
             'Credential %s, which this section holds, %s. Copy credential %s into this section from where that '
             'rotation stored it; once credential %s is gone, put a new credential into the section (docs/rotation.md, '
             'Last resort). Running the rotation again finds the same'
@@ -253,10 +254,10 @@ def plan(credentials, current, now=None, force=False, max_age_days=90, min_remai
     ``new_description``, ``delete`` (ids past their retention), ``orphans`` (ids of abandoned credentials whose
     secret nobody holds), ``retire_id`` (0: none), ``retire_set_expiry`` (bool); and why a due rotation is not done,
     each '' when it is not the case: ``finished_elsewhere`` (a rotation of ``current`` finished where another copy of
-    the .edgerc is: this section must get its secret from there; fails the run), ``overlap`` (``current`` replaced a
-    credential still ACTIVE in its overlap: the rotation was done already, nothing to do), ``limit`` (the API client
-    would hold more than `credential_limit` credentials after this run's deletions: the create would be refused;
-    fails the run; `credential_limit` 0: not predicted; `cleanup`: whether ``delete`` is carried out).
+    the .edgerc is: this section must get its secret from there; fails the run), ``limit`` (the API client would
+    hold more than `credential_limit` credentials after this run's deletions: the create would be refused; fails the
+    run; `credential_limit` 0: not predicted; `cleanup`: whether ``delete`` is carried out), ``overlap`` (the same,
+    when ``current`` replaced a credential still ACTIVE in its overlap: rotated already, nothing to do).
 
     `credentials` are dicts as ``api_credential_info`` returns them (credential_id, status, description,
     created_on, expires_on); times ISO 8601; `now` an aware datetime (default: the clock of this machine).
@@ -299,22 +300,27 @@ def plan(credentials, current, now=None, force=False, max_age_days=90, min_remai
         old_left = (expires - now).total_seconds() if expires is not None else 0.0
     finish = bool(old is not None and old.get('status') == 'active' and not _expired(old, now)
                   and (deactivate_old or old_left > overlap + 300))
-    in_overlap = ''
-    if is_due and not finish and old is not None and usable(old, now):
-        # The rotation that made `current` is not over: its predecessor still signs for whoever holds its secret.
-        in_overlap = ('credential %s replaced credential %s, which stays ACTIVE until %s (the overlap of that '
-                      'rotation): rotated already, nothing to do until the overlap has ended'
-                      % (cur_id, old.get('credential_id'), _format(now + timedelta(seconds=old_left))))
-    rotate = bool(is_due and not finish and not pending and not busy and not elsewhere and not in_overlap)
-    limit = ''
+    rotate = bool(is_due and not finish and not pending and not busy and not elsewhere)
+    in_overlap = limit = ''
     if rotate and credential_limit:
         gone = set(orphans) | (set(delete) if cleanup else set())
         kept = [cred for cred in credentials if cred.get('credential_id') not in gone]
         if len(kept) >= int(credential_limit):
-            states, way_out = describe_credentials(kept, now, cur_id, prefix)
-            limit = ('API client holds %d credentials, and Akamai allows %d per API client: a new one would be '
-                     'refused. %s. %s' % (len(kept), int(credential_limit), states, way_out)).strip()
             rotate = False
+            if old is not None and usable(old, now):
+                # The rotation that made `current` is not over (a section holding a copy that another section's
+                # rotation wrote, a forced rotation soon after another): its predecessor holds the other slot.
+                in_overlap = ('credential %s replaced credential %s, which stays ACTIVE until %s (the overlap of that '
+                              'rotation): rotated already, nothing to do. Another rotation would exceed the %d '
+                              'credentials Akamai allows per API client: it needs credential %s gone (once nothing '
+                              'signs with it any more, state=absent credential_id=%s; or a run deletes it when its '
+                              'retention has passed)'
+                              % (cur_id, old.get('credential_id'), _format(now + timedelta(seconds=old_left)),
+                                 int(credential_limit), old.get('credential_id'), old.get('credential_id')))
+            else:
+                states, way_out = describe_credentials(kept, now, cur_id, prefix)
+                limit = ('API client holds %d credentials, and Akamai allows %d per API client: a new one would be '
+                         'refused. %s. %s' % (len(kept), int(credential_limit), states, way_out)).strip()
     if finish:
         retire_id, retire_left = old.get('credential_id'), old_left
     elif rotate:

@@ -150,7 +150,8 @@ def test_two_sections_holding_one_credential_are_rotated_once(emu, tmp_path):
         new['credentialId'], old['credentialId']) in out
     assert ('[b] credential %d: credential %d replaced credential %d, which stays ACTIVE until'
             % (new['credentialId'], new['credentialId'], old['credentialId'])) in out
-    assert 'rotated already, nothing to do' in out and 'Credential limit' not in out
+    assert 'rotated already, nothing to do. Another rotation would exceed the 2 credentials' in ' '.join(out.split())
+    assert 'Credential limit' not in out
 
 
 def test_check_mode_says_would_rotate_and_predicts_the_credential_limit(emu, tmp_path):

@@ -171,14 +171,19 @@ def test_a_rotation_finished_elsewhere_is_not_in_progress():
 
 def test_a_forced_rotation_within_the_overlap_of_the_previous_one_has_nothing_to_do():
     """Two sections holding one credential, force: the first section's rotation wrote the second too; the second then
-    holds a credential whose predecessor is in its overlap: rotated already, no third credential tried."""
+    holds a credential whose predecessor is in its overlap, holding the other slot: rotated already, no third
+    credential tried, reported (not a failure), naming the predecessor and when its overlap ends."""
     old = cred(1, expires=at(hours=24))
     new = cred(2, _rotation.final_description(1), created=at(minutes=-1))
     result = plan([old, new], new, force=True)
     assert not result['rotate'] and result['retire_id'] == 0 and result['limit'] == ''
-    assert result['overlap'] == ('credential 2 replaced credential 1, which stays ACTIVE until 2026-06-02T12:00:00Z '
-                                 '(the overlap of that rotation): rotated already, nothing to do until the overlap '
-                                 'has ended')
+    assert result['overlap'].startswith('credential 2 replaced credential 1, which stays ACTIVE until '
+                                        '2026-06-02T12:00:00Z (the overlap of that rotation): rotated already, '
+                                        'nothing to do. Another rotation would exceed the 2 credentials')
+    assert 'state=absent credential_id=1' in result['overlap']
+    # Where the API client may hold more, a forced rotation goes on.
+    result = plan([old, new], new, force=True, credential_limit=3)
+    assert result['rotate'] and result['overlap'] == '' and result['retire_id'] == 2
     # With deactivate_old the overlap is ended: finished, not rotated.
     result = plan([old, new], new, force=True, deactivate_old=True)
     assert result['finish'] and result['retire_id'] == 1 and result['overlap'] == ''
