@@ -15,7 +15,8 @@ from ansible_collections.edgegrid.access.plugins.module_utils import _rotation
 
 def rotation_plan(credentials, current, force=False, max_age_days=90, min_remaining_days=30, overlap_hours=24,
                   deactivate_old=False, retention_days=30, adopt_undescribed=True,
-                  lease_seconds=_rotation.LEASE_SECONDS, prefix=_rotation.DEFAULT_PREFIX):
+                  lease_seconds=_rotation.LEASE_SECONDS, prefix=_rotation.DEFAULT_PREFIX,
+                  credential_limit=_rotation.CREDENTIAL_LIMIT, cleanup=True):
     """What one run of the rotation does for the credential `current`, from the API client's credentials."""
     if not isinstance(current, dict) or not current.get('credential_id'):
         raise AnsibleFilterError('rotation_plan: current must be a credential (a dict with credential_id)')
@@ -26,7 +27,8 @@ def rotation_plan(credentials, current, force=False, max_age_days=90, min_remain
                               max_age_days=float(max_age_days), min_remaining_days=float(min_remaining_days),
                               overlap_hours=float(overlap_hours), deactivate_old=bool(deactivate_old),
                               retention_days=float(retention_days), adopt_undescribed=bool(adopt_undescribed),
-                              lease=float(lease_seconds), prefix=str(prefix))
+                              lease=float(lease_seconds), prefix=str(prefix),
+                              credential_limit=int(credential_limit), cleanup=bool(cleanup))
     except (TypeError, ValueError) as exc:
         raise AnsibleFilterError('rotation_plan: %s' % exc) from None
 

@@ -739,7 +739,8 @@ def write_lock(path, timeout=LOCK_TIMEOUT):
     """Hold the exclusive write lock of the .edgerc file at `path`: ``fcntl.flock`` on ``<file>.lock``.
 
     The lock file is created with mode 0600 (it holds nothing) beside the file (after symbolic links are
-    resolved) and is never removed, so that every writer locks the same inode. Waits up to `timeout` seconds for
+    resolved), with the file's owner and group (``_files.keep_owner``), and is never removed, so that every
+    writer locks the same inode. Waits up to `timeout` seconds for
     another writer, then raises EdgercError naming the lock file. The lock goes with the process: a writer that
     is killed holds it no longer. Without ``fcntl`` (not POSIX) there is no lock.
     """
@@ -754,6 +755,10 @@ def write_lock(path, timeout=LOCK_TIMEOUT):
         raise EdgercError('cannot lock %s: %s cannot be opened: %s'
                           % (_origin(path), lock, exc.strerror or type(exc).__name__)) from None
     try:
+        try:
+            _files.keep_owner(fd, os.stat(target))  # the file's owner can take the lock on their own
+        except OSError:
+            pass
         deadline = time.monotonic() + timeout
         while True:
             try:

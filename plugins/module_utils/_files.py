@@ -23,7 +23,9 @@ readable by others for a moment, which is why the collection does not use them f
 Public API::
 
     atomic_write(target, data, origin, mode=0o600)   write bytes `data` to `target` (a path, links resolved)
-    backup(target, origin) -> str                     copy `target` beside itself, 0600; the copy's path
+    backup(target, origin) -> str                     copy `target` beside itself, 0600, its owner and group kept;
+                                                      the copy's path
+    keep_owner(fd, stat)                              give a file just created the owner and group of `stat`
     create_private(path) -> int                       create `path` exclusively, mode 0600; an fd
     remove_stale_temporary_files(target) -> list      the temporary files a killed writer left, removed
     process_alive(pid) -> bool
@@ -86,6 +88,19 @@ def create_private(path):
     return fd
 
 
+def keep_owner(fd, previous):
+    """Give the file open as `fd` the owner and group of `previous` (an os.stat_result of the file it is written
+    beside or for; None: nothing to keep), when they differ from this process's and the process may set them (root
+    writing someone else's file); else leave it as it is. Called before anything is written into it, so that the
+    owner of a file can read what is written for it (its backup, its next version) and open its lock file."""
+    if previous is None or (previous.st_uid, previous.st_gid) == (os.geteuid(), os.getegid()):
+        return
+    try:
+        os.fchown(fd, previous.st_uid, previous.st_gid)
+    except OSError:
+        pass
+
+
 def _create_free(candidates, failure, kind):
     """Create (``create_private``) the first path of `candidates` (an iterable of paths) that does not exist yet.
 
@@ -124,12 +139,14 @@ def _fsync_dir(directory):
 
 
 def backup(target, origin):
-    """Copy the file `target` beside itself as ``<target>.<pid>.<YYYY-mm-dd@HH:MM:SS>~``, created 0600.
+    """Copy the file `target` beside itself as ``<target>.<pid>.<YYYY-mm-dd@HH:MM:SS>~``, created 0600, with the
+    owner and group of `target` (``keep_owner``, before the first byte is written).
 
     Returns the backup's path. Raises FileWriteError naming `origin`.
     """
     try:
         with open(target, 'rb') as handle:
+            previous = os.fstat(handle.fileno())
             data = handle.read()
     except OSError as exc:
         raise FileWriteError('cannot back up %s: %s' % (origin, _reason(exc))) from None
@@ -138,6 +155,7 @@ def backup(target, origin):
     names = ('%s~' % base if attempt == 0 else '%s.%d~' % (base, attempt) for attempt in range(100))
     candidate, fd = _create_free(names, 'cannot back up %s' % origin, 'backup')
     try:
+        keep_owner(fd, previous)  # the owner of the file can read its backup
         _write_all(fd, data)
     except OSError as exc:
         os.close(fd)
@@ -170,11 +188,7 @@ def atomic_write(target, data, origin, mode=FILE_MODE):
     tmp, fd = _create_free(names, '%s cannot be written' % origin, 'temporary')
     try:
         try:
-            if previous is not None and (previous.st_uid, previous.st_gid) != (os.geteuid(), os.getegid()):
-                try:
-                    os.fchown(fd, previous.st_uid, previous.st_gid)
-                except OSError:
-                    pass
+            keep_owner(fd, previous)
             _write_all(fd, data)
             if mode != FILE_MODE:
                 os.fchmod(fd, mode)

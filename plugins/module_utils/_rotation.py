@@ -31,12 +31,14 @@ import os
 import re
 import secrets
 import socket
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc, _iam
 
 DEFAULT_PREFIX = 'edgegrid.access rotation'
 LEASE_SECONDS = 900
+# Credentials one API client may hold: Akamai's IAM API does not document it; its refusal says so.
+CREDENTIAL_LIMIT = 2
 _PENDING_RE = re.compile(r'^(?P<base>.*?) ?\[pending (?P<run>[^\s\]]+) (?P<at>[0-9TZ:.+-]+)\]$')
 
 
@@ -138,9 +140,10 @@ def in_progress(credentials, current, now=None, lease=LEASE_SECONDS, own_id=None
 
     - a pending credential that is not abandoned (another run is between its create and its write);
     - an ACTIVE credential without description, newer than `current`, younger than the lease (another run is
-      between its create and its description update);
-    - an ACTIVE credential whose final description says it replaces `current`, which is not `current`: another run
-      (another AWX job, another machine) rotated it and stored the new secret elsewhere.
+      between its create and its description update).
+
+    A credential whose final description says it replaces `current` is not a rotation in progress but one that
+    finished elsewhere: ``replaced_by``.
     """
     now = now or utcnow()
     found = []
@@ -159,14 +162,88 @@ def in_progress(credentials, current, now=None, lease=LEASE_SECONDS, own_id=None
             newer = (cred.get('created_on') or '') >= ((current or {}).get('created_on') or '')
             if newer and age is not None and age <= lease:
                 found.append((cred, 'it was created %d s ago and has no description yet' % max(age, 0)))
-        elif current_id is not None and replaced_id(cred.get('description'), prefix) == current_id:
-            found.append((cred, 'it replaces credential %s and its secret is stored elsewhere (another job or '
-                                'machine)' % current_id))
     return found
 
 
+def replaced_by(credentials, current, now=None, prefix=DEFAULT_PREFIX):
+    """The ACTIVE credentials whose final description (no pending marker: their secret is stored) says they replace
+    `current`: a rotation of `current` that finished, its new secret stored where it ran (another machine, another
+    AWX job), not where `current` was read from."""
+    now = now or utcnow()
+    current_id = current.get('credential_id') if current else None
+    if current_id is None:
+        return []
+    return [cred for cred in credentials
+            if cred.get('credential_id') != current_id and usable(cred, now)
+            and not parse_pending(cred.get('description'))
+            and replaced_id(cred.get('description'), prefix) == current_id]
+
+
+def finished_elsewhere(credentials, current, now=None, prefix=DEFAULT_PREFIX):
+    """What to say when `current` (the credential a section holds) was rotated elsewhere (``replaced_by``): the
+    rotation is finished, when `current` stops working, and what to do; '' when it was not."""
+    done = replaced_by(credentials, current, now, prefix)
+    if not done:
+        return ''
+    expires = _iam.parse_time_or_none(current.get('expires_on'))
+    return ('the rotation of credential %s is finished: credential %s replaced it, and its secret was stored where '
+            'that rotation ran (another copy of the .edgerc, on another machine or in another job\'s controller '
+            'credential; or another section), not in this section. '
+            'Credential %s, which this section holds, %s. Copy credential %s into this section from where that '
+            'rotation stored it; once credential %s is gone, put a new credential into the section (docs/rotation.md, '
+            'Last resort). Running the rotation again finds the same'
+            % (current.get('credential_id'), ', '.join(str(c.get('credential_id')) for c in done),
+               current.get('credential_id'),
+               ('expires at %s' % _format(expires)) if expires is not None else 'has no expiry',
+               done[0].get('credential_id'), current.get('credential_id')))
+
+
+def describe_credentials(credentials, now=None, in_use_id=None, prefix=DEFAULT_PREFIX):
+    """The state of each credential of an API client, as a sentence fragment ('credential 2 ACTIVE, in use; credential
+    1 ACTIVE until <time>, the overlap after credential 2 replaced it; credential 3 INACTIVE'), and what frees a slot
+    for another credential (a sentence), as a pair of strings. No secret."""
+    now = now or utcnow()
+    successors = {}
+    for cred in credentials:
+        rid = replaced_id(cred.get('description'), prefix)
+        if rid is not None and cred.get('status') == 'active':
+            successors.setdefault(rid, cred.get('credential_id'))
+    states, dead, overlap, other = [], [], [], []
+    for cred in sorted(credentials, key=lambda c: c.get('credential_id') or 0):
+        cid = cred.get('credential_id')
+        expires = _iam.parse_time_or_none(cred.get('expires_on'))
+        if cred.get('status') != 'active':
+            states.append('credential %s INACTIVE' % cid)
+            dead.append(cid)
+        elif _expired(cred, now):
+            states.append('credential %s expired at %s' % (cid, _format(expires)))
+            dead.append(cid)
+        elif in_use_id is not None and cid == in_use_id:
+            states.append('credential %s ACTIVE, in use' % cid)
+        elif cid in successors and expires is not None:
+            states.append('credential %s ACTIVE until %s, the overlap after credential %s replaced it'
+                          % (cid, _format(expires), successors[cid]))
+            overlap.append((cid, _format(expires)))
+        else:
+            states.append('credential %s ACTIVE' % cid)
+            other.append(cid)
+    ways = []
+    if dead:
+        ways.append('delete %s, which sign%s nothing (edgegrid.access.api_credential state=absent credential_id=<ID>)'
+                    % (', '.join('credential %s' % cid for cid in dead), 's' if len(dead) == 1 else ''))
+    for cid, until in overlap:
+        ways.append('delete credential %s once nothing signs with it any more (its overlap ends at %s; a rotation run '
+                    'deletes it when its retention has passed too)' % (cid, until))
+    if other:
+        ways.append('delete %s once nothing signs with %s'
+                    % (', '.join('credential %s' % cid for cid in other), 'it' if len(other) == 1 else 'them'))
+    way_out = ('To free a slot: %s.' % '; or '.join(ways)) if ways else ''
+    return '; '.join(states), way_out
+
+
 def plan(credentials, current, now=None, force=False, max_age_days=90, min_remaining_days=30, overlap_hours=24,
-         deactivate_old=False, retention_days=30, adopt_undescribed=True, lease=LEASE_SECONDS, prefix=DEFAULT_PREFIX):
+         deactivate_old=False, retention_days=30, adopt_undescribed=True, lease=LEASE_SECONDS, prefix=DEFAULT_PREFIX,
+         credential_limit=CREDENTIAL_LIMIT, cleanup=True):
     """What one run does for the credential `current` (the one the section holds), as a dict (no secrets):
 
     ``due`` (bool), ``finish`` (the credential in use replaced one that is still ACTIVE beyond the overlap: retire
@@ -175,7 +252,12 @@ def plan(credentials, current, now=None, force=False, max_age_days=90, min_remai
     credential now), ``busy`` (list of messages: another run's rotation is in progress; nothing must be created
     or retired), ``age_days``, ``current_id``, ``current_description`` (the final description of ``current``),
     ``new_description``, ``delete`` (ids past their retention), ``orphans`` (ids of abandoned credentials whose
-    secret nobody holds), ``retire_id`` (0: none), ``retire_set_expiry`` (bool).
+    secret nobody holds), ``retire_id`` (0: none), ``retire_set_expiry`` (bool); and why a due rotation is not done,
+    each '' when it is not the case: ``finished_elsewhere`` (a rotation of ``current`` finished where another copy of
+    the .edgerc is: this section must get its secret from there; fails the run), ``limit`` (the API client would
+    hold more than `credential_limit` credentials after this run's deletions: the create would be refused; fails the
+    run; `credential_limit` 0: not predicted; `cleanup`: whether ``delete`` is carried out), ``overlap`` (the same,
+    when ``current`` replaced a credential still ACTIVE in its overlap: rotated already, nothing to do).
 
     `credentials` are dicts as ``api_credential_info`` returns them (credential_id, status, description,
     created_on, expires_on); times ISO 8601; `now` an aware datetime (default: the clock of this machine).
@@ -210,6 +292,7 @@ def plan(credentials, current, now=None, force=False, max_age_days=90, min_remai
     busy = ['credential %s: %s' % (cred.get('credential_id'), why)
             for cred, why in in_progress(credentials, current, now, lease, prefix=prefix)
             if cred.get('credential_id') not in orphans]
+    elsewhere = finished_elsewhere(credentials, current, now, prefix)
     is_due = due(current, now, min_remaining_days, max_age_days, force)
     old_left = 0.0
     if old is not None:
@@ -217,7 +300,27 @@ def plan(credentials, current, now=None, force=False, max_age_days=90, min_remai
         old_left = (expires - now).total_seconds() if expires is not None else 0.0
     finish = bool(old is not None and old.get('status') == 'active' and not _expired(old, now)
                   and (deactivate_old or old_left > overlap + 300))
-    rotate = bool(is_due and not finish and not pending and not busy)
+    rotate = bool(is_due and not finish and not pending and not busy and not elsewhere)
+    in_overlap = limit = ''
+    if rotate and credential_limit:
+        gone = set(orphans) | (set(delete) if cleanup else set())
+        kept = [cred for cred in credentials if cred.get('credential_id') not in gone]
+        if len(kept) >= int(credential_limit):
+            rotate = False
+            if old is not None and usable(old, now):
+                # The rotation that made `current` is not over (a section holding a copy that another section's
+                # rotation wrote, a forced rotation soon after another): its predecessor holds the other slot.
+                in_overlap = ('credential %s replaced credential %s, which stays ACTIVE until %s (the overlap of that '
+                              'rotation): rotated already, nothing to do. Another rotation would exceed the %d '
+                              'credentials Akamai allows per API client: it needs credential %s gone (once nothing '
+                              'signs with it any more, state=absent credential_id=%s; or a run deletes it when its '
+                              'retention has passed)'
+                              % (cur_id, old.get('credential_id'), _format(now + timedelta(seconds=old_left)),
+                                 int(credential_limit), old.get('credential_id'), old.get('credential_id')))
+            else:
+                states, way_out = describe_credentials(kept, now, cur_id, prefix)
+                limit = ('API client holds %d credentials, and Akamai allows %d per API client: a new one would be '
+                         'refused. %s. %s' % (len(kept), int(credential_limit), states, way_out)).strip()
     if finish:
         retire_id, retire_left = old.get('credential_id'), old_left
     elif rotate:
@@ -241,6 +344,9 @@ def plan(credentials, current, now=None, force=False, max_age_days=90, min_remai
         orphans=orphans,
         retire_id=retire_id or 0,
         retire_set_expiry=bool(retire_left > overlap + 60),
+        finished_elsewhere=elsewhere,
+        overlap=in_overlap,
+        limit=limit,
     )
 
 

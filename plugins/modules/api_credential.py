@@ -45,7 +45,9 @@ description:
   - The module refuses to deactivate or delete the credential that signs its own requests, since that would
     lock the automation out. Use the credentials of another C(.edgerc) section to do it.
   - Akamai does not document how many credentials one API client may hold. When the API refuses to create one
-    more, the task fails, saying so, and nothing is changed; delete an INACTIVE credential first.
+    more, the task fails, saying so, and nothing is changed; the message names the state of each credential
+    (ACTIVE and in use, ACTIVE until the end of its overlap after a rotation, expired, INACTIVE) and how to free a
+    slot.
 author:
   - edgegrid.access maintainers (@edgegrid-access)
 options:
@@ -113,8 +115,10 @@ options:
         one step of a rotation (the P(edgegrid.access.credential_rotation#role) role uses it).
       - The section must hold credential O(replaces) (else the task fails, nothing created), or a credential whose
         description says it replaces it (then nothing changes). While another run rotates it (a credential of
-        another run still marked pending, or one created in the last minutes without description, or one that
-        replaces it whose secret is stored elsewhere), the task fails saying so and creates nothing. When two runs
+        another run still marked pending, or one created in the last minutes without description), the task fails
+        saying so and creates nothing. When a rotation of it finished elsewhere (a credential that replaces it, its
+        secret stored where that rotation ran), the task fails saying that it is finished, by which credential, and
+        when credential O(replaces) expires (the section must get the new secret from there). When two runs
         create at the same moment, the one whose credential got the lower ID goes on; the other deletes its own.
       - The section is written only if it still holds credential O(replaces) at that moment (under the file's lock).
       - O(description) defaults to V(edgegrid.access rotation replaces credential <replaces>).
@@ -577,6 +581,10 @@ class Credential(Resource):
         busy = self.busy(old)
         if busy:
             raise EdgeGridError('%s; nothing was created. Run again once it is over.' % busy)
+        elsewhere = _rotation.finished_elsewhere(self.credentials, old, prefix=self.prefix())
+        if elsewhere:
+            raise EdgeGridError('edgerc_write: section [%s] of %s: %s; nothing was created.'
+                                % (target['section'], target['path'], elsewhere))
         self.replaced = old
         return None
 
@@ -591,6 +599,10 @@ class Credential(Resource):
         that created first goes on, the others step back."""
         claims = _rotation.in_progress(self.credentials, old, own_id=own_id, prefix=self.prefix())
         if own_id is not None:
+            # After this run's create: another run's rotation of `old` that finished meanwhile steps this one back too.
+            claims += [(c, 'it replaces credential %s and was completed meanwhile' % old.get('credential_id'))
+                       for c in _rotation.replaced_by(self.credentials, old, prefix=self.prefix())
+                       if c.get('credential_id') != own_id]
             claims = [(c, why) for c, why in claims if (c.get('credential_id') or 0) < own_id]
         if not claims:
             return None
@@ -823,12 +835,14 @@ class Credential(Resource):
                 return self.api.create(self.client_id)
             except ApiError as exc:
                 if exc.status in (400, 409, 422):
+                    in_use = [c.get('credential_id') for c in self.credentials
+                              if c.get('client_token') == self.signing_token()]
+                    states, way_out = _rotation.describe_credentials(self.credentials, in_use_id=(in_use or [None])[0],
+                                                                     prefix=self.prefix())
                     raise EdgeGridError(
-                        'the API refused to create a credential for API client %s, which holds %d credentials '
-                        '(%d ACTIVE). Akamai limits how many credentials one API client may hold: delete an '
-                        'INACTIVE credential first. Nothing was changed.%s %s'
-                        % (self.client_id, len(self.credentials),
-                           sum(1 for c in self.credentials if c.get('status') == 'active'), self.in_flight(), exc),
+                        'the API refused to create a credential for API client %s, which holds %d credentials (%s). '
+                        'Akamai limits how many credentials one API client may hold. Nothing was changed. %s%s %s'
+                        % (self.client_id, len(self.credentials), states, way_out, self.in_flight(), exc),
                         result=problem(exc)) from None
                 raise
             except TransportError as exc:

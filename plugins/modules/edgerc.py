@@ -87,7 +87,8 @@ options:
     type: str
   backup:
     description:
-      - Before a write, copy the file beside itself as C(<path>.<pid>.<date>@<time>~), mode C(0600).
+      - Before a write, copy the file beside itself as C(<path>.<pid>.<date>@<time>~), mode C(0600), with the owner and
+        group of the file (when the writer may set them, as root editing another user's file does).
       - No backup is made when nothing changes or when the file did not exist.
       - One backup covers the sections updated by O(update_copies) too.
     type: bool

@@ -191,7 +191,7 @@ def test_a_refused_controller_update_rolls_the_rotation_back(setup):
     runner, stdout = setup.rotate(credential_rotation_force=True)
     assert runner.status == 'failed'
     assert 'writing the new credential into controller credential %d failed (HTTP 403' % setup.cid in stdout
-    assert 'was deactivated and the section restored' in stdout
+    assert 'was deactivated and the section restored. The old credential was left as it was.' in stdout
     assert 'it still holds the previous credential' in stdout
 
     # The controller holds the old credential, which still works and was not retired; the new one is INACTIVE.

@@ -72,6 +72,8 @@ ROTATE = """
             client_id: {client_id}
             auth_section: default
         credential_rotation_force: {force}
+        # The emulator of these tests lets an API client hold 6 credentials (Akamai: 2).
+        credential_rotation_credential_limit: 6
         credential_rotation_overlap_hours: {overlap}
         credential_rotation_verify_retries: 2
         credential_rotation_verify_delay: 1

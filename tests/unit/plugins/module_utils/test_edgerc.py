@@ -218,6 +218,36 @@ def test_backup(edgerc):
     assert len(os.listdir(edgerc.parent)) == 3  # the file, its lock file, one backup
 
 
+def test_someone_elses_file_keeps_its_owner_in_the_file_its_backup_and_its_lock(edgerc, monkeypatch):
+    """Run as root on another user's .edgerc: the backup, the rewritten file and the lock file get that user's owner
+    and group, so that they can read their own backup and take the lock; the backup is 0600 from its first byte
+    (its owner set before any byte is written)."""
+    assert os.geteuid() == 0, 'this test gives the file to another user: it runs as root (as make units does)'
+    os.chown(edgerc, 65534, 65534)
+    order = []
+    real_fchown, real_write = os.fchown, os.write
+
+    def fchown(fd, uid, gid):
+        order.append(('fchown', os.path.basename(os.readlink('/proc/self/fd/%d' % fd)), stat.S_IMODE(os.fstat(fd).st_mode)))
+        return real_fchown(fd, uid, gid)
+
+    def write(fd, data):
+        order.append(('write', os.path.basename(os.readlink('/proc/self/fd/%d' % fd)), stat.S_IMODE(os.fstat(fd).st_mode)))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, 'fchown', fchown)
+    monkeypatch.setattr(os, 'write', write)
+    result = _edgerc.write_section(str(edgerc), 'default', dict(client_secret=NEW_SECRET), backup=True)
+    monkeypatch.undo()
+    backup = result['backup_file']
+    for path in (backup, str(edgerc), str(edgerc) + '.lock'):
+        info = os.stat(path)
+        assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (65534, 65534, 0o600), path
+    name = os.path.basename(backup)
+    steps = [step for step in order if step[1] == name]
+    assert steps[0] == ('fchown', name, 0o600) and all(step[2] == 0o600 for step in steps)
+
+
 def test_loose_mode_is_tightened(edgerc):
     os.chmod(edgerc, 0o644)
     check = _edgerc.write_section(str(edgerc), 'default', {}, check_mode=True)

@@ -121,7 +121,7 @@ def test_a_new_credential_stored_elsewhere_is_never_touched():
     current = cred(1)
     other = cred(2, _rotation.final_description(1), created=at(minutes=-2))
     result = plan([current, other], current, force=True)
-    assert not result['rotate'] and 'stored elsewhere' in result['busy'][0]
+    assert not result['rotate'] and result['busy'] == [] and 'credential 2 replaced it' in result['finished_elsewhere']
     assert 2 not in result['orphans'] + result['delete']
 
 
@@ -150,3 +150,58 @@ def test_a_rolled_back_rotation_is_deleted_so_that_the_next_one_fits_the_limit()
     rolled_back = cred(2, _rotation.final_description(1), status='inactive', created=at(hours=-1))
     result = plan([current, rolled_back], current, force=True)
     assert result['orphans'] == [2] and result['rotate'] and result['busy'] == []
+
+
+def test_a_rotation_finished_elsewhere_is_not_in_progress():
+    """A copy of the .edgerc taken before a rotation that finished on another machine: not 'in progress' (re-running
+    never helps) but finished; the message names the replacement, when the old credential expires, what to do."""
+    current = cred(1, expires=at(hours=24))
+    other = cred(2, _rotation.final_description(1), created=at(minutes=-2))
+    result = plan([current, other], current)
+    assert result['busy'] == [] and not result['rotate'] and result['retire_id'] == 0
+    assert 'credential 1 is finished: credential 2 replaced it' in result['finished_elsewhere']
+    assert 'expires at 2026-06-02T12:00:00Z' in result['finished_elsewhere']
+    assert 'Copy credential 2 into this section' in result['finished_elsewhere']
+    assert 2 not in result['orphans'] + result['delete']
+    # In progress (the pending marker) stays in progress, and is not called finished.
+    other['description'] = _rotation.pending_description(_rotation.final_description(1), 'elsewhere:1:bb', NOW)
+    result = plan([current, other], current)
+    assert result['busy'] and result['finished_elsewhere'] == ''
+
+
+def test_a_forced_rotation_within_the_overlap_of_the_previous_one_has_nothing_to_do():
+    """Two sections holding one credential, force: the first section's rotation wrote the second too; the second then
+    holds a credential whose predecessor is in its overlap, holding the other slot: rotated already, no third
+    credential tried, reported (not a failure), naming the predecessor and when its overlap ends."""
+    old = cred(1, expires=at(hours=24))
+    new = cred(2, _rotation.final_description(1), created=at(minutes=-1))
+    result = plan([old, new], new, force=True)
+    assert not result['rotate'] and result['retire_id'] == 0 and result['limit'] == ''
+    assert result['overlap'].startswith('credential 2 replaced credential 1, which stays ACTIVE until '
+                                        '2026-06-02T12:00:00Z (the overlap of that rotation): rotated already, '
+                                        'nothing to do. Another rotation would exceed the 2 credentials')
+    assert 'state=absent credential_id=1' in result['overlap']
+    # Where the API client may hold more, a forced rotation goes on.
+    result = plan([old, new], new, force=True, credential_limit=3)
+    assert result['rotate'] and result['overlap'] == '' and result['retire_id'] == 2
+    # With deactivate_old the overlap is ended: finished, not rotated.
+    result = plan([old, new], new, force=True, deactivate_old=True)
+    assert result['finish'] and result['retire_id'] == 1 and result['overlap'] == ''
+
+
+def test_a_rotation_the_credential_limit_would_refuse_is_not_planned():
+    """After the overlap, the replaced credential is expired but kept for the retention: it holds the second slot."""
+    old = cred(1, expires=at(hours=-1))
+    new = cred(2, _rotation.final_description(1), created=at(days=-2))
+    other = cred(3, 'by hand', status='inactive', expires=at(days=-3))
+    result = plan([old, new, other], new, force=True)
+    assert not result['rotate'] and result['retire_id'] == 0
+    assert result['limit'].startswith('API client holds 3 credentials, and Akamai allows 2 per API client')
+    assert 'credential 1 expired at 2026-06-01T11:00:00Z; credential 2 ACTIVE, in use; credential 3 INACTIVE' in result['limit']
+    assert 'delete credential 1, credential 3, which sign nothing' in result['limit']
+    # Room once the credentials past their retention are deleted in the same run (unless cleanup is off).
+    gone = cred(1, expires=at(days=-31))
+    assert plan([gone, new], new, force=True)['rotate']
+    assert plan([gone, new], new, force=True, cleanup=False)['limit']
+    assert plan([old, new], new, force=True, credential_limit=3)['rotate']
+    assert plan([old, new], new, force=True, credential_limit=0)['rotate']

@@ -206,7 +206,9 @@ def test_a_refused_create_changes_nothing(httpserver, run, tmp_path):
         {'type': '/identity-management/error-types/4', 'title': 'Too many', 'status': 400}, status=400)
     failed, result = run(api_credential, auth(httpserver, description='ci', edgerc_write={
         'path': str(tmp_path / 'edgerc'), 'section': 'new'}))
-    assert failed and 'holds 2 credentials (1 ACTIVE)' in result['msg'] and result['error']['status'] == 400
+    assert failed and result['error']['status'] == 400
+    assert 'holds 2 credentials (credential 1 ACTIVE; credential 2 INACTIVE)' in result['msg']
+    assert 'To free a slot: delete credential 2, which signs nothing' in result['msg']
     assert not (tmp_path / 'edgerc').exists()
 
 

@@ -1,0 +1,195 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The shipped playbook edgegrid.access.rotate_credentials as an operator runs it, against the emulator with
+Akamai's limit of two credentials per API client: a copy of the .edgerc taken before a rotation that finished
+elsewhere, two sections holding one credential, check mode. Run by `make rotation`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+import requests
+from akamai.edgegrid import EdgeGridAuth
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+COLLECTIONS = os.environ.get('ANSIBLE_COLLECTIONS_PATH') or os.path.join(ROOT, '.build')
+sys.path.insert(0, COLLECTIONS)
+
+from akamai_emulator.testing import running_emulator  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc  # noqa: E402  pylint: disable=wrong-import-position
+
+BIN = os.path.dirname(sys.executable)
+CREDS = '/identity-management/v3/api-clients/self/credentials'
+
+SETUP = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: An API client for the test
+      edgegrid.access.api_client:
+        edgerc: {emu_edgerc}
+        name: playbook-{name}
+        description: tests/rotation
+        all_apis: true
+        clone_authorized_user_groups: true
+      register: client
+    - name: Its first credential, in section [{section}]
+      edgegrid.access.api_credential:
+        edgerc: {emu_edgerc}
+        client_id: "{{{{ client.api_client.client_id }}}}"
+        description: first credential
+        edgerc_write: {{path: {edgerc}, section: {section}}}
+"""
+
+BY_HAND = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: A second credential of the same API client, made by hand
+      edgegrid.access.api_credential:
+        edgerc: {edgerc}
+        section: {section}
+        description: by hand
+        edgerc_write: {{path: {scratch}, section: by-hand}}
+"""
+
+
+@pytest.fixture
+def emu(tmp_path):
+    with running_emulator(tmp_path, propagation_delay=0.0, credential_limit=2) as emulator:
+        yield emulator
+
+
+def playbook(tmp_path, args, edgerc=None, section=None):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
+               ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+               ANSIBLE_STDOUT_CALLBACK='default', PATH=BIN + os.pathsep + os.environ.get('PATH', ''))
+    env.pop('AKAMAI_EDGERC', None)
+    env.pop('AKAMAI_EDGERC_SECTION', None)
+    if edgerc:
+        env.update(AKAMAI_EDGERC=str(edgerc), AKAMAI_EDGERC_SECTION=section)
+    proc = subprocess.run([os.path.join(BIN, 'ansible-playbook')] + args, cwd=str(tmp_path), env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300, check=False)
+    return proc.returncode, proc.stdout
+
+
+def setup(emu, tmp_path, name, edgerc, section='svc'):
+    book = tmp_path / ('setup-%s.yml' % name)
+    book.write_text(SETUP.format(emu_edgerc=emu.edgerc, name=name, edgerc=edgerc, section=section))
+    code, out = playbook(tmp_path, ['-i', 'localhost,', '-c', 'local', str(book)])
+    assert code == 0, out[-3000:]
+
+
+def rotate(tmp_path, edgerc, *extra, section='svc'):
+    return playbook(tmp_path, ['-i', 'localhost,', '-c', 'local', 'edgegrid.access.rotate_credentials'] + list(extra),
+                    edgerc=edgerc, section=section)
+
+
+def creates(emu):
+    return emu.admin.log()['counts'].get('POST %s' % CREDS, 0)
+
+
+def listed(emu, edgerc, section):
+    """The credentials of the API client of `section` of `edgerc`, read with that section (the API's names)."""
+    values = _edgerc.read_section(str(edgerc), section)
+    session = requests.Session()
+    session.auth = EdgeGridAuth(client_token=values['client_token'], client_secret=values['client_secret'],
+                                access_token=values['access_token'])
+    answer = session.get(emu.url(CREDS))
+    assert answer.status_code == 200
+    return answer.json()
+
+
+def test_a_copy_taken_before_a_rotation_finished_elsewhere_is_told_so(emu, tmp_path):
+    """The second holder of a copy: the rotation is finished, not in progress; when its credential expires; what to do."""
+    team, laptop = tmp_path / 'team.edgerc', tmp_path / 'laptop.edgerc'
+    setup(emu, tmp_path, 'copy', team)
+    shutil.copy(str(team), str(laptop))
+    code, out = rotate(tmp_path, team, '-e', 'credential_rotation_force=true')
+    assert code == 0, out[-3000:]
+    creds = listed(emu, team, 'svc')
+    old = [c for c in creds if not c['description'].startswith('edgegrid.access rotation')][0]
+    new = [c for c in creds if c is not old][0]
+    emu.admin.reset_log()
+    code, out = rotate(tmp_path, laptop)
+    assert code != 0, out[-3000:]
+    assert 'another rotation of the credential' not in out and 'run again once it is over' not in out
+    assert ('the rotation of credential %d is finished: credential %d replaced it'
+            % (old['credentialId'], new['credentialId'])) in out
+    assert 'expires at %s' % old['expiresOn'][:19] in out
+    assert 'Copy credential %d into this section' % new['credentialId'] in out
+    assert [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')] == []
+
+
+def test_two_sections_holding_one_credential_are_rotated_once(emu, tmp_path):
+    """[a] and [b] hold one credential, a forced rotation over both: [a]'s write updates [b], and [b] is then
+    recognised as rotated (its predecessor is in its overlap): no third credential tried, no failure."""
+    team = tmp_path / 'team.edgerc'
+    setup(emu, tmp_path, 'pair', team, section='a')
+    text = team.read_text()
+    team.write_text(text + '\n' + text.replace('[a]', '[b]'))
+    inventory = tmp_path / 'e.akamai.yml'
+    inventory.write_text('plugin: edgegrid.access.akamai\nedgerc: %s\n' % team)
+    emu.admin.reset_log()
+    code, out = playbook(tmp_path, ['-i', str(inventory), 'edgegrid.access.rotate_credentials',
+                                    '-e', 'credential_rotation_force=true'])
+    assert code == 0, out[-4000:]
+    assert creates(emu) == 1
+    creds = listed(emu, team, 'a')
+    new = [c for c in creds if c['description'].startswith('edgegrid.access rotation')][0]
+    old = [c for c in creds if c is not new][0]
+    assert '[a] credential %d: rotated; credential %d retired; also written to [b]' % (
+        new['credentialId'], old['credentialId']) in out
+    assert ('[b] credential %d: credential %d replaced credential %d, which stays ACTIVE until'
+            % (new['credentialId'], new['credentialId'], old['credentialId'])) in out
+    assert 'rotated already, nothing to do. Another rotation would exceed the 2 credentials' in ' '.join(out.split())
+    assert 'Credential limit' not in out
+
+
+def test_check_mode_says_would_rotate_and_predicts_the_credential_limit(emu, tmp_path):
+    """--check: 'would rotate', the new id '(new)'; with the API client at the limit, check mode and the real run
+    both refuse before any write, saying which credential holds each slot."""
+    team = tmp_path / 'team.edgerc'
+    setup(emu, tmp_path, 'check', team)
+    current = listed(emu, team, 'svc')[0]
+    code, out = rotate(tmp_path, team, '--check', '-e', 'credential_rotation_force=true')
+    assert code == 0, out[-3000:]
+    assert '[svc] credential (new): would rotate; credential %d would be retired' % current['credentialId'] in out
+    assert creates(emu) == 0
+
+    book = tmp_path / 'by-hand.yml'
+    book.write_text(BY_HAND.format(edgerc=team, section='svc', scratch=tmp_path / 'scratch.edgerc'))
+    code, out = playbook(tmp_path, ['-i', 'localhost,', '-c', 'local', str(book)])
+    assert code == 0, out[-3000:]
+    other = [c for c in listed(emu, team, 'svc') if c['credentialId'] != current['credentialId']][0]
+    emu.admin.reset_log()
+    for mode in (['--check'], []):
+        code, out = rotate(tmp_path, team, '-e', 'credential_rotation_force=true', *mode)
+        assert code != 0, out[-3000:]
+        assert ('API client holds 2 credentials, and Akamai allows 2 per API client: a new one would be refused. '
+                'credential %d ACTIVE, in use; credential %d ACTIVE. To free a slot: delete credential %d once '
+                'nothing signs with it' % (current['credentialId'], other['credentialId'], other['credentialId'])
+                in ' '.join(out.split()))
+    assert [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')] == []
+
+
+def test_the_rollback_message_joins_its_sentences(emu, tmp_path):
+    """Verification fails (every signed read of the new credential dropped): rolled back, said in whole sentences."""
+    team = tmp_path / 'team.edgerc'
+    setup(emu, tmp_path, 'rollback', team)
+    emu.admin.faults('drop', method='GET', path=CREDS + '/1', count=50)
+    code, out = rotate(tmp_path, team, '-e', 'credential_rotation_force=true', '-e', 'credential_rotation_verify_retries=1',
+                       '-e', 'credential_rotation_max_retries=0')
+    emu.admin.clear_faults()
+    assert code != 0, out[-3000:]
+    text = ' '.join(out.split())
+    assert 'was deactivated and the section restored. The old credential was left as it was.' in text, out[-3000:]
+    assert 'restored; The' not in text
