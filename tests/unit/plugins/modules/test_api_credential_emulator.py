@@ -90,29 +90,29 @@ def test_replaces_writes_only_a_section_that_still_holds_the_old_credential(emul
     assert [k for k in emulator.admin.log()['counts'] if not k.startswith('GET ')] == []
 
 
-def rotate_into(emulator, capsys, path):
+def rotate_into(emulator, run, path):
     """Rotate the credential of [default] into section [rot] of `path` (written from [default] first): the new one."""
     defaults = _edgerc.read_section(emulator.edgerc, 'default')
     _edgerc.write_section(str(path), 'rot', dict((k, defaults[k]) for k in _edgerc.REQUIRED_KEYS))
-    current = [c for c in credentials(emulator, capsys) if c['signing']][0]
+    current = [c for c in credentials(emulator, run) if c['signing']][0]
     failed, result = run(api_credential, dict(edgerc=emulator.edgerc, section='default', max_retries=0,
                                               replaces=current['credential_id'],
-                                              edgerc_write=dict(path=str(path), section='rot')), capsys)
+                                              edgerc_write=dict(path=str(path), section='rot')))
     assert not failed, result
     return current, result['credential']
 
 
-def test_a_rotation_finished_with_another_copy_is_said_finished_not_in_progress(emulator, capsys, tmp_path):
+def test_a_rotation_finished_with_another_copy_is_said_finished_not_in_progress(emulator, run, tmp_path):
     """A copy of the .edgerc taken before a rotation that finished elsewhere: re-running never helps, and the
     message says so (the rotation is finished, by which credential, when this one expires, what to do)."""
     mine, laptop = tmp_path / 'mine.edgerc', tmp_path / 'laptop.edgerc'
     defaults = _edgerc.read_section(emulator.edgerc, 'default')
     _edgerc.write_section(str(laptop), 'rot', dict((k, defaults[k]) for k in _edgerc.REQUIRED_KEYS))
-    old, new = rotate_into(emulator, capsys, mine)
+    old, new = rotate_into(emulator, run, mine)
     emulator.admin.reset_log()
     failed, result = run(api_credential, dict(edgerc=emulator.edgerc, section='default', max_retries=0,
                                               replaces=old['credential_id'],
-                                              edgerc_write=dict(path=str(laptop), section='rot')), capsys)
+                                              edgerc_write=dict(path=str(laptop), section='rot')))
     assert failed
     msg = result['msg']
     assert 'in progress' not in msg and 'run again once it is over' not in msg.lower()
@@ -122,17 +122,17 @@ def test_a_rotation_finished_with_another_copy_is_said_finished_not_in_progress(
     assert [k for k in emulator.admin.log()['counts'] if not k.startswith('GET ')] == []
 
 
-def test_the_credential_limit_refusal_names_the_state_of_each_credential(emulator, capsys, tmp_path):
+def test_the_credential_limit_refusal_names_the_state_of_each_credential(emulator, run, tmp_path):
     """At the limit with the replaced credential in its overlap: no INACTIVE credential to delete, and the message
     says which credential is in use, which is in its overlap until when, and how to free a slot."""
     mine = tmp_path / 'mine.edgerc'
-    old, new = rotate_into(emulator, capsys, mine)
+    old, new = rotate_into(emulator, run, mine)
     until = _rotation._format(_rotation.utcnow() + _rotation.timedelta(hours=24))
     failed, result = run(api_credential, dict(edgerc=str(mine), section='rot', max_retries=0,
-                                              credential_id=old['credential_id'], expires_on=until), capsys)
+                                              credential_id=old['credential_id'], expires_on=until))
     assert not failed, result
     failed, result = run(api_credential, dict(edgerc=str(mine), section='rot', max_retries=0, description='another',
-                                              edgerc_write=dict(path=str(tmp_path / 'other'), section='x')), capsys)
+                                              edgerc_write=dict(path=str(tmp_path / 'other'), section='x')))
     assert failed
     msg = result['msg']
     assert 'delete an INACTIVE credential first' not in msg
