@@ -193,3 +193,43 @@ def test_the_rollback_message_joins_its_sentences(emu, tmp_path):
     text = ' '.join(out.split())
     assert 'was deactivated and the section restored. The old credential was left as it was.' in text, out[-3000:]
     assert 'restored; The' not in text
+
+
+ROLE_ON_THREE_HOSTS = """
+- hosts: envs
+  gather_facts: false
+  roles:
+    - role: edgegrid.access.credential_rotation
+  post_tasks:
+    - name: Each host's record
+      ansible.builtin.debug:
+        msg: "record {{{{ inventory_hostname }}}} {{{{ credential_rotation_results | map(attribute='section') | join(',') }}}}"
+"""
+
+
+def test_the_role_includes_its_steps_once_for_every_host(emu, tmp_path):
+    """The role on three hosts, each with a section of its own and the default credential_rotation_credentials:
+    rotate.yml is included once for the three (they run side by side, not host after host), and each host rotates its
+    own section's credential (forced) or only reads (converged)."""
+    team = tmp_path / 'team.edgerc'
+    for section in ('s1', 's2', 's3'):
+        setup(emu, tmp_path, 'three-' + section, team, section=section)
+    inventory = tmp_path / 'three.yml'
+    inventory.write_text('envs:\n  vars: {ansible_connection: local, credential_rotation_edgerc: %s}\n  hosts:\n%s'
+                         % (team, ''.join('    h%s: {credential_rotation_section: s%s}\n' % (n, n) for n in '123')))
+    book = tmp_path / 'three-rotate.yml'
+    book.write_text(ROLE_ON_THREE_HOSTS.format())
+    before = {s: _edgerc.read_section(str(team), s)['client_token'] for s in ('s1', 's2', 's3')}
+    for extra, writes in ((['-e', 'credential_rotation_force=true'], 3), ([], 0)):
+        emu.admin.reset_log()
+        code, out = playbook(tmp_path, ['-i', str(inventory), str(book), '--forks', '3'] + extra)
+        assert code == 0, out[-4000:]
+        included = [line for line in out.splitlines() if line.startswith('included: ') and 'rotate.yml' in line]
+        assert len(included) == 1, '\n'.join(included)
+        assert sorted(included[0].split(' for ', 1)[1].split(' => ')[0].split(', ')) == ['h1', 'h2', 'h3']
+        for n in '123':
+            assert '"msg": "record h%s s%s"' % (n, n) in out, out[-3000:]
+        assert creates(emu) == writes
+        assert (writes == 0) == ([k for k in emu.admin.log()['counts'] if not k.startswith('GET ')] == [])
+    after = {s: _edgerc.read_section(str(team), s)['client_token'] for s in ('s1', 's2', 's3')}
+    assert all(after[s] != before[s] for s in before)
