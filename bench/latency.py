@@ -13,7 +13,10 @@ written twice, as the README shows:
          throttling_counter x1 (the 5 counters in `counters`), edgekv_token x1 (the 10 tokens in `tokens`),
          api_credential x2 (a loop);
   roles  the shipped roles key_provisioning (collections, keys, counters), edgekv_tokens (tokens) and
-         credential_rotation (the credential the section signs with: not due, so read only).
+         credential_rotation (the credential the section signs with: not due, so read only);
+  roles, keys from a file
+         the same roles, the 1,000 keys in a CSV file that the collection item names (`import_file`) instead of
+         in the role's variables.
 The floor is bench/floor.py: one Python process, edgegrid-python, the 19 GETs that tell the estate is converged.
 
 One emulator serves 20 `.edgerc` sections, env01 ... env20, copies of its [default] section (the same API client
@@ -55,6 +58,7 @@ BIN = os.path.dirname(os.path.abspath(sys.executable))
 TITLE = '## Round trips with a real network\'s latency (issue 19)'
 JITTER_MS = 20.0
 FORKS = 10
+KINDS = ('tasks', 'roles', 'roles, keys from a file')
 
 
 def estate(contract_id, group_id):
@@ -103,15 +107,19 @@ def tasks_play(est):
         ]}]
 
 
-def roles_play(est):
-    """The estate through the shipped roles."""
+def roles_play(est, keys_file=None):
+    """The estate through the shipped roles (keys_file: a CSV file of the keys, given as the collections'
+    `import_file` instead of their `keys`)."""
+    def keys(coll):
+        if not coll['keys']:
+            return {}
+        return {'import_file': keys_file} if keys_file else {'keys': coll['keys']}
     return [{
         'name': 'The estate, through the roles', 'hosts': 'envs', 'gather_facts': False,
         'vars': {
             'key_provisioning_contract_id': est['contract_id'], 'key_provisioning_group_id': est['group_id'],
             'key_provisioning_collections': [
-                dict({'name': c['name'], 'quota': c['quota']}, **({'keys': c['keys']} if c['keys'] else {}))
-                for c in est['collections']],
+                dict({'name': c['name'], 'quota': c['quota']}, **keys(c)) for c in est['collections']],
             'key_provisioning_counters': est['counters'],
             'edgekv_tokens_tokens': est['tokens'],
             'credential_rotation_min_remaining_days': est['rotation_min_remaining_days'],
@@ -147,8 +155,14 @@ class Bench:
         self.inventory = self._dump('inventory.yml', {'envs': {'hosts': {name: {
             'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable,
             'edgegrid_edgerc': self.edgerc, 'edgegrid_section': name} for name in self.sections}}})
+        keyed = [c for c in self.estate['collections'] if c['keys']]
+        keys_file = os.path.join(workdir, 'keys.csv')
+        with open(keys_file, 'w', encoding='utf-8') as handle:
+            handle.write('VALUE,LABEL,TAGS\n' + ''.join('%s,%s,\n' % (k['value'], k['label']) for k in keyed[0]['keys']))
+        assert len(keyed) == 1, 'one keys file serves one collection'
         self.playbooks = {'tasks': self._dump('tasks.yml', tasks_play(self.estate)),
-                          'roles': self._dump('roles.yml', roles_play(self.estate))}
+                          'roles': self._dump('roles.yml', roles_play(self.estate)),
+                          'roles, keys from a file': self._dump('roles-file.yml', roles_play(self.estate, keys_file))}
 
     def _dump(self, name, data, as_json=False):
         path = os.path.join(self.workdir, name)
@@ -236,7 +250,7 @@ def measure(bench, latencies):
                 raise SystemExit('floor: not converged: %s' % failed[:2])
             floor_seconds, floor_gets = seconds, gets_and_writes(log)[0]
             rows.append((latency, scope, 'floor script (bench/floor.py)', floor_gets, 0, seconds, 1.0, 0))
-            for kind in ('tasks', 'roles'):
+            for kind in KINDS:
                 seconds, log, changed = bench.playbook(bench.playbooks[kind], limit)
                 gets, writes = gets_and_writes(log)
                 if writes or changed:
@@ -244,7 +258,7 @@ def measure(bench, latencies):
                                      % (kind, scope, writes, changed))
                 rows.append((latency, scope, 'converged run, %s' % kind, gets, writes, seconds,
                              seconds / floor_seconds, gets / float(floor_gets)))
-            print(rows[-3:], file=sys.stderr)
+            print(rows[-1 - len(KINDS):], file=sys.stderr)
     return rows
 
 

@@ -58,3 +58,33 @@ def test_one_run_per_contract_and_group_and_each_key_task_takes_its_own_id(playb
     written = [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')]
     assert written == [], written
     assert not any(run['changed'] for run in found['key_provisioning__collections']['results'])
+
+
+def test_keys_from_a_file_relative_to_the_playbook(playbook):
+    """A collection item's import_file (a relative path: from the playbook's directory) declares its keys; the second
+    run sends no write; no value is printed."""
+    emu = playbook.emu
+    (playbook.tmp_path / 'keys.csv').write_text(
+        'VALUE,LABEL,TAGS\n' + ''.join('%s-%03d,file-%03d,\n' % (KEY_VALUE, n, n) for n in range(30)))
+    tasks = [{'name': 'Provision', 'ansible.builtin.include_role': {'name': 'edgegrid.access.key_provisioning'},
+              'vars': {
+                  'key_provisioning_edgerc': emu.edgerc,
+                  'key_provisioning_contract_id': playbook.contract_id,
+                  'key_provisioning_group_id': playbook.group_id,
+                  'key_provisioning_collections': [{'name': 'from-file', 'import_file': 'keys.csv'}]}}]
+    registered = ['key_provisioning__keys']
+    rc, output, found = playbook.run(tasks, registered)
+    assert rc == 0, output
+    assert KEY_VALUE not in output
+    result = found['key_provisioning__keys']['results'][0]
+    assert result['changed'] is True
+    collection_id = collection_ids(emu)[('from-file', playbook.group_id)]
+    exported = emu.session().get(emu.url('/apikey-manager-api/v2/collections/%d/keys/export' % collection_id),
+                                 headers={'Accept': 'application/json'}).json()
+    assert sorted(k['keyValue'] for k in exported) == ['%s-%03d' % (KEY_VALUE, n) for n in range(30)]
+
+    emu.admin.reset_log()
+    rc, output, found = playbook.run(tasks, registered)
+    assert rc == 0, output
+    assert [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')] == []
+    assert found['key_provisioning__keys']['results'][0]['changed'] is False
