@@ -103,9 +103,11 @@ class ApiError(EdgeGridError):
         self.request_id = (self.problem.get('requestId') or self.headers.get('x-trace-id')
                            or self.headers.get('x-request-id') or self.instance)
         self.errors = [_redact_tree(e, redact) for e in self.problem.get('errors') or [] if isinstance(e, dict)]
-        super().__init__(self._message())
+        super().__init__(signed_with_suffix(self.describe(), signed_with))
 
-    def _message(self):
+    def describe(self):
+        """The error's text without the credentials it was signed with (str): the method, path and status, then
+        Akamai's problem details (title, detail, type, nested errors), the request id and the attempts."""
         parts = ['%s %s failed with HTTP %s' % (self.method, self.path, self.status)]
         if self.title:
             parts.append(self.title)
@@ -127,7 +129,7 @@ class ApiError(EdgeGridError):
             text += ' [request id %s]' % self.request_id
         if self.attempts > 1:
             text += ' (gave up after %d attempts)' % self.attempts
-        return signed_with_suffix(text, self.signed_with)
+        return text
 
     def as_dict(self):
         """The problem details as returned to the user in a failed task."""
@@ -709,10 +711,10 @@ class ApiClient:
                 reason = failure
             if waited + wait > self.retry_max_wait:
                 if response is not None:
-                    error = self._api_error(method, path, response, attempt, signed_with=None)
+                    error = self._api_error(method, path, response, attempt)
                     raise self._transport_error('%s; gave up after %d attempts: the next retry would wait %.1f s, '
                                                 'beyond the retry budget of %.1f s (retry_max_wait)'
-                                                % (error, attempt, wait, self.retry_max_wait))
+                                                % (error.describe(), attempt, wait, self.retry_max_wait))
                 raise self._transport_error('%s %s: %s; gave up after %d attempts: the next retry would wait %.1f '
                                             's, beyond the retry budget of %.1f s (retry_max_wait)'
                                             % (method, path, reason, attempt, wait, self.retry_max_wait))
@@ -735,7 +737,7 @@ class ApiClient:
     def _transport_error(self, text):
         return TransportError(signed_with_suffix(text, self.signed_with))
 
-    def _api_error(self, method, path, response, attempts, signed_with=True):
+    def _api_error(self, method, path, response, attempts):
         headers = _lower(response.headers)
         problem = None
         try:
@@ -745,7 +747,7 @@ class ApiClient:
         text = response.text if not isinstance(problem, dict) else None
         return ApiError(method, path, response.status_code, problem=problem, body_text=text,
                         headers=headers, attempts=attempts, redactor=self.redact,
-                        signed_with=self.signed_with if signed_with else None)
+                        signed_with=self.signed_with)
 
     def get(self, path, params=None, missing_ok=False, cacheable=False):
         """GET `path`: the parsed body, or None for a 404 when `missing_ok`.
