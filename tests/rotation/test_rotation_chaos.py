@@ -17,48 +17,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-# The built collection: where make exports it (ANSIBLE_COLLECTIONS_PATH, `make collection`), else .build.
-COLLECTIONS = os.environ.get('ANSIBLE_COLLECTIONS_PATH') or os.path.join(ROOT, '.build')
-sys.path.insert(0, COLLECTIONS)
+from akamai_emulator.testing import running_emulator
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc
+from conftest import BIN, HERE, ansible_env
 
-from akamai_emulator.testing import running_emulator  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc  # noqa: E402  pylint: disable=wrong-import-position
-
-BIN = os.path.dirname(sys.executable)
 IAM = '/identity-management/v3/api-clients'
 OVERLAP_HOURS = 24
-
-SETUP = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: An API client for the test
-      edgegrid.access.api_client:
-        edgerc: {edgerc}
-        name: chaos-{name}
-        description: tests/rotation
-        all_apis: true
-        clone_authorized_user_groups: true
-      register: client
-    - name: Its first credential, in section [{section}]
-      edgegrid.access.api_credential:
-        edgerc: {edgerc}
-        client_id: "{{{{ client.api_client.client_id }}}}"
-        description: first credential
-        edgerc_write: {{path: {edgerc}, section: {section}}}
-    - name: Note its ID
-      ansible.builtin.copy:
-        content: "{{{{ client.api_client.client_id }}}}"
-        dest: {out}
-        mode: "0600"
-"""
 
 ROTATE = """
 - hosts: localhost
@@ -89,13 +57,8 @@ def emu(tmp_path):
 
 
 def env(extra=None):
-    out = dict(os.environ)
-    out.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
-               ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
-               ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, 'chaos', 'callback'), ANSIBLE_CALLBACKS_ENABLED='chaos_kill',
-               PATH=BIN + os.pathsep + os.environ.get('PATH', ''), CHAOS_PARENT=str(os.getpid()))
-    out.pop('AKAMAI_EDGERC', None)
-    out.update(extra or {})
+    out = ansible_env(dict({'ANSIBLE_CALLBACK_PLUGINS': os.path.join(HERE, 'chaos', 'callback'),
+                            'ANSIBLE_CALLBACKS_ENABLED': 'chaos_kill', 'CHAOS_PARENT': str(os.getpid())}, **(extra or {})))
     if 'CHAOS_KILL' in out:
         out['PYTHONPATH'] = os.path.join(HERE, 'chaos') + os.pathsep + out.get('PYTHONPATH', '')
     return out
@@ -112,14 +75,6 @@ def start(tmp_path, text, name, extra=None):
 def finish(proc, timeout=180):
     out = proc.communicate(timeout=timeout)[0]
     return proc.returncode, out
-
-
-def setup_client(emu, tmp_path, name, section='staging'):
-    out = tmp_path / ('%s.id' % name)
-    code, text = finish(start(tmp_path, SETUP.format(edgerc=emu.edgerc, name=name, section=section, out=out),
-                              'setup-%s' % name))
-    assert code == 0, text[-3000:]
-    return out.read_text().strip()
 
 
 def rotate(emu, tmp_path, client_id, section='staging', force=True, extra=None, name='rotate'):
@@ -158,9 +113,9 @@ def assert_complete(emu, client_id, section='staging', before=None):
         assert expires <= limit, 'credential %s stays ACTIVE until %s' % (cred['credentialId'], cred['expiresOn'])
 
 
-def test_two_rotations_of_another_clients_credential_at_once(emu, tmp_path):
+def test_two_rotations_of_another_clients_credential_at_once(emu, tmp_path, new_client):
     """Input 1: two runs rotate client S's credential in [staging] at once (client_id S, auth_section default)."""
-    client_id = setup_client(emu, tmp_path, 'one')
+    client_id = new_client('chaos-one', emu.edgerc, 'staging')
     procs = [rotate(emu, tmp_path, client_id, name='rotate-%d' % i) for i in (1, 2)]
     results = [finish(proc) for proc in procs]
     assert_signs(emu, 'staging')
@@ -174,11 +129,11 @@ def test_two_rotations_of_another_clients_credential_at_once(emu, tmp_path):
     assert_complete(emu, client_id)
 
 
-def test_two_rotations_of_two_sections_of_one_file_at_once(emu, tmp_path):
+def test_two_rotations_of_two_sections_of_one_file_at_once(emu, tmp_path, new_client):
     """Input 2: [staging] and [production] of one .edgerc rotated by two processes at once: both keep their new
     credential."""
-    staging = setup_client(emu, tmp_path, 'stg', 'staging')
-    production = setup_client(emu, tmp_path, 'prd', 'production')
+    staging = new_client('chaos-stg', emu.edgerc, 'staging')
+    production = new_client('chaos-prd', emu.edgerc, 'production')
     procs = [rotate(emu, tmp_path, staging, 'staging', name='r-stg'),
              rotate(emu, tmp_path, production, 'production', name='r-prd')]
     for code, out in [finish(proc) for proc in procs]:
@@ -189,10 +144,10 @@ def test_two_rotations_of_two_sections_of_one_file_at_once(emu, tmp_path):
 
 
 @pytest.mark.parametrize('kill', ['before-rename', 'after-rename'])
-def test_killed_inside_the_edgerc_write(emu, tmp_path, kill):
+def test_killed_inside_the_edgerc_write(emu, tmp_path, kill, new_client):
     """Input 5 (before the rename: a temporary file with every secret is left) and input 3 (after it: the section
     holds the new credential, its description never set)."""
-    client_id = setup_client(emu, tmp_path, 'w')
+    client_id = new_client('chaos-w', emu.edgerc, 'staging')
     code, out = finish(rotate(emu, tmp_path, client_id, extra=dict(CHAOS_KILL=kill, CHAOS_EDGERC=emu.edgerc)))
     assert code == -9, out[-3000:]
     directory = os.path.dirname(emu.edgerc)
@@ -215,8 +170,8 @@ STEPS = ['Delete the credentials past their retention', 'Create the new credenti
          'Record what happened']
 
 
-def test_killed_at_every_step_boundary(emu, tmp_path):
-    client_id = setup_client(emu, tmp_path, 'k')
+def test_killed_at_every_step_boundary(emu, tmp_path, new_client):
+    client_id = new_client('chaos-k', emu.edgerc, 'staging')
     for step in STEPS:
         before = _edgerc.read_section(emu.edgerc, 'staging')['client_token']
         code, out = finish(rotate(emu, tmp_path, client_id, extra=dict(CHAOS_TASK=step), name='kill'))
@@ -228,10 +183,10 @@ def test_killed_at_every_step_boundary(emu, tmp_path):
         assert_complete(emu, client_id, before=before)
 
 
-def test_a_converged_run_evaluates_few_tasks(emu, tmp_path):
+def test_a_converged_run_evaluates_few_tasks(emu, tmp_path, new_client):
     """Issue 19: when nothing is due, the role evaluates its read and a few tasks, not the dozen steps of a rotation
     skipped one by one (each skipped task costs Ansible's per-task, per-host work)."""
-    client_id = setup_client(emu, tmp_path, 'c')
+    client_id = new_client('chaos-c', emu.edgerc, 'staging')
     names = tmp_path / 'tasks.txt'
     code, out = finish(rotate(emu, tmp_path, client_id, force=False, name='converged',
                               extra=dict(ANSIBLE_CALLBACKS_ENABLED='chaos_kill,count_tasks', COUNT_TASKS=str(names))))
