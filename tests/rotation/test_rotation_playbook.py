@@ -12,42 +12,17 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
+import time
 
 import pytest
 import requests
 from akamai.edgegrid import EdgeGridAuth
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-COLLECTIONS = os.environ.get('ANSIBLE_COLLECTIONS_PATH') or os.path.join(ROOT, '.build')
-sys.path.insert(0, COLLECTIONS)
+from akamai_emulator.testing import running_emulator
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc
+from conftest import BIN, ansible_env
 
-from akamai_emulator.testing import running_emulator  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc  # noqa: E402  pylint: disable=wrong-import-position
-
-BIN = os.path.dirname(sys.executable)
 CREDS = '/identity-management/v3/api-clients/self/credentials'
-
-SETUP = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: An API client for the test
-      edgegrid.access.api_client:
-        edgerc: {emu_edgerc}
-        name: playbook-{name}
-        description: tests/rotation
-        all_apis: true
-        clone_authorized_user_groups: true
-      register: client
-    - name: Its first credential, in section [{section}]
-      edgegrid.access.api_credential:
-        edgerc: {emu_edgerc}
-        client_id: "{{{{ client.api_client.client_id }}}}"
-        description: first credential
-        edgerc_write: {{path: {edgerc}, section: {section}}}
-"""
 
 BY_HAND = """
 - hosts: localhost
@@ -69,23 +44,12 @@ def emu(tmp_path):
 
 
 def playbook(tmp_path, args, edgerc=None, section=None):
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
-               ANSIBLE_NOCOLOR='1', ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
-               ANSIBLE_STDOUT_CALLBACK='default', PATH=BIN + os.pathsep + os.environ.get('PATH', ''))
-    env.pop('AKAMAI_EDGERC', None)
-    env.pop('AKAMAI_EDGERC_SECTION', None)
+    env = ansible_env({'ANSIBLE_STDOUT_CALLBACK': 'default'})
     if edgerc:
         env.update(AKAMAI_EDGERC=str(edgerc), AKAMAI_EDGERC_SECTION=section)
     proc = subprocess.run([os.path.join(BIN, 'ansible-playbook')] + args, cwd=str(tmp_path), env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300, check=False)
     return proc.returncode, proc.stdout
-
-
-def setup(emu, tmp_path, name, edgerc, section='svc'):
-    book = tmp_path / ('setup-%s.yml' % name)
-    book.write_text(SETUP.format(emu_edgerc=emu.edgerc, name=name, edgerc=edgerc, section=section))
-    code, out = playbook(tmp_path, ['-i', 'localhost,', '-c', 'local', str(book)])
-    assert code == 0, out[-3000:]
 
 
 def rotate(tmp_path, edgerc, *extra, section='svc'):
@@ -108,10 +72,10 @@ def listed(emu, edgerc, section):
     return answer.json()
 
 
-def test_a_copy_taken_before_a_rotation_finished_elsewhere_is_told_so(emu, tmp_path):
+def test_a_copy_taken_before_a_rotation_finished_elsewhere_is_told_so(emu, tmp_path, new_client):
     """The second holder of a copy: the rotation is finished, not in progress; when its credential expires; what to do."""
     team, laptop = tmp_path / 'team.edgerc', tmp_path / 'laptop.edgerc'
-    setup(emu, tmp_path, 'copy', team)
+    new_client('playbook-copy', team, 'svc')
     shutil.copy(str(team), str(laptop))
     code, out = rotate(tmp_path, team, '-e', 'credential_rotation_force=true')
     assert code == 0, out[-3000:]
@@ -129,11 +93,11 @@ def test_a_copy_taken_before_a_rotation_finished_elsewhere_is_told_so(emu, tmp_p
     assert [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')] == []
 
 
-def test_two_sections_holding_one_credential_are_rotated_once(emu, tmp_path):
+def test_two_sections_holding_one_credential_are_rotated_once(emu, tmp_path, new_client):
     """[a] and [b] hold one credential, a forced rotation over both: [a]'s write updates [b], and [b] is then
     recognised as rotated (its predecessor is in its overlap): no third credential tried, no failure."""
     team = tmp_path / 'team.edgerc'
-    setup(emu, tmp_path, 'pair', team, section='a')
+    new_client('playbook-pair', team, 'a')
     text = team.read_text()
     team.write_text(text + '\n' + text.replace('[a]', '[b]'))
     inventory = tmp_path / 'e.akamai.yml'
@@ -154,11 +118,11 @@ def test_two_sections_holding_one_credential_are_rotated_once(emu, tmp_path):
     assert 'Credential limit' not in out
 
 
-def test_check_mode_says_would_rotate_and_predicts_the_credential_limit(emu, tmp_path):
+def test_check_mode_says_would_rotate_and_predicts_the_credential_limit(emu, tmp_path, new_client):
     """--check: 'would rotate', the new id '(new)'; with the API client at the limit, check mode and the real run
     both refuse before any write, saying which credential holds each slot."""
     team = tmp_path / 'team.edgerc'
-    setup(emu, tmp_path, 'check', team)
+    new_client('playbook-check', team, 'svc')
     current = listed(emu, team, 'svc')[0]
     code, out = rotate(tmp_path, team, '--check', '-e', 'credential_rotation_force=true')
     assert code == 0, out[-3000:]
@@ -181,10 +145,10 @@ def test_check_mode_says_would_rotate_and_predicts_the_credential_limit(emu, tmp
     assert [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')] == []
 
 
-def test_the_rollback_message_joins_its_sentences(emu, tmp_path):
+def test_the_rollback_message_joins_its_sentences(emu, tmp_path, new_client):
     """Verification fails (every signed read of the new credential dropped): rolled back, said in whole sentences."""
     team = tmp_path / 'team.edgerc'
-    setup(emu, tmp_path, 'rollback', team)
+    new_client('playbook-rollback', team, 'svc')
     emu.admin.faults('drop', method='GET', path=CREDS + '/1', count=50)
     code, out = rotate(tmp_path, team, '-e', 'credential_rotation_force=true', '-e', 'credential_rotation_verify_retries=1',
                        '-e', 'credential_rotation_max_retries=0')
@@ -207,13 +171,13 @@ ROLE_ON_THREE_HOSTS = """
 """
 
 
-def test_the_role_includes_its_steps_once_for_every_host(emu, tmp_path):
+def test_the_role_includes_its_steps_once_for_every_host(emu, tmp_path, new_client):
     """The role on three hosts, each with a section of its own and the default credential_rotation_credentials:
     rotate.yml is included once for the three (they run side by side, not host after host), and each host rotates its
     own section's credential (forced) or only reads (converged)."""
     team = tmp_path / 'team.edgerc'
     for section in ('s1', 's2', 's3'):
-        setup(emu, tmp_path, 'three-' + section, team, section=section)
+        new_client('playbook-three-' + section, team, section)
     inventory = tmp_path / 'three.yml'
     inventory.write_text('envs:\n  vars: {ansible_connection: local, credential_rotation_edgerc: %s}\n  hosts:\n%s'
                          % (team, ''.join('    h%s: {credential_rotation_section: s%s}\n' % (n, n) for n in '123')))
@@ -233,3 +197,22 @@ def test_the_role_includes_its_steps_once_for_every_host(emu, tmp_path):
         assert (writes == 0) == ([k for k in emu.admin.log()['counts'] if not k.startswith('GET ')] == [])
     after = {s: _edgerc.read_section(str(team), s)['client_token'] for s in ('s1', 's2', 's3')}
     assert all(after[s] != before[s] for s in before)
+
+
+def test_a_failed_loop_is_reported_by_its_items_messages(emu, tmp_path, new_client):
+    """A credential past its retention whose delete fails (a task with a loop): the final failure names the API's
+    answer for the item, not only "One or more items failed"."""
+    team = tmp_path / 'team.edgerc'
+    new_client('playbook-loop', team, 'svc')
+    code, out = rotate(tmp_path, team, '-e', 'credential_rotation_force=true', '-e', 'credential_rotation_deactivate_old=true',
+                       '-e', 'credential_rotation_overlap_hours=0.0002', '-e', 'credential_rotation_retention_days=0')
+    assert code == 0, out[-3000:]
+    time.sleep(2)
+    emu.admin.faults('503', method='DELETE', path='/identity-management/v3/api-clients', count=20)
+    code, out = rotate(tmp_path, team, '-e', 'credential_rotation_max_retries=0', '-e', 'credential_rotation_retention_days=0')
+    emu.admin.clear_faults()
+    assert code != 0, out[-3000:]
+    final = [line for line in out.splitlines() if 'the rotation of environment localhost failed at' in line]
+    assert final, out[-3000:]
+    assert 'Delete the credentials past their retention: ' in final[0], final[0]
+    assert 'failed with HTTP 503' in final[0] and 'One or more items failed' not in final[0], final[0]
