@@ -117,8 +117,9 @@ options:
   strict:
     description:
       - V(false) - a section of O(edgerc) that cannot be used is skipped, an account listing that fails adds no
-        account host, and a name in O(sections) or O(exclude_sections) without a wildcard that is no section of the
-        file is ignored; each with a warning naming the file, the section or option, and the problem. The other
+        account host, a section or account whose host would take the name of a group (C(all), C(ungrouped), the
+        O(group)) is skipped, and a name in O(sections) or O(exclude_sections) without a wildcard that is no section
+        of the file is ignored; each with a warning naming the file, the section or option, and the problem. The other
         environments are still hosts.
       - V(true) - each of these fails the inventory, as an error in O(compose), O(groups) or O(keyed_groups) does.
         For a scheduled job (a rotation, a report) that must not run on part of the environments.
@@ -232,6 +233,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self.inventory.add_group(group)
         for host in hosts:
             name = host['name']
+            problem = self._host_name_problem(name)
+            if problem:
+                if host['vars'].get(_environments.VAR_SOURCE) == _environments.SOURCE_SECTION:
+                    self._problem(strict, 'section [%s] of %s: %s; the section is skipped (no host). Rename the '
+                                  'section, or leave it out with exclude_sections' % (name, source.path, problem))
+                else:
+                    self._problem(strict, 'the host of account %s: %s; the account is skipped (no host). Name '
+                                  'account hosts by switch key (account_hostname: switch_key)'
+                                  % (host['vars'].get(_environments.VAR_SWITCH_KEY), problem))
+                continue
             self.inventory.add_host(name, group=group or None)
             self.inventory.set_variable(name, 'ansible_connection', 'local')
             for key, value in host['vars'].items():
@@ -241,6 +252,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             host_vars = self.inventory.get_host(name).get_vars()
             self._add_host_to_composed_groups(self.get_option('groups'), host_vars, name, strict=strict)
             self._add_host_to_keyed_groups(self.get_option('keyed_groups'), host_vars, name, strict=strict)
+
+    def _host_name_problem(self, name):
+        """Why `name` cannot name a host, or None: it is the name of a group of the inventory (all, ungrouped, the
+        `group` option's), which no pattern (`hosts:`, --limit) tells apart from the host."""
+        if name in self.inventory.groups:
+            return "'%s' is the name of an Ansible group, which a host cannot share" % name
+        return None
 
     def _problem(self, strict, message):
         """A section or account that cannot be an environment: an error with strict, else a warning."""

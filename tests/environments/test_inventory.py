@@ -277,6 +277,28 @@ def test_a_section_name_that_matches_nothing_is_warned_about(ansible):
     assert rc != 0 and "no section of %s is named 'prodution'" % emu.edgerc in _warnings(err), err
 
 
+def test_a_section_named_as_a_group_is_skipped_with_a_warning(ansible, tmp_path):
+    """Sections [all], [ungrouped] and [akamai] (the plugin's group) would be hosts no pattern tells from the groups:
+    skipped, each with a warning naming it; an error with strict."""
+    emu = ansible.emu
+    with open(emu.edgerc, encoding='utf-8') as handle:
+        text = handle.read()
+    default = text.split('[default]', 1)[1].split('\n[', 1)[0]
+    named = tmp_path / 'named.edgerc'
+    named.write_text(text + ''.join('\n[%s]%s' % (name, default) for name in ('all', 'ungrouped', 'akamai')))
+    rc, out, err = ansible.run(['ansible-inventory', '-i', ansible.inventory_file('groups', edgerc=str(named)),
+                                '--list'], env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
+    assert rc == 0, err
+    assert sorted(json.loads(out)['_meta']['hostvars']) == ['account2', 'default', 'readonly']
+    warned = _warnings(err)
+    for name in ('all', 'ungrouped', 'akamai'):
+        assert ("section [%s] of %s: '%s' is the name of an Ansible group, which a host cannot share; the section "
+                "is skipped (no host)" % (name, named, name)) in warned, err
+    rc, out, err = ansible.run(['ansible-inventory', '-i', ansible.inventory_file(
+        'groups', edgerc=str(named), strict=True), '--list'], env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
+    assert rc != 0 and "section [all] of %s: 'all' is the name of an Ansible group" % named in _warnings(err), err
+
+
 def test_module_defaults_from_the_inventory(ansible, tmp_path):
     """The README's one line: every module of the collection takes the host's connection options."""
     emu = ansible.emu
@@ -368,5 +390,6 @@ def test_the_rotation_report_of_an_account_host_names_its_account(ansible):
     rc, out, err = ansible.run(['ansible-playbook', '-i', path, 'edgegrid.access.rotate_credentials'])
     assert rc == 0, out + err
     assert '"msg": "[default, account switch key %s] credential' % second.switch_key in out, out
-    assert 'for emulated_company_two => (item=default, account switch key %s)' % second.switch_key in out, out
+    # The include's label names what the item gives (here nothing: each host's own section); the host is named.
+    assert "rotate.yml for emulated_company_two => (item=each host's own section)" in out, out
     assert '(item=default, account switch key %s) => {' % second.switch_key in out, out
