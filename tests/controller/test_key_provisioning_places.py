@@ -88,3 +88,30 @@ def test_keys_from_a_file_relative_to_the_playbook(playbook):
     assert rc == 0, output
     assert [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')] == []
     assert found['key_provisioning__keys']['results'][0]['changed'] is False
+
+
+def test_a_key_file_that_cannot_be_read_fails_before_any_write(playbook):
+    """import_file missing, a directory, or not a string: the role fails before its first write, naming the item and
+    the path (a relative one resolved from the playbook's directory)."""
+    emu = playbook.emu
+    (playbook.tmp_path / 'keydir').mkdir()
+    cases = [('missing.csv', "key_provisioning_collections[1] (kf-second).import_file %s: no such file"
+              % (playbook.tmp_path / 'missing.csv')),
+             ('keydir', "key_provisioning_collections[1] (kf-second).import_file %s: is a directory"
+              % (playbook.tmp_path / 'keydir')),
+             (['a.csv'], "key_provisioning_collections[1] (kf-second).import_file must be a path (a string)")]
+    for import_file, message in cases:
+        tasks = [{'name': 'Provision', 'ansible.builtin.include_role': {'name': 'edgegrid.access.key_provisioning'},
+                  'vars': {
+                      'key_provisioning_edgerc': emu.edgerc,
+                      'key_provisioning_contract_id': playbook.contract_id,
+                      'key_provisioning_group_id': playbook.group_id,
+                      'key_provisioning_collections': [{'name': 'kf-first'},
+                                                       {'name': 'kf-second', 'import_file': import_file}]}}]
+        emu.admin.reset_log()
+        rc, output, dummy = playbook.run(tasks, [])
+        assert rc != 0, output
+        assert message in ' '.join(output.split()), output[-3000:]
+        assert 'nothing was written' in output
+        assert [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')] == []
+    assert ('kf-first', playbook.group_id) not in collection_ids(emu)
