@@ -291,3 +291,16 @@ def test_a_refused_controller_login_stops_before_any_change(setup):
     assert 'Nothing was changed' in stdout
     assert _writes(setup.emulator) == {}
     assert setup.controller.inputs(setup.cid) == setup.first
+
+
+def test_a_controller_address_with_a_password_stops_before_any_change_and_never_prints_it(setup):
+    """CONTROLLER_HOST as http://user:password@host: refused before any change, the password not printed."""
+    setup.emulator.admin.reset_log()
+    host = setup.controller.host.split('://', 1)[-1]
+    runner, stdout = setup.rotate(credential_rotation_force=True,
+                                  credential_rotation_controller_host='http://admin:in-the-url-secret-1@' + host)
+    assert runner.status == 'failed'
+    assert 'in-the-url-secret-1' not in stdout
+    assert 'credential_rotation_controller_host (CONTROLLER_HOST) holds a user name or password' in ' '.join(stdout.split())
+    assert _writes(setup.emulator) == {}
+    assert setup.controller.writes() == []
