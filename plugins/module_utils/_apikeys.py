@@ -369,6 +369,7 @@ def parse_key_file(path, file_format=None):
     import io
     import json
     import os
+    import stat
     from xml.etree import ElementTree
 
     fmt = file_format or os.path.splitext(path)[1].lstrip('.').lower()
@@ -376,6 +377,10 @@ def parse_key_file(path, file_format=None):
         raise InputError('import_file %s: cannot tell its format from the extension; set import_format to one of %s'
                          % (path, ', '.join(IMPORT_FORMATS)))
     try:
+        # Not a FIFO or a device (opening one would wait, or reading it never end): a regular file, links followed.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise InputError('import_file %s is not a regular file (a directory, a FIFO or a device); give the file '
+                             'of keys' % path)
         with open(path, encoding='utf-8-sig') as handle:
             content = handle.read()
     except OSError as exc:

@@ -133,6 +133,7 @@ options:
         columns, JSON C([{"value", "label", "tags"}]), XML C(<keys><key><value/><label/><tags>a;b</tags></key></keys>);
         the v2 names C(keyValue) and C(keyDescription), and the files of a v2 export, are read too).
       - Its keys are declared present, as if listed in O(keys); an entry of O(keys) with the same value wins.
+      - A regular file (links are followed); a directory, a FIFO or a device is refused before any request.
       - Only the keys missing from the collection are sent, so a second run changes nothing.
     type: path
   import_format:

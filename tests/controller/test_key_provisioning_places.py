@@ -9,6 +9,8 @@ elements handed to the collection task carry no key value."""
 
 from __future__ import annotations
 
+import os
+
 KEY_VALUE = 'places-declared-key-value-0001'
 
 
@@ -95,7 +97,16 @@ def test_a_key_file_that_cannot_be_read_fails_before_any_write(playbook):
     the path (a relative one resolved from the playbook's directory)."""
     emu = playbook.emu
     (playbook.tmp_path / 'keydir').mkdir()
-    cases = [('missing.csv', "key_provisioning_collections[1] (kf-second).import_file %s: no such file"
+    (playbook.tmp_path / 'linkdir.csv').symlink_to(playbook.tmp_path / 'keydir')
+    (playbook.tmp_path / 'dangling.csv').symlink_to(playbook.tmp_path / 'nowhere.csv')
+    os.mkfifo(str(playbook.tmp_path / 'fifo.csv'))
+    cases = [('linkdir.csv', "key_provisioning_collections[1] (kf-second).import_file %s: is a directory"
+              % (playbook.tmp_path / 'linkdir.csv')),
+             ('dangling.csv', "key_provisioning_collections[1] (kf-second).import_file %s: no such file"
+              % (playbook.tmp_path / 'dangling.csv')),
+             ('fifo.csv', "key_provisioning_collections[1] (kf-second).import_file %s: is not a regular file"
+              % (playbook.tmp_path / 'fifo.csv')),
+             ('missing.csv', "key_provisioning_collections[1] (kf-second).import_file %s: no such file"
               % (playbook.tmp_path / 'missing.csv')),
              ('keydir', "key_provisioning_collections[1] (kf-second).import_file %s: is a directory"
               % (playbook.tmp_path / 'keydir')),

@@ -9,6 +9,7 @@ the emulator (request counts of bulk creates and of a converged api_key run)."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
@@ -184,6 +185,18 @@ def test_parse_key_file_errors(tmp_path):
     path.write_text('[{"value": "v", "color": "red"}]')
     with pytest.raises(_apikeys.InputError, match="unknown member 'color'"):
         _apikeys.parse_key_file(str(path), 'json')
+
+
+
+def test_parse_key_file_refuses_what_is_not_a_regular_file(tmp_path):
+    """A FIFO (opening it would wait for a writer), a directory, or a link to either: refused before it is opened."""
+    fifo = tmp_path / 'fifo.csv'
+    os.mkfifo(str(fifo))
+    (tmp_path / 'adir.csv').mkdir()
+    (tmp_path / 'link.csv').symlink_to(tmp_path / 'adir.csv')
+    for name in ('fifo.csv', 'adir.csv', 'link.csv'):
+        with pytest.raises(_apikeys.InputError, match='import_file .*%s is not a regular file' % name):
+            _apikeys.parse_key_file(str(tmp_path / name))
 
 
 # ---------------------------------------------------------------- against the emulator
