@@ -216,3 +216,36 @@ def test_a_failed_loop_is_reported_by_its_items_messages(emu, tmp_path, new_clie
     assert final, out[-3000:]
     assert 'Delete the credentials past their retention: ' in final[0], final[0]
     assert 'failed with HTTP 503' in final[0] and 'One or more items failed' not in final[0], final[0]
+
+
+def test_hosts_that_rotate_one_api_client_take_turns(emu, tmp_path, new_client):
+    """Three hosts, each with a section of its own and a second item naming one section they share, forced, forks 3:
+    the shared section is rotated once (the first host), the others find it rotated already (they read again after
+    it) instead of racing it; every host's own section is rotated side by side."""
+    team = tmp_path / 'team.edgerc'
+    for section in ('s1', 's2', 's3', 'shared'):
+        new_client('playbook-turns-' + section, team, section)
+    inventory = tmp_path / 'turns.yml'
+    inventory.write_text(
+        'envs:\n  vars:\n    ansible_connection: local\n    credential_rotation_edgerc: %s\n'
+        '    credential_rotation_credentials: [{}, {section: shared}]\n  hosts:\n%s'
+        % (team, ''.join('    h%s: {credential_rotation_section: s%s}\n' % (n, n) for n in '123')))
+    book = tmp_path / 'turns-rotate.yml'
+    book.write_text(ROLE_ON_THREE_HOSTS.format())
+    shared_before = _edgerc.read_section(str(team), 'shared')['client_token']
+    emu.admin.reset_log()
+    code, out = playbook(tmp_path, ['-i', str(inventory), str(book), '--forks', '3',
+                                    '-e', 'credential_rotation_force=true'])
+    assert code == 0, out[-4000:]
+    assert creates(emu) == 4
+    text = ' '.join(out.split())
+    assert 'steps.yml for h2 => (item=after 1 host(s) rotating the same API client)' in text, out[-4000:]
+    assert 'steps.yml for h3 => (item=after 2 host(s) rotating the same API client)' in text, out[-4000:]
+    assert _edgerc.read_section(str(team), 'shared')['client_token'] != shared_before
+    for n in '123':
+        assert '"msg": "record h%s s%s,shared"' % (n, n) in out, out[-3000:]
+    # Converged: no write.
+    emu.admin.reset_log()
+    code, out = playbook(tmp_path, ['-i', str(inventory), str(book), '--forks', '3'])
+    assert code == 0, out[-4000:]
+    assert [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')] == []
