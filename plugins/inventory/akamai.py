@@ -123,6 +123,9 @@ options:
         environments are still hosts.
       - V(true) - each of these fails the inventory, as an error in O(compose), O(groups) or O(keyed_groups) does.
         For a scheduled job (a rotation, a report) that must not run on part of the environments.
+      - Ansible itself reports an inventory source that fails as a warning and runs on without its hosts (with
+        none, C(no hosts matched), exit code 0), unless told otherwise - for the job to fail, set also
+        E(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true) (C([inventory] any_unparsed_is_failed) in C(ansible.cfg)).
     type: bool
     default: false
 notes:
