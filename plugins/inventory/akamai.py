@@ -125,7 +125,8 @@ options:
         For a scheduled job (a rotation, a report) that must not run on part of the environments.
       - Ansible itself reports an inventory source that fails as a warning and runs on without its hosts (with
         none, C(no hosts matched), exit code 0), unless told otherwise - for the job to fail, set also
-        E(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true) (C([inventory] any_unparsed_is_failed) in C(ansible.cfg)).
+        E(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED) to C(true) (C(any_unparsed_is_failed) in the C([inventory]) section of
+        C(ansible.cfg)).
     type: bool
     default: false
 notes:
