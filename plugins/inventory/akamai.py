@@ -118,9 +118,9 @@ options:
     description:
       - V(false) - a section of O(edgerc) that cannot be used is skipped, an account listing that fails adds no
         account host, a section or account whose host would take the name of a group (C(all), C(ungrouped), the
-        O(group)) is skipped, and a name in O(sections) or O(exclude_sections) without a wildcard that is no section
-        of the file is ignored; each with a warning naming the file, the section or option, and the problem. The other
-        environments are still hosts.
+        O(group), a group of O(groups) or O(keyed_groups)) is skipped, and a name in O(sections) or
+        O(exclude_sections) without a wildcard that is no section of the file is ignored; each with a warning naming
+        the file, the section or option, and the problem. The other environments are still hosts.
       - V(true) - each of these fails the inventory, as an error in O(compose), O(groups) or O(keyed_groups) does.
         For a scheduled job (a rotation, a report) that must not run on part of the environments.
       - Ansible itself reports an inventory source that fails as a warning and runs on without its hosts (with
@@ -235,18 +235,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         group = self.get_option('group')
         if group:
             self.inventory.add_group(group)
+        # The groups of the `groups` option are known by name before any host joins them.
+        composed = set(self.get_option('groups') or {})
+        added = []
         for host in hosts:
             name = host['name']
-            problem = self._host_name_problem(name)
-            if problem:
-                if host['vars'].get(_environments.VAR_SOURCE) == _environments.SOURCE_SECTION:
-                    self._problem(strict, 'section [%s] of %s: %s; the section is skipped (no host). Rename the '
-                                  'section, or leave it out with exclude_sections' % (name, source.path, problem))
-                else:
-                    self._problem(strict, 'the host of account %s: %s; the account is skipped (no host). Name '
-                                  'account hosts by switch key (account_hostname: switch_key)'
-                                  % (host['vars'].get(_environments.VAR_SWITCH_KEY), problem))
+            if name in self.inventory.groups or name in composed:
+                self._skip_host(strict, host, source)
                 continue
+            added.append(host)
             self.inventory.add_host(name, group=group or None)
             self.inventory.set_variable(name, 'ansible_connection', 'local')
             for key, value in host['vars'].items():
@@ -256,13 +253,24 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             host_vars = self.inventory.get_host(name).get_vars()
             self._add_host_to_composed_groups(self.get_option('groups'), host_vars, name, strict=strict)
             self._add_host_to_keyed_groups(self.get_option('keyed_groups'), host_vars, name, strict=strict)
+        # A group of `keyed_groups` named by a host added before it.
+        for host in added:
+            if host['name'] in self.inventory.groups:
+                self.inventory.remove_host(self.inventory.get_host(host['name']))
+                self._skip_host(strict, host, source)
 
-    def _host_name_problem(self, name):
-        """Why `name` cannot name a host, or None: it is the name of a group of the inventory (all, ungrouped, the
-        `group` option's), which no pattern (`hosts:`, --limit) tells apart from the host."""
-        if name in self.inventory.groups:
-            return "'%s' is the name of an Ansible group, which a host cannot share" % name
-        return None
+    def _skip_host(self, strict, host, source):
+        """A section or account whose host would take the name of a group of the inventory (all, ungrouped, the
+        `group` option's, one of `groups` or `keyed_groups`), which no pattern (`hosts:`, --limit) tells apart from
+        the host: skipped with a warning, an error with `strict`."""
+        problem = "'%s' is the name of an Ansible group, which a host cannot share" % host['name']
+        if host['vars'].get(_environments.VAR_SOURCE) == _environments.SOURCE_SECTION:
+            self._problem(strict, 'section [%s] of %s: %s; the section is skipped (no host). Rename the section, or '
+                          'leave it out with exclude_sections' % (host['name'], source.path, problem))
+        else:
+            self._problem(strict, 'the host of account %s: %s; the account is skipped (no host). Name account hosts '
+                          'by switch key (account_hostname: switch_key)'
+                          % (host['vars'].get(_environments.VAR_SWITCH_KEY), problem))
 
     def _problem(self, strict, message):
         """A section or account that cannot be an environment: an error with strict, else a warning."""

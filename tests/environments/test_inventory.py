@@ -298,6 +298,22 @@ def test_a_section_named_as_a_group_is_skipped_with_a_warning(ansible, tmp_path)
         'groups', edgerc=str(named), strict=True), '--list'], env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
     assert rc != 0 and "section [all] of %s: 'all' is the name of an Ansible group" % named in _warnings(err), err
 
+    # Groups the configuration makes: one of `groups` (named before any host joins it), one of `keyed_groups` (made
+    # by a host read after the section of that name).
+    made = tmp_path / 'made.edgerc'
+    made.write_text(''.join('[%s]%s\n' % (name, default) for name in ('live', 'grp_zz', 'zz')))
+    path = ansible.inventory_file('made', edgerc=str(made), groups={'live': 'true'},
+                                  keyed_groups=[{'key': 'edgegrid_section', 'prefix': 'grp'}])
+    rc, out, err = ansible.run(['ansible-inventory', '-i', path, '--list'],
+                               env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1'})
+    assert rc == 0, err
+    listed = json.loads(out)
+    assert sorted(listed['_meta']['hostvars']) == ['zz']
+    assert listed['grp_zz']['hosts'] == ['zz'] and listed['live']['hosts'] == ['zz']
+    warned = _warnings(err)
+    for name in ('live', 'grp_zz'):
+        assert "section [%s] of %s: '%s' is the name of an Ansible group" % (name, made, name) in warned, err
+
 
 def test_module_defaults_from_the_inventory(ansible, tmp_path):
     """The README's one line: every module of the collection takes the host's connection options."""
