@@ -249,3 +249,20 @@ def test_hosts_that_rotate_one_api_client_take_turns(emu, tmp_path, new_client):
     code, out = playbook(tmp_path, ['-i', str(inventory), str(book), '--forks', '3'])
     assert code == 0, out[-4000:]
     assert [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')] == []
+
+
+def test_a_section_named_0_is_that_section(emu, tmp_path, new_client):
+    """An item's `section: 0` (YAML reads a number) names section [0], not "none given" (which rotated another)."""
+    team = tmp_path / 'team.edgerc'
+    new_client('playbook-zero', team, '"0"')
+    before = _edgerc.read_section(str(team), '0')['client_token']
+    inventory = tmp_path / 'zero.yml'
+    inventory.write_text('envs:\n  vars: {ansible_connection: local, credential_rotation_edgerc: %s,\n'
+                         '         credential_rotation_credentials: [{section: 0}]}\n  hosts:\n    h1: {}\n' % team)
+    book = tmp_path / 'zero-rotate.yml'
+    book.write_text(ROLE_ON_THREE_HOSTS.format())
+    code, out = playbook(tmp_path, ['-i', str(inventory), str(book), '-e', 'credential_rotation_force=true'])
+    assert code == 0, out[-4000:]
+    assert '"msg": "record h1 0"' in out, out[-3000:]
+    assert 'rotate.yml for h1 => (item=0)' in out, out[-3000:]
+    assert _edgerc.read_section(str(team), '0')['client_token'] != before
