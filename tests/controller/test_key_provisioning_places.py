@@ -110,7 +110,8 @@ def test_a_key_file_that_cannot_be_read_fails_before_any_write(playbook):
               % (playbook.tmp_path / 'missing.csv')),
              ('keydir', "key_provisioning_collections[1] (kf-second).import_file %s: is a directory"
               % (playbook.tmp_path / 'keydir')),
-             (['a.csv'], "key_provisioning_collections[1] (kf-second).import_file must be a path (a string)")]
+             (['a.csv'], "key_provisioning_collections[1] (kf-second).import_file must be a path (a string)"),
+             (False, "key_provisioning_collections[1] (kf-second).import_file must be a path (a string)")]
     for import_file, message in cases:
         tasks = [{'name': 'Provision', 'ansible.builtin.include_role': {'name': 'edgegrid.access.key_provisioning'},
                   'vars': {
