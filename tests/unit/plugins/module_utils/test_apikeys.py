@@ -187,7 +187,6 @@ def test_parse_key_file_errors(tmp_path):
         _apikeys.parse_key_file(str(path), 'json')
 
 
-
 def test_parse_key_file_refuses_what_is_not_a_regular_file(tmp_path):
     """A FIFO (opening it would wait for a writer), a directory, or a link to either: refused before it is opened."""
     fifo = tmp_path / 'fifo.csv'
