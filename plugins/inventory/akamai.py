@@ -182,6 +182,13 @@ cache_timeout: 3600
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
+try:
+    # The name Ansible gives a group (TRANSFORM_INVALID_GROUP_CHARS), as the constructed plugin takes it.
+    from ansible.inventory.group import to_safe_group_name
+except ImportError:  # pragma: no cover - the names as written
+    def to_safe_group_name(name, *args, **kwargs):  # pylint: disable=unused-argument
+        return name
+
 from ansible_collections.edgegrid.access.plugins.module_utils import _client
 from ansible_collections.edgegrid.access.plugins.plugin_utils import _environments
 
@@ -236,7 +243,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if group:
             self.inventory.add_group(group)
         # The groups of the `groups` option are known by name before any host joins them.
-        composed = set(self.get_option('groups') or {})
+        composed = set(to_safe_group_name(name, silent=True) for name in self.get_option('groups') or {})
         added = []
         for host in hosts:
             name = host['name']
