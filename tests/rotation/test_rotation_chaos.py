@@ -23,7 +23,7 @@ import pytest
 
 from akamai_emulator.testing import running_emulator
 from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc
-from conftest import BIN, HERE, ansible_env
+from rotation_env import BIN, HERE, ansible_env
 
 IAM = '/identity-management/v3/api-clients'
 OVERLAP_HOURS = 24

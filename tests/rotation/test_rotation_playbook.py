@@ -20,7 +20,7 @@ from akamai.edgegrid import EdgeGridAuth
 
 from akamai_emulator.testing import running_emulator
 from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc
-from conftest import BIN, ansible_env
+from rotation_env import BIN, ansible_env
 
 CREDS = '/identity-management/v3/api-clients/self/credentials'
 
@@ -205,9 +205,9 @@ def test_a_failed_loop_is_reported_by_its_items_messages(emu, tmp_path, new_clie
     team = tmp_path / 'team.edgerc'
     new_client('playbook-loop', team, 'svc')
     code, out = rotate(tmp_path, team, '-e', 'credential_rotation_force=true', '-e', 'credential_rotation_deactivate_old=true',
-                       '-e', 'credential_rotation_overlap_hours=0.0002', '-e', 'credential_rotation_retention_days=0')
+                       '-e', 'credential_rotation_overlap_hours=0.001', '-e', 'credential_rotation_retention_days=0')
     assert code == 0, out[-3000:]
-    time.sleep(2)
+    time.sleep(5)  # past the overlap of 3.6 s: the old credential is past its retention of 0 days
     emu.admin.faults('503', method='DELETE', path='/identity-management/v3/api-clients', count=20)
     code, out = rotate(tmp_path, team, '-e', 'credential_rotation_max_retries=0', '-e', 'credential_rotation_retention_days=0')
     emu.admin.clear_faults()
