@@ -314,6 +314,15 @@ def test_a_section_named_as_a_group_is_skipped_with_a_warning(ansible, tmp_path)
     for name in ('live', 'grp_zz'):
         assert "section [%s] of %s: '%s' is the name of an Ansible group" % (name, made, name) in warned, err
 
+    # A `groups` name that Ansible sanitizes (TRANSFORM_INVALID_GROUP_CHARS) is compared as the group it makes.
+    dashed = tmp_path / 'dashed.edgerc'
+    dashed.write_text('[my-grp]%s\n' % default)
+    rc, out, err = ansible.run(['ansible-inventory', '-i', ansible.inventory_file(
+        'dashed', edgerc=str(dashed), groups={'my-grp': 'true'}), '--list'],
+        env={'ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED': '1', 'ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS': 'always'})
+    assert rc == 0, err
+    assert json.loads(out)['my_grp']['hosts'] == ['my-grp'], out
+
 
 def test_module_defaults_from_the_inventory(ansible, tmp_path):
     """The README's one line: every module of the collection takes the host's connection options."""
