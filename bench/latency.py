@@ -174,7 +174,8 @@ class Bench:
         return path
 
     def playbook(self, playbook, limit, forks=FORKS, extra=None, tags=None, environ=None):
-        """Run a playbook (environ: more environment variables); (seconds, log, changed)."""
+        """Run a playbook (environ: more environment variables); (seconds, log, changed, tasks): tasks is the
+        number of tasks env01 ran or skipped (its recap's ok + skipped), what Ansible queued for it."""
         env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=self.collections_path, ANSIBLE_NOCOLOR='1',
                    ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_HOST_KEY_CHECKING='0', **(environ or {}))
         for name in [n for n in env if n.startswith('AKAMAI_')]:
@@ -192,7 +193,9 @@ class Bench:
         if proc.returncode != 0:
             raise SystemExit('%s failed:\n%s%s' % (playbook, proc.stdout[-4000:], proc.stderr[-2000:]))
         changed = sum(int(n) for n in re.findall(r'changed=(\d+)', proc.stdout))
-        return seconds, self.emu.admin.log(), changed
+        recap = re.search(r'^env01\s*:\s*ok=(\d+).*skipped=(\d+)', proc.stdout, re.M)
+        tasks = int(recap.group(1)) + int(recap.group(2)) if recap else 0
+        return seconds, self.emu.admin.log(), changed, tasks
 
     def floor(self, sections):
         """Run bench/floor.py once per section, FORKS at a time; (seconds, log, not converged)."""
@@ -249,15 +252,15 @@ def measure(bench, latencies):
             if failed:
                 raise SystemExit('floor: not converged: %s' % failed[:2])
             floor_seconds, floor_gets = seconds, gets_and_writes(log)[0]
-            rows.append((latency, scope, 'floor script (bench/floor.py)', floor_gets, 0, seconds, 1.0, 0))
+            rows.append((latency, scope, 'floor script (bench/floor.py)', floor_gets, 0, seconds, 1.0, 0, None))
             for kind in KINDS:
-                seconds, log, changed = bench.playbook(bench.playbooks[kind], limit)
+                seconds, log, changed, tasks = bench.playbook(bench.playbooks[kind], limit)
                 gets, writes = gets_and_writes(log)
                 if writes or changed:
                     raise SystemExit('%s, %s: %d writes, changed=%d on a converged run'
                                      % (kind, scope, writes, changed))
                 rows.append((latency, scope, 'converged run, %s' % kind, gets, writes, seconds,
-                             seconds / floor_seconds, gets / float(floor_gets)))
+                             seconds / floor_seconds, gets / float(floor_gets), tasks))
             print(rows[-1 - len(KINDS):], file=sys.stderr)
     return rows
 
@@ -269,12 +272,12 @@ def attribute(bench):
     play = tasks_play(bench.estate)
     for task in play[0]['tasks']:
         path = bench._dump('one-task.yml', [dict(play[0], tasks=[task])])  # pylint: disable=protected-access
-        dummy, log, dummy = bench.playbook(path, 'env01')
+        dummy, log, dummy, dummy = bench.playbook(path, 'env01')
         out['task: ' + task['name']] = by_pattern(log)
     play = roles_play(bench.estate)
     for role in play[0]['roles']:
         path = bench._dump('one-role.yml', [dict(play[0], roles=[role])])  # pylint: disable=protected-access
-        dummy, log, dummy = bench.playbook(path, 'env01')
+        dummy, log, dummy, dummy = bench.playbook(path, 'env01')
         out['role: ' + role.rsplit('.', maxsplit=1)[-1]] = by_pattern(log)
     bench.emu.admin.reset_log()
     import floor  # pylint: disable=import-outside-toplevel
@@ -284,12 +287,13 @@ def attribute(bench):
 
 
 def table(rows):
-    lines = ['| latency per request | environments | run | GETs | writes | wall time | x floor time | x floor GETs |',
-             '|---:|---|---|---:|---:|---:|---:|---:|']
-    for latency, scope, what, gets, writes, seconds, ratio, get_ratio in rows:
-        lines.append('| %s | %s | %s | %d | %d | %.1f s | %.2fx | %s |' % (
+    lines = ['| latency per request | environments | run | GETs | writes | wall time | x floor time | x floor GETs '
+             '| tasks per host |',
+             '|---:|---|---|---:|---:|---:|---:|---:|---:|']
+    for latency, scope, what, gets, writes, seconds, ratio, get_ratio, tasks in rows:
+        lines.append('| %s | %s | %s | %d | %d | %.1f s | %.2fx | %s | %s |' % (
             '%d ms' % latency if not latency else '%d ms +- %d' % (latency, JITTER_MS), scope, what, gets, writes,
-            seconds, ratio, '%.2fx' % get_ratio if get_ratio else ''))
+            seconds, ratio, '%.2fx' % get_ratio if get_ratio else '', '' if tasks is None else tasks))
     return lines
 
 
