@@ -121,6 +121,7 @@ def make_directories(target):
                 from None
     return made
 
+
 def create_private(path):
     """Create `path` exclusively with mode 0600 (never readable by others, whatever the umask); an fd.
 

@@ -471,8 +471,10 @@ TOKEN_OPTIONS = dict(
     edgeworker_ids=dict(type='list', elements='str', aliases=['restrict_to_edgeworker_ids']),
     expiry=dict(type='str'),
 )
-TOKENS_JS_OPTION = dict(type='dict', no_log=False, options=dict(path=dict(type='path', required=True),
-                                                              create_directory=dict(type='bool', default=False)))
+TOKENS_JS_OPTION = dict(type='dict', no_log=False, options=dict(
+    path=dict(type='path', required=True),
+    create_directory=dict(type='bool', default=False),
+))
 # The top-level options that serve as the defaults of the elements of `tokens` (refresh only for a token without a
 # fixed expiry: token_builder).
 ELEMENT_DEFAULTS = ('state', 'recreate', 'refresh', 'refresh_after_days', 'tokens_js')

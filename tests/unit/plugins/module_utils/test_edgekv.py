@@ -258,14 +258,13 @@ def test_write_tokens_js_keeps_mode(tmp_path):
         _edgekv.write_tokens_js(str(tmp_path / 'no' / 'file.js'), 'x', secret=False)
 
 
-
 def test_write_tokens_js_makes_the_missing_directories_0755_and_keeps_those_that_exist(tmp_path):
     old = os.umask(0o077)
     try:
         (tmp_path / 'private').mkdir(mode=0o700)
         path = tmp_path / 'private' / 'a' / 'b' / 'edgekv_tokens.js'
-        assert _edgekv.check_tokens_js(str(path), create_directory=True) == [str(tmp_path / 'private' / 'a'),
-                                                                            str(tmp_path / 'private' / 'a' / 'b')]
+        assert _edgekv.check_tokens_js(str(path), create_directory=True) == [
+            str(tmp_path / 'private' / 'a'), str(tmp_path / 'private' / 'a' / 'b')]
         assert not (tmp_path / 'private' / 'a').exists()  # the check makes nothing
         made = _edgekv.write_tokens_js(str(path), _edgekv.render_tokens_js({}), secret=False, create_directory=True)
     finally:
@@ -298,6 +297,7 @@ def test_check_tokens_js_refuses_a_directory_that_cannot_be_made(tmp_path):
             _edgekv.check_tokens_js(str(tmp_path / 'locked' / 'sub' / 'edgekv_tokens.js'), create_directory=True)
     finally:
         os.chmod(tmp_path / 'locked', 0o700)
+
 
 LEGACY = ('var edgekv_access_tokens = {\n'
           '  "namespace-legacy": {"name": "legacy_token", "value": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.e30.c2ln"},\n'

@@ -249,14 +249,14 @@ def test_tokens_js_create_directory_makes_the_missing_directories_0755_when_the_
     assert not failed and result['changed'] is False and result['tokens_js']['directories_created'] == []
 
 
-def test_tokens_js_without_create_directory_refuses_a_missing_directory_before_any_request(emulator, base, run,
-                                                                                          tmp_path):
+def test_tokens_js_without_create_directory_refuses_a_missing_directory_before_any_request(
+        emulator, base, run, tmp_path):
     emulator.admin.reset_log()
     failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
                                             tokens_js=dict(path=str(tmp_path / 'no' / 'edgekv_tokens.js'))))
-    assert failed and result['msg'].startswith('tokens_js.path %s: directory %s does not exist (tokens_js.create_directory'
-                                               '=true makes it); nothing was changed'
-                                               % (tmp_path / 'no' / 'edgekv_tokens.js', tmp_path / 'no')), result['msg']
+    expected = ('tokens_js.path %s: directory %s does not exist (tokens_js.create_directory=true makes it); nothing '
+                'was changed' % (tmp_path / 'no' / 'edgekv_tokens.js', tmp_path / 'no'))
+    assert failed and result['msg'] == expected, result['msg']
     assert emulator.admin.log()['total'] == 0 and not (tmp_path / 'no').exists()
 
 
@@ -264,10 +264,10 @@ def test_tokens_js_create_directory_refuses_a_way_through_a_file_before_any_requ
     (tmp_path / 'bundle').write_text('not a directory')
     path = str(tmp_path / 'bundle' / 'sub' / 'edgekv_tokens.js')
     emulator.admin.reset_log()
-    failed, result = run(edgekv_token, dict(
-        edgerc=base['edgerc'], tokens=[dict(name='unit_ok', namespace_permissions={'default': 'r'}, allow_on_staging=True),
-                                 dict(name='unit_js', namespace_permissions={'marketing': 'r'}, allow_on_staging=True,
-                                      tokens_js=dict(path=path, create_directory=True))]))
+    tokens = [dict(name='unit_ok', namespace_permissions={'default': 'r'}, allow_on_staging=True),
+              dict(name='unit_js', namespace_permissions={'marketing': 'r'}, allow_on_staging=True,
+                   tokens_js=dict(path=path, create_directory=True))]
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens))
     assert failed and result['msg'] == ('tokens[1] (unit_js): tokens[1].tokens_js.path %s: %s is not a directory; '
                                         'nothing was changed (nothing was written)'
                                         % (path, tmp_path / 'bundle')), result['msg']
@@ -275,8 +275,8 @@ def test_tokens_js_create_directory_refuses_a_way_through_a_file_before_any_requ
 
 
 @pytest.mark.parametrize('value, got', [(True, 'a boolean'), (5, 'an integer'), ({'path': '/tmp/x.js'}, 'a dict')])
-def test_tokens_js_path_that_is_not_a_string_is_refused_before_any_request(emulator, base, run, tmp_path,
-                                                                          monkeypatch, value, got):
+def test_tokens_js_path_that_is_not_a_string_is_refused_before_any_request(
+        emulator, base, run, tmp_path, monkeypatch, value, got):
     (tmp_path / 'cwd').mkdir()
     monkeypatch.chdir(tmp_path / 'cwd')
     emulator.admin.reset_log()
