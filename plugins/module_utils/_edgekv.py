@@ -576,13 +576,33 @@ def plan_tokens_js(path, token=None, remove_name=None):
     return changed, (render_tokens_js(new) if content_changed else None), summary
 
 
-def check_tokens_js(path):
-    """Before any write: the directory of the edgekv_tokens.js at `path` exists (``_files.missing_directory``) and the
-    file can be read and parsed (or does not exist yet). Raises EdgeKVError naming the file."""
-    problem = _files.missing_directory(os.path.realpath(path))
-    if problem is not None:
-        raise EdgeKVError('tokens_js.path %s: %s' % (path, problem))
+def check_tokens_js(path, create_directory=False, option='tokens_js'):
+    """Before any write: the directory of the edgekv_tokens.js at `path` exists (``_files.missing_directory``), or,
+    with `create_directory`, can be made (``_files.directories_to_make``: no file on the way, the nearest existing
+    directory writable), and the file can be read and parsed (or does not exist yet). Returns the directories a write
+    would make (outermost first; [] when the directory exists). Raises EdgeKVError naming `option` and the file."""
+    target = os.path.realpath(path)
+    if create_directory:
+        try:
+            missing = _files.directories_to_make(target)
+        except _files.FileWriteError as exc:
+            raise EdgeKVError('%s.path %s: %s' % (option, path, exc)) from None
+        if missing:
+            return missing  # the file does not exist: nothing to read
+    else:
+        problem = _files.missing_directory(target)
+        if problem is not None:
+            raise EdgeKVError('%s.path %s: %s (%s.create_directory=true makes it)' % (option, path, problem, option)
+                              if problem.startswith('directory ') else '%s.path %s: %s' % (option, path, problem))
     plan_tokens_js(path)
+    return []
+
+
+def tokens_js_directories(path):
+    """The directories a write of edgekv_tokens.js at `path` with `create_directory` makes (outermost first; [] when
+    its directory exists). Raises EdgeKVError when they cannot be made."""
+    with _errors.raised_as(EdgeKVError, _files.FileWriteError):
+        return _files.directories_to_make(os.path.realpath(path))
 
 
 def holds_secret(entries):
@@ -608,15 +628,23 @@ def tokens_js_mode(path, secret):
         return 0o644 & ~umask
 
 
-def write_tokens_js(path, text, secret):
+def write_tokens_js(path, text, secret, create_directory=False):
     """Write edgekv_tokens.js `text` to `path` through the collection's one writer (``_files.atomic_write``): a
-    temporary file created 0600 beside it, renamed over it; mode ``tokens_js_mode(path, secret)``.
-    Raises EdgeKVError naming the file."""
+    temporary file created 0600 beside it, renamed over it; mode ``tokens_js_mode(path, secret)``. With
+    `create_directory`, the missing directories of `path` are made first, 0755 (``_files.make_directories``).
+    Returns the directories made (outermost first). Raises EdgeKVError naming the file."""
     target = os.path.realpath(path)
-    _files.remove_stale_temporary_files(target)
+    made = []
     with _errors.raised_as(EdgeKVError, _files.FileWriteError):
+        if create_directory:
+            try:
+                made = _files.make_directories(target)
+            except _files.FileWriteError as exc:
+                raise _files.FileWriteError('edgekv_tokens.js file %s cannot be written: %s' % (path, exc)) from None
+        _files.remove_stale_temporary_files(target)
         _files.atomic_write(target, text.encode('utf-8'), 'edgekv_tokens.js file %s' % path,
                             mode=tokens_js_mode(target, secret))
+    return made
 
 
 def fix_tokens_js_mode(path):

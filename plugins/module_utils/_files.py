@@ -30,6 +30,9 @@ Public API::
     remove_stale_temporary_files(target) -> list      the temporary files a killed writer left, removed
     process_alive(pid) -> bool
     missing_directory(target) -> str or None         why the directory of `target` cannot hold it (before a write)
+    directories_to_make(target) -> list               the missing directories of `target`, outermost first, after
+                                                      checking that they can be made (before a write)
+    make_directories(target) -> list                  make them, each 0755; the directories made
     FileWriteError
 
 `origin` is how messages name the file (``'.edgerc file /home/me/.edgerc'``); no message ever holds the data.
@@ -72,6 +75,51 @@ def missing_directory(target):
     if os.path.lexists(existing) and not os.path.isdir(existing):
         return '%s is not a directory' % existing
     return 'directory %s does not exist' % directory
+
+
+DIRECTORY_MODE = 0o755
+
+
+def directories_to_make(target):
+    """The directories of the file `target` that do not exist, outermost first ([] when its directory exists), as
+    ``mkdir -p`` would make them. Raises FileWriteError('<reason>') when they cannot be made: a component of the way
+    is a file (``<path> is not a directory``), or the nearest existing directory may not be written by this process
+    (``directory <dir> cannot be made: <existing> is not writable``). The check, before any write, of a file whose
+    missing directories a module makes (``make_directories``)."""
+    directory = os.path.dirname(target) or '.'
+    missing = []
+    existing = directory
+    while not os.path.lexists(existing) and os.path.dirname(existing) != existing:
+        missing.append(existing)
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise FileWriteError('%s is not a directory' % existing)
+    if missing and not os.access(existing, os.W_OK | os.X_OK):
+        raise FileWriteError('directory %s cannot be made: %s is not writable' % (directory, existing))
+    return list(reversed(missing))
+
+
+def make_directories(target):
+    """Make the missing directories of the file `target` (``directories_to_make``), each with mode 0755 whatever the
+    umask; the directories that exist keep their mode. Returns the directories made, outermost first. Raises
+    FileWriteError('directory <dir> cannot be made: <reason>')."""
+    made = []
+    for directory in directories_to_make(target):
+        try:
+            os.mkdir(directory, DIRECTORY_MODE)
+        except FileExistsError:
+            if os.path.isdir(directory):
+                continue  # made meanwhile (another run): it is not ours to set
+            raise FileWriteError('%s is not a directory' % directory) from None
+        except OSError as exc:
+            raise FileWriteError('directory %s cannot be made: %s' % (directory, _reason(exc))) from None
+        made.append(directory)
+        try:
+            os.chmod(directory, DIRECTORY_MODE)
+        except OSError as exc:
+            raise FileWriteError('cannot set the mode of directory %s to 0755: %s' % (directory, _reason(exc))) \
+                from None
+    return made
 
 
 def create_private(path):

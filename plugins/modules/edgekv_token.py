@@ -99,9 +99,15 @@ options:
         type: dict
         suboptions:
           path:
-            description: The path of the C(edgekv_tokens.js) file. Its directory must exist.
+            description: The path of the C(edgekv_tokens.js) file. Its directory must exist, unless
+              O(tokens[].tokens_js.create_directory=true).
             type: path
             required: true
+          create_directory:
+            description: As O(tokens_js.create_directory).
+            type: bool
+            default: false
+            version_added: 0.2.0
   state:
     description:
       - V(present) creates the token when it does not exist.
@@ -199,9 +205,24 @@ options:
     suboptions:
       path:
         description:
-          - The path of the C(edgekv_tokens.js) file. Its directory must exist.
+          - The path of the C(edgekv_tokens.js) file. Its directory must exist, unless
+            O(tokens_js.create_directory=true).
+          - A value that is not a string (a boolean, a number, a dict, a list) fails the task before any request.
         type: path
         required: true
+      create_directory:
+        description:
+          - Make the missing directories of O(tokens_js.path) (as C(mkdir -p)), each with mode C(0755), right before
+            the file is written. Directories that exist keep their mode.
+          - They are checked before any request. A file on the way, or a nearest existing directory this process
+            may not write, fails the task before any write, naming the option and the path.
+          - Nothing is made when the file is not written (a token that is revoked, whose file does not exist yet).
+            In check mode nothing is made; a file in a directory that does not exist yet is a new file
+            (a change). RV(tokens_js.directories_created) lists the directories made, or that would be.
+          - With V(false), a missing directory fails the task before any request.
+        type: bool
+        default: false
+        version_added: 0.2.0
 extends_documentation_fragment:
   - edgegrid.access.auth
   - edgegrid.access.attributes
@@ -416,6 +437,14 @@ tokens_js:
           it holds a token C(value) and let group or others in.
       type: bool
       sample: false
+    directories_created:
+      description:
+        - The directories made (mode C(0755)) for the file with O(tokens_js.create_directory=true), outermost
+          first, or that would be, in check mode; empty when its directory exists.
+      type: list
+      elements: str
+      sample: [/srv/bundle/edgeworker]
+      version_added: 0.2.0
     entries:
       description:
         - The entries of the file after the task, with their C(name) and C(reference).
@@ -442,7 +471,10 @@ TOKEN_OPTIONS = dict(
     edgeworker_ids=dict(type='list', elements='str', aliases=['restrict_to_edgeworker_ids']),
     expiry=dict(type='str'),
 )
-TOKENS_JS_OPTION = dict(type='dict', no_log=False, options=dict(path=dict(type='path', required=True)))
+TOKENS_JS_OPTION = dict(type='dict', no_log=False, options=dict(
+    path=dict(type='path', required=True),
+    create_directory=dict(type='bool', default=False),
+))
 # The top-level options that serve as the defaults of the elements of `tokens` (refresh only for a token without a
 # fixed expiry: token_builder).
 ELEMENT_DEFAULTS = ('state', 'recreate', 'refresh', 'refresh_after_days', 'tokens_js')
@@ -543,7 +575,8 @@ def checked_input(params, where=''):
         # The file is checked before the token is touched: a token made or revoked while its file cannot follow
         # would leave the two out of step.
         try:
-            _edgekv.check_tokens_js(params['tokens_js']['path'])
+            _edgekv.check_tokens_js(params['tokens_js']['path'], params['tokens_js'].get('create_directory'),
+                                    option=where + 'tokens_js')
         except _edgekv.EdgeKVError as exc:
             raise _edgekv.EdgeKVError('%s; nothing was changed' % exc) from None
     return wanted
@@ -715,14 +748,19 @@ class Token(Resource):
     def _sync_tokens_js(self, token, remove_name):
         module = self.module
         path = self.params['tokens_js']['path']
+        create_directory = bool(self.params['tokens_js'].get('create_directory'))
+        # The directories a write would make (checked before any request: checked_input); none without the option.
+        missing = _edgekv.tokens_js_directories(path) if create_directory else []
         if token is not None and not token.get('uuid'):
             # Check mode, token to be created: its uuid is not known yet, so the file would change.
             return True, dict(path=path, changed=True, set=sorted(_edgekv.tokens_js_entries(
-                dict(token, uuid='')).keys()), removed=[], mode_fixed=False, entries={})
+                dict(token, uuid='')).keys()), removed=[], mode_fixed=False, entries={}, directories_created=missing)
         changed, text, summary = _edgekv.plan_tokens_js(path, token=token, remove_name=remove_name)
+        summary['directories_created'] = missing if text is not None else []
         if not module.check_mode:
             if text is not None:
-                _edgekv.write_tokens_js(path, text, _edgekv.holds_secret(_edgekv.parse_tokens_js(text)))
+                summary['directories_created'] = _edgekv.write_tokens_js(
+                    path, text, _edgekv.holds_secret(_edgekv.parse_tokens_js(text)), create_directory=create_directory)
             elif summary['mode_fixed']:
                 _edgekv.fix_tokens_js_mode(path)
         return changed, summary

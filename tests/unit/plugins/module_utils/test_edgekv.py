@@ -258,6 +258,47 @@ def test_write_tokens_js_keeps_mode(tmp_path):
         _edgekv.write_tokens_js(str(tmp_path / 'no' / 'file.js'), 'x', secret=False)
 
 
+def test_write_tokens_js_makes_the_missing_directories_0755_and_keeps_those_that_exist(tmp_path):
+    old = os.umask(0o077)
+    try:
+        (tmp_path / 'private').mkdir(mode=0o700)
+        path = tmp_path / 'private' / 'a' / 'b' / 'edgekv_tokens.js'
+        assert _edgekv.check_tokens_js(str(path), create_directory=True) == [
+            str(tmp_path / 'private' / 'a'), str(tmp_path / 'private' / 'a' / 'b')]
+        assert not (tmp_path / 'private' / 'a').exists()  # the check makes nothing
+        made = _edgekv.write_tokens_js(str(path), _edgekv.render_tokens_js({}), secret=False, create_directory=True)
+    finally:
+        os.umask(old)
+    assert made == [str(tmp_path / 'private' / 'a'), str(tmp_path / 'private' / 'a' / 'b')]
+    assert stat.S_IMODE(os.stat(tmp_path / 'private').st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(tmp_path / 'private' / 'a').st_mode) == 0o755
+    assert stat.S_IMODE(os.stat(tmp_path / 'private' / 'a' / 'b').st_mode) == 0o755
+    # The directory exists now: nothing to make.
+    assert _edgekv.check_tokens_js(str(path), create_directory=True) == []
+    assert _edgekv.write_tokens_js(str(path), _edgekv.render_tokens_js({}), secret=False, create_directory=True) == []
+
+
+def test_check_tokens_js_refuses_a_way_through_a_file_and_names_the_option(tmp_path):
+    (tmp_path / 'file').write_text('')
+    path = str(tmp_path / 'file' / 'sub' / 'edgekv_tokens.js')
+    for create in (True, False):
+        with pytest.raises(_edgekv.EdgeKVError, match=r'^tokens\[1\]\.tokens_js\.path .*: .*file is not a directory$'):
+            _edgekv.check_tokens_js(path, create_directory=create, option='tokens[1].tokens_js')
+    with pytest.raises(_edgekv.EdgeKVError, match=r'^tokens_js\.path .*: directory .* does not exist '
+                                                  r'\(tokens_js\.create_directory=true makes it\)$'):
+        _edgekv.check_tokens_js(str(tmp_path / 'none' / 'edgekv_tokens.js'))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason='root may write any directory')
+def test_check_tokens_js_refuses_a_directory_that_cannot_be_made(tmp_path):
+    (tmp_path / 'locked').mkdir(mode=0o500)
+    try:
+        with pytest.raises(_edgekv.EdgeKVError, match=r'cannot be made: .*locked is not writable'):
+            _edgekv.check_tokens_js(str(tmp_path / 'locked' / 'sub' / 'edgekv_tokens.js'), create_directory=True)
+    finally:
+        os.chmod(tmp_path / 'locked', 0o700)
+
+
 LEGACY = ('var edgekv_access_tokens = {\n'
           '  "namespace-legacy": {"name": "legacy_token", "value": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.e30.c2ln"},\n'
           '};\nexport { edgekv_access_tokens };\n')

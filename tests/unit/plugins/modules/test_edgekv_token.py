@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from datetime import date, timedelta
 
 import pytest
@@ -218,3 +220,68 @@ def test_tokens_the_top_level_refresh_is_not_the_default_of_a_token_with_a_fixed
     tokens[0]['refresh'] = True
     failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], refresh_after_days=0, tokens=tokens))
     assert failed and 'fixed expiry' in result['msg']
+
+
+def test_tokens_js_create_directory_makes_the_missing_directories_0755_when_the_file_is_written(
+        emulator, base, run, tmp_path, writes):
+    (tmp_path / 'private').mkdir(mode=0o700)
+    path = tmp_path / 'private' / 'bundle' / 'edgekv_tokens.js'
+    args = dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                tokens_js=dict(path=str(path), create_directory=True))
+    # Check mode: nothing is made, nothing written; the run is predicted (a new file in the directory it would make).
+    failed, result = run(edgekv_token, dict(args, _ansible_check_mode=True))
+    assert not failed and result['changed'] is True and result['actions'] == ['create'], result
+    assert result['tokens_js']['changed'] is True
+    assert result['tokens_js']['directories_created'] == [str(tmp_path / 'private' / 'bundle')]
+    assert not (tmp_path / 'private' / 'bundle').exists() and writes() == {}
+    old = os.umask(0o077)
+    try:
+        failed, result = run(edgekv_token, args)
+    finally:
+        os.umask(old)
+    assert not failed and result['actions'] == ['create']
+    assert result['tokens_js']['directories_created'] == [str(tmp_path / 'private' / 'bundle')]
+    assert stat.S_IMODE(os.stat(tmp_path / 'private' / 'bundle').st_mode) == 0o755
+    assert stat.S_IMODE(os.stat(tmp_path / 'private').st_mode) == 0o700  # a directory that exists keeps its mode
+    assert result['edgekv_token']['uuid'] in path.read_text()
+    # Again: nothing to do, nothing made.
+    failed, result = run(edgekv_token, args)
+    assert not failed and result['changed'] is False and result['tokens_js']['directories_created'] == []
+
+
+def test_tokens_js_without_create_directory_refuses_a_missing_directory_before_any_request(
+        emulator, base, run, tmp_path):
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                                            tokens_js=dict(path=str(tmp_path / 'no' / 'edgekv_tokens.js'))))
+    expected = ('tokens_js.path %s: directory %s does not exist (tokens_js.create_directory=true makes it); nothing '
+                'was changed' % (tmp_path / 'no' / 'edgekv_tokens.js', tmp_path / 'no'))
+    assert failed and result['msg'] == expected, result['msg']
+    assert emulator.admin.log()['total'] == 0 and not (tmp_path / 'no').exists()
+
+
+def test_tokens_js_create_directory_refuses_a_way_through_a_file_before_any_request(emulator, base, run, tmp_path):
+    (tmp_path / 'bundle').write_text('not a directory')
+    path = str(tmp_path / 'bundle' / 'sub' / 'edgekv_tokens.js')
+    emulator.admin.reset_log()
+    tokens = [dict(name='unit_ok', namespace_permissions={'default': 'r'}, allow_on_staging=True),
+              dict(name='unit_js', namespace_permissions={'marketing': 'r'}, allow_on_staging=True,
+                   tokens_js=dict(path=path, create_directory=True))]
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens))
+    assert failed and result['msg'] == ('tokens[1] (unit_js): tokens[1].tokens_js.path %s: %s is not a directory; '
+                                        'nothing was changed (nothing was written)'
+                                        % (path, tmp_path / 'bundle')), result['msg']
+    assert emulator.admin.log()['total'] == 0
+
+
+@pytest.mark.parametrize('value, got', [(True, 'a boolean'), (5, 'an integer'), ({'path': '/tmp/x.js'}, 'a dict')])
+def test_tokens_js_path_that_is_not_a_string_is_refused_before_any_request(
+        emulator, base, run, tmp_path, monkeypatch, value, got):
+    (tmp_path / 'cwd').mkdir()
+    monkeypatch.chdir(tmp_path / 'cwd')
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=[dict(
+        name='unit_js', namespace_permissions={'default': 'r'}, allow_on_staging=True,
+        tokens_js=dict(path=value, create_directory=True))]))
+    assert failed and result['msg'] == 'tokens[0].tokens_js.path must be a path (a string); got %s' % got
+    assert emulator.admin.log()['total'] == 0 and os.listdir(tmp_path / 'cwd') == []
