@@ -83,7 +83,7 @@ def shape_error(spec, params, prefix=''):
     got. None when every one has a shape ansible-core reads as meant: a dict, or a string of JSON or key=value pairs,
     for a dict; a list, a comma-separated string or a number for a list of scalars (not a boolean, not a dict); a
     list for a list of dicts, and a dict (or such a string) for each of its elements; no dict, list or boolean as an element of a list of scalars (a
-    boolean only where the elements are booleans); a string for a path (type path: a boolean, a number, a dict or a
+    boolean only where the elements are booleans); a string (or a number) for a path (type path: a boolean, a dict or a
     list is refused, not turned into a file name). The value itself is never shown: it may be a secret."""
     for name, option, value in _options(spec, params):
         if value is None:
@@ -101,8 +101,9 @@ def shape_error(spec, params, prefix=''):
             found = _list_error(where, option, value)
             if found:
                 return found
-        elif kind == 'path' and not isinstance(value, str):
-            # ansible-core would turn true into the relative path 'True' (a file written where the task runs).
+        elif kind == 'path' and isinstance(value, (bool, dict, list)):
+            # ansible-core would turn true into the relative path 'True' (a file written where the task runs). A
+            # number names a file, as ansible-core reads it (a section 0 is one too).
             return '%s must be a path (a string); got %s' % (where, _type_name(value))
     return None
 

@@ -134,7 +134,7 @@ def _local_module(capsys, args, **kwargs):
                                     'many[1] is an integer'),
     (dict(many=[{'name': 'x', 'tags': True}]), 'many[0].tags must be a list of strings; got a boolean'),
     (dict(target={'path': True}), 'target.path must be a path (a string); got a boolean'),
-    (dict(target={'path': 5}), 'target.path must be a path (a string); got an integer'),
+    (dict(target={'path': [5]}), 'target.path must be a path (a string); got a list'),
     (dict(target={'path': {'a': 1}}), 'target.path must be a path (a string); got a dict'),
 ])
 def test_a_dict_or_list_option_of_the_wrong_type_is_named_with_the_type_it_takes(capsys, args, message):

@@ -274,7 +274,7 @@ def test_tokens_js_create_directory_refuses_a_way_through_a_file_before_any_requ
     assert emulator.admin.log()['total'] == 0
 
 
-@pytest.mark.parametrize('value, got', [(True, 'a boolean'), (5, 'an integer'), ({'path': '/tmp/x.js'}, 'a dict')])
+@pytest.mark.parametrize('value, got', [(True, 'a boolean'), ([5], 'a list'), ({'path': '/tmp/x.js'}, 'a dict')])
 def test_tokens_js_path_that_is_not_a_string_is_refused_before_any_request(
         emulator, base, run, tmp_path, monkeypatch, value, got):
     (tmp_path / 'cwd').mkdir()
