@@ -48,8 +48,8 @@ def test_one_run_per_contract_and_group_and_each_key_task_takes_its_own_id(playb
     first, other, second = ids[('places', playbook.group_id)], ids[('places', other_group)], \
         ids[('places-second', playbook.group_id)]
     assert len({first, other, second}) == 3
-    keys = found['key_provisioning__keys']['results']
-    assert keys[0].get('skipped') is True  # the first declares no keys
+    keys = dict((run['key_provisioning__index'], run) for run in found['key_provisioning__keys']['results'])
+    assert sorted(keys) == [1, 2]  # the first declares no keys: no key run for it
     assert keys[1]['api_key']['collection']['id'] == other
     assert keys[2]['api_key']['collection']['id'] == second
 
@@ -127,3 +127,36 @@ def test_a_key_file_that_cannot_be_read_fails_before_any_write(playbook):
         assert 'nothing was written' in output
         assert [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')] == []
     assert ('kf-first', playbook.group_id) not in collection_ids(emu)
+
+
+def test_an_item_with_a_wrong_key_or_state_fails_before_any_write(playbook):
+    """A collection or counter item with a state that is neither present nor absent, a key the role does not know, or
+    no name fails the role's argument check: before the counters to delete are deleted (it failed after them)."""
+    emu = playbook.emu
+    base = {'key_provisioning_edgerc': emu.edgerc, 'key_provisioning_contract_id': playbook.contract_id,
+            'key_provisioning_group_id': playbook.group_id}
+    made = [{'name': 'Provision', 'ansible.builtin.include_role': {'name': 'edgegrid.access.key_provisioning'},
+             'vars': dict(base, key_provisioning_counters=[{'name': 'bad-items-counter', 'limit': 100}])}]
+    rc, output, dummy = playbook.run(made, [])
+    assert rc == 0, output
+    cases = [
+        ([{'name': 'bad-items', 'state': 'presnt'}], [],
+         'value of state must be one of: present, absent, got: presnt found in key_provisioning_collections'),
+        ([{'name': 'bad-items', 'quotas': {'limit': 10}}], [],
+         'key_provisioning_collections.quotas'),
+        ([{'keys': []}], [], 'missing required arguments: name found in key_provisioning_collections'),
+        ([], [{'name': 'bad-items-other', 'limit': 100, 'state': 'deleted'}],
+         'value of state must be one of: present, absent, got: deleted found in key_provisioning_counters'),
+    ]
+    for collections, counters, message in cases:
+        # The counter made above is to be deleted (state absent) in the same run.
+        tasks = [{'name': 'Provision', 'ansible.builtin.include_role': {'name': 'edgegrid.access.key_provisioning'},
+                  'vars': dict(base, key_provisioning_collections=collections,
+                               key_provisioning_counters=[{'name': 'bad-items-counter', 'state': 'absent'}]
+                               + counters)}]
+        emu.admin.reset_log()
+        rc, output, dummy = playbook.run(tasks, [])
+        assert rc != 0, output
+        assert message in ' '.join(output.split()), output[-3000:]
+        assert "Validating arguments against arg spec" in output
+        assert emu.admin.log()['total'] == 0, emu.admin.log()['counts']
