@@ -232,6 +232,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if self.get_option('accounts'):
             try:
                 accounts = self._accounts(path, source, cache)
+            except (_client.ApiError, _client.TransportError) as exc:
+                # The section and file once: the error's own text without its "(signed with ...)".
+                self._problem(strict, 'cannot list the accounts of section [%s] of %s: %s; no account host'
+                              % (self.get_option('accounts_section'), source.path, exc.describe()))
             except _client.EdgeGridError as exc:
                 self._problem(strict, 'cannot list the accounts of section [%s]: %s; no account host'
                               % (self.get_option('accounts_section'), exc))

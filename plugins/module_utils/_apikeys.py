@@ -364,7 +364,16 @@ def _file_spec(raw, where):
 
 
 def parse_key_file(path, file_format=None):
-    """Key specs {value, label, description, tags} from a CSV, JSON or XML import file."""
+    """Key specs {value, label, description, tags} from a CSV, JSON or XML import file (``key_file_entries``)."""
+    return [spec for dummy, spec in key_file_entries(path, file_format)]
+
+
+def key_file_entries(path, file_format=None):
+    """The keys of a CSV, JSON or XML import file, each with where it is: [(where, {value, label, description, tags})],
+    `where` such as ``import_file /srv/keys.csv, line 7`` (the line of the file, blank lines counted), ``..., item 3``
+    (JSON) or ``..., key 3`` (XML). `file_format`: one of IMPORT_FORMATS, else the file's extension.
+    Raises InputError naming the file (and the line, item or key) for a file that cannot be read or parsed, or that
+    is no regular file (a FIFO would hang the read)."""
     import csv
     import io
     import json
@@ -398,7 +407,8 @@ def parse_key_file(path, file_format=None):
             items = items['keys']
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
             raise InputError('%s must hold a JSON array of key objects' % where)
-        specs = [_file_spec(item, '%s, item %d' % (where, n + 1)) for n, item in enumerate(items)]
+        places = ['%s, item %d' % (where, n + 1) for n in range(len(items))]
+        specs = [_file_spec(item, place) for item, place in zip(items, places)]
     elif fmt == 'xml':
         try:
             root = ElementTree.fromstring(content)
@@ -406,20 +416,29 @@ def parse_key_file(path, file_format=None):
             raise InputError('%s is not valid XML: %s' % (where, exc)) from None
         if root.tag != 'keys':
             raise InputError('%s: the root element must be <keys>' % where)
-        specs = [_file_spec(dict((child.tag, (child.text or '').strip()) for child in elem),
-                            '%s, key %d' % (where, n + 1)) for n, elem in enumerate(root) if elem.tag == 'key']
+        keys = [elem for elem in root if elem.tag == 'key']
+        places = ['%s, key %d' % (where, n + 1) for n in range(len(keys))]
+        specs = [_file_spec(dict((child.tag, (child.text or '').strip()) for child in elem), place)
+                 for elem, place in zip(keys, places)]
     else:
-        rows = [row for row in csv.reader(io.StringIO(content)) if any(cell.strip() for cell in row)]
+        reader = csv.reader(io.StringIO(content))
+        # Each row with the line of the file it starts on (blank lines are skipped, but counted).
+        rows = []
+        line = 1
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append((line, row))
+            line = reader.line_num + 1
         if not rows:
             raise InputError('%s is empty' % where)
-        header = [cell.strip() for cell in rows[0]]
+        header = [cell.strip() for cell in rows[0][1]]
         if 'value' not in [_FILE_NAMES.get(h.lower()) for h in header]:
             raise InputError('%s: the first line must name the columns, with a VALUE column (VALUE,LABEL,TAGS)'
                              % where)
-        specs = []
-        for n, row in enumerate(rows[1:]):
+        specs, places = [], []
+        for line, row in rows[1:]:
             if len(row) > len(header):
-                raise InputError('%s: line %d has more fields than the header' % (where, n + 2))
-            specs.append(_file_spec(dict((h, cell.strip()) for h, cell in zip(header, row)),
-                                    '%s, line %d' % (where, n + 2)))
-    return specs
+                raise InputError('%s: line %d has more fields than the header' % (where, line))
+            places.append('%s, line %d' % (where, line))
+            specs.append(_file_spec(dict((h, cell.strip()) for h, cell in zip(header, row)), places[-1]))
+    return list(zip(places, specs))

@@ -75,7 +75,18 @@ class ConfigError(EdgeGridError):
 
 
 class TransportError(EdgeGridError):
-    """No usable HTTP answer: connection refused or dropped, timeout, retries exhausted."""
+    """No usable HTTP answer: connection refused or dropped, timeout, retries exhausted.
+
+    TransportError(text, signed_with=None): the message is `text` followed by where the request's credentials came
+    from (``signed_with_suffix``); ``describe()`` is `text` alone."""
+
+    def __init__(self, text, signed_with=None):
+        self.text = str(text)
+        super().__init__(signed_with_suffix(self.text, signed_with))
+
+    def describe(self):
+        """The error's text without the credentials it was signed with (str)."""
+        return self.text
 
 
 class ApiError(EdgeGridError):
@@ -735,7 +746,7 @@ class ApiClient:
         return Response(response.status_code, headers, body, text, response.url, attempts)
 
     def _transport_error(self, text):
-        return TransportError(signed_with_suffix(text, self.signed_with))
+        return TransportError(text, self.signed_with)
 
     def _api_error(self, method, path, response, attempts):
         headers = _lower(response.headers)

@@ -135,6 +135,9 @@ options:
       - Its keys are declared present, as if listed in O(keys); an entry of O(keys) with the same value wins.
       - A regular file (links are followed); a directory, a FIFO or a device is refused before any request.
       - Only the keys missing from the collection are sent, so a second run changes nothing.
+      - A key of the file that is wrong (a value missing, with white space around it, or the same as another's) fails
+        the task before any request, named by its place in the file (C(line 7) of a CSV file, blank lines counted;
+        C(item 3) of JSON; C(key 3) of XML) and its label, never by its value.
     type: path
   import_format:
     description:
@@ -352,9 +355,10 @@ def declared_keys(params):
     """The declared keys, checked: [(name, {value, label, description, tags, state})]."""
     entries = []
     if params['import_file']:
-        for spec in _apikeys.parse_key_file(params['import_file'], params['import_format']):
+        for where, spec in _apikeys.key_file_entries(params['import_file'], params['import_format']):
             spec['state'] = 'present'
-            entries.append(('import_file key %r' % (spec['label'] or '?'), spec))
+            # Named by its place in the file (line, item or key) and its label; never by its value (a secret).
+            entries.append(('%s (label %r)' % (where, spec['label'] or ''), spec))
     explicit = {}
     for index, raw in enumerate(params['keys']):
         entry = dict(raw)

@@ -228,8 +228,10 @@ def test_a_failed_account_listing_keeps_the_sections_with_a_warning(ansible, tmp
     assert rc == 0, err
     assert sorted(json.loads(out)['_meta']['hostvars']) == ['account2', 'default', 'readonly']
     warned = _warnings(err)
-    assert 'cannot list the accounts of section [default]' in warned and 'HTTP 503' in warned, err
-    assert 'Service Unavailable' in warned, err
+    assert 'cannot list the accounts of section [default] of %s: GET ' % emu.edgerc in warned, err
+    assert 'HTTP 503' in warned and 'Service Unavailable' in warned, err
+    # The section and its file are named once, not again as "(signed with section [default] of ...)".
+    assert 'signed with' not in warned, err
 
     # 401: a wrong client token in the accounts section; its own host and the other sections stay.
     emu.admin.clear_faults()
@@ -245,7 +247,8 @@ def test_a_failed_account_listing_keeps_the_sections_with_a_warning(ansible, tmp
     assert rc == 0, err
     assert sorted(json.loads(out)['_meta']['hostvars']) == ['account2', 'default', 'readonly']
     warned = _warnings(err)
-    assert 'cannot list the accounts of section [readonly]' in warned and 'HTTP 401' in warned, err
+    assert 'cannot list the accounts of section [readonly] of %s: GET ' % wrong in warned and 'HTTP 401' in warned, err
+    assert 'signed with' not in warned, err
     assert 'akab-wrongwrongwrong-wrongwrongwrong' not in out + err
 
     # An accounts section that is not in the file: a warning, the sections stay.

@@ -97,5 +97,21 @@ def test_a_value_with_spaces_in_a_json_import_file_is_refused(emulator, tmp_path
     path.write_text('[{"value": "abcdefgh5678", "label": "one"}, {"value": " abcdefgh5678 ", "label": "two"}]')
     emulator.admin.reset_log()
     failed, result = run(api_key, dict(edgerc=emulator.edgerc, collection_id=collection_id, import_file=str(path)))
-    assert failed and "import_file key 'two': the value begins or ends with white space" in result['msg'], result
+    assert failed and ("import_file %s, item 2 (label 'two'): the value begins or ends with white space" % path
+                       in result['msg']), result
+    assert emulator.admin.log()['total'] == 0
+
+
+def test_a_value_twice_in_a_csv_import_file_is_named_by_its_lines(emulator, tmp_path, run):
+    """Two lines of one file with the same value: both named by their line in the file (blank lines counted), never
+    by the value."""
+    collection_id = make_collection(emulator, run)
+    path = tmp_path / 'keys.csv'
+    path.write_text('VALUE,LABEL\nabcdefgh0001,one\n\nabcdefgh0002,two\n\n\nabcdefgh0001,three\n')
+    emulator.admin.reset_log()
+    failed, result = run(api_key, dict(edgerc=emulator.edgerc, collection_id=collection_id, import_file=str(path)))
+    assert failed and result['msg'].startswith(
+        "import_file %s, line 7 (label 'three'): the same value is declared in import_file %s, line 2 (label 'one')"
+        % (path, path)), result['msg']
+    assert 'abcdefgh0001' not in json.dumps(result)
     assert emulator.admin.log()['total'] == 0
