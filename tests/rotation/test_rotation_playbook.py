@@ -267,3 +267,42 @@ def test_a_section_named_0_is_that_section(emu, tmp_path, new_client):
     assert '"msg": "record h1 0"' in out, out[-3000:]
     assert 'rotate.yml for h1 => (item=0)' in out, out[-3000:]
     assert _edgerc.read_section(str(team), '0')['client_token'] != before
+
+
+SUMMARY_AFTER_FAILURE = """
+- hosts: localhost
+  gather_facts: false
+  vars:
+    credential_rotation_edgerc: {edgerc}
+  tasks:
+    - name: A first run that rotates [svc]
+      ansible.builtin.include_role:
+        name: edgegrid.access.credential_rotation
+      vars:
+        credential_rotation_credentials: [{{section: svc}}]
+        credential_rotation_force: true
+    - name: A second run whose first section does not exist
+      block:
+        - name: Rotate again
+          ansible.builtin.include_role:
+            name: edgegrid.access.credential_rotation
+          vars:
+            credential_rotation_credentials: [{{section: nosuch}}, {{section: svc}}]
+      rescue:
+        - name: Show the summary
+          ansible.builtin.debug:
+            msg: "summary {{{{ credential_rotation_results | map(attribute='section') | list }}}}"
+"""
+
+
+def test_a_failed_run_leaves_no_record_of_an_earlier_run(emu, tmp_path, new_client):
+    """The summary starts empty with each run of the role: a run that fails on its first credential does not show
+    the records of the run before it as its own."""
+    team = tmp_path / 'team.edgerc'
+    new_client('summary', team, 'svc')
+    book = tmp_path / 'summary.yml'
+    book.write_text(SUMMARY_AFTER_FAILURE.format(edgerc=team))
+    code, out = playbook(tmp_path, ['-i', 'localhost,', '-c', 'local', str(book)])
+    assert code == 0, out[-4000:]
+    assert 'has no section [nosuch]' in ' '.join(out.split()), out[-3000:]
+    assert '"msg": "summary []"' in out, out[-3000:]
