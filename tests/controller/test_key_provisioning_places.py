@@ -160,3 +160,42 @@ def test_an_item_with_a_wrong_key_or_state_fails_before_any_write(playbook):
         assert message in ' '.join(output.split()), output[-3000:]
         assert "Validating arguments against arg spec" in output
         assert emu.admin.log()['total'] == 0, emu.admin.log()['counts']
+
+
+def test_an_endpoint_name_that_is_no_endpoint_leaves_the_acl_as_it_is(playbook):
+    """acl_endpoints naming no endpoint (a typo) fails before the ACL is written, naming it and the endpoints there
+    are (the ACL was set without its entry: emptied, locking the keys out); acl_endpoints null is as not given."""
+    emu = playbook.emu
+    base = {'key_provisioning_edgerc': emu.edgerc, 'key_provisioning_contract_id': playbook.contract_id,
+            'key_provisioning_group_id': playbook.group_id}
+
+    def run(item):
+        tasks = [{'name': 'Provision', 'ansible.builtin.include_role': {'name': 'edgegrid.access.key_provisioning'},
+                  'vars': dict(base, key_provisioning_collections=[item])}]
+        emu.admin.reset_log()
+        return playbook.run(tasks, [])
+
+    def acl():
+        collection_id = collection_ids(emu)[('acl-typo', playbook.group_id)]
+        # API Keys v2: the ACL as three arrays of ids (endpoints, resources, methods).
+        body = emu.session().get(emu.url('/apikey-manager-api/v2/collections/%d/acl-entries' % collection_id)).json()
+        return sorted('%s-%s' % (kind, entry) for kind, entries in body.items() for entry in entries or [])
+
+    rc, output, dummy = run({'name': 'acl-typo', 'acl_endpoints': ['Bookstore API']})
+    assert rc == 0, output
+    before = acl()
+    assert len(before) == 1, before
+
+    rc, output, dummy = run({'name': 'acl-typo', 'acl_endpoints': ['Bookstor API', 'Bookstore API', '/nowhere']})
+    assert rc != 0, output
+    text = ' '.join(output.split())
+    assert ('key_provisioning_collections[0] (acl-typo).acl_endpoints: "Bookstor API", "/nowhere" are neither the '
+            'name nor the base path of an endpoint' in text), output[-3000:]
+    assert '"Bookstore API"' in text and 'the ACL was not changed' in text
+    assert [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')] == []
+    assert acl() == before
+
+    # Null: as not given - the item's own acl applies, in the collection task.
+    rc, output, dummy = run({'name': 'acl-typo', 'acl': [], 'acl_endpoints': None})
+    assert rc == 0, output
+    assert acl() == []
