@@ -581,6 +581,9 @@ def check_tokens_js(path, create_directory=False, option='tokens_js'):
     with `create_directory`, can be made (``_files.directories_to_make``: no file on the way, the nearest existing
     directory writable), and the file can be read and parsed (or does not exist yet). Returns the directories a write
     would make (outermost first; [] when the directory exists). Raises EdgeKVError naming `option` and the file."""
+    problem = _files.not_a_file_name(path)
+    if problem is not None:
+        raise EdgeKVError('%s.path %s %s' % (option, path, problem))
     target = os.path.realpath(path)
     if create_directory:
         try:

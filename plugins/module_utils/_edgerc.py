@@ -857,6 +857,9 @@ def write_section(path, section, values, backup=False, check_mode=False, remove=
     Raises EdgercError for a file that cannot be read, parsed or written, and for invalid values; EdgercConflict
     when the section does not hold `expect_client_token`.
     """
+    problem = _files.not_a_file_name(path)
+    if problem is not None:
+        raise EdgercError('.edgerc file %s %s; nothing was written' % (path, problem))
     problem = _files.missing_directory(os.path.realpath(os.path.expanduser(path)))
     if problem is not None:
         # Before the lock (whose file lives beside the .edgerc file), in check mode too.

@@ -29,6 +29,7 @@ Public API::
     create_private(path) -> int                       create `path` exclusively, mode 0600; an fd
     remove_stale_temporary_files(target) -> list      the temporary files a killed writer left, removed
     process_alive(pid) -> bool
+    not_a_file_name(path) -> str or None             why `path` as given names no file (it ends in "/")
     missing_directory(target) -> str or None         why the directory of `target` cannot hold it (before a write)
     directories_to_make(target) -> list               the missing directories of `target`, outermost first, after
                                                       checking that they can be made (before a write)
@@ -59,6 +60,15 @@ class FileWriteError(_errors.EdgeGridError):
 
 def _reason(exc):
     return exc.strerror or type(exc).__name__
+
+
+def not_a_file_name(path):
+    """Why `path`, as the user gave it, names no file, as the end of a message: ``ends in "/": give the name of a
+    file, not of a directory`` (``os.path.realpath`` would drop the slash, and the file be written as the directory's
+    name); None otherwise. Checked before any write, with ``missing_directory``, by every module that writes a file."""
+    if isinstance(path, str) and path.endswith(('/', os.sep)):
+        return 'ends in "/": give the name of a file, not of a directory'
+    return None
 
 
 def missing_directory(target):

@@ -139,7 +139,9 @@ options:
     type: dict
     suboptions:
       path:
-        description: The C(.edgerc) file. Created when missing (its directory must exist).
+        description:
+          - The C(.edgerc) file. Created when missing (its directory must exist).
+          - A path that ends in C(/) names a directory, not a file, and fails before the credential is created.
         type: path
         required: true
       section:

@@ -207,6 +207,7 @@ options:
         description:
           - The path of the C(edgekv_tokens.js) file. Its directory must exist, unless
             O(tokens_js.create_directory=true).
+          - A path that ends in C(/) names a directory, not a file, and fails before any request.
           - A boolean, a dict or a list fails the task before any request (a number names a file).
         type: path
         required: true

@@ -36,6 +36,7 @@ options:
       - The C(.edgerc) file. A symbolic link is followed and its target edited.
       - Its directory must exist; one that does not (or a path through a file) fails before any write, naming it,
         in check mode too. With O(state=absent) there is nothing to remove there (no change).
+      - A path that ends in C(/) names a directory, not a file, and fails before any write.
     type: path
     default: ~/.edgerc
   section:

@@ -142,9 +142,9 @@ def run(module):
     data = module.params['content'].encode('utf-8')
     if not path:
         raise _errors.InputError('path is empty; give the file to write; nothing was written')
-    if path.endswith('/'):
-        raise _errors.InputError('path %s ends in "/": give the name of a file, not of a directory; nothing was '
-                                 'written' % path)
+    problem = _files.not_a_file_name(path)
+    if problem is not None:
+        raise _errors.InputError('path %s %s; nothing was written' % (path, problem))
     target = os.path.realpath(path)
     origin = 'path %s' % path
     problem = _files.missing_directory(target)

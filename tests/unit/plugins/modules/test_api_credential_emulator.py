@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc, _rotation
@@ -140,3 +141,17 @@ def test_the_credential_limit_refusal_names_the_state_of_each_credential(emulato
     assert ('credential %d ACTIVE until %s, the overlap after credential %d replaced it'
             % (old['credential_id'], until, new['credential_id'])) in msg
     assert 'delete credential %d once nothing signs with it any more' % old['credential_id'] in msg
+
+
+def test_an_edgerc_write_path_ending_in_a_slash_is_refused_before_the_create(emulator, run, tmp_path):
+    """edgerc_write.path 'dir/': the section would be written into a file named after the directory; refused before
+    the credential is created (a credential whose secret nobody would hold)."""
+    emulator.admin.reset_log()
+    (tmp_path / 'work').mkdir()
+    path = str(tmp_path / 'work') + '/bundle/'
+    failed, result = run(api_credential, dict(edgerc=emulator.edgerc, section='default', max_retries=0,
+                                              description='ci', edgerc_write=dict(path=path, section='ci')))
+    assert failed and 'ends in "/": give the name of a file, not of a directory' in result['msg'], result['msg']
+    assert 'nothing was created' in result['msg']
+    assert [k for k in emulator.admin.log()['counts'] if not k.startswith('GET ')] == []
+    assert os.listdir(tmp_path / 'work') == []

@@ -285,3 +285,17 @@ def test_tokens_js_path_that_is_not_a_string_is_refused_before_any_request(
         tokens_js=dict(path=value, create_directory=True))]))
     assert failed and result['msg'] == 'tokens[0].tokens_js.path must be a path (a string); got %s' % got
     assert emulator.admin.log()['total'] == 0 and os.listdir(tmp_path / 'cwd') == []
+
+
+@pytest.mark.parametrize('create_directory', [False, True])
+def test_tokens_js_path_ending_in_a_slash_is_refused_before_any_request(
+        emulator, base, run, tmp_path, create_directory):
+    """A path ending in "/" names a directory: the file was written as the directory's name (and made so)."""
+    (tmp_path / 'work').mkdir()
+    path = str(tmp_path / 'work') + '/bundle/'
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                                            tokens_js=dict(path=path, create_directory=create_directory)))
+    assert failed and result['msg'].startswith(
+        'tokens_js.path %s ends in "/": give the name of a file, not of a directory' % path), result['msg']
+    assert emulator.admin.log()['total'] == 0 and os.listdir(tmp_path / 'work') == []

@@ -76,6 +76,18 @@ def test_a_file_in_a_directory_that_does_not_exist_is_named_before_any_write(tmp
     assert sorted(os.listdir(tmp_path)) == ['afile']
 
 
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_a_path_ending_in_a_slash_is_refused_before_any_write(tmp_path, section, run, check_mode):
+    # realpath drops the slash: the section was written into a file named after the directory.
+    for where in ('newdir/', 'existing/'):
+        path = str(tmp_path) + '/' + where
+        failed, result = run(edgerc, dict(section, path=path, _ansible_check_mode=check_mode))
+        assert failed and result['msg'] == ('.edgerc file %s ends in "/": give the name of a file, not of a '
+                                            'directory; nothing was written' % path), result['msg']
+        (tmp_path / 'existing').mkdir(exist_ok=True)
+    assert sorted(os.listdir(tmp_path)) == ['existing'] and os.listdir(tmp_path / 'existing') == []
+
+
 def test_unparsable_file(section, run):
     with open(section['path'], 'w') as handle:
         handle.write('[staging]\n%s\n' % SECRET.replace('-', '_'))
