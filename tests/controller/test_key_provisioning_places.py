@@ -199,3 +199,42 @@ def test_an_endpoint_name_that_is_no_endpoint_leaves_the_acl_as_it_is(playbook):
     rc, output, dummy = run({'name': 'acl-typo', 'acl': [], 'acl_endpoints': None})
     assert rc == 0, output
     assert acl() == []
+
+
+def test_a_declaration_that_contradicts_itself_fails_before_any_write(playbook):
+    """A counter both deleted and kept (deleted and made again on every run), a kept counter whose rules name a
+    collection that is deleted (deleted, then the counter failed), a collection twice in one contract and group (the
+    counters to delete were deleted first): each fails before any write, naming the items."""
+    emu = playbook.emu
+    base = {'key_provisioning_edgerc': emu.edgerc, 'key_provisioning_contract_id': playbook.contract_id,
+            'key_provisioning_group_id': playbook.group_id}
+    made = [{'name': 'Provision', 'ansible.builtin.include_role': {'name': 'edgegrid.access.key_provisioning'},
+             'vars': dict(base, key_provisioning_collections=[{'name': 'contra-coll'}],
+                          key_provisioning_counters=[{'name': 'contra-counter', 'limit': 100}])}]
+    rc, output, dummy = playbook.run(made, [])
+    assert rc == 0, output
+    cases = [
+        ([{'name': 'contra-coll'}],
+         [{'name': 'contra-counter', 'state': 'absent'}, {'name': 'contra-counter', 'limit': 40}],
+         'key_provisioning_counters[0] and [1] declare the counter "contra-counter" both absent and present'),
+        ([{'name': 'contra-coll', 'state': 'absent'}],
+         [{'name': 'contra-new', 'limit': 30, 'rules': {'key_collections': ['contra-coll']}}],
+         'key_provisioning_counters[0] (contra-new).rules.key_collections names the collection "contra-coll", which '
+         'key_provisioning_collections deletes'),
+        ([{'name': 'contra-twice'}, {'name': 'contra-twice', 'description': 'second'}],
+         [{'name': 'contra-counter', 'state': 'absent'}],
+         'key_provisioning_collections[0] and [1] both declare the collection "contra-twice"'),
+    ]
+    for collections, counters, message in cases:
+        tasks = [{'name': 'Provision', 'ansible.builtin.include_role': {'name': 'edgegrid.access.key_provisioning'},
+                  'vars': dict(base, key_provisioning_collections=collections, key_provisioning_counters=counters)}]
+        for check in (True, False):
+            emu.admin.reset_log()
+            task = dict(tasks[0], **{'ansible.builtin.include_role': {'name': 'edgegrid.access.key_provisioning',
+                                                                    'apply': {'check_mode': check}}})
+            rc, output, dummy = playbook.run([task], [])
+            assert rc != 0, output
+            assert message in ' '.join(output.split()), output[-3000:]
+            assert 'nothing was written' in output
+            assert [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')] == []
+    assert ('contra-coll', playbook.group_id) in collection_ids(emu)
