@@ -238,3 +238,31 @@ def test_a_declaration_that_contradicts_itself_fails_before_any_write(playbook):
             assert 'nothing was written' in output
             assert [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')] == []
     assert ('contra-coll', playbook.group_id) in collection_ids(emu)
+
+
+def test_names_that_are_no_names_fail_and_a_numeric_name_is_exported_as_text(playbook, tmp_path):
+    """An item's name that is a list, a dict, a boolean or null fails before any write (Ansible's argument check
+    turned a list into its text); a number is a name, exported under its text, and told apart from no other."""
+    emu = playbook.emu
+    base = {'key_provisioning_edgerc': emu.edgerc, 'key_provisioning_contract_id': playbook.contract_id,
+            'key_provisioning_group_id': playbook.group_id}
+    for name in (['a', 'b'], {'a': 1}, True, None, ''):
+        for variable, item in (('key_provisioning_collections', {'name': name}),
+                               ('key_provisioning_counters', {'name': name, 'limit': 100})):
+            tasks = [{'name': 'Provision', 'ansible.builtin.include_role': {'name': 'edgegrid.access.key_provisioning'},
+                      'vars': dict(base, **{variable: [item]})}]
+            emu.admin.reset_log()
+            rc, output, dummy = playbook.run(tasks, [])
+            assert rc != 0, output
+            text = ' '.join(output.split())
+            assert ('%s[0].name must be a name (a string)' % variable in text
+                    or 'missing required arguments: name found in %s' % variable in text), output[-3000:]
+            assert [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')] == []
+    export = tmp_path / 'export.yml'
+    tasks = [{'name': 'Provision', 'ansible.builtin.include_role': {'name': 'edgegrid.access.key_provisioning'},
+              'vars': dict(base, key_provisioning_export_path=str(export),
+                           key_provisioning_collections=[{'name': 2027, 'generate': [{'label': 'n', 'count': 1}]}])}]
+    rc, output, dummy = playbook.run(tasks, [])
+    assert rc == 0, output
+    assert ('2027', playbook.group_id) in collection_ids(emu)
+    assert export.read_text().count('"2027":') == 1
