@@ -83,7 +83,8 @@ def shape_error(spec, params, prefix=''):
     got. None when every one has a shape ansible-core reads as meant: a dict, or a string of JSON or key=value pairs,
     for a dict; a list, a comma-separated string or a number for a list of scalars (not a boolean, not a dict); a
     list for a list of dicts, and a dict (or such a string) for each of its elements; no dict, list or boolean as an element of a list of scalars (a
-    boolean only where the elements are booleans); a string (or a number) for a path (type path: a boolean, a dict or a
+    boolean only where the elements are booleans); a whole number, or its text, for each element of a list of ints (its
+    value unquoted); a string (or a number) for a path (type path: a boolean, a dict or a
     list is refused, not turned into a file name). The value itself is never shown: it may be a secret."""
     for name, option, value in _options(spec, params):
         if value is None:
@@ -131,7 +132,26 @@ def _list_error(where, option, value):
         elif elements is not None and item is not None and (
                 isinstance(item, (Mapping, list, tuple)) or (isinstance(item, bool) and elements != 'bool')):
             return '%s must be %s; %s is %s' % (where, wanted, at, _type_name(item))
+        elif elements == 'int' and _not_a_whole_number(item):
+            # ansible-core's message would quote the item: a key value put in a list of key ids, for instance.
+            return '%s must be %s; %s is %s' % (where, wanted, at, _number_got(item))
     return None
+
+
+def _not_a_whole_number(value):
+    """Whether ansible-core would refuse `value` as an int with a message that quotes it: a string that is no whole
+    number (ansible-core's check_type_int reads the text of one, such as '42')."""
+    if not isinstance(value, str):
+        return False
+    try:
+        int(value)
+    except ValueError:
+        return True
+    return False
+
+
+def _number_got(value):
+    return 'an empty string' if not value.strip() else 'a string that is not a whole number'
 
 
 def drop_nulls(spec, params):

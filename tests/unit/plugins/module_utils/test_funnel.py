@@ -133,6 +133,9 @@ def _local_module(capsys, args, **kwargs):
     (dict(many=[{'name': 'x'}, 7]), 'many must be a list of dicts, one per item, each with the keys name, tags; '
                                     'many[1] is an integer'),
     (dict(many=[{'name': 'x', 'tags': True}]), 'many[0].tags must be a list of strings; got a boolean'),
+    (dict(numbers=[1, 'a-key-value-here']), 'numbers must be a list of integers; numbers[1] is a string that is not '
+                                            'a whole number'),
+    (dict(numbers=['']), 'numbers must be a list of integers; numbers[0] is an empty string'),
     (dict(target={'path': True}), 'target.path must be a path (a string); got a boolean'),
     (dict(target={'path': [5]}), 'target.path must be a path (a string); got a list'),
     (dict(target={'path': {'a': 1}}), 'target.path must be a path (a string); got a dict'),
@@ -141,6 +144,7 @@ def test_a_dict_or_list_option_of_the_wrong_type_is_named_with_the_type_it_takes
     failed, result = _local_module(capsys, dict(args, secret='s3cr3t-value'))
     assert failed and result['msg'] == message
     assert 's3cr3t-value' not in json.dumps(result) and 'Traceback' not in json.dumps(result)
+    assert 'a-key-value-here' not in json.dumps(result)
 
 
 @pytest.mark.parametrize('args', [
