@@ -306,3 +306,43 @@ def test_a_failed_run_leaves_no_record_of_an_earlier_run(emu, tmp_path, new_clie
     assert code == 0, out[-4000:]
     assert 'has no section [nosuch]' in ' '.join(out.split()), out[-3000:]
     assert '"msg": "summary []"' in out, out[-3000:]
+
+
+IGNORED_FAILURE = """
+- hosts: localhost
+  gather_facts: false
+  vars:
+    credential_rotation_edgerc: {edgerc}
+  tasks:
+    - name: A first run that rotates [svc]
+      ansible.builtin.include_role:
+        name: edgegrid.access.credential_rotation
+      vars:
+        credential_rotation_credentials: [{{section: svc}}]
+        credential_rotation_force: true
+    - name: A second run, its errors ignored, whose first section does not exist
+      ansible.builtin.include_role:
+        name: edgegrid.access.credential_rotation
+        apply:
+          ignore_errors: true
+      vars:
+        credential_rotation_credentials: [{{section: nosuch}}, {{section: svc}}]
+    - name: Show the summary
+      ansible.builtin.debug:
+        msg: "summary {{{{ credential_rotation_results | map(attribute='section') | list }}}}"
+"""
+
+
+def test_a_read_that_fails_under_ignore_errors_acts_on_no_plan_and_is_not_recorded(emu, tmp_path, new_client):
+    """With ignore_errors, a credential whose read fails has no plan of its own: the plan left by the run before
+    (a rotation of [svc]) is not acted on for it, and it is not recorded as healthy with [svc]'s credential id."""
+    team = tmp_path / 'team.edgerc'
+    new_client('ignored', team, 'svc')
+    book = tmp_path / 'ignored.yml'
+    book.write_text(IGNORED_FAILURE.format(edgerc=team))
+    code, out = playbook(tmp_path, ['-i', 'localhost,', '-c', 'local', str(book)])
+    assert code == 0, out[-4000:]
+    assert 'has no section [nosuch]' in ' '.join(out.split()), out[-3000:]
+    assert '"msg": "summary [\'svc\']"' in out, out[-3000:]
+    assert 'steps.yml for localhost => (item=turn 1)' in out  # the first run's rotation
+    assert out.count('steps.yml for localhost') == 1, out[-4000:]
