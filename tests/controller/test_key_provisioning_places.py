@@ -111,6 +111,9 @@ def test_a_key_file_that_cannot_be_read_fails_before_any_write(playbook):
              ('keydir', "key_provisioning_collections[1] (kf-second).import_file %s: is a directory"
               % (playbook.tmp_path / 'keydir')),
              (['a.csv'], "key_provisioning_collections[1] (kf-second).import_file must be a path (a string)"),
+             # A number names a file, as the module reads it: here one that does not exist.
+             (123, "key_provisioning_collections[1] (kf-second).import_file %s: no such file"
+              % (playbook.tmp_path / '123')),
              (False, "key_provisioning_collections[1] (kf-second).import_file must be a path (a string)")]
     for import_file, message in cases:
         tasks = [{'name': 'Provision', 'ansible.builtin.include_role': {'name': 'edgegrid.access.key_provisioning'},
