@@ -224,6 +224,10 @@ def test_a_declaration_that_contradicts_itself_fails_before_any_write(playbook):
          [{'name': 'contra-new', 'limit': 30, 'rules': {'key_collections': ['contra-coll']}}],
          'key_provisioning_counters[0] (contra-new).rules.key_collections names the collection "contra-coll", which '
          'key_provisioning_collections deletes'),
+        ([{'name': 'contra-coll'}],
+         [{'name': 'contra-counter', 'state': 'absent'}, {'name': 'contra-new', 'limit': 30},
+          {'name': 'contra-new', 'limit': 40}],
+         'key_provisioning_counters[1] and [2] declare the counter "contra-new" twice: give it once'),
         ([{'name': 'contra-twice'}, {'name': 'contra-twice', 'description': 'second'}],
          [{'name': 'contra-counter', 'state': 'absent'}],
          'key_provisioning_collections[0] and [1] both declare the collection "contra-twice"'),
