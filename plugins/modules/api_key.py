@@ -135,9 +135,10 @@ options:
       - Its keys are declared present, as if listed in O(keys); an entry of O(keys) with the same value wins.
       - A regular file (links are followed); a directory, a FIFO or a device is refused before any request.
       - Only the keys missing from the collection are sent, so a second run changes nothing.
-      - A key of the file that is wrong (a value missing, with white space around it, or the same as another's) fails
-        the task before any request, named by its place in the file (C(line 7) of a CSV file, blank lines counted;
-        C(item 3) of JSON; C(key 3) of XML) and its label, never by its value.
+      - A key of the file that is wrong (a value missing or the same as another's; in JSON, one with white space
+        around it - the cells of a CSV file and the values of an XML file are trimmed) fails the task before any
+        request, named by its place in the file (C(line 7) of a CSV file, blank lines counted; C(item 3) of JSON;
+        C(key 3) of XML) and its label, never by its value.
     type: path
   import_format:
     description:

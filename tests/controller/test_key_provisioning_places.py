@@ -237,8 +237,8 @@ def test_a_declaration_that_contradicts_itself_fails_before_any_write(playbook):
                   'vars': dict(base, key_provisioning_collections=collections, key_provisioning_counters=counters)}]
         for check in (True, False):
             emu.admin.reset_log()
-            task = dict(tasks[0], **{'ansible.builtin.include_role': {'name': 'edgegrid.access.key_provisioning',
-                                                                    'apply': {'check_mode': check}}})
+            include = {'name': 'edgegrid.access.key_provisioning', 'apply': {'check_mode': check}}
+            task = dict(tasks[0], **{'ansible.builtin.include_role': include})
             rc, output, dummy = playbook.run([task], [])
             assert rc != 0, output
             assert message in ' '.join(output.split()), output[-3000:]
@@ -273,3 +273,51 @@ def test_names_that_are_no_names_fail_and_a_numeric_name_is_exported_as_text(pla
     assert rc == 0, output
     assert ('2027', playbook.group_id) in collection_ids(emu)
     assert export.read_text().count('"2027":') == 1
+
+
+def test_the_declaration_checks_read_items_as_the_modules_do(playbook):
+    """The checks before any write read a group as the modules do ("010002" is 10002), rules.key_collections and
+    acl_endpoints given as a string as a comma-separated list (not letter by letter), and a deleted collection in its
+    own contract and group only (the same name kept in another group is another collection)."""
+    emu = playbook.emu
+    account = emu.store.accounts[emu.store.meta['primary_account']]
+    other_group = account.groups[1]['groupId']
+    base = {'key_provisioning_edgerc': emu.edgerc, 'key_provisioning_contract_id': playbook.contract_id,
+            'key_provisioning_group_id': playbook.group_id}
+
+    def run(collections, counters):
+        tasks = [{'name': 'Provision', 'ansible.builtin.include_role': {'name': 'edgegrid.access.key_provisioning'},
+                  'vars': dict(base, key_provisioning_collections=collections, key_provisioning_counters=counters)}]
+        emu.admin.reset_log()
+        rc, output, dummy = playbook.run(tasks, [])
+        return rc, ' '.join(output.split()), [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')]
+
+    rc, text, writes = run([{'name': 'reads-pad', 'group_id': other_group}],
+                           [{'name': 'reads-flip', 'limit': 10, 'group_id': other_group},
+                            {'name': 'reads-flip', 'group_id': '0%d' % other_group, 'state': 'absent'}])
+    assert rc != 0 and 'declare the counter "reads-flip" both absent and present' in text, text[-3000:]
+    assert writes == []
+    rc, text, writes = run([{'name': 'reads-gone', 'state': 'absent'}],
+                           [{'name': 'reads-c', 'limit': 10, 'rules': {'key_collections': 'reads-gone'}}])
+    assert rc != 0 and ('key_provisioning_counters[0] (reads-c).rules.key_collections names the collection '
+                        '"reads-gone", which key_provisioning_collections deletes') in text, text[-3000:]
+    assert writes == []
+    rc, text, writes = run([{'name': 'reads-num'}], [{'name': 'reads-n', 'limit': 10, 'rules': {'key_collections': 5}}])
+    assert 'reads-n' in text and 'not iterable' not in text and 'Traceback' not in text, text[-3000:]
+
+    # Valid: reads-two is deleted in the role's group and kept in the other, where the counter counts it.
+    rc, text, writes = run([{'name': 'reads-two'}], [])
+    assert rc == 0, text[-3000:]
+    rc, text, writes = run([{'name': 'reads-two', 'state': 'absent'}, {'name': 'reads-two', 'group_id': other_group}],
+                           [{'name': 'reads-q', 'limit': 10, 'group_id': other_group,
+                             'rules': {'key_collections': ['reads-two']}}])
+    assert rc == 0, text[-3000:]
+    assert ('reads-two', playbook.group_id) not in collection_ids(emu)
+    assert ('reads-two', other_group) in collection_ids(emu)
+
+    # acl_endpoints as a string: one name (its letters were taken for names).
+    rc, text, writes = run([{'name': 'reads-acl', 'acl_endpoints': 'Bookstore API'}], [])
+    assert rc == 0, text[-3000:]
+    collection_id = collection_ids(emu)[('reads-acl', playbook.group_id)]
+    acl = emu.session().get(emu.url('/apikey-manager-api/v2/collections/%d/acl-entries' % collection_id)).json()
+    assert sum(len(entries or []) for entries in acl.values()) == 1, acl
