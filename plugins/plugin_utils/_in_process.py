@@ -31,9 +31,12 @@ calls `preload`), so that Ansible loads it in the controller's process too: the 
 plugin there before it forks the task's workers (ansible-core 2.19-2.21, to read the class's BYPASS_HOST_LOOP).
 `preload` then imports the module, and with it the shared client, `requests` and edgegrid-python, once for the whole
 run; every worker forked afterwards has them and neither imports them nor compiles the collection's sources again
-(measured in bench/RESULTS.md: before, each task on each host imported them anew). Where a strategy does not load
-the action plugin in the controller, the worker loads it, as before, and nothing else changes. The module to run is
-the one the action plugin is named for.
+(measured in bench/RESULTS.md: before, each task on each host imported them anew). The first `preload` of a process
+also loads the Jinja filters and tests there (Ansible's own, and this collection's, which the roles use), through the
+plugin loaders' public `all()` and `get()`: a worker otherwise loads them again for the first template it renders
+(10-20 ms per task and host, every task of a play). Where a strategy does not load the action plugin in the
+controller, the worker loads them, as before, and nothing else changes. The module to run is the one the action
+plugin is named for.
 
 This file is private to the collection (note the leading underscore): it may change without notice.
 """
@@ -49,7 +52,7 @@ from ansible import constants as C
 from ansible.errors import AnsibleError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action.normal import ActionModule as NormalAction
-from ansible.plugins.loader import module_loader
+from ansible.plugins.loader import filter_loader, module_loader, test_loader
 from ansible.utils.display import Display
 
 from ansible_collections.edgegrid.access.plugins.plugin_utils import _core_compat
@@ -64,6 +67,12 @@ display = Display()
 VARIABLE = 'edgegrid_access_in_process'
 COLLECTION = 'edgegrid.access'
 MODULES_PACKAGE = 'ansible_collections.edgegrid.access.plugins.modules'
+# A filter of this collection: looking one up loads every filter file of the collection (Ansible's loader reads
+# them all to find one name).
+COLLECTION_FILTER = 'edgegrid.access.rotation_plan'
+
+# Whether load_templating_plugins ran in this process (a list, so that preload need not declare a global).
+_templating_loaded = []
 
 
 def module_of(action_plugin):
@@ -76,11 +85,28 @@ def preload(action_plugin):
     """Import the module an action plugin (its Python name, `__name__`) is named for, in the process that loads the
     action plugin: the controller's, where the strategy loads it before forking the workers (see above). Never
     raises: a module that cannot be imported here is imported again in the worker, which reports what fails as the
-    task's error."""
+    task's error. The first call of a process also loads the templating plugins (load_templating_plugins)."""
     try:
         importlib.import_module('%s.%s' % (MODULES_PACKAGE, module_of(action_plugin)))
     except Exception:  # pylint: disable=broad-exception-caught
         display.vvvv('edgegrid.access: %s was not imported in advance' % module_of(action_plugin))
+    if not _templating_loaded:
+        _templating_loaded.append(load_templating_plugins())
+
+
+def load_templating_plugins():
+    """Load Ansible's Jinja filters and tests, and this collection's filters, in this process, so that the workers
+    forked from it have them (see above). Through the loaders' public methods only: `all()` loads every filter or test
+    that is not in a collection, `get()` one of this collection's. Never raises (a plugin that cannot be loaded here
+    is loaded, and reported, where a template uses it); returns whether all loaded (bool)."""
+    try:
+        for loader in (filter_loader, test_loader):
+            for dummy in loader.all():
+                break
+        return filter_loader.get(COLLECTION_FILTER) is not None
+    except Exception:  # pylint: disable=broad-exception-caught
+        display.vvvv('edgegrid.access: the Jinja filters and tests were not loaded in advance')
+        return False
 
 
 class InProcessAction(NormalAction):

@@ -192,6 +192,35 @@ def test_the_controller_imports_each_module_once_for_every_worker(playbook):
     assert imported['ansible_collections.edgegrid.access.plugins.module_utils._apikeys'] == 1
 
 
+
+PRELOAD_PROBE = """
+import importlib, json, sys
+from ansible.plugins.loader import init_plugin_loader
+init_plugin_loader([sys.argv[1]])
+def loaded():
+    return sorted(name for name in sys.modules if '.plugins.filter.' in name or '.plugins.test.' in name)
+before = loaded()
+importlib.import_module('ansible_collections.edgegrid.access.plugins.action.api_key_collection_info')
+print(json.dumps({'before': before, 'after': loaded()}))
+"""
+
+
+def test_loading_an_action_plugin_loads_the_templating_plugins(collections_path):
+    """The strategy loads a task's action plugin in the controller's process before it forks the task's workers;
+    the action plugin then loads the Jinja filters and tests there (Ansible's and this collection's), so that no
+    worker forked afterwards loads them again for its first template. Observed as the plugin files Python has
+    loaded in a process that imports one action plugin, as the strategy does (before: none)."""
+    proc = subprocess.run([os.path.join(BIN, 'python'), '-c', PRELOAD_PROBE, collections_path],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    loaded = json.loads(proc.stdout)
+    assert loaded['before'] == []
+    after = [name.rsplit('.', 1)[-1].rsplit('_', 1)[0] if name.startswith('ansible.') else name
+             for name in loaded['after']]
+    assert {'core', 'mathstuff'} <= set(after), after  # Ansible's filters and tests (ansible.plugins.filter.core_...)
+    assert 'ansible_collections.edgegrid.access.plugins.filter.rotation' in after, after
+    assert 'ansible_collections.edgegrid.access.plugins.filter.access_report' in after, after
+
 LIBRARY_MODULE = '''#!/usr/bin/python
 from ansible.module_utils.basic import AnsibleModule
 module = AnsibleModule(argument_spec=dict(name=dict(), contract_id=dict(), group_id=dict(), state=dict()))
