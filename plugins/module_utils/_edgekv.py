@@ -593,10 +593,9 @@ def check_tokens_js(path, create_directory=False, option='tokens_js'):
         if missing:
             return missing  # the file does not exist: nothing to read
     else:
-        problem = _files.missing_directory(target)
+        problem = _files.missing_directory(target, if_missing=' (%s.create_directory=true makes it)' % option)
         if problem is not None:
-            raise EdgeKVError('%s.path %s: %s (%s.create_directory=true makes it)' % (option, path, problem, option)
-                              if problem.startswith('directory ') else '%s.path %s: %s' % (option, path, problem))
+            raise EdgeKVError('%s.path %s: %s' % (option, path, problem))
     plan_tokens_js(path)
     return []
 

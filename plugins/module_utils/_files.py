@@ -30,7 +30,7 @@ Public API::
     remove_stale_temporary_files(target) -> list      the temporary files a killed writer left, removed
     process_alive(pid) -> bool
     not_a_file_name(path) -> str or None             why `path` as given names no file (it ends in "/")
-    missing_directory(target) -> str or None         why the directory of `target` cannot hold it (before a write)
+    missing_directory(target, if_missing='') -> str   why the directory of `target` cannot hold it (before a write)
     directories_to_make(target) -> list               the missing directories of `target`, outermost first, after
                                                       checking that they can be made (before a write)
     make_directories(target) -> list                  make them, each 0755; the directories made
@@ -71,20 +71,30 @@ def not_a_file_name(path):
     return None
 
 
-def missing_directory(target):
-    """Why the directory of the file `target` cannot hold it, as the end of a message: ``directory <dir> does not
-    exist`` (naming the file's directory), or ``<path> is not a directory`` (the nearest existing component of the
-    way is a file); None when the directory exists. The one check, before any write, of every file the collection
-    writes (the modules that write check it first, in check mode too)."""
+def _way_to(target):
+    """The way to the directory of the file `target`: (that directory, the directories of the way that do not exist,
+    innermost first, the nearest path of the way that exists: a directory, or a file that blocks the way)."""
     directory = os.path.dirname(target) or '.'
-    if os.path.isdir(directory):
-        return None
+    missing = []
     existing = directory
     while not os.path.lexists(existing) and os.path.dirname(existing) != existing:
+        missing.append(existing)
         existing = os.path.dirname(existing)
+    return directory, missing, existing
+
+
+def missing_directory(target, if_missing=''):
+    """Why the directory of the file `target` cannot hold it, as the end of a message: ``directory <dir> does not
+    exist`` (naming the file's directory) followed by `if_missing` (a hint, such as the option that makes it), or
+    ``<path> is not a directory`` (the nearest existing component of the way is a file); None when the directory
+    exists. The one check, before any write, of every file the collection writes (the modules that write check it
+    first, in check mode too)."""
+    directory, dummy, existing = _way_to(target)
+    if os.path.isdir(directory):
+        return None
     if os.path.lexists(existing) and not os.path.isdir(existing):
         return '%s is not a directory' % existing
-    return 'directory %s does not exist' % directory
+    return 'directory %s does not exist%s' % (directory, if_missing)
 
 
 DIRECTORY_MODE = 0o755
@@ -96,12 +106,7 @@ def directories_to_make(target):
     is a file (``<path> is not a directory``), or the nearest existing directory may not be written by this process
     (``directory <dir> cannot be made: <existing> is not writable``). The check, before any write, of a file whose
     missing directories a module makes (``make_directories``)."""
-    directory = os.path.dirname(target) or '.'
-    missing = []
-    existing = directory
-    while not os.path.lexists(existing) and os.path.dirname(existing) != existing:
-        missing.append(existing)
-        existing = os.path.dirname(existing)
+    directory, missing, existing = _way_to(target)
     if not os.path.isdir(existing):
         raise FileWriteError('%s is not a directory' % existing)
     if missing and not os.access(existing, os.W_OK | os.X_OK):

@@ -750,7 +750,8 @@ class Token(Resource):
         module = self.module
         path = self.params['tokens_js']['path']
         create_directory = bool(self.params['tokens_js'].get('create_directory'))
-        # The directories a write would make (checked before any request: checked_input); none without the option.
+        # The directories a write would make, none without the option. Checked before any request (checked_input),
+        # and found out again here: a token before this one in the module's `tokens` may have made them.
         missing = _edgekv.tokens_js_directories(path) if create_directory else []
         if token is not None and not token.get('uuid'):
             # Check mode, token to be created: its uuid is not known yet, so the file would change.
