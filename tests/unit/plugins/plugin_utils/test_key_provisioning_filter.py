@@ -1,0 +1,194 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The key_provisioning filters: the item shaping of the role edgegrid.access.key_provisioning (its tasks are run
+against the emulator in tests/controller/test_key_provisioning_places.py and the integration target).
+
+Here, not beside the tests of modules: importing controller code changes where modules send their warnings, and the
+tests of modules run in the same process. The filters are imported in each test, not when pytest collects the file."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+def _filters():
+    from ansible_collections.edgegrid.access.plugins.filter import key_provisioning  # pylint: disable=import-outside-toplevel
+    return key_provisioning
+
+
+def items(collections, **kwargs):
+    kwargs.setdefault('playbook_dir', '/play')
+    return _filters().key_provisioning_items(collections, **kwargs)
+
+
+def test_places_group_the_collection_elements_without_key_values():
+    out = items([{'name': 'a', 'keys': [{'label': 'k', 'value': 'secret-value'}], 'quota': {'limit': 5}},
+                 {'name': 'b', 'group_id': 22, 'acl': ['ENDPOINT-1'], 'description': 'second'},
+                 {'name': 'c', 'contract_id': 'C-2', 'acl': ['ENDPOINT-2'], 'acl_endpoints': ['Bookstore API'],
+                  'state': 'absent'},
+                 {'name': 'd', 'acl': ['ENDPOINT-3'], 'acl_endpoints': None}],
+                contract_id='C-1', group_id=11)
+    assert out['places'] == [['C-1', 11], ['C-1', 22], ['C-2', 11]]
+    assert out['place_collections'] == [
+        [{'name': 'a', 'description': None, 'quota': {'limit': 5}, 'acl': None, 'state': 'present'},
+         {'name': 'd', 'description': None, 'quota': None, 'acl': ['ENDPOINT-3'], 'state': 'present'}],
+        [{'name': 'b', 'description': 'second', 'quota': None, 'acl': ['ENDPOINT-1'], 'state': 'present'}],
+        # acl_endpoints given: the ACL is set by the endpoint steps, not here.
+        [{'name': 'c', 'description': None, 'quota': None, 'acl': None, 'state': 'absent'}]]
+    assert 'secret-value' not in repr(out['place_collections'])
+    # A place is as the items give it (a module run each), the role's values where they give none.
+    out = items([{'name': 'a', 'group_id': '22'}, {'name': 'b', 'group_id': 22}, {'name': 'c', 'contract_id': ''}],
+                contract_id='', group_id=0)
+    assert out['places'] == [['', '22'], ['', 22], ['', 0]]
+    assert out['acl_endpoints'] is False and out['other_steps'] is False
+
+
+def test_import_files_are_resolved_as_the_module_is_given_them(tmp_path):
+    home = os.path.expanduser('~')
+    out = items([{'name': 'rel', 'import_file': 'keys/a.csv'}, {'name': 'abs', 'import_file': '/data/b.csv'},
+                 {'name': 'home', 'import_file': '~/c.csv'}, {'name': 'number', 'import_file': 123},
+                 {'name': 'none'}, {'name': 'null', 'import_file': None}, {'name': 'empty', 'import_file': ''},
+                 {'name': 'false', 'import_file': False, 'state': 'absent'},
+                 {'name': 'list', 'import_file': ['x.csv'], 'state': 'absent'}],
+                playbook_dir=str(tmp_path))
+    assert out['import_files'] == [str(tmp_path) + '/keys/a.csv', '/data/b.csv', home + '/c.csv',
+                                   str(tmp_path) + '/123', '', '', '', False, ['x.csv']]
+
+
+def test_problems_name_each_item_in_the_order_of_the_checks(tmp_path):
+    (tmp_path / 'dir').mkdir()
+    (tmp_path / 'keys.csv').write_text('VALUE,LABEL,TAGS\n')
+    os.mkfifo(str(tmp_path / 'fifo'))
+    collections = [
+        {'name': 'ok', 'import_file': 'keys.csv'},
+        {'name': 'missing', 'import_file': 'missing.csv'},
+        {'name': 'dir', 'import_file': str(tmp_path / 'dir')},
+        {'name': 'fifo', 'import_file': 'fifo'},
+        {'name': 'list', 'import_file': ['a.csv']},
+        # Deleted, or a state that is null: its key file is not checked.
+        {'name': 'gone', 'import_file': 'missing.csv', 'state': 'absent'},
+        {'name': 'nulled', 'import_file': False, 'state': None},
+        {'import_file': False},
+        {'name': True},
+        {'name': {'a': 1}},
+        {'name': ''},
+        {'name': None},
+        {'name': 2027},
+        # "010002" is 10002, as the modules read a group.
+        {'name': 'twice', 'group_id': '010002'},
+        {'name': 'twice', 'group_id': 10002},
+        {'name': 'twice', 'group_id': 10003},
+    ]
+    counters = [
+        {'name': 'flip', 'state': 'absent'},
+        {'name': 'flip', 'limit': 10},
+        {'name': 'again', 'limit': 10},
+        {'name': 'again', 'limit': 20, 'state': None},
+        {'limit': 10},
+        {'name': 'rules', 'limit': 10, 'group_id': 10003, 'rules': {'key_collections': 'gone, twice'}},
+        {'name': 'rules2', 'limit': 10, 'rules': {'key_collections': ['gone', 'kept', 5]}},
+        {'name': 'rules3', 'limit': 10, 'rules': {'key_collections': 'gone'}, 'state': 'absent'},
+    ]
+    out = items(collections, counters=counters, contract_id='C-1', group_id=10001, playbook_dir=str(tmp_path))
+    at = 'key_provisioning_collections[%d] (%s).import_file'
+    assert out['problems'] == [
+        '%s %s: no such file' % (at % (1, 'missing'), tmp_path / 'missing.csv'),
+        '%s %s: is a directory; give the file of keys' % (at % (2, 'dir'), tmp_path / 'dir'),
+        '%s %s: is not a regular file (a FIFO or a device); give the file of keys' % (at % (3, 'fifo'), tmp_path / 'fifo'),
+        at % (4, 'list') + ' must be a path (a string)',
+        'key_provisioning_collections[7] (?).import_file must be a path (a string)',
+        'key_provisioning_collections[7].name must be a name (a string)',
+        'key_provisioning_collections[8].name must be a name (a string)',
+        'key_provisioning_collections[9].name must be a name (a string)',
+        'key_provisioning_collections[10].name must be a name (a string)',
+        # No name and an empty one: both are "" in one contract and group.
+        'key_provisioning_collections[7] and [10] both declare the collection "" (one contract and group): '
+        'give each once',
+        'key_provisioning_collections[11].name must be a name (a string)',
+        'key_provisioning_collections[13] and [14] both declare the collection "twice" (one contract and group): '
+        'give each once',
+        'key_provisioning_counters[0] and [1] declare the counter "flip" both absent and present: give it once',
+        'key_provisioning_counters[2] and [3] declare the counter "again" twice: give it once',
+        'key_provisioning_counters[4].name must be a name (a string)',
+        'key_provisioning_counters[6] (rules2).rules.key_collections names the collection "gone", which '
+        'key_provisioning_collections deletes (state: absent)',
+    ]
+    assert out['other_steps'] is True
+
+
+def test_a_deleted_collection_counts_in_its_own_contract_and_group_only():
+    collections = [{'name': 'gone', 'state': 'absent'}, {'name': 'gone', 'group_id': 7}]
+    counters = [{'name': 'here', 'limit': 10, 'rules': {'key_collections': 'x, gone'}},
+                {'name': 'there', 'limit': 10, 'group_id': '07', 'rules': {'key_collections': ['gone']}},
+                {'name': 'number', 'limit': 10, 'rules': {'key_collections': 5}}]
+    out = items(collections, counters=counters, contract_id='C-1', group_id=1)
+    assert out['problems'] == [
+        'key_provisioning_counters[0] (here).rules.key_collections names the collection "gone", which '
+        'key_provisioning_collections deletes (state: absent)']
+
+
+def test_counters_split_by_state_with_the_options_the_module_takes():
+    counters = [
+        {'name': 'keep', 'limit': 10, 'contract_id': '', 'group_id': 0, 'description': 'd', 'rules': {'acl': ['x']},
+         'enabled': False, 'state': 'present'},
+        {'name': 'drop', 'limit': 10, 'contract_id': 'C-9', 'group_id': None, 'state': 'absent'},
+        {'name': 'default', 'alert_threshold': 80, 'state': None, 'group_id': 5},
+    ]
+    out = items([], counters=counters)
+    assert out['counters_present'] == [
+        {'name': 'keep', 'limit': 10, 'description': 'd', 'rules': {'acl': ['x']}, 'enabled': False},
+        {'name': 'default', 'alert_threshold': 80, 'group_id': 5}]
+    assert out['counters_absent'] == [{'name': 'drop', 'contract_id': 'C-9'}]
+    assert out['other_steps'] is True and out['problems'] == [] and out['places'] == []
+
+
+def test_the_key_task_runs_for_the_collections_with_keys_to_set(tmp_path):
+    (tmp_path / 'keys.csv').write_text('VALUE,LABEL,TAGS\n')
+    collections = [{'name': 'none'}, {'name': 'keys', 'keys': [{'value': 'v'}]}, {'name': 'empty', 'keys': None},
+                   {'name': 'file', 'import_file': 'keys.csv'}, {'name': 'generate', 'generate': [{'count': 1}]},
+                   {'name': 'exclusive', 'exclusive': True}, {'name': 'gone', 'keys': [{'value': 'v'}], 'state': 'absent'},
+                   {'name': 'nulled', 'keys': [{'value': 'v'}], 'state': None}]
+    out = items(collections, playbook_dir=str(tmp_path))
+    assert out['key_indexes'] == [1, 3, 4, 5]
+    assert out['problems'] == [] and out['other_steps'] is False
+    # The export lists every key of every collection that is present.
+    out = items(collections, playbook_dir=str(tmp_path), export_path='/tmp/export.yml')
+    assert out['key_indexes'] == [0, 1, 2, 3, 4, 5]
+    assert out['other_steps'] is True
+
+
+def test_acl_endpoints_need_their_step():
+    out = items([{'name': 'a', 'acl_endpoints': None}, {'name': 'b'}])
+    assert out['acl_endpoints'] is False and out['other_steps'] is False
+    out = items([{'name': 'a', 'acl_endpoints': 'Bookstore API'}])
+    assert out['acl_endpoints'] is True and out['other_steps'] is True
+
+
+def test_collection_id_from_the_run_of_its_contract_and_group():
+    collection_id = _filters().key_provisioning_collection_id
+    results = [
+        {'key_provisioning__place': ['C-1', 11], 'api_key_collections': [
+            {'name': 'a', 'api_key_collection': {'id': 1}}, {'name': 'b', 'api_key_collection': {'id': None}}]},
+        {'key_provisioning__place': ['C-1', 22], 'api_key_collections': [{'name': 'a', 'api_key_collection': {'id': 2}}]},
+        {'key_provisioning__place': ['C-2', 11], 'api_key_collections': None},
+    ]
+    assert collection_id(results, {'name': 'a'}, contract_id='C-1', group_id=11) == 1
+    assert collection_id(results, {'name': 'a', 'group_id': 22}, contract_id='C-1', group_id=11) == 2
+    assert collection_id(results, {'name': 'b'}, contract_id='C-1', group_id=11) is None
+    assert collection_id(results, {'name': 'a', 'contract_id': 'C-2'}, contract_id='C-1', group_id=11) is None
+    assert collection_id(results, {'name': 'c'}, contract_id='C-1', group_id=11) is None
+
+
+def test_a_wrong_input_type_is_a_filter_error():
+    from ansible.errors import AnsibleFilterError  # pylint: disable=import-outside-toplevel
+    with pytest.raises(AnsibleFilterError, match='key_provisioning_collections'):
+        items({'name': 'a'})
+    with pytest.raises(AnsibleFilterError, match='key_provisioning_counters'):
+        items([], counters=['name=a'])
+    with pytest.raises(AnsibleFilterError, match='results'):
+        _filters().key_provisioning_collection_id({}, {'name': 'a'})
