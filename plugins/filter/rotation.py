@@ -16,25 +16,36 @@ from ansible.plugins.filter.core import to_bool
 from jinja2.filters import do_int
 
 from ansible_collections.edgegrid.access.plugins.filter.access_report import _plain
-from ansible_collections.edgegrid.access.plugins.module_utils import _rotation
+
+
+def _policy():
+    """module_utils._rotation, imported when a plan is made, not with this file: ansible-core imports every filter
+    file of the collection in each task's worker that looks up any filter of the collection, so that what this file
+    imports is paid by all of them (the role's tasks that only read their item's settings or record it too)."""
+    from ansible_collections.edgegrid.access.plugins.module_utils import _rotation  # pylint: disable=import-outside-toplevel
+    return _rotation
 
 
 def rotation_plan(credentials, current, force=False, max_age_days=90, min_remaining_days=30, overlap_hours=24,
-                  deactivate_old=False, retention_days=30, adopt_undescribed=True,
-                  lease_seconds=_rotation.LEASE_SECONDS, prefix=_rotation.DEFAULT_PREFIX,
-                  credential_limit=_rotation.CREDENTIAL_LIMIT, cleanup=True):
-    """What one run of the rotation does for the credential `current`, from the API client's credentials."""
+                  deactivate_old=False, retention_days=30, adopt_undescribed=True, lease_seconds=None, prefix=None,
+                  credential_limit=None, cleanup=True):
+    """What one run of the rotation does for the credential `current`, from the API client's credentials
+    (`lease_seconds`, `prefix`, `credential_limit` None: the policy's defaults)."""
+    policy = _policy()
+    lease_seconds = policy.LEASE_SECONDS if lease_seconds is None else lease_seconds
+    prefix = policy.DEFAULT_PREFIX if prefix is None else prefix
+    credential_limit = policy.CREDENTIAL_LIMIT if credential_limit is None else credential_limit
     if not isinstance(current, dict) or not current.get('credential_id'):
         raise AnsibleFilterError('rotation_plan: current must be a credential (a dict with credential_id)')
     if not isinstance(credentials, list):
         raise AnsibleFilterError('rotation_plan: the input must be the list of the API client\'s credentials')
     try:
-        return _rotation.plan(_plain(credentials), _plain(current), force=bool(force),
-                              max_age_days=float(max_age_days), min_remaining_days=float(min_remaining_days),
-                              overlap_hours=float(overlap_hours), deactivate_old=bool(deactivate_old),
-                              retention_days=float(retention_days), adopt_undescribed=bool(adopt_undescribed),
-                              lease=float(lease_seconds), prefix=str(prefix),
-                              credential_limit=int(credential_limit), cleanup=bool(cleanup))
+        return policy.plan(_plain(credentials), _plain(current), force=bool(force),
+                           max_age_days=float(max_age_days), min_remaining_days=float(min_remaining_days),
+                           overlap_hours=float(overlap_hours), deactivate_old=bool(deactivate_old),
+                           retention_days=float(retention_days), adopt_undescribed=bool(adopt_undescribed),
+                           lease=float(lease_seconds), prefix=str(prefix),
+                           credential_limit=int(credential_limit), cleanup=bool(cleanup))
     except (TypeError, ValueError) as exc:
         raise AnsibleFilterError('rotation_plan: %s' % exc) from None
 
@@ -69,16 +80,17 @@ def rotation_item(item, edgerc='', section=None, client_id='self', account_switc
                     given['account_switch_key']]
     auth = dict(host='', client_token='', client_secret='', access_token='', max_retries=max_retries,
                 request_timeout=request_timeout)
-    auth.update((name, given[key]) for name, key in (('edgerc', 'edgerc'), ('section', 'auth_section'),
-                                                    ('account_switch_key', 'account_switch_key')) if given[key])
+    # The module options the item gives (the section that signs is the module's section): those it leaves empty
+    # are left to the modules' own defaults.
+    given_options = (('edgerc', 'edgerc'), ('section', 'auth_section'), ('account_switch_key', 'account_switch_key'))
+    auth.update((name, given[key]) for name, key in given_options if given[key])
     given['auth'] = auth
     return given
 
 
 def rotation_run(credentials, client_id, client_token='', item=None, force=False, max_age_days=90,
                  min_remaining_days=30, overlap_hours=24, deactivate_old=False, retention_days=30,
-                 adopt_undescribed=True, lease_seconds=_rotation.LEASE_SECONDS, prefix=_rotation.DEFAULT_PREFIX,
-                 credential_limit=_rotation.CREDENTIAL_LIMIT, cleanup=True):
+                 adopt_undescribed=True, lease_seconds=None, prefix=None, credential_limit=None, cleanup=True):
     """What this run has to do for one item: the credential in use, its plan and whether any step acts."""
     if not isinstance(credentials, list):
         raise AnsibleFilterError('rotation_run: the input must be the list of the API client\'s credentials')
