@@ -41,6 +41,13 @@ OPTIONS = dict(force=False, max_age_days=90, min_remaining_days=30, overlap_hour
                credential_limit=2, cleanup=True)
 
 
+def _options(**changes):
+    """The role's defaults, `changes` applied."""
+    out = dict(OPTIONS)
+    out.update(changes)
+    return out
+
+
 def test_run_self_takes_the_signing_credential_and_acts_on_nothing_when_converged():
     rotation = _filters()
     creds = [_cred(10, 'akab-a', signing=True), _cred(11, 'akab-b')]
@@ -75,12 +82,12 @@ def test_run_with_two_current_credentials_plans_nothing_and_acts():
 def test_run_acts_when_due_and_reads_force_as_the_bool_filter_does():
     rotation = _filters()
     creds = [_cred(10, 'akab-a', signing=True)]
-    options = dict(OPTIONS, force='yes')
+    options = _options(force='yes')
     run = rotation.rotation_run(creds, 'self', **options)
     assert run['plan']['rotate'] and run['act'] is True
     old = [_cred(10, 'akab-a', signing=True, created='2020-01-01T00:00:00Z')]
     assert rotation.rotation_run(old, 'self', **OPTIONS)['plan']['due']
-    assert rotation.rotation_run(creds, 'self', **dict(OPTIONS, force='false'))['act'] is False
+    assert rotation.rotation_run(creds, 'self', **_options(force='false'))['act'] is False
 
 
 def test_run_acts_on_deletions_only_with_cleanup():
@@ -90,7 +97,7 @@ def test_run_acts_on_deletions_only_with_cleanup():
     run = rotation.rotation_run(creds, 'self', **OPTIONS)
     assert run['plan']['delete'] == [9] and run['act'] is True
     # The steps read cleanup as a truthy value: nothing to delete, nothing else to do.
-    assert rotation.rotation_run(creds, 'self', **dict(OPTIONS, cleanup=False))['act'] is False
+    assert rotation.rotation_run(creds, 'self', **_options(cleanup=False))['act'] is False
 
 
 def test_run_checks_its_input():
