@@ -38,7 +38,7 @@ def access_report_environment(reads, name, source=None, managed_prefixes=None):
     report = _report()
     try:
         return report.environment(str(name), _plain(reads), source=_plain(source),
-                                   managed_prefixes=_plain(managed_prefixes or []))
+                                  managed_prefixes=_plain(managed_prefixes or []))
     except report.ReportError as exc:
         raise AnsibleFilterError('access_report_environment: %s' % exc) from None
 
