@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.edgegrid.access.plugins.plugin_utils import _access_report
+
+def _report():
+    """plugin_utils._access_report, imported when a filter of the report runs, not with this file: ansible-core imports
+    every filter file of the collection in each task's worker that looks up any filter of the collection (the
+    credential_rotation role's too), so that what this file imports is paid by all of them."""
+    from ansible_collections.edgegrid.access.plugins.plugin_utils import _access_report  # pylint: disable=import-outside-toplevel
+    return _access_report
 
 
 def _plain(value):
@@ -29,19 +35,21 @@ def _plain(value):
 
 def access_report_environment(reads, name, source=None, managed_prefixes=None):
     """One environment of the report from the results the role registered."""
+    report = _report()
     try:
-        return _access_report.environment(str(name), _plain(reads), source=_plain(source),
-                                          managed_prefixes=_plain(managed_prefixes or []))
-    except _access_report.ReportError as exc:
+        return report.environment(str(name), _plain(reads), source=_plain(source),
+                                  managed_prefixes=_plain(managed_prefixes or []))
+    except report.ReportError as exc:
         raise AnsibleFilterError('access_report_environment: %s' % exc) from None
 
 
 def access_report(environments, as_of, warn_within_days=30, fail_within_days=None, hosts=None):
     """The report from the environments, as of a date."""
+    report = _report()
     try:
-        return _access_report.build(_plain(environments), _plain(as_of), warn_within_days=_plain(warn_within_days),
-                                    fail_within_days=_plain(fail_within_days), hosts=_plain(hosts))
-    except _access_report.ReportError as exc:
+        return report.build(_plain(environments), _plain(as_of), warn_within_days=_plain(warn_within_days),
+                            fail_within_days=_plain(fail_within_days), hosts=_plain(hosts))
+    except report.ReportError as exc:
         raise AnsibleFilterError('access_report: %s' % exc) from None
 
 
@@ -54,12 +62,12 @@ def _rendered(render, report, name):
 
 def access_report_markdown(report):
     """The report as Markdown."""
-    return _rendered(_access_report.markdown, report, 'access_report_markdown')
+    return _rendered(_report().markdown, report, 'access_report_markdown')
 
 
 def access_report_html(report):
     """The report as one self-contained HTML page."""
-    return _rendered(_access_report.html, report, 'access_report_html')
+    return _rendered(_report().html, report, 'access_report_html')
 
 
 class FilterModule:

@@ -3,38 +3,175 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The rotation plan filter (role edgegrid.access.credential_rotation); documented in rotation_plan.yml."""
+"""The filters of role edgegrid.access.credential_rotation, each documented in the .yml file of its name: the
+rotation plan (rotation_plan), and what the role's tasks would otherwise compute in Jinja - the item's settings
+(rotation_item), what a run has to do (rotation_run, rotation_peers) and its record (rotation_record)."""
 
 from __future__ import annotations
 
+import os
+
 from ansible.errors import AnsibleFilterError
+from ansible.plugins.filter.core import to_bool
+from jinja2.filters import do_int
 
 from ansible_collections.edgegrid.access.plugins.filter.access_report import _plain
-from ansible_collections.edgegrid.access.plugins.module_utils import _rotation
+
+
+def _policy():
+    """module_utils._rotation, imported when a plan is made, not with this file: ansible-core imports every filter
+    file of the collection in each task's worker that looks up any filter of the collection, so that what this file
+    imports is paid by all of them (the role's tasks that only read their item's settings or record it too)."""
+    from ansible_collections.edgegrid.access.plugins.module_utils import _rotation  # pylint: disable=import-outside-toplevel
+    return _rotation
 
 
 def rotation_plan(credentials, current, force=False, max_age_days=90, min_remaining_days=30, overlap_hours=24,
-                  deactivate_old=False, retention_days=30, adopt_undescribed=True,
-                  lease_seconds=_rotation.LEASE_SECONDS, prefix=_rotation.DEFAULT_PREFIX,
-                  credential_limit=_rotation.CREDENTIAL_LIMIT, cleanup=True):
-    """What one run of the rotation does for the credential `current`, from the API client's credentials."""
+                  deactivate_old=False, retention_days=30, adopt_undescribed=True, lease_seconds=None, prefix=None,
+                  credential_limit=None, cleanup=True):
+    """What one run of the rotation does for the credential `current`, from the API client's credentials
+    (`lease_seconds`, `prefix`, `credential_limit` None: the policy's defaults)."""
+    policy = _policy()
+    lease_seconds = policy.LEASE_SECONDS if lease_seconds is None else lease_seconds
+    prefix = policy.DEFAULT_PREFIX if prefix is None else prefix
+    credential_limit = policy.CREDENTIAL_LIMIT if credential_limit is None else credential_limit
     if not isinstance(current, dict) or not current.get('credential_id'):
         raise AnsibleFilterError('rotation_plan: current must be a credential (a dict with credential_id)')
     if not isinstance(credentials, list):
         raise AnsibleFilterError('rotation_plan: the input must be the list of the API client\'s credentials')
     try:
-        return _rotation.plan(_plain(credentials), _plain(current), force=bool(force),
-                              max_age_days=float(max_age_days), min_remaining_days=float(min_remaining_days),
-                              overlap_hours=float(overlap_hours), deactivate_old=bool(deactivate_old),
-                              retention_days=float(retention_days), adopt_undescribed=bool(adopt_undescribed),
-                              lease=float(lease_seconds), prefix=str(prefix),
-                              credential_limit=int(credential_limit), cleanup=bool(cleanup))
+        return policy.plan(_plain(credentials), _plain(current), force=bool(force),
+                           max_age_days=float(max_age_days), min_remaining_days=float(min_remaining_days),
+                           overlap_hours=float(overlap_hours), deactivate_old=bool(deactivate_old),
+                           retention_days=float(retention_days), adopt_undescribed=bool(adopt_undescribed),
+                           lease=float(lease_seconds), prefix=str(prefix),
+                           credential_limit=int(credential_limit), cleanup=bool(cleanup))
     except (TypeError, ValueError) as exc:
         raise AnsibleFilterError('rotation_plan: %s' % exc) from None
+
+
+def _given(value):
+    """Jinja's ``default(..., true)``: a value that is missing or empty is not given."""
+    return value if value else None
+
+
+def rotation_item(item, edgerc='', section=None, client_id='self', account_switch_key='', controller_credential='',
+                  max_retries=3, request_timeout=30):
+    """What one item of credential_rotation_credentials names, the role's variables filling what it leaves empty."""
+    if not isinstance(item, dict):
+        raise AnsibleFilterError('rotation_item: the input must be an item of credential_rotation_credentials (a dict)')
+    item = _plain(item)
+    try:
+        given_edgerc = os.path.expanduser(_given(item.get('edgerc')) or _given(edgerc) or '')
+    except TypeError as exc:
+        raise AnsibleFilterError('rotation_item: edgerc: %s' % exc) from None
+    # A section named 0 (YAML reads it as a number) is a name, not "none given".
+    given_section = next((str(value) for value in (item.get('section'), section)
+                          if value is not None and str(value) != ''), '')
+    given = dict(
+        edgerc=given_edgerc,
+        section=given_section,
+        client_id=_given(item.get('client_id')) or client_id,
+        auth_section=_given(item.get('auth_section')) or given_section,
+        account_switch_key=_given(item.get('account_switch_key')) or _given(account_switch_key) or '',
+        controller_credential=str(_given(item.get('controller_credential')) or _given(controller_credential) or ''),
+    )
+    given['key'] = [given['edgerc'], given['section'], given['client_id'], given['auth_section'],
+                    given['account_switch_key']]
+    auth = dict(host='', client_token='', client_secret='', access_token='', max_retries=max_retries,
+                request_timeout=request_timeout)
+    # The module options the item gives (the section that signs is the module's section): those it leaves empty
+    # are left to the modules' own defaults.
+    given_options = (('edgerc', 'edgerc'), ('section', 'auth_section'), ('account_switch_key', 'account_switch_key'))
+    auth.update((name, given[key]) for name, key in given_options if given[key])
+    given['auth'] = auth
+    return given
+
+
+def rotation_run(credentials, client_id, client_token='', item=None, force=False, max_age_days=90,
+                 min_remaining_days=30, overlap_hours=24, deactivate_old=False, retention_days=30,
+                 adopt_undescribed=True, lease_seconds=None, prefix=None, credential_limit=None, cleanup=True):
+    """What this run has to do for one item: the credential in use, its plan and whether any step acts."""
+    if not isinstance(credentials, list):
+        raise AnsibleFilterError('rotation_run: the input must be the list of the API client\'s credentials')
+    credentials = _plain(credentials)
+    if client_id == 'self':
+        current = [cred for cred in credentials if cred.get('signing')]
+    else:
+        current = [cred for cred in credentials if 'client_token' in cred and cred['client_token'] == client_token]
+    plan = {}
+    if len(current) == 1:
+        plan = rotation_plan(credentials, current[0], force=to_bool(force), max_age_days=max_age_days,
+                             min_remaining_days=min_remaining_days, overlap_hours=overlap_hours,
+                             deactivate_old=to_bool(deactivate_old), retention_days=retention_days,
+                             adopt_undescribed=to_bool(adopt_undescribed), lease_seconds=lease_seconds,
+                             prefix=prefix, credential_limit=credential_limit, cleanup=to_bool(cleanup))
+    # `cleanup` as the role's tasks read it: the plan's through the bool filter, the deletions acted on as truthy.
+    act = bool(len(current) != 1 or plan['busy'] or plan['finished_elsewhere'] or plan['limit'] or plan['describe']
+               or plan['rotate'] or plan['finish'] or plan['orphans'] or (plan['delete'] if cleanup else []))
+    return dict(current=current, plan=plan, act=act, peers=0, turn=0, item=_plain(item))
+
+
+def rotation_peers(batch_credentials, batch, host):
+    """The hosts of the batch that read the same API client as `host`, and how many of them come before it."""
+    if not isinstance(batch_credentials, list) or not isinstance(batch, list) \
+            or len(batch_credentials) != len(batch) or host not in batch:
+        raise AnsibleFilterError('rotation_peers: the input must hold the credentials of each host of the batch, '
+                                 'in its order, and the batch must name the host')
+    own = batch.index(host)
+
+    def client(credentials):
+        ids = [cred.get('credential_id') for cred in credentials or []]
+        return min(ids) if ids else None
+
+    mine = client(_plain(batch_credentials[own]))
+    peers = turn = 0
+    if mine is not None:
+        for index, theirs in enumerate(batch_credentials):
+            if index != own and client(_plain(theirs)) == mine:
+                peers += 1
+                turn += 1 if index < own else 0
+    return dict(peers=peers, turn=turn)
+
+
+def rotation_record(run, settings, new=None, retired=False, controller=None, controller_updated=False,
+                    check_mode=False, cleanup=True):
+    """The record of one item in credential_rotation_results, from its plan, its settings and what the steps
+    registered."""
+    if not isinstance(run, dict) or not isinstance(run.get('plan'), dict) or not isinstance(run.get('current'), list):
+        raise AnsibleFilterError('rotation_record: the input must be the plan of the run (rotation_run)')
+    if not isinstance(settings, dict):
+        raise AnsibleFilterError('rotation_record: settings must be the settings of the item (a dict)')
+    run, settings, new, controller = _plain(run), _plain(settings), _plain(new or {}), _plain(controller or {})
+    plan = run['plan']
+    try:
+        rotated = 'credential' in new
+        credential_id = new['credential']['credential_id'] if rotated else run['current'][0]['credential_id']
+        written = new.get('edgerc')
+        return dict(
+            section=settings['section'],
+            edgerc=settings['edgerc'],
+            client_id=settings['client_id'],
+            account_switch_key=settings['account_switch_key'] or None,
+            due=plan['due'],
+            rotated=rotated,
+            finished=plan['finish'],
+            check_mode=check_mode,
+            credential_id=credential_id,
+            overlap=plan['overlap'],
+            retired_id=plan['retire_id'] if retired else None,
+            deleted_ids=list(plan['delete'] if cleanup else []) + list(plan['orphans']),
+            copied_sections=written.get('copied_sections', []) if isinstance(written, dict) else [],
+            controller_credential_id=do_int(controller['id']) if 'id' in controller else None,
+            controller_updated=to_bool(controller_updated),
+        )
+    except (KeyError, IndexError, TypeError) as exc:
+        raise AnsibleFilterError('rotation_record: %r missing' % (exc,)) from None
 
 
 class FilterModule:
     """The rotation filters."""
 
     def filters(self):
-        return {'rotation_plan': rotation_plan}
+        return {'rotation_plan': rotation_plan, 'rotation_item': rotation_item, 'rotation_run': rotation_run,
+                'rotation_peers': rotation_peers, 'rotation_record': rotation_record}

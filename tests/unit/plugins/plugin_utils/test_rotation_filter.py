@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The rotation_plan filter (controller side; the policy itself is tested in module_utils/test_rotation.py).
+"""The rotation filters (controller side; the policy itself is tested in module_utils/test_rotation.py).
 
 Here, not beside the policy's tests: importing controller code changes where modules send their warnings, and the
 tests of modules run in the same process."""
@@ -23,3 +23,160 @@ def test_filter_checks_its_input():
     assert rotation_plan([current], current, force=True)['rotate']
     with pytest.raises(AnsibleFilterError, match='current'):
         rotation_plan([current], {})
+
+
+def _filters():
+    # Imported here, not when pytest collects the file (see above).
+    from ansible_collections.edgegrid.access.plugins.filter import rotation  # pylint: disable=import-outside-toplevel
+    return rotation
+
+
+def _cred(cid, token, signing=False, created='2026-11-01T00:00:00Z', status='active', description=''):
+    return dict(credential_id=cid, client_token=token, status=status, description=description, created_on=created,
+                expires_on='2028-11-01T00:00:00Z', signing=signing)
+
+
+OPTIONS = dict(force=False, max_age_days=90, min_remaining_days=30, overlap_hours=24, deactivate_old=False,
+               retention_days=30, adopt_undescribed=True, lease_seconds=900, prefix='edgegrid.access rotation',
+               credential_limit=2, cleanup=True)
+
+
+def _options(**changes):
+    """The role's defaults, `changes` applied."""
+    out = dict(OPTIONS)
+    out.update(changes)
+    return out
+
+
+def test_run_self_takes_the_signing_credential_and_acts_on_nothing_when_converged():
+    rotation = _filters()
+    creds = [_cred(10, 'akab-a', signing=True), _cred(11, 'akab-b')]
+    run = rotation.rotation_run(creds, 'self', '', item=['', 'svc', 'self', 'svc', ''], **OPTIONS)
+    assert [cred['credential_id'] for cred in run['current']] == [10]
+    assert run['plan']['current_id'] == 10 and not run['plan']['rotate'] and not run['plan']['due']
+    assert run['act'] is False
+    assert (run['peers'], run['turn'], run['item']) == (0, 0, ['', 'svc', 'self', 'svc', ''])
+    assert sorted(run) == ['act', 'current', 'item', 'peers', 'plan', 'turn']
+
+
+def test_run_of_a_client_id_takes_the_credential_of_the_section_token_not_the_signing_one():
+    rotation = _filters()
+    creds = [_cred(10, 'akab-a', signing=True), _cred(11, 'akab-b')]
+    run = rotation.rotation_run(creds, '1abc', 'akab-b', item=[], **OPTIONS)
+    assert [cred['credential_id'] for cred in run['current']] == [11]
+    assert run['plan']['current_id'] == 11
+    # A section token of no credential: nothing current, nothing planned, the steps say so.
+    run = rotation.rotation_run(creds, '1abc', 'akab-z', item=[], **OPTIONS)
+    assert run['current'] == [] and run['plan'] == {} and run['act'] is True
+    # An int client id is not 'self'.
+    assert rotation.rotation_run(creds, 12345, 'akab-a', **OPTIONS)['current'][0]['credential_id'] == 10
+
+
+def test_run_with_two_current_credentials_plans_nothing_and_acts():
+    rotation = _filters()
+    creds = [_cred(10, 'akab-a'), _cred(11, 'akab-a')]
+    run = rotation.rotation_run(creds, 'client', 'akab-a', **OPTIONS)
+    assert len(run['current']) == 2 and run['plan'] == {} and run['act'] is True
+
+
+def test_run_acts_when_due_and_reads_force_as_the_bool_filter_does():
+    rotation = _filters()
+    creds = [_cred(10, 'akab-a', signing=True)]
+    options = _options(force='yes')
+    run = rotation.rotation_run(creds, 'self', **options)
+    assert run['plan']['rotate'] and run['act'] is True
+    old = [_cred(10, 'akab-a', signing=True, created='2020-01-01T00:00:00Z')]
+    assert rotation.rotation_run(old, 'self', **OPTIONS)['plan']['due']
+    assert rotation.rotation_run(creds, 'self', **_options(force='false'))['act'] is False
+
+
+def test_run_acts_on_deletions_only_with_cleanup():
+    rotation = _filters()
+    creds = [_cred(10, 'akab-a', signing=True),
+             dict(_cred(9, 'akab-o', status='inactive'), expires_on='2025-01-01T00:00:00Z')]
+    run = rotation.rotation_run(creds, 'self', **OPTIONS)
+    assert run['plan']['delete'] == [9] and run['act'] is True
+    # The steps read cleanup as a truthy value: nothing to delete, nothing else to do.
+    assert rotation.rotation_run(creds, 'self', **_options(cleanup=False))['act'] is False
+
+
+def test_run_checks_its_input():
+    from ansible.errors import AnsibleFilterError  # pylint: disable=import-outside-toplevel
+    with pytest.raises(AnsibleFilterError, match='list'):
+        _filters().rotation_run({'credentials': []}, 'self')
+
+
+def test_peers_count_the_hosts_of_the_same_api_client_and_those_before():
+    rotation = _filters()
+    mine, other = [_cred(5, 'a'), _cred(9, 'b')], [_cred(7, 'c')]
+    batch = ['h1', 'h2', 'h3', 'h4', 'h5']
+    reads = [[_cred(9, 'b'), _cred(5, 'a')], [], other, mine, mine]
+    assert rotation.rotation_peers(reads, batch, 'h4') == dict(peers=2, turn=1)
+    assert rotation.rotation_peers(reads, batch, 'h1') == dict(peers=2, turn=0)
+    assert rotation.rotation_peers(reads, batch, 'h5') == dict(peers=2, turn=2)
+    assert rotation.rotation_peers(reads, batch, 'h3') == dict(peers=0, turn=0)
+    # A host that read nothing has no peers, and is none of the others'.
+    assert rotation.rotation_peers(reads, batch, 'h2') == dict(peers=0, turn=0)
+
+
+def test_peers_check_their_input():
+    from ansible.errors import AnsibleFilterError  # pylint: disable=import-outside-toplevel
+    with pytest.raises(AnsibleFilterError, match='batch'):
+        _filters().rotation_peers([[]], ['h1', 'h2'], 'h1')
+    with pytest.raises(AnsibleFilterError, match='batch'):
+        _filters().rotation_peers([[]], ['h1'], 'h9')
+
+
+def test_item_takes_the_item_first_then_the_role_variables(monkeypatch):
+    monkeypatch.setenv('HOME', '/home/op')
+    rotation = _filters()
+    given = rotation.rotation_item({}, edgerc='~/.edgerc', section='svc', client_id='self', account_switch_key='',
+                                   controller_credential='', max_retries=3, request_timeout=30)
+    assert given['edgerc'] == '/home/op/.edgerc'
+    assert (given['section'], given['client_id'], given['auth_section'], given['account_switch_key']) == ('svc', 'self', 'svc', '')
+    assert given['key'] == ['/home/op/.edgerc', 'svc', 'self', 'svc', '']
+    assert given['auth'] == dict(host='', client_token='', client_secret='', access_token='', max_retries=3,
+                                 request_timeout=30, edgerc='/home/op/.edgerc', section='svc')
+    item = dict(edgerc='/etc/e', section=0, client_id=123, auth_section='admin', account_switch_key='1-AB:1-CD',
+                controller_credential=42)
+    given = rotation.rotation_item(item, edgerc='~/.edgerc', section='svc', client_id='self', account_switch_key='K',
+                                   controller_credential='')
+    # A section named 0 is a name; the client id keeps its type; the controller credential is a string.
+    assert given['key'] == ['/etc/e', '0', 123, 'admin', '1-AB:1-CD']
+    assert given['controller_credential'] == '42'
+    assert given['auth']['section'] == 'admin' and given['auth']['account_switch_key'] == '1-AB:1-CD'
+
+
+def test_item_empty_values_are_not_given():
+    rotation = _filters()
+    item = dict(edgerc='', section=None, client_id='', auth_section='', account_switch_key=None)
+    given = rotation.rotation_item(item, edgerc='', section=None, client_id='self', account_switch_key='',
+                                   controller_credential=None)
+    assert given['key'] == ['', '', 'self', '', ''] and given['controller_credential'] == ''
+    assert sorted(given['auth']) == ['access_token', 'client_secret', 'client_token', 'host', 'max_retries',
+                                     'request_timeout']
+    from ansible.errors import AnsibleFilterError  # pylint: disable=import-outside-toplevel
+    with pytest.raises(AnsibleFilterError, match='item'):
+        rotation.rotation_item(['svc'])
+
+
+def test_record_names_the_new_credential_or_the_one_in_use():
+    rotation = _filters()
+    plan = dict(due=True, finish=False, overlap='', retire_id=10, delete=[7], orphans=[8])
+    run = dict(current=[_cred(10, 'a')], plan=plan, act=True, peers=0, turn=0, item=[])
+    settings = dict(section='svc', edgerc='/e', client_id='self', account_switch_key='')
+    new = dict(changed=True, credential=dict(credential_id=11), edgerc=dict(copied_sections=['copy']))
+    record = rotation.rotation_record(run, settings, new=new, retired=True, controller=dict(id='42'),
+                                      controller_updated='true', check_mode=False, cleanup=True)
+    assert record == dict(section='svc', edgerc='/e', client_id='self', account_switch_key=None, due=True, rotated=True,
+                          finished=False, check_mode=False, credential_id=11, overlap='', retired_id=10,
+                          deleted_ids=[7, 8], copied_sections=['copy'], controller_credential_id=42,
+                          controller_updated=True)
+    assert list(record) == ['section', 'edgerc', 'client_id', 'account_switch_key', 'due', 'rotated', 'finished',
+                            'check_mode', 'credential_id', 'overlap', 'retired_id', 'deleted_ids', 'copied_sections',
+                            'controller_credential_id', 'controller_updated']
+    record = rotation.rotation_record(run, dict(settings, account_switch_key='K'), new={}, retired=False, controller={},
+                                      controller_updated=False, check_mode=True, cleanup=False)
+    assert (record['rotated'], record['credential_id'], record['retired_id'], record['deleted_ids']) == (False, 10, None, [8])
+    assert (record['copied_sections'], record['controller_credential_id'], record['account_switch_key']) == ([], None, 'K')
+    assert record['check_mode'] is True and record['controller_updated'] is False
