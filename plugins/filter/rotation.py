@@ -12,8 +12,16 @@ from __future__ import annotations
 import os
 
 from ansible.errors import AnsibleFilterError
-from ansible.plugins.filter.core import to_bool
 from jinja2.filters import do_int
+
+try:
+    # The `bool` filter itself (2.19-2.21), so that the role's switches read here as its templates read them.
+    from ansible.plugins.filter.core import to_bool
+except ImportError:  # pragma: no cover - an ansible-core whose filter file has moved: the public conversion
+    from ansible.module_utils.parsing.convert_bool import boolean as _boolean
+
+    def to_bool(value):
+        return _boolean(value, strict=False)
 
 from ansible_collections.edgegrid.access.plugins.filter.access_report import _plain
 
