@@ -269,7 +269,8 @@ def test_a_section_named_0_is_that_section(emu, tmp_path, new_client):
     assert _edgerc.read_section(str(team), '0')['client_token'] != before
 
 
-SUMMARY_AFTER_FAILURE = """
+# A play whose first run of the role rotates [svc]; the second run (`second`, tasks) follows.
+AFTER_A_FIRST_RUN = """
 - hosts: localhost
   gather_facts: false
   vars:
@@ -281,17 +282,19 @@ SUMMARY_AFTER_FAILURE = """
       vars:
         credential_rotation_credentials: [{{section: svc}}]
         credential_rotation_force: true
-    - name: A second run whose first section does not exist
+{second}"""
+
+SUMMARY_AFTER_FAILURE = """    - name: A second run whose first section does not exist
       block:
         - name: Rotate again
           ansible.builtin.include_role:
             name: edgegrid.access.credential_rotation
           vars:
-            credential_rotation_credentials: [{{section: nosuch}}, {{section: svc}}]
+            credential_rotation_credentials: [{section: nosuch}, {section: svc}]
       rescue:
         - name: Show the summary
           ansible.builtin.debug:
-            msg: "summary {{{{ credential_rotation_results | map(attribute='section') | list }}}}"
+            msg: "summary {{ credential_rotation_results | map(attribute='section') | list }}"
 """
 
 
@@ -301,35 +304,23 @@ def test_a_failed_run_leaves_no_record_of_an_earlier_run(emu, tmp_path, new_clie
     team = tmp_path / 'team.edgerc'
     new_client('summary', team, 'svc')
     book = tmp_path / 'summary.yml'
-    book.write_text(SUMMARY_AFTER_FAILURE.format(edgerc=team))
+    book.write_text(AFTER_A_FIRST_RUN.format(edgerc=team, second=SUMMARY_AFTER_FAILURE))
     code, out = playbook(tmp_path, ['-i', 'localhost,', '-c', 'local', str(book)])
     assert code == 0, out[-4000:]
     assert 'has no section [nosuch]' in ' '.join(out.split()), out[-3000:]
     assert '"msg": "summary []"' in out, out[-3000:]
 
 
-IGNORED_FAILURE = """
-- hosts: localhost
-  gather_facts: false
-  vars:
-    credential_rotation_edgerc: {edgerc}
-  tasks:
-    - name: A first run that rotates [svc]
-      ansible.builtin.include_role:
-        name: edgegrid.access.credential_rotation
-      vars:
-        credential_rotation_credentials: [{{section: svc}}]
-        credential_rotation_force: true
-    - name: A second run, its errors ignored, whose first section does not exist
+IGNORED_FAILURE = """    - name: A second run, its errors ignored, whose first section does not exist
       ansible.builtin.include_role:
         name: edgegrid.access.credential_rotation
         apply:
           ignore_errors: true
       vars:
-        credential_rotation_credentials: [{{section: nosuch}}, {{section: svc}}]
+        credential_rotation_credentials: [{section: nosuch}, {section: svc}]
     - name: Show the summary
       ansible.builtin.debug:
-        msg: "summary {{{{ credential_rotation_results | map(attribute='section') | list }}}}"
+        msg: "summary {{ credential_rotation_results | map(attribute='section') | list }}"
 """
 
 
@@ -339,7 +330,7 @@ def test_a_read_that_fails_under_ignore_errors_acts_on_no_plan_and_is_not_record
     team = tmp_path / 'team.edgerc'
     new_client('ignored', team, 'svc')
     book = tmp_path / 'ignored.yml'
-    book.write_text(IGNORED_FAILURE.format(edgerc=team))
+    book.write_text(AFTER_A_FIRST_RUN.format(edgerc=team, second=IGNORED_FAILURE))
     code, out = playbook(tmp_path, ['-i', 'localhost,', '-c', 'local', str(book)])
     assert code == 0, out[-4000:]
     assert 'has no section [nosuch]' in ' '.join(out.split()), out[-3000:]
