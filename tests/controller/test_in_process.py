@@ -192,7 +192,6 @@ def test_the_controller_imports_each_module_once_for_every_worker(playbook):
     assert imported['ansible_collections.edgegrid.access.plugins.module_utils._apikeys'] == 1
 
 
-
 PRELOAD_PROBE = """
 import importlib, json, sys
 from ansible.plugins.loader import init_plugin_loader
@@ -220,6 +219,7 @@ def test_loading_an_action_plugin_loads_the_templating_plugins(collections_path)
     assert {'core', 'mathstuff'} <= set(after), after  # Ansible's filters and tests (ansible.plugins.filter.core_...)
     assert 'ansible_collections.edgegrid.access.plugins.filter.rotation' in after, after
     assert 'ansible_collections.edgegrid.access.plugins.filter.access_report' in after, after
+
 
 LIBRARY_MODULE = '''#!/usr/bin/python
 from ansible.module_utils.basic import AnsibleModule
