@@ -162,6 +162,14 @@ def test_the_key_task_runs_for_the_collections_with_keys_to_set(tmp_path):
     assert out['other_steps'] is True
 
 
+
+def test_generate_null_is_nothing_to_generate():
+    """`generate: null` (a YAML key without value) is no key to generate: the key task does not run for it (the
+    role's template failed on it: "object of type 'NoneType' has no len()")."""
+    out = items([{'name': 'a', 'generate': None}, {'name': 'b', 'generate': None, 'keys': [{'value': 'v'}]}])
+    assert out['key_indexes'] == [1]
+    assert out['problems'] == [] and out['other_steps'] is False
+
 def test_acl_endpoints_need_their_step():
     out = items([{'name': 'a', 'acl_endpoints': None}, {'name': 'b'}])
     assert out['acl_endpoints'] is False and out['other_steps'] is False
