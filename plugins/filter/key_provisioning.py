@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from numbers import Number
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.datatag import native_type_name
 
 # The options of a counter's element of throttling_counter's `counters`, by the counter's state.
 _COUNTER_OPTIONS = {
@@ -104,7 +105,8 @@ def key_provisioning_items(collections, counters=None, contract_id='', group_id=
     collections = _items(collections, 'the input (key_provisioning_collections)')
     counters = _items([] if counters is None else counters, 'counters (key_provisioning_counters)')
     if not isinstance(export_path, str):
-        raise AnsibleFilterError('key_provisioning_items: export_path must be a string')
+        raise AnsibleFilterError('key_provisioning_items: export_path (the role\'s key_provisioning_export_path) must '
+                                 'be a path (a string), not %s' % native_type_name(export_path))
 
     # The counters as elements of the module's `counters`, in two lists (to delete, to create or update): the options
     # the module takes, without `state` and without an empty contract_id or group_id (the role's applies).
@@ -114,7 +116,7 @@ def key_provisioning_items(collections, counters=None, contract_id='', group_id=
         options = _COUNTER_OPTIONS['absent' if state == 'absent' else 'present']
         element = dict((option, value) for option, value in counter.items()
                        if option in options and (value or option not in ('contract_id', 'group_id')))
-        if state in counter_elements:
+        if isinstance(state, str) and state in counter_elements:
             counter_elements[state].append(element)
 
     import_files = [_import_file(coll, playbook_dir) for coll in collections]

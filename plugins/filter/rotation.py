@@ -100,8 +100,8 @@ def rotation_run(credentials, client_id, client_token='', item=None, force=False
                  min_remaining_days=30, overlap_hours=24, deactivate_old=False, retention_days=30,
                  adopt_undescribed=True, lease_seconds=None, prefix=None, credential_limit=None, cleanup=True):
     """What this run has to do for one item: the credential in use, its plan and whether any step acts."""
-    if not isinstance(credentials, list):
-        raise AnsibleFilterError('rotation_run: the input must be the list of the API client\'s credentials')
+    if not isinstance(credentials, list) or not all(isinstance(cred, dict) for cred in credentials):
+        raise AnsibleFilterError('rotation_run: the input must be the list of the API client\'s credentials (dicts)')
     credentials = _plain(credentials)
     if client_id == 'self':
         current = [cred for cred in credentials if cred.get('signing')]
@@ -126,10 +126,15 @@ def rotation_peers(batch_credentials, batch, host):
             or len(batch_credentials) != len(batch) or host not in batch:
         raise AnsibleFilterError('rotation_peers: the input must hold the credentials of each host of the batch, '
                                  'in its order, and the batch must name the host')
+    for credentials in batch_credentials:
+        if not isinstance(credentials, list) or not all(isinstance(cred, dict) and isinstance(
+                cred.get('credential_id'), int) for cred in credentials):
+            raise AnsibleFilterError('rotation_peers: the credentials of each host must be a list of credentials '
+                                     '(dicts with a numeric credential_id)')
     own = batch.index(host)
 
     def client(credentials):
-        ids = [cred.get('credential_id') for cred in credentials or []]
+        ids = [cred['credential_id'] for cred in credentials]
         return min(ids) if ids else None
 
     mine = client(_plain(batch_credentials[own]))
@@ -152,6 +157,10 @@ def rotation_record(run, settings, new=None, retired=False, controller=None, con
         raise AnsibleFilterError('rotation_record: settings must be the settings of the item (a dict)')
     run, settings, new, controller = _plain(run), _plain(settings), _plain(new or {}), _plain(controller or {})
     plan = run['plan']
+    if not plan or (not run['current'] and 'credential' not in new):
+        # Under ignore_errors: the section's credential was not found among the API client's (the steps said so).
+        raise AnsibleFilterError('rotation_record: there is no plan to record: the credential of the section was not '
+                                 'found among the API client\'s (see the task that failed before)')
     try:
         rotated = 'credential' in new
         credential_id = new['credential']['credential_id'] if rotated else run['current'][0]['credential_id']
@@ -173,8 +182,11 @@ def rotation_record(run, settings, new=None, retired=False, controller=None, con
             controller_credential_id=do_int(controller['id']) if 'id' in controller else None,
             controller_updated=to_bool(controller_updated),
         )
-    except (KeyError, IndexError, TypeError) as exc:
-        raise AnsibleFilterError('rotation_record: %r missing' % (exc,)) from None
+    except KeyError as exc:
+        raise AnsibleFilterError('rotation_record: %s missing' % exc) from None
+    except (IndexError, TypeError) as exc:
+        raise AnsibleFilterError('rotation_record: the plan, settings or steps\' results have another shape: %s'
+                                 % exc) from None
 
 
 class FilterModule:

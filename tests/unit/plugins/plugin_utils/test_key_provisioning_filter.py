@@ -170,6 +170,17 @@ def test_generate_null_is_nothing_to_generate():
     assert out['key_indexes'] == [1]
     assert out['problems'] == [] and out['other_steps'] is False
 
+
+def test_odd_states_and_export_paths_are_refused_or_passed_on_without_a_python_error():
+    """A counter state that is no string is neither list (the module refuses it); an export path that is no string
+    is refused naming the role's variable."""
+    from ansible.errors import AnsibleFilterError  # pylint: disable=import-outside-toplevel
+    out = items([], counters=[{'name': 'a', 'state': ['x']}])
+    assert out['counters_absent'] == [] and out['counters_present'] == []
+    for path in (5, None, ['a']):
+        with pytest.raises(AnsibleFilterError, match="key_provisioning_export_path. must be a path .a string., not "):
+            items([], export_path=path)
+
 def test_acl_endpoints_need_their_step():
     out = items([{'name': 'a', 'acl_endpoints': None}, {'name': 'b'}])
     assert out['acl_endpoints'] is False and out['other_steps'] is False

@@ -104,6 +104,8 @@ def test_run_checks_its_input():
     from ansible.errors import AnsibleFilterError  # pylint: disable=import-outside-toplevel
     with pytest.raises(AnsibleFilterError, match='list'):
         _filters().rotation_run({'credentials': []}, 'self')
+    with pytest.raises(AnsibleFilterError, match='dicts'):
+        _filters().rotation_run(['x'], 'self')
 
 
 def test_peers_count_the_hosts_of_the_same_api_client_and_those_before():
@@ -125,6 +127,19 @@ def test_peers_check_their_input():
         _filters().rotation_peers([[]], ['h1', 'h2'], 'h1')
     with pytest.raises(AnsibleFilterError, match='batch'):
         _filters().rotation_peers([[]], ['h1'], 'h9')
+    for reads in ([['x'], []], [[{'credential_id': None}], []]):
+        with pytest.raises(AnsibleFilterError, match='numeric credential_id'):
+            _filters().rotation_peers(reads, ['h1', 'h2'], 'h1')
+
+
+def test_record_without_a_plan_says_so():
+    """Under ignore_errors the record runs after the steps failed on a section whose credential is not the API
+    client's: no plan, no credential in use. It fails saying that, not with a Python error."""
+    from ansible.errors import AnsibleFilterError  # pylint: disable=import-outside-toplevel
+    settings = dict(section='svc', edgerc='/e', client_id='self', account_switch_key='')
+    for run in (dict(current=[], plan={}, act=True), dict(current=[], plan=dict(due=False), act=True)):
+        with pytest.raises(AnsibleFilterError, match='no plan to record: the credential of the section was not found'):
+            _filters().rotation_record(run, settings)
 
 
 def test_item_takes_the_item_first_then_the_role_variables(monkeypatch):
