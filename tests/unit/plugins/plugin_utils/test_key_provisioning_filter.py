@@ -162,7 +162,6 @@ def test_the_key_task_runs_for_the_collections_with_keys_to_set(tmp_path):
     assert out['other_steps'] is True
 
 
-
 def test_generate_null_is_nothing_to_generate():
     """`generate: null` (a YAML key without value) is no key to generate: the key task does not run for it (the
     role's template failed on it: "object of type 'NoneType' has no len()")."""
@@ -180,6 +179,7 @@ def test_odd_states_and_export_paths_are_refused_or_passed_on_without_a_python_e
     for path in (5, None, ['a']):
         with pytest.raises(AnsibleFilterError, match="key_provisioning_export_path. must be a path .a string., not "):
             items([], export_path=path)
+
 
 def test_acl_endpoints_need_their_step():
     out = items([{'name': 'a', 'acl_endpoints': None}, {'name': 'b'}])
