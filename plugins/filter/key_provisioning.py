@@ -7,7 +7,7 @@
 key_provisioning_collection_id.yml.
 
 The role's items are read here as its Jinja read them before (the same tests: a number is any numbers.Number, a
-boolean is one too, a sequence is anything with a length and items), so that the role refuses and passes on exactly
+boolean is one too; Jinja's own `int` filter and `sequence` test), so that the role refuses and passes on exactly
 what it did. The items' values are handed on as they were given (not copied): the modules read them."""
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from numbers import Number
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.datatag import native_type_name
+from jinja2.filters import do_int
+from jinja2.tests import test_sequence
 
 # The options of a counter's element of throttling_counter's `counters`, by the counter's state.
 _COUNTER_OPTIONS = {
@@ -33,34 +35,11 @@ def _is_number(value):
     return isinstance(value, Number)
 
 
-def _is_sequence(value):
-    """Jinja's `sequence` test: a length and items."""
-    try:
-        len(value)
-        value.__getitem__  # pylint: disable=pointless-statement
-    except Exception:  # pylint: disable=broad-except
-        return False
-    return True
-
-
-def _to_int(value):
-    """Jinja's `int` filter."""
-    try:
-        if isinstance(value, str):
-            return int(value, 10)
-        return int(value)
-    except (TypeError, ValueError, OverflowError):
-        try:
-            return int(float(value))
-        except (TypeError, ValueError, OverflowError):
-            return 0
-
-
 def _place_of(item, contract_id, group_id):
     """A contract and group as the modules read them: the group a number ("010002" is 10002), empty for the role's."""
     group = item.get('group_id') or group_id or ''
     if _is_number(group) or (isinstance(group, str) and _DIGITS.match(group)):
-        group = _to_int(group)
+        group = do_int(group)
     return '%s %s' % (item.get('contract_id') or contract_id or '', group)
 
 
@@ -183,7 +162,7 @@ def key_provisioning_items(collections, counters=None, contract_id='', group_id=
             named = (rules.get('key_collections') if isinstance(rules, Mapping) else None) or []
             if isinstance(named, str):
                 named = [name.strip() for name in named.split(',')]
-            elif not _is_sequence(named) or isinstance(named, Mapping):
+            elif not test_sequence(named) or isinstance(named, Mapping):
                 named = [named]
             for name in named:
                 if '%s %s' % (where, name) in deleted:
