@@ -27,6 +27,10 @@ floor: 20 processes, 10 at a time). Every measured run must send no write and re
     .venv/bin/python bench/latency.py --collection .build/ansible_collections/edgegrid/access [--latencies 0,150]
         [--environments 20] [--record]
 
+Each row gives, besides the wall time, the CPU time of the run (ansible-playbook and the workers it forked; the floor's
+processes): at 20 environments on a small machine the CPU is what bounds the wall time, and it moves far less than the
+wall time with what else the machine runs.
+
 --attribute also runs each task (and each role) of env01 alone at 0 ms and prints the requests it sends, by
 path pattern: where the requests above the floor's come from.
 """
@@ -41,6 +45,7 @@ import json
 import os
 import platform
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -129,10 +134,19 @@ def roles_play(est, keys_file=None):
     }]
 
 
+def _children_cpu():
+    """The CPU seconds (user and system) of this process's children that have ended so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 class Bench:
-    """One emulator with 20 sections, the playbooks, and what each run costs."""
+    """One emulator with 20 sections, the playbooks, and what each run costs. `cpu`: the CPU seconds of the last
+    playbook or floor run (ansible-playbook and every worker it forked; the floor's processes), which, unlike the wall
+    time, moves little with what else the machine runs."""
 
     def __init__(self, emu, workdir, collections_path, environments):
+        self.cpu = 0.0
         self.emu = emu
         self.workdir = workdir
         self.collections_path = collections_path
@@ -187,9 +201,11 @@ class Bench:
         if tags:
             command += ['--tags', tags]
         self.emu.admin.reset_log()
+        cpu = _children_cpu()
         started = time.monotonic()
         proc = subprocess.run(command, env=env, cwd=self.workdir, capture_output=True, text=True, check=False)
         seconds = time.monotonic() - started
+        self.cpu = _children_cpu() - cpu
         if proc.returncode != 0:
             raise SystemExit('%s failed:\n%s%s' % (playbook, proc.stdout[-4000:], proc.stderr[-2000:]))
         changed = sum(int(n) for n in re.findall(r'changed=(\d+)', proc.stdout))
@@ -203,10 +219,12 @@ class Bench:
             return subprocess.run([sys.executable, os.path.join(HERE, 'floor.py'), self.estate_path, self.edgerc,
                                    section], capture_output=True, text=True, check=False)
         self.emu.admin.reset_log()
+        cpu = _children_cpu()
         started = time.monotonic()
         with concurrent.futures.ThreadPoolExecutor(FORKS) as pool:
             procs = list(pool.map(one, sections))
         seconds = time.monotonic() - started
+        self.cpu = _children_cpu() - cpu
         failed = [p.stdout + p.stderr for p in procs if p.returncode != 0]
         return seconds, self.emu.admin.log(), failed
 
@@ -252,7 +270,8 @@ def measure(bench, latencies):
             if failed:
                 raise SystemExit('floor: not converged: %s' % failed[:2])
             floor_seconds, floor_gets = seconds, gets_and_writes(log)[0]
-            rows.append((latency, scope, 'floor script (bench/floor.py)', floor_gets, 0, seconds, 1.0, 0, None))
+            rows.append((latency, scope, 'floor script (bench/floor.py)', floor_gets, 0, seconds, 1.0, 0, None,
+                         bench.cpu))
             for kind in KINDS:
                 seconds, log, changed, tasks = bench.playbook(bench.playbooks[kind], limit)
                 gets, writes = gets_and_writes(log)
@@ -260,7 +279,7 @@ def measure(bench, latencies):
                     raise SystemExit('%s, %s: %d writes, changed=%d on a converged run'
                                      % (kind, scope, writes, changed))
                 rows.append((latency, scope, 'converged run, %s' % kind, gets, writes, seconds,
-                             seconds / floor_seconds, gets / float(floor_gets), tasks))
+                             seconds / floor_seconds, gets / float(floor_gets), tasks, bench.cpu))
             print(rows[-1 - len(KINDS):], file=sys.stderr)
     return rows
 
@@ -288,12 +307,12 @@ def attribute(bench):
 
 def table(rows):
     lines = ['| latency per request | environments | run | GETs | writes | wall time | x floor time | x floor GETs '
-             '| tasks per host |',
-             '|---:|---|---|---:|---:|---:|---:|---:|---:|']
-    for latency, scope, what, gets, writes, seconds, ratio, get_ratio, tasks in rows:
-        lines.append('| %s | %s | %s | %d | %d | %.1f s | %.2fx | %s | %s |' % (
+             '| tasks per host | CPU time |',
+             '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|']
+    for latency, scope, what, gets, writes, seconds, ratio, get_ratio, tasks, cpu in rows:
+        lines.append('| %s | %s | %s | %d | %d | %.1f s | %.2fx | %s | %s | %.1f s |' % (
             '%d ms' % latency if not latency else '%d ms +- %d' % (latency, JITTER_MS), scope, what, gets, writes,
-            seconds, ratio, '%.2fx' % get_ratio if get_ratio else '', '' if tasks is None else tasks))
+            seconds, ratio, '%.2fx' % get_ratio if get_ratio else '', '' if tasks is None else tasks, cpu))
     return lines
 
 

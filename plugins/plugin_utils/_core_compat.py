@@ -8,7 +8,8 @@
 Running a module in Ansible's worker process (see _in_process) needs a few things ansible-core does not offer
 as a public API. They are imported and used here and nowhere else. `unavailable()` says, before a module runs,
 whether all of them are present and behave as verified; when they are not, the task runs as an ordinary module
-process (ansible-core's public path), never fails.
+process (ansible-core's public path), never fails. The check is made once per process; `check_in_advance()` makes it
+in the controller's process, for every worker forked from it.
 
 VERIFIED lists the ansible-core minors this file was verified on: the controller tests and the whole
 integration suite of `make test` pass on each with the modules in the worker (docs/ansible-core.md says how a
@@ -152,6 +153,24 @@ def unavailable(action):
         except Exception as exc:  # pylint: disable=broad-exception-caught
             _verdict['reason'] = 'checking the ansible-core internals raised %s: %s' % (type(exc).__name__, exc)
     return _verdict['reason']
+
+
+def check_in_advance(action_class):
+    """Make the behaviour check of unavailable() in this process before any task runs in it, with an instance of
+    `action_class` (an ActionBase subclass) made without its constructor: parsing a module output that parses reads
+    no attribute of the action (2.19-2.21). Called where the action plugins are loaded in the controller's process
+    (_in_process.preload), so that every worker forked afterwards inherits the verdict, and what ansible-core caches
+    while parsing (2.21: the fields of a task result), instead of each worker making the check again before its
+    module runs (10-20 ms of every task, bench/RESULTS.md). Only a verdict that the internals behave as verified is
+    kept: when the check fails here, each worker still makes it with its own action, as before. Never raises."""
+    if 'reason' in _verdict or core_minor() not in VERIFIED:
+        return
+    try:
+        reason = _missing_internal() or _misbehaving(action_class.__new__(action_class))
+    except Exception:  # pylint: disable=broad-exception-caught  # the workers check for themselves
+        return
+    if reason is None:
+        _verdict['reason'] = None
 
 
 def encode_arguments(module_args):

@@ -34,9 +34,11 @@ run; every worker forked afterwards has them and neither imports them nor compil
 (measured in bench/RESULTS.md: before, each task on each host imported them anew). The first `preload` of a process
 also loads the Jinja filters and tests there (Ansible's own, and this collection's, which the roles use), through the
 plugin loaders' public `all()` and `get()`: a worker otherwise loads them again for the first template it renders
-(10-20 ms per task and host, every task of a play). Where a strategy does not load the action plugin in the
-controller, the worker loads them, as before, and nothing else changes. The module to run is the one the action
-plugin is named for.
+(10-20 ms per task and host, every task of a play). It also makes there the check of the ansible-core internals the
+runner uses (_core_compat.check_in_advance), which each worker otherwise makes again before its module runs (10-20 ms
+of every module task), and imports the API Keys wire of each version. Where a strategy does not load the action plugin
+in the controller, the worker does all this, as before, and nothing else changes. The module to run is the one the
+action plugin is named for.
 
 This file is private to the collection (note the leading underscore): it may change without notice.
 """
@@ -61,6 +63,11 @@ from ansible_collections.edgegrid.access.plugins.plugin_utils import _core_compa
 # Ansible forks for each task inherit these modules (requests, edgegrid-python, the shared client) ready to use.
 from ansible_collections.edgegrid.access.plugins.module_utils import _client, _module  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.edgegrid.access.plugins.module_utils import _listing_cache
+# The API Keys wire of each version: `_apikeys.wire()` imports the one a task asks for when the module runs, so that a
+# module process compiles only its own; imported here, once, the workers inherit both, instead of the worker of each
+# api_key_collection, api_key and throttling_counter task compiling one again from source (Ansible's collection loader
+# keeps no compiled bytecode: about 10 ms per task and host, bench/RESULTS.md).
+from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys_v1, _apikeys_v2  # noqa: F401 pylint: disable=unused-import
 
 display = Display()
 
@@ -71,8 +78,9 @@ MODULES_PACKAGE = 'ansible_collections.edgegrid.access.plugins.modules'
 # them all to find one name).
 COLLECTION_FILTER = 'edgegrid.access.rotation_plan'
 
-# Whether load_templating_plugins ran in this process (a list, so that preload need not declare a global).
-_templating_loaded = []
+# Whether preload prepared this process (the templating plugins, the check of the internals): a list, so that preload
+# need not declare a global. Once per process, whether or not everything loaded.
+_prepared = []
 
 
 def module_of(action_plugin):
@@ -85,24 +93,32 @@ def preload(action_plugin):
     """Import the module an action plugin (its Python name, `__name__`) is named for, in the process that loads the
     action plugin: the controller's, where the strategy loads it before forking the workers (see above). Never
     raises: a module that cannot be imported here is imported again in the worker, which reports what fails as the
-    task's error. The first call of a process also loads the templating plugins (load_templating_plugins)."""
+    task's error. The first call of a process also loads the templating plugins (load_templating_plugins) and makes
+    the check of the ansible-core internals the runner uses (_core_compat.check_in_advance)."""
     try:
         importlib.import_module('%s.%s' % (MODULES_PACKAGE, module_of(action_plugin)))
     except Exception:  # pylint: disable=broad-exception-caught
         display.vvvv('edgegrid.access: %s was not imported in advance' % module_of(action_plugin))
-    if not _templating_loaded:
-        _templating_loaded.append(load_templating_plugins())
+    if not _prepared:
+        _prepared.append(True)
+        load_templating_plugins()
+        _core_compat.check_in_advance(InProcessAction)
 
 
 def load_templating_plugins():
-    """Load Ansible's Jinja filters and tests, and this collection's filters, in this process, so that the workers
-    forked from it have them (see above). Through the loaders' public methods only: `all()` loads every filter or test
-    that is not in a collection, `get()` one of this collection's. Never raises (a plugin that cannot be loaded here
-    is loaded, and reported, where a template uses it); returns whether all loaded (bool)."""
+    """Load Ansible's Jinja filters and tests, and this collection's filters, in this process, and make Jinja's
+    lexer, so that the workers forked from it have them (see above). Through public APIs only: the loaders' `all()`
+    loads every filter or test that is not in a collection, `get()` one of this collection's; `Templar` renders one
+    template. Never raises (a plugin that cannot be loaded here is loaded, and reported, where a template uses it);
+    returns whether all loaded (bool)."""
     try:
         for loader in (filter_loader, test_loader):
             for dummy in loader.all():
                 break
+        # One template rendered through the public Templar: Jinja's lexer (its regular expressions) is made here, once,
+        # not again by each worker for its first template.
+        from ansible.template import Templar, trust_as_template  # pylint: disable=import-outside-toplevel
+        Templar().template(trust_as_template('{{ 0 }}'))
         return filter_loader.get(COLLECTION_FILTER) is not None
     except Exception:  # pylint: disable=broad-exception-caught
         display.vvvv('edgegrid.access: the Jinja filters and tests were not loaded in advance')

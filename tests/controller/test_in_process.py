@@ -221,6 +221,61 @@ def test_loading_an_action_plugin_loads_the_templating_plugins(collections_path)
     assert 'ansible_collections.edgegrid.access.plugins.filter.access_report' in after, after
 
 
+WIRE_PROBE = """
+import importlib, json, sys
+from ansible.plugins.loader import init_plugin_loader
+init_plugin_loader([sys.argv[1]])
+importlib.import_module('ansible_collections.edgegrid.access.plugins.action.edgekv_token_info')
+print(json.dumps(sorted(name.rsplit('.', 1)[-1] for name in sys.modules if '.module_utils._apikeys' in name)))
+"""
+
+
+def test_loading_an_action_plugin_imports_the_api_keys_wire_of_each_version(collections_path):
+    """`_apikeys.wire()` imports the wire of a task's API version only when the module runs (a module process compiles
+    only its own); the action plugins import both in the controller's process, so that no worker of an API Keys task
+    compiles one again from source (the collection loader keeps no bytecode). Observed in a process that imports the
+    action plugin of a module that does not use API Keys (before: neither wire)."""
+    proc = subprocess.run([os.path.join(BIN, 'python'), '-c', WIRE_PROBE, collections_path],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    loaded = json.loads(proc.stdout)
+    assert {'_apikeys_v1', '_apikeys_v2', '_apikeys_wire'} <= set(loaded), loaded
+
+
+VERDICT_PROBE = """
+import importlib, json, sys
+from ansible.plugins.loader import init_plugin_loader
+init_plugin_loader([sys.argv[1]])
+from ansible_collections.edgegrid.access.plugins.plugin_utils import _core_compat, _in_process
+seen = {}
+
+
+class Odd(_in_process.InProcessAction):
+    def _parse_returned_data(self, res, profile):
+        return self._used_interpreter  # an attribute only a constructed action has: raises here
+
+
+_core_compat.check_in_advance(Odd)
+seen['odd'] = dict(_core_compat._verdict)
+importlib.import_module('ansible_collections.edgegrid.access.plugins.action.edgekv_token_info')
+seen['loaded'] = dict(_core_compat._verdict)
+print(json.dumps(seen))
+"""
+
+
+def test_loading_an_action_plugin_checks_the_internals_for_every_worker(collections_path):
+    """The check of the ansible-core internals the runner uses (_core_compat.unavailable) is made when the first
+    action plugin is loaded, in the controller's process: the workers forked from it inherit the verdict instead of
+    each making it before its module runs (before: each worker did). A check that fails there, here with an action
+    made without its constructor that reads an attribute, keeps no verdict: each worker then checks with its own
+    action (test_core_fence.py: the faults still fence every module)."""
+    proc = subprocess.run([os.path.join(BIN, 'python'), '-c', VERDICT_PROBE, collections_path],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    seen = json.loads(proc.stdout)
+    assert seen == {'odd': {}, 'loaded': {'reason': None}}, seen
+
+
 LIBRARY_MODULE = '''#!/usr/bin/python
 from ansible.module_utils.basic import AnsibleModule
 module = AnsibleModule(argument_spec=dict(name=dict(), contract_id=dict(), group_id=dict(), state=dict()))
