@@ -10,8 +10,10 @@ rotation plan (rotation_plan), and what the role's tasks would otherwise compute
 from __future__ import annotations
 
 import os
+from numbers import Number
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.datatag import native_type_name
 from jinja2.filters import do_int
 
 try:
@@ -28,8 +30,9 @@ from ansible_collections.edgegrid.access.plugins.filter.access_report import _pl
 
 def _policy():
     """module_utils._rotation, imported when a plan is made, not with this file: ansible-core imports every filter
-    file of the collection in each task's worker that looks up any filter of the collection, so that what this file
-    imports is paid by all of them (the role's tasks that only read their item's settings or record it too)."""
+    file of the collection wherever it looks up any filter of the collection (see access_report._report), so that what
+    this file imports would be paid there by all of them (the tasks that only read an item's settings or record it,
+    and the other roles' tasks that run before the play's first module of this collection)."""
     from ansible_collections.edgegrid.access.plugins.module_utils import _rotation  # pylint: disable=import-outside-toplevel
     return _rotation
 
@@ -58,9 +61,15 @@ def rotation_plan(credentials, current, force=False, max_age_days=90, min_remain
         raise AnsibleFilterError('rotation_plan: %s' % exc) from None
 
 
-def _given(value):
-    """Jinja's ``default(..., true)``: a value that is missing or empty is not given."""
-    return value if value else None
+def _given(*values):
+    """The first of `values` that is given, else None: a value that is missing (None) or empty ('') is not given, as
+    the role reads its variables; 0 and false are (YAML reads a section or key named 0 as a number)."""
+    return next((value for value in values if value is not None and value != ''), None)
+
+
+def _text(value):
+    """A given value as the modules read a string option ('0' for 0); '' for none."""
+    return '' if value is None else str(value)
 
 
 def rotation_item(item, edgerc='', section=None, client_id='self', account_switch_key='', controller_credential='',
@@ -69,20 +78,19 @@ def rotation_item(item, edgerc='', section=None, client_id='self', account_switc
     if not isinstance(item, dict):
         raise AnsibleFilterError('rotation_item: the input must be an item of credential_rotation_credentials (a dict)')
     item = _plain(item)
-    try:
-        given_edgerc = os.path.expanduser(_given(item.get('edgerc')) or _given(edgerc) or '')
-    except TypeError as exc:
-        raise AnsibleFilterError('rotation_item: edgerc: %s' % exc) from None
-    # A section named 0 (YAML reads it as a number) is a name, not "none given".
-    given_section = next((str(value) for value in (item.get('section'), section)
-                          if value is not None and str(value) != ''), '')
+    file_given = _given(item.get('edgerc'), edgerc)
+    if isinstance(file_given, bool) or not isinstance(file_given, (str, Number, type(None))):
+        raise AnsibleFilterError('credential_rotation: edgerc (of the item, else credential_rotation_edgerc) must be a '
+                                 'path (a string), not %s' % native_type_name(file_given))
+    given_section = _text(_given(item.get('section'), section))
+    client = _given(item.get('client_id'), client_id)
     given = dict(
-        edgerc=given_edgerc,
+        edgerc=os.path.expanduser(_text(file_given)),
         section=given_section,
-        client_id=_given(item.get('client_id')) or client_id,
-        auth_section=_given(item.get('auth_section')) or given_section,
-        account_switch_key=_given(item.get('account_switch_key')) or _given(account_switch_key) or '',
-        controller_credential=str(_given(item.get('controller_credential')) or _given(controller_credential) or ''),
+        client_id='self' if client is None else client,
+        auth_section=_text(_given(item.get('auth_section'))) or given_section,
+        account_switch_key=_text(_given(item.get('account_switch_key'), account_switch_key)),
+        controller_credential=_text(_given(item.get('controller_credential'), controller_credential)),
     )
     given['key'] = [given['edgerc'], given['section'], given['client_id'], given['auth_section'],
                     given['account_switch_key']]

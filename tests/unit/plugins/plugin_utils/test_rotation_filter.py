@@ -175,6 +175,25 @@ def test_item_empty_values_are_not_given():
         rotation.rotation_item(['svc'])
 
 
+def test_item_values_that_yaml_reads_as_numbers_or_booleans_are_given():
+    """Found by a tester: an auth_section or account switch key 0 (or false) was "not given", and the requests signed
+    with the default section, or on the caller's own account. Only null and the empty string are not given, as in the
+    other roles; an edgerc that is no path is an error naming it."""
+    rotation = _filters()
+    given = rotation.rotation_item(dict(auth_section=0, account_switch_key=0), edgerc='/e', section='svc',
+                                   client_id='self', account_switch_key='', controller_credential=0)
+    assert given['auth']['section'] == '0' and given['auth']['account_switch_key'] == '0'
+    assert given['controller_credential'] == '0'
+    given = rotation.rotation_item({}, edgerc='/e', section='svc', account_switch_key=False)
+    assert given['account_switch_key'] == 'False' and given['auth']['account_switch_key'] == 'False'
+    assert rotation.rotation_item({}, edgerc=0, section='svc')['edgerc'] == '0'  # a number names a file
+    from ansible.errors import AnsibleFilterError  # pylint: disable=import-outside-toplevel
+    for edgerc in (False, [], {'path': '/e'}):
+        with pytest.raises(AnsibleFilterError, match=r'edgerc \(of the item, else credential_rotation_edgerc\) must be a '
+                                                     r'path \(a string\), not '):
+            rotation.rotation_item({}, edgerc=edgerc, section='svc')
+
+
 def test_record_names_the_new_credential_or_the_one_in_use():
     rotation = _filters()
     plan = dict(due=True, finish=False, overlap='', retire_id=10, delete=[7], orphans=[8])

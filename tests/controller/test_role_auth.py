@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) edgegrid.access contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The auth variables that key_provisioning and edgekv_tokens hand to the modules as module_defaults (<role>_edgerc,
+<role>_section, <role>_account_switch_key; access_report did so already, credential_rotation reads them through
+edgegrid.access.rotation_item) are "not given" only when empty or null: a section named 0 (YAML reads it as a number,
+as it reads an inventory's `edgegrid_section: 0`) is the section [0], never dropped for the play's or the modules'
+default section, which may sign for another account."""
+
+from __future__ import annotations
+
+import pytest
+
+ROLES = {
+    'key_provisioning': lambda playbook: {
+        'key_provisioning_contract_id': playbook.contract_id,
+        'key_provisioning_group_id': playbook.group_id,
+        'key_provisioning_collections': [{'name': 'section-zero'}]},
+    'edgekv_tokens': lambda playbook: {
+        'edgekv_tokens_tokens': [{'name': 'section_zero', 'namespace_permissions': {'default': ['r']}}]},
+}
+
+
+@pytest.mark.parametrize('role', sorted(ROLES))
+@pytest.mark.parametrize('source', ['role variable', 'inventory variable'])
+def test_a_section_named_0_is_that_section(playbook, role, source):
+    """The .edgerc holds no section [0]: the role fails naming it, before any request, and [default] (which holds
+    the emulator's credentials) signs nothing."""
+    emu = playbook.emu
+    variables = dict(ROLES[role](playbook), **{'%s_edgerc' % role: emu.edgerc})
+    extra_vars = None
+    if source == 'role variable':
+        variables['%s_section' % role] = 0
+    else:
+        extra_vars = {'edgegrid_section': 0}
+    tasks = [{'name': 'Run the role', 'ansible.builtin.include_role': {'name': 'edgegrid.access.%s' % role},
+              'vars': variables}]
+    emu.admin.reset_log()
+    rc, output, dummy = playbook.run(tasks, [], extra_vars=extra_vars)
+    assert rc != 0, output
+    assert 'no section [0]' in output, output
+    assert emu.admin.log()['total'] == 0, emu.admin.log()
+
+
+@pytest.mark.parametrize('given', [{'auth_section': 0}, {'account_switch_key': 0}])
+def test_credential_rotation_takes_a_0_as_given(playbook, given):
+    """Found by a tester: credential_rotation read an item's auth_section or account switch key 0 (a YAML number) as
+    not given, and signed with the default section, or read the caller's own account. [0] is no section of the file,
+    and 0 no account the client may switch to: the role fails, and writes nothing."""
+    emu = playbook.emu
+    tasks = [{'name': 'Rotate', 'ansible.builtin.include_role': {'name': 'edgegrid.access.credential_rotation'},
+              'vars': {'credential_rotation_edgerc': emu.edgerc, 'credential_rotation_section': 'default',
+                       'credential_rotation_credentials': [given]}}]
+    emu.admin.reset_log()
+    rc, output, dummy = playbook.run(tasks, [])
+    assert rc != 0, output
+    if 'auth_section' in given:
+        assert 'no section [0]' in output, output
+        assert emu.admin.log()['total'] == 0, emu.admin.log()
+    writes = [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')]
+    assert writes == [], writes
