@@ -12,8 +12,10 @@ from ansible.errors import AnsibleFilterError
 
 def _report():
     """plugin_utils._access_report, imported when a filter of the report runs, not with this file: ansible-core imports
-    every filter file of the collection in each task's worker that looks up any filter of the collection (the
-    credential_rotation role's too), so that what this file imports is paid by all of them."""
+    every filter file of the collection wherever it looks up any filter of the collection - in the controller's
+    process once an action plugin of the collection has loaded the templating plugins there (plugin_utils._in_process),
+    else in the worker of each task that looks one up (the tasks before the play's first module of this collection,
+    such as the key_provisioning role's first include) - so that what this file imports is paid there by all of them."""
     from ansible_collections.edgegrid.access.plugins.plugin_utils import _access_report  # pylint: disable=import-outside-toplevel
     return _access_report
 

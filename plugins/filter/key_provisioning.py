@@ -8,7 +8,9 @@ key_provisioning_collection_id.yml.
 
 The role's items are read here as its Jinja read them before (the same tests: a number is any numbers.Number, a
 boolean is one too; Jinja's own `int` filter and `sequence` test), so that the role refuses and passes on exactly
-what it did. The items' values are handed on as they were given (not copied): the modules read them."""
+what it did. The items' values are handed on as they were given (not copied): the modules read them. What the modules
+refuse in them without a request is found by the modules' own checks (module_utils/_apikeys.py) on the values as the
+modules' argument specs read them, and told with the other problems, before the role's first write."""
 
 from __future__ import annotations
 
@@ -18,7 +20,11 @@ from collections.abc import Mapping
 from numbers import Number
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.datatag import native_type_name
+from ansible_collections.edgegrid.access.plugins.filter.access_report import _plain
+from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
 from jinja2.filters import do_int
 from jinja2.tests import test_sequence
 
@@ -29,6 +35,18 @@ _COUNTER_OPTIONS = {
                 'alert_threshold', 'headers', 'error_response', 'rules'),
 }
 _DIGITS = re.compile('^[0-9]+$')
+
+# The argument specs the modules read the role's elements with (their own, from _apikeys): api_key_collection's element
+# of `collections` (without `state`, which the role's argument check lets through as present or absent only),
+# api_key's `keys` and `generate`, throttling_counter's element of `counters` (its name, and the contract and group
+# as at the module's top level; without `state`: the role gives it at the top). Built once, when the filter is loaded.
+_COLLECTION_SPEC = ArgumentSpecValidator(_apikeys.COLLECTION_OPTIONS)
+_KEYS_SPEC = ArgumentSpecValidator(dict(keys=_apikeys.KEYS_OPTION, generate=_apikeys.GENERATE_OPTION))
+_COUNTER_SPEC = ArgumentSpecValidator(dict(
+    _apikeys.COUNTER_OPTIONS, name=_apikeys.COUNTER_ELEMENT_KEYS['name'],
+    contract_id=_apikeys.IDENTITY_ARGUMENT_SPEC['contract_id'], group_id=_apikeys.IDENTITY_ARGUMENT_SPEC['group_id']))
+# The types a key's options are often given in already (_as_validated).
+_PLAIN_TYPES = {'str': str, 'int': int, 'bool': bool}
 
 
 def _is_number(value):
@@ -79,8 +97,139 @@ def _items(value, name):
     return value
 
 
-def key_provisioning_items(collections, counters=None, contract_id='', group_id='', export_path='', playbook_dir=''):
-    """What the tasks of the role key_provisioning run over, from its collections and counters."""
+def _plain_fields(options):
+    """The options of an element's argument spec, as _as_validated reads them: (name, the type its value must have
+    already - a list of strings is `list` - or None when any value needs the argument spec, its choices or None,
+    its default, whether it is required), once per spec."""
+    fields = []
+    for name, option in options.items():
+        kind = option.get('type', 'str')
+        if kind == 'list':
+            wanted = list if option.get('elements') == 'str' else None
+        else:
+            wanted = _PLAIN_TYPES.get(kind)
+        fields.append((name, wanted, option.get('choices'), option.get('default'), bool(option.get('required'))))
+    return tuple(fields)
+
+
+# The options of a declared key (api_key's `keys`), as _as_validated reads them.
+_KEY_FIELDS = _plain_fields(_apikeys.KEYS_OPTION['options'])
+
+
+def _as_validated(fields, value):
+    """`value` (an element of a list of dicts) as the argument spec of the element (its `fields`, _plain_fields)
+    would hand it on, when it needs no conversion: a dict of known options, each of the option's type already (str,
+    int but no bool, bool, a list of strings), among its choices, none null, every required option given - the
+    options it leaves out set to their default (else None). None otherwise: the argument spec's validator judges it
+    (slower; thousands of keys are read on each host, in each task that reads the role's items)."""
+    if not isinstance(value, dict):
+        return None
+    validated = {}
+    given_count = 0
+    for name, wanted, choices, default, required in fields:
+        if name not in value:
+            if required:
+                return None
+            validated[name] = default
+            continue
+        given_count += 1
+        given = value[name]
+        if wanted is None or not isinstance(given, wanted) or (wanted is int and isinstance(given, bool)):
+            return None
+        members = given if wanted is list else (given,)
+        if wanted is list and not all(isinstance(member, str) for member in members):
+            return None
+        if choices is not None and not all(member in choices for member in members):
+            return None
+        validated[name] = given
+    # An option the spec does not know: the argument spec refuses it.
+    return validated if given_count == len(value) else None
+
+
+def _checked(validator, params, check, secrets=()):
+    """The first problem the module finds in `params`: its argument spec (`validator`), then `check` (a function of
+    the options as the argument spec made them, raising _apikeys.InputError); None when there is none. `secrets`: the
+    key values, masked in a message (the argument spec's own messages might quote one)."""
+    result = validator.validate(params)
+    if result.error_messages:
+        return remove_values(result.error_messages[0], set(secrets))
+    try:
+        check(result.validated_parameters)
+    except _apikeys.InputError as exc:
+        return str(exc)
+    return None
+
+
+def _value_problems(collections, place_elements, key_indexes, counters, counter_elements, api_version):
+    """What the modules' checks of the values that need no request (api_key_collection's, api_key's and
+    throttling_counter's own, in _apikeys) find in the elements the role hands them, read by the modules' argument
+    specs: at most one problem per item (with a name: an item without one is a problem already), the first the
+    module would report, each naming the item.
+
+    `place_elements`: by collection, its element of api_key_collection's `collections`; `key_indexes`: the positions
+    of the collections whose key task runs; `counter_elements`: (position in `counters`, element of
+    throttling_counter's `counters`) of each counter handed to the module.
+
+    The values are checked as plain copies (_plain): the argument spec's validator deep-copies what it is given, and a
+    value read from a play is a container of Ansible's that refers to all the variables it may be templated with."""
+    collections, place_elements, counters = _plain(collections), _plain(place_elements), _plain(counters)
+    counter_elements = [(index, _plain(element)) for index, element in counter_elements]
+    key_indexes = set(key_indexes)
+    problems = []
+    declared_in = {}  # a key value: (collection position, key position) of its first declaration
+    for index, coll in enumerate(collections):
+        if _no_name(coll):
+            continue  # told already
+        element = dict((option, value) for option, value in place_elements[index].items() if option != 'state')
+        if coll.get('acl_endpoints') is not None and coll.get('state', 'present') == 'present':
+            # The ACL given with acl_endpoints is set by acl_endpoints.yml's run of the module (with the entries of
+            # the endpoints): the same check.
+            element['acl'] = coll.get('acl')
+        found = _checked(_COLLECTION_SPEC, element, _apikeys.checked_collection)
+        if index in key_indexes:
+            keys = coll.get('keys') or []
+            values = [str(key['value']) for key in keys
+                      if isinstance(key, Mapping) and isinstance(key.get('value'), (str, Number))]
+            # The keys that need no conversion as the argument spec would give them, the others (in order) by it.
+            plain = [_as_validated(_KEY_FIELDS, key) for key in keys]
+            others = [key for key, done in zip(keys, plain) if done is None]
+
+            def check(params, plain=plain):
+                # The key file is read by the key task alone (a file of many keys, on each host): not here.
+                converted = iter(params['keys'])
+                params = dict(params, keys=[done if done is not None else next(converted) for done in plain],
+                              import_file=None, import_format=None, api_version=api_version)
+                _apikeys.declared(params)
+            found = found or _checked(_KEYS_SPEC, {'keys': others, 'generate': coll.get('generate') or []}, check,
+                                      values)
+            # A value is one key, in one collection (the API refuses it in a second one; with `move` in both, each
+            # run would move it back and forth): declared in two collections, it is told, never quoted.
+            for position, key in enumerate(keys):
+                value = key.get('value') if isinstance(key, Mapping) else None
+                if not isinstance(value, (str, Number)) or isinstance(value, bool) or str(value) == '':
+                    continue
+                first = declared_in.setdefault(str(value), (index, position))
+                if first[0] != index and not found:
+                    found = ('keys[%d] declares the value of key_provisioning_collections[%d] (%s).keys[%d]: a key '
+                             'is in one collection; declare it in the one it belongs to (move: true there takes it '
+                             'from the other)' % (position, first[0], collections[first[0]].get('name'), first[1]))
+        if found:
+            problems.append('key_provisioning_collections[%d] (%s): %s' % (index, coll.get('name'), found))
+    has_alert_threshold = (_apikeys.wire(None, api_version).has_alert_threshold
+                           if api_version in _apikeys.API_VERSIONS else True)
+    for index, element in counter_elements:
+        if _no_name(counters[index]):
+            continue  # told already
+        found = _checked(_COUNTER_SPEC, element, lambda params: _apikeys.checked_parts(params, has_alert_threshold))
+        if found:
+            problems.append('key_provisioning_counters[%d] (%s): %s' % (index, counters[index].get('name'), found))
+    return problems
+
+
+def key_provisioning_items(collections, counters=None, contract_id='', group_id='', export_path='', playbook_dir='',
+                           api_version=_apikeys.DEFAULT_API_VERSION, value_checks=True):
+    """What the tasks of the role key_provisioning run over, from its collections and counters (`value_checks`
+    false: without the modules' checks of the values in `problems`, which read every key)."""
     collections = _items(collections, 'the input (key_provisioning_collections)')
     counters = _items([] if counters is None else counters, 'counters (key_provisioning_counters)')
     if not isinstance(export_path, str):
@@ -90,19 +239,22 @@ def key_provisioning_items(collections, counters=None, contract_id='', group_id=
     # The counters as elements of the module's `counters`, in two lists (to delete, to create or update): the options
     # the module takes, without `state` and without an empty contract_id or group_id (the role's applies).
     counter_elements = {'absent': [], 'present': []}
-    for counter in counters:
+    handed = []  # (position in counters, element) of each counter handed to the module
+    for counter_index, counter in enumerate(counters):
         state = counter.get('state') or 'present'
         options = _COUNTER_OPTIONS['absent' if state == 'absent' else 'present']
         element = dict((option, value) for option, value in counter.items()
                        if option in options and (value or option not in ('contract_id', 'group_id')))
         if isinstance(state, str) and state in counter_elements:
             counter_elements[state].append(element)
+            handed.append((counter_index, element))
 
     import_files = [_import_file(coll, playbook_dir) for coll in collections]
 
     # The collection elements, one module run per contract and group (as given: the module reads them).
     places = []
     place_collections = []
+    elements = []  # by collection, its element
     for coll in collections:
         place = [coll.get('contract_id') or contract_id, coll.get('group_id') or group_id]
         element = {
@@ -112,6 +264,7 @@ def key_provisioning_items(collections, counters=None, contract_id='', group_id=
             'acl': coll['acl'] if 'acl' in coll and coll.get('acl_endpoints') is None else None,
             'state': coll.get('state', 'present'),
         }
+        elements.append(element)
         if place in places:
             place_collections[places.index(place)].append(element)
         else:
@@ -180,6 +333,10 @@ def key_provisioning_items(collections, counters=None, contract_id='', group_id=
                 or (len(path) > 0 if isinstance(path, str) else True)
                 or _length([] if generate is None else generate, 'generate') > 0 or coll.get('exclusive', False)):
             key_indexes.append(index)
+
+    # The values the modules check before their first request, checked here before the role's first write.
+    if value_checks:
+        problems.extend(_value_problems(collections, elements, key_indexes, counters, handed, api_version))
 
     acl_endpoints = any(coll.get('acl_endpoints') is not None for coll in collections)
     return {

@@ -71,7 +71,7 @@ IDENTITY_ARGUMENT_SPEC = dict(
 def argument_spec(**options):
     """A module's argument spec (dict): a fresh copy of IDENTITY_ARGUMENT_SPEC with the module's own `options`."""
     spec = copy.deepcopy(IDENTITY_ARGUMENT_SPEC)
-    spec.update(options)
+    spec.update(copy.deepcopy(options))
     return spec
 
 
@@ -442,3 +442,230 @@ def key_file_entries(path, file_format=None):
             places.append('%s, line %d' % (where, line))
             specs.append(_file_spec(dict((h, cell.strip()) for h, cell in zip(header, row)), places[-1]))
     return list(zip(places, specs))
+
+
+# ---------------------------------------------------------------- the input checks of the modules that need no request
+# Run by the modules (api_key_collection, api_key, throttling_counter) on their options as their argument spec made
+# them, and by the role key_provisioning's filter (plugins/filter/key_provisioning.py) on its items, so that the role
+# refuses before any write what the modules would refuse after the writes before them. They read no file but the key
+# file of declared_keys and send no request; a message names the option, never a key value.
+
+def without_none(value):
+    """A copy of a dict without the keys whose value is None (options the user did not set)."""
+    return dict((k, v) for k, v in value.items() if v is not None)
+
+
+# The options of one key collection (api_key_collection): `name`/`id` and, with `collections`, each element.
+QUOTA_OPTION = dict(type='dict', options=dict(
+    enabled=dict(type='bool'),
+    limit=dict(type='int'),
+    interval=dict(type='str', choices=QUOTA_INTERVALS),
+    allow_headers=dict(type='list', elements='str', choices=QUOTA_ALLOW_HEADERS),
+    deny_headers=dict(type='list', elements='str', choices=QUOTA_DENY_HEADERS),
+))
+COLLECTION_OPTIONS = dict(
+    name=dict(type='str'),
+    id=dict(type='int'),
+    description=dict(type='str'),
+    quota=QUOTA_OPTION,
+    acl=dict(type='list', elements='str'),
+)
+
+# The declared keys and the keys to generate (api_key's `keys` and `generate`).
+KEYS_OPTION = dict(type='list', elements='dict', default=[], no_log=False, options=dict(
+    value=dict(type='str', no_log=True),
+    label=dict(type='str'),
+    description=dict(type='str'),
+    tags=dict(type='list', elements='str'),
+    state=dict(type='str', default='present', choices=['present', 'revoked']),
+))
+GENERATE_OPTION = dict(type='list', elements='dict', default=[], options=dict(
+    label=dict(type='str', required=True),
+    count=dict(type='int', required=True),
+    description=dict(type='str'),
+    tags=dict(type='list', elements='str'),
+))
+
+
+def desired_quota(option):
+    """The quota parts the user set, checked."""
+    if not option:
+        return None
+    quota = without_none(option)
+    check_range(quota.get('limit'), QUOTA_LIMIT_MIN, QUOTA_LIMIT_MAX, 'quota.limit')
+    for name in ('allow_headers', 'deny_headers'):
+        if name in quota:
+            quota[name] = sorted(set(quota[name]))
+    return quota or None
+
+
+def checked_collection(params):
+    """The quota and the ACL of one key collection's options (`params`, as api_key_collection's argument spec made
+    them), after every check of them that needs no request: (quota or None, ACL or None). Raises InputError naming
+    the option."""
+    if params['name'] is not None:
+        check_name(params['name'])
+    quota = desired_quota(params['quota'])
+    return quota, check_acl(params['acl']) if params['acl'] is not None else None
+
+
+def _entry_name(index, entry):
+    if entry.get('label'):
+        return 'keys[%d] (label %r)' % (index, entry['label'])
+    return 'keys[%d]' % index
+
+
+def check_trimmed(text, where, shown=True):
+    """Fail when `text` (a label or, with shown=False, a secret value) begins or ends with white space.
+
+    Akamai's API documents no trimming (apikey-manager-api-v2-REFERENCE.md: a value is a string of length 1 or more,
+    a label 0 to 200 characters), and the local emulator keeps them as given: " abc " would be a key apart from
+    "abc", and a label-only entry " a" would not find the key labelled "a". Raises InputError naming `where`."""
+    if text and text != text.strip():
+        raise InputError('%s begins or ends with white space%s: remove it (Akamai keeps it, so it would be '
+                         'another key or label than the one without it)' % (where, ' (%r)' % text if shown else ''))
+
+
+def check_value_text(value, name, api_version):
+    """Fail when a key value begins or ends with white space, or, in v1, holds a comma, semicolon or line break:
+    v1's create operation takes one string and splits it at those (createNewKeyCommand.yaml, `value`), so such a
+    value would become several keys. The value is a secret: the message names the entry, never the value."""
+    if value is None:
+        return
+    check_trimmed(value, '%s: the value' % name, shown=False)
+    if api_version == 'v1' and any(c in value for c in ',;\r\n'):
+        raise InputError('%s: the value holds a comma, semicolon or line break: API Keys v1 splits a value '
+                         'there into several keys' % name)
+
+
+def declared_keys(params):
+    """The declared keys, checked: [(name, {value, label, description, tags, state})]."""
+    entries = []
+    if params['import_file']:
+        for where, spec in key_file_entries(params['import_file'], params['import_format']):
+            spec['state'] = 'present'
+            # Named by its place in the file (line, item or key) and its label; never by its value (a secret).
+            entries.append(('%s (label %r)' % (where, spec['label'] or ''), spec))
+    explicit = {}
+    for index, raw in enumerate(params['keys']):
+        entry = dict(raw)
+        name = _entry_name(index, entry)
+        if not entry.get('value') and not entry.get('label'):
+            raise InputError('%s: give a value, or a label for a key whose value Akamai makes' % name)
+        if entry.get('value') is not None:
+            check_length(entry['value'], KEY_VALUE_MAX, '%s: the value' % name, minimum=1)
+            if entry['value'] in explicit:
+                raise InputError('%s: the same value is declared in %s' % (name, explicit[entry['value']]))
+            explicit[entry['value']] = name
+        entries.append((name, entry))
+    if explicit:
+        entries = [(n, e) for n, e in entries if not (n.startswith('import_file') and e['value'] in explicit)]
+    seen = {}
+    labels = set()
+    for name, entry in entries:
+        check_length(entry.get('value'), KEY_VALUE_MAX, '%s: the value' % name, minimum=1)
+        check_value_text(entry.get('value'), name, params['api_version'])
+        check_length(entry.get('label'), LABEL_MAX, '%s: label' % name)
+        check_trimmed(entry.get('label'), '%s: the label' % name)
+        check_length(entry.get('description'), DESCRIPTION_MAX, '%s: description' % name)
+        entry['tags'] = check_tags(entry.get('tags'), name)
+        if entry.get('value'):
+            if entry['value'] in seen:
+                raise InputError('%s: the same value is declared in %s' % (name, seen[entry['value']]))
+            seen[entry['value']] = name
+        else:
+            if entry['label'] in labels:
+                raise InputError('%s: another entry without a value has the same label' % name)
+            labels.add(entry['label'])
+    return entries
+
+
+def declared_generate(params, key_labels):
+    """The keys to generate (`params['generate']`), checked: [{label, count, description, tags}]. `key_labels`: the
+    labels of the declared keys without a value (declared_keys), which a label to generate may not repeat."""
+    result = []
+    labels = set()
+    for index, raw in enumerate(params['generate']):
+        entry = dict(raw)
+        name = 'generate[%d] (label %r)' % (index, entry['label'])
+        check_range(entry['count'], 1, KEYS_PER_CONTRACT, '%s: count' % name)
+        check_length(entry['label'], LABEL_MAX, '%s: label' % name, minimum=1)
+        check_trimmed(entry['label'], '%s: the label' % name)
+        check_length(entry.get('description'), DESCRIPTION_MAX, '%s: description' % name)
+        entry['tags'] = check_tags(entry.get('tags'), name)
+        if entry['label'] in labels or entry['label'] in key_labels:
+            raise InputError('%s: the label is declared twice (in generate or in keys without a value)' % name)
+        labels.add(entry['label'])
+        result.append(entry)
+    return result
+
+
+def declared(params):
+    """api_key's declared keys and keys to generate (`params`: its options), checked: (declared_keys,
+    declared_generate)."""
+    entries = declared_keys(params)
+    return entries, declared_generate(params, set(entry['label'] for dummy, entry in entries if not entry.get('value')))
+
+
+# The options of one throttling counter (throttling_counter): the top level with `name` (or `id`), and each element of
+# `counters`.
+COUNTER_OPTIONS = dict(
+    description=dict(type='str'),
+    enabled=dict(type='bool'),
+    limit=dict(type='int'),
+    on_over_limit=dict(type='str', choices=ON_OVER_LIMIT),
+    alert_threshold=dict(type='int'),
+    headers=dict(type='dict', options=dict(
+        client=dict(type='list', elements='str', choices=THROTTLING_HEADERS),
+        origin=dict(type='list', elements='str', choices=THROTTLING_HEADERS),
+    )),
+    error_response=dict(type='dict', options=dict(
+        status_code=dict(type='int', required=True),
+        body=dict(type='str'),
+        headers=dict(type='dict'),
+    )),
+    rules=dict(type='dict', options=dict(
+        acl=dict(type='list', elements='str'),
+        keys=dict(type='list', elements='int', no_log=False),
+        key_collections=dict(type='list', elements='str', no_log=False),
+    )),
+)
+# What an element of `counters` takes beside them (None: not in an element): a name, never an id.
+COUNTER_ELEMENT_KEYS = dict(name=dict(type='str', required=True), id=None)
+
+
+def checked_parts(params, has_alert_threshold, where=''):
+    """The parts of the counter the task sets (a dict in the neutral shape; a member not set is absent), after every
+    check of the input that needs no request. Raises InputError naming the option, prefixed with `where` (e.g.
+    'counters[2].'). rules.keys and rules.key_collections are checked against the API later (throttling_counter's
+    resolve_rules). `has_alert_threshold`: whether the API version has alert thresholds (the wire's attribute)."""
+    parts = {}
+    if params['name'] is not None:
+        parts['name'] = check_name(params['name'], where + 'name')
+    if params['description'] is not None:
+        parts['description'] = check_length(params['description'], DESCRIPTION_MAX, where + 'description') or None
+    for option in ('enabled', 'on_over_limit'):
+        if params[option] is not None:
+            parts[option] = params[option]
+    if params['limit'] is not None:
+        parts['limit'] = check_range(params['limit'], COUNTER_LIMIT_MIN, COUNTER_LIMIT_MAX, where + 'limit')
+    if params['alert_threshold'] is not None:
+        if not has_alert_threshold:
+            raise Unsupported('%salert_threshold is available in API Keys v2 only (api_version: v2)' % where)
+        parts['alert_threshold'] = check_range(params['alert_threshold'], ALERT_THRESHOLD_MIN, ALERT_THRESHOLD_MAX,
+                                               where + 'alert_threshold')
+    if params['headers'] is not None:
+        parts['headers'] = dict((k, sorted(set(v))) for k, v in without_none(params['headers']).items())
+    if params['error_response'] is not None:
+        error = params['error_response']
+        check_range(error['status_code'], 200, 599, where + 'error_response.status_code')
+        parts['error_response'] = {'status_code': error['status_code'], 'body': error.get('body') or None,
+                                   'headers': dict((str(k), str(v)) for k, v in (error.get('headers') or {}).items())}
+    if params['rules'] is not None:
+        rules = without_none(params['rules'])
+        if 'acl' in rules:
+            rules['acl'] = check_acl(rules['acl'], where + 'rules.acl')
+        if 'keys' in rules:
+            rules['keys'] = sorted(set(rules['keys']))
+        parts['rules'] = rules
+    return parts

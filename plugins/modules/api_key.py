@@ -322,97 +322,6 @@ RETURN_KEY = 'api_key'
 EDITABLE = ('label', 'description', 'tags')
 
 
-def _entry_name(index, entry):
-    if entry.get('label'):
-        return 'keys[%d] (label %r)' % (index, entry['label'])
-    return 'keys[%d]' % index
-
-
-def check_trimmed(text, where, shown=True):
-    """Fail when `text` (a label or, with shown=False, a secret value) begins or ends with white space.
-
-    Akamai's API documents no trimming (apikey-manager-api-v2-REFERENCE.md: a value is a string of length 1 or more,
-    a label 0 to 200 characters), and the local emulator keeps them as given: " abc " would be a key apart from
-    "abc", and a label-only entry " a" would not find the key labelled "a". Raises InputError naming `where`."""
-    if text and text != text.strip():
-        raise _apikeys.InputError('%s begins or ends with white space%s: remove it (Akamai keeps it, so it would be '
-                                  'another key or label than the one without it)'
-                                  % (where, ' (%r)' % text if shown else ''))
-
-
-def check_value_text(value, name, api_version):
-    """Fail when a key value begins or ends with white space, or, in v1, holds a comma, semicolon or line break:
-    v1's create operation takes one string and splits it at those (createNewKeyCommand.yaml, `value`), so such a
-    value would become several keys. The value is a secret: the message names the entry, never the value."""
-    if value is None:
-        return
-    check_trimmed(value, '%s: the value' % name, shown=False)
-    if api_version == 'v1' and any(c in value for c in ',;\r\n'):
-        raise _apikeys.InputError('%s: the value holds a comma, semicolon or line break: API Keys v1 splits a value '
-                                  'there into several keys' % name)
-
-
-def declared_keys(params):
-    """The declared keys, checked: [(name, {value, label, description, tags, state})]."""
-    entries = []
-    if params['import_file']:
-        for where, spec in _apikeys.key_file_entries(params['import_file'], params['import_format']):
-            spec['state'] = 'present'
-            # Named by its place in the file (line, item or key) and its label; never by its value (a secret).
-            entries.append(('%s (label %r)' % (where, spec['label'] or ''), spec))
-    explicit = {}
-    for index, raw in enumerate(params['keys']):
-        entry = dict(raw)
-        name = _entry_name(index, entry)
-        if not entry.get('value') and not entry.get('label'):
-            raise _apikeys.InputError('%s: give a value, or a label for a key whose value Akamai makes' % name)
-        if entry.get('value') is not None:
-            _apikeys.check_length(entry['value'], _apikeys.KEY_VALUE_MAX, '%s: the value' % name, minimum=1)
-            if entry['value'] in explicit:
-                raise _apikeys.InputError('%s: the same value is declared in %s' % (name, explicit[entry['value']]))
-            explicit[entry['value']] = name
-        entries.append((name, entry))
-    if explicit:
-        entries = [(n, e) for n, e in entries if not (n.startswith('import_file') and e['value'] in explicit)]
-    seen = {}
-    labels = set()
-    for name, entry in entries:
-        _apikeys.check_length(entry.get('value'), _apikeys.KEY_VALUE_MAX, '%s: the value' % name, minimum=1)
-        check_value_text(entry.get('value'), name, params['api_version'])
-        _apikeys.check_length(entry.get('label'), _apikeys.LABEL_MAX, '%s: label' % name)
-        check_trimmed(entry.get('label'), '%s: the label' % name)
-        _apikeys.check_length(entry.get('description'), _apikeys.DESCRIPTION_MAX, '%s: description' % name)
-        entry['tags'] = _apikeys.check_tags(entry.get('tags'), name)
-        if entry.get('value'):
-            if entry['value'] in seen:
-                raise _apikeys.InputError('%s: the same value is declared in %s' % (name, seen[entry['value']]))
-            seen[entry['value']] = name
-        else:
-            if entry['label'] in labels:
-                raise _apikeys.InputError('%s: another entry without a value has the same label' % name)
-            labels.add(entry['label'])
-    return entries
-
-
-def declared_generate(params, key_labels):
-    result = []
-    labels = set()
-    for index, raw in enumerate(params['generate']):
-        entry = dict(raw)
-        name = 'generate[%d] (label %r)' % (index, entry['label'])
-        _apikeys.check_range(entry['count'], 1, _apikeys.KEYS_PER_CONTRACT, '%s: count' % name)
-        _apikeys.check_length(entry['label'], _apikeys.LABEL_MAX, '%s: label' % name, minimum=1)
-        check_trimmed(entry['label'], '%s: the label' % name)
-        _apikeys.check_length(entry.get('description'), _apikeys.DESCRIPTION_MAX, '%s: description' % name)
-        entry['tags'] = _apikeys.check_tags(entry.get('tags'), name)
-        if entry['label'] in labels or entry['label'] in key_labels:
-            raise _apikeys.InputError('%s: the label is declared twice (in generate or in keys without a value)'
-                                      % name)
-        labels.add(entry['label'])
-        result.append(entry)
-    return result
-
-
 def _wanted(entry):
     """The editable members an entry sets, normalised as the API returns them."""
     wanted = {}
@@ -650,8 +559,7 @@ class Keys(Resource):
         if params['collection_id'] is not None and params['collection_id'] < 1:
             raise _apikeys.InputError('collection_id must be 1 or more (the id of a key collection), got %s'
                                       % params['collection_id'])
-        self.entries = declared_keys(params)
-        self.generate = declared_generate(params, set(e['label'] for n, e in self.entries if not e.get('value')))
+        self.entries, self.generate = _apikeys.declared(params)
         for dummy, entry in self.entries:
             if entry.get('value'):
                 module.client.add_secret(entry['value'])
@@ -775,19 +683,8 @@ def main():
         argument_spec=_apikeys.argument_spec(
             collection=dict(type='str'),
             collection_id=dict(type='int'),
-            keys=dict(type='list', elements='dict', default=[], no_log=False, options=dict(
-                value=dict(type='str', no_log=True),
-                label=dict(type='str'),
-                description=dict(type='str'),
-                tags=dict(type='list', elements='str'),
-                state=dict(type='str', default='present', choices=['present', 'revoked']),
-            )),
-            generate=dict(type='list', elements='dict', default=[], options=dict(
-                label=dict(type='str', required=True),
-                count=dict(type='int', required=True),
-                description=dict(type='str'),
-                tags=dict(type='list', elements='str'),
-            )),
+            keys=_apikeys.KEYS_OPTION,
+            generate=_apikeys.GENERATE_OPTION,
             import_file=dict(type='path'),
             import_format=dict(type='str', choices=list(_apikeys.IMPORT_FORMATS)),
             exclusive=dict(type='bool', default=False),

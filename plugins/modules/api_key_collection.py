@@ -335,20 +335,7 @@ api_key_collection:
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys, _funnel
 from ansible_collections.edgegrid.access.plugins.module_utils._module import (
-    ApiError, EdgeGridError, EdgeGridModule, InputError, Resource, TransportError, element_name, list_form,
-    without_none)
-
-
-def desired_quota(option):
-    """The quota parts the user set, checked."""
-    if not option:
-        return None
-    quota = without_none(option)
-    _apikeys.check_range(quota.get('limit'), _apikeys.QUOTA_LIMIT_MIN, _apikeys.QUOTA_LIMIT_MAX, 'quota.limit')
-    for name in ('allow_headers', 'deny_headers'):
-        if name in quota:
-            quota[name] = sorted(set(quota[name]))
-    return quota or None
+    ApiError, EdgeGridError, EdgeGridModule, InputError, Resource, TransportError, element_name, list_form)
 
 
 def normalised(coll):
@@ -390,11 +377,7 @@ class Collection(Resource):
 
     def check(self):
         """The input, before any request, whatever the state."""
-        params = self.params
-        if params['name'] is not None:
-            _apikeys.check_name(params['name'])
-        self.quota = desired_quota(params['quota'])
-        self.acl = _apikeys.check_acl(params['acl']) if params['acl'] is not None else None
+        self.quota, self.acl = _apikeys.checked_collection(self.params)
 
     def _match(self):
         """The listed collection this one is (None when none is), from `listing`."""
@@ -552,20 +535,7 @@ class Collection(Resource):
 
 
 # The options of one collection: `name`/`id` and, with `collections`, each element.
-QUOTA_OPTION = dict(type='dict', options=dict(
-    enabled=dict(type='bool'),
-    limit=dict(type='int'),
-    interval=dict(type='str', choices=_apikeys.QUOTA_INTERVALS),
-    allow_headers=dict(type='list', elements='str', choices=_apikeys.QUOTA_ALLOW_HEADERS),
-    deny_headers=dict(type='list', elements='str', choices=_apikeys.QUOTA_DENY_HEADERS),
-))
-COLLECTION_OPTIONS = dict(
-    name=dict(type='str'),
-    id=dict(type='int'),
-    description=dict(type='str'),
-    quota=QUOTA_OPTION,
-    acl=dict(type='list', elements='str'),
-)
+COLLECTION_OPTIONS = _apikeys.COLLECTION_OPTIONS
 # The top-level options that serve as the defaults of the elements of `collections`, and those that apply to all
 # (an element has no option of that name: it always takes the top-level one).
 ELEMENT_DEFAULTS = ('append_acl', 'state')

@@ -376,31 +376,10 @@ throttling_counters:
 '''
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
-from ansible_collections.edgegrid.access.plugins.module_utils._module import (EdgeGridModule, InputError, Resource,
-                                                                              list_form, without_none)
+from ansible_collections.edgegrid.access.plugins.module_utils._module import EdgeGridModule, InputError, Resource, list_form
 
 # The options of one counter: the top level with `name` (or `id`), and each element of `counters`.
-COUNTER_OPTIONS = dict(
-    description=dict(type='str'),
-    enabled=dict(type='bool'),
-    limit=dict(type='int'),
-    on_over_limit=dict(type='str', choices=_apikeys.ON_OVER_LIMIT),
-    alert_threshold=dict(type='int'),
-    headers=dict(type='dict', options=dict(
-        client=dict(type='list', elements='str', choices=_apikeys.THROTTLING_HEADERS),
-        origin=dict(type='list', elements='str', choices=_apikeys.THROTTLING_HEADERS),
-    )),
-    error_response=dict(type='dict', options=dict(
-        status_code=dict(type='int', required=True),
-        body=dict(type='str'),
-        headers=dict(type='dict'),
-    )),
-    rules=dict(type='dict', options=dict(
-        acl=dict(type='list', elements='str'),
-        keys=dict(type='list', elements='int', no_log=False),
-        key_collections=dict(type='list', elements='str', no_log=False),
-    )),
-)
+COUNTER_OPTIONS = _apikeys.COUNTER_OPTIONS
 # The top-level options that serve as the defaults of the elements of `counters`.
 ELEMENT_DEFAULTS = ('state', 'contract_id', 'group_id')
 
@@ -413,48 +392,10 @@ def normalised(counter):
     return counter
 
 
-def checked_parts(params, api, where=''):
-    """The parts of the counter the task sets (a dict in the neutral shape; a member not set is absent), after every
-    check of the input that needs no request. Raises InputError naming the option, prefixed with `where` (e.g.
-    'counters[2].'). rules.keys and rules.key_collections are checked against the API later (resolve_rules)."""
-    parts = {}
-    if params['name'] is not None:
-        parts['name'] = _apikeys.check_name(params['name'], where + 'name')
-    if params['description'] is not None:
-        parts['description'] = _apikeys.check_length(params['description'], _apikeys.DESCRIPTION_MAX,
-                                                     where + 'description') or None
-    for option in ('enabled', 'on_over_limit'):
-        if params[option] is not None:
-            parts[option] = params[option]
-    if params['limit'] is not None:
-        parts['limit'] = _apikeys.check_range(params['limit'], _apikeys.COUNTER_LIMIT_MIN,
-                                              _apikeys.COUNTER_LIMIT_MAX, where + 'limit')
-    if params['alert_threshold'] is not None:
-        if not api.has_alert_threshold:
-            raise _apikeys.Unsupported('%salert_threshold is available in API Keys v2 only (api_version: v2)' % where)
-        parts['alert_threshold'] = _apikeys.check_range(params['alert_threshold'], _apikeys.ALERT_THRESHOLD_MIN,
-                                                        _apikeys.ALERT_THRESHOLD_MAX, where + 'alert_threshold')
-    if params['headers'] is not None:
-        parts['headers'] = dict((k, sorted(set(v))) for k, v in without_none(params['headers']).items())
-    if params['error_response'] is not None:
-        error = params['error_response']
-        _apikeys.check_range(error['status_code'], 200, 599, where + 'error_response.status_code')
-        parts['error_response'] = {'status_code': error['status_code'], 'body': error.get('body') or None,
-                                   'headers': dict((str(k), str(v)) for k, v in (error.get('headers') or {}).items())}
-    if params['rules'] is not None:
-        rules = without_none(params['rules'])
-        if 'acl' in rules:
-            rules['acl'] = _apikeys.check_acl(rules['acl'], where + 'rules.acl')
-        if 'keys' in rules:
-            rules['keys'] = sorted(set(rules['keys']))
-        parts['rules'] = rules
-    return parts
-
-
 def resolve_rules(parts, reads, contract_id, group_id, where='', missing=None):
-    """`parts` (checked_parts) with rules.keys checked to exist (one listing of the keys) and rules.key_collections
-    turned into ids (one listing of the collections), through `reads` (Reads). A new dict; raises InputError naming
-    the option. With a `missing` list (check mode), collection names that do not resolve are collected there, not
+    """`parts` (_apikeys.checked_parts) with rules.keys checked to exist (one listing of the keys) and
+    rules.key_collections turned into ids (one listing of the collections), through `reads` (Reads). A new dict;
+    raises InputError naming the option. With a `missing` list (check mode), collection names that do not resolve are collected there, not
     failed on."""
     parts = dict(parts)
     if 'rules' not in parts:
@@ -583,10 +524,10 @@ class Counter(Resource):
         self.reads = reads if reads is not None else Reads(api)
         self.where = where
         self.label = self.params['name']
-        self.parts = None  # what the task sets, checked (checked_parts)
+        self.parts = None  # what the task sets, checked (_apikeys.checked_parts)
 
     def check(self):
-        self.parts = checked_parts(self.params, self.api, self.where)
+        self.parts = _apikeys.checked_parts(self.params, self.api.has_alert_threshold, self.where)
 
     def _contract_and_group(self, current):
         if current is not None:
@@ -700,7 +641,7 @@ def main():
             counters=dict(type='list', elements='dict'),
             state=dict(type='str', default='present', choices=['present', 'absent']),
             **COUNTER_OPTIONS
-        ), 'counters', COUNTER_OPTIONS, ELEMENT_DEFAULTS, keys=dict(name=dict(type='str', required=True), id=None))
+        ), 'counters', COUNTER_OPTIONS, ELEMENT_DEFAULTS, keys=_apikeys.COUNTER_ELEMENT_KEYS)
     )
     api = _apikeys.wire(module.client, module.params['api_version'])
     module.converge_one_or_many('counters', 'throttling_counters', counter_builder(module, api), ELEMENT_DEFAULTS)

@@ -321,3 +321,56 @@ def test_the_declaration_checks_read_items_as_the_modules_do(playbook):
     collection_id = collection_ids(emu)[('reads-acl', playbook.group_id)]
     acl = emu.session().get(emu.url('/apikey-manager-api/v2/collections/%d/acl-entries' % collection_id)).json()
     assert sum(len(entries or []) for entries in acl.values()) == 1, acl
+
+
+def test_a_value_a_module_refuses_fails_before_the_counters_to_delete_are_deleted(playbook):
+    """A value that api_key_collection, api_key or throttling_counter refuses before its first request (a quota
+    limit out of range, a key value with white space around it, a count of 0, a counter's limit out of range) fails
+    the role before any write, naming the role's variable, the item and the problem: the counter to delete is still
+    there (it was deleted, then the module failed on the value). No key value is printed. A value the module's
+    argument spec converts ("1000") passes."""
+    emu = playbook.emu
+    secret = 'values-declared-key-value-0001'
+    base = {'key_provisioning_edgerc': emu.edgerc, 'key_provisioning_contract_id': playbook.contract_id,
+            'key_provisioning_group_id': playbook.group_id}
+
+    def run(collections, counters, check=False):
+        include = {'name': 'edgegrid.access.key_provisioning', 'apply': {'check_mode': check}}
+        tasks = [{'name': 'Provision', 'ansible.builtin.include_role': include,
+                  'vars': dict(base, key_provisioning_collections=collections, key_provisioning_counters=counters)}]
+        emu.admin.reset_log()
+        rc, output, dummy = playbook.run(tasks, [])
+        return rc, output, [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')]
+
+    def counter_exists():
+        return '"values-counter"' in emu.session().get(emu.url('/apikey-manager-api/v2/counters')).text
+
+    rc, output, writes = run([{'name': 'values-coll'}], [{'name': 'values-counter', 'limit': 100}])
+    assert rc == 0, output
+    assert counter_exists()
+    delete = [{'name': 'values-counter', 'state': 'absent'}]
+    cases = [
+        ([{'name': 'values-coll'}, {'name': 'values-low', 'quota': {'enabled': True, 'limit': 5}}], delete,
+         'key_provisioning_collections[1] (values-low): quota.limit must be between 100 and 1000000000, got 5'),
+        ([{'name': 'values-coll', 'keys': [{'label': 'spaced', 'value': ' %s' % secret}]}], delete,
+         "key_provisioning_collections[0] (values-coll): keys[0] (label 'spaced'): the value begins or ends with white "
+         "space"),
+        ([{'name': 'values-coll', 'generate': [{'label': 'none', 'count': 0}]}], delete,
+         "key_provisioning_collections[0] (values-coll): generate[0] (label 'none'): count must be between 1 and "
+         "10000, got 0"),
+        ([{'name': 'values-coll'}], delete + [{'name': 'values-new', 'limit': 5}],
+         'key_provisioning_counters[1] (values-new): limit must be between 10 and 1000000, got 5'),
+    ]
+    for collections, counters, message in cases:
+        for check in (False, True):
+            rc, output, writes = run(collections, counters, check)
+            assert rc != 0, output
+            assert message in ' '.join(output.split()), output[-3000:]
+            assert 'nothing was written' in output
+            assert secret not in output
+            assert writes == []
+            assert counter_exists()
+
+    rc, output, writes = run([{'name': 'values-coll', 'quota': {'limit': '1000'}}], delete)
+    assert rc == 0, output[-3000:]
+    assert not counter_exists()

@@ -31,6 +31,7 @@ COUNTER = {
 
 # ---------------------------------------------------------------- v1 wire
 
+
 def test_v1_quota_is_six_booleans():
     wire = _apikeys_v1.quota_to_wire(QUOTA)
     assert wire == {'enabled': True, 'value': 500, 'interval': 'DAY', 'headers': {
@@ -281,3 +282,7 @@ def test_api_key_converges_with_gets_only(emulator, capsys, version):
     log = emulator.admin.log()
     assert log['total'] == 1 + _key_pages(version, 2005), log['counts']  # the collections, the pages of keys
     assert all(k['value'] == '********' for k in result['api_key']['api_keys'])
+
+
+def test_without_none():
+    assert _apikeys.without_none({'a': None, 'b': 0, 'c': False, 'd': []}) == {'b': 0, 'c': False, 'd': []}

@@ -134,14 +134,14 @@ def test_a_deleted_collection_counts_in_its_own_contract_and_group_only():
 
 def test_counters_split_by_state_with_the_options_the_module_takes():
     counters = [
-        {'name': 'keep', 'limit': 10, 'contract_id': '', 'group_id': 0, 'description': 'd', 'rules': {'acl': ['x']},
+        {'name': 'keep', 'limit': 10, 'contract_id': '', 'group_id': 0, 'description': 'd', 'rules': {'acl': ['METHOD-1']},
          'enabled': False, 'state': 'present'},
         {'name': 'drop', 'limit': 10, 'contract_id': 'C-9', 'group_id': None, 'state': 'absent'},
         {'name': 'default', 'alert_threshold': 80, 'state': None, 'group_id': 5},
     ]
     out = items([], counters=counters)
     assert out['counters_present'] == [
-        {'name': 'keep', 'limit': 10, 'description': 'd', 'rules': {'acl': ['x']}, 'enabled': False},
+        {'name': 'keep', 'limit': 10, 'description': 'd', 'rules': {'acl': ['METHOD-1']}, 'enabled': False},
         {'name': 'default', 'alert_threshold': 80, 'group_id': 5}]
     assert out['counters_absent'] == [{'name': 'drop', 'contract_id': 'C-9'}]
     assert out['other_steps'] is True and out['problems'] == [] and out['places'] == []
@@ -150,7 +150,7 @@ def test_counters_split_by_state_with_the_options_the_module_takes():
 def test_the_key_task_runs_for_the_collections_with_keys_to_set(tmp_path):
     (tmp_path / 'keys.csv').write_text('VALUE,LABEL,TAGS\n')
     collections = [{'name': 'none'}, {'name': 'keys', 'keys': [{'value': 'v'}]}, {'name': 'empty', 'keys': None},
-                   {'name': 'file', 'import_file': 'keys.csv'}, {'name': 'generate', 'generate': [{'count': 1}]},
+                   {'name': 'file', 'import_file': 'keys.csv'}, {'name': 'generate', 'generate': [{'label': 'g', 'count': 1}]},
                    {'name': 'exclusive', 'exclusive': True}, {'name': 'gone', 'keys': [{'value': 'v'}], 'state': 'absent'},
                    {'name': 'nulled', 'keys': [{'value': 'v'}], 'state': None}]
     out = items(collections, playbook_dir=str(tmp_path))
@@ -211,3 +211,158 @@ def test_a_wrong_input_type_is_a_filter_error():
         items([], counters=['name=a'])
     with pytest.raises(AnsibleFilterError, match='results'):
         _filters().key_provisioning_collection_id({}, {'name': 'a'})
+
+
+def test_the_modules_value_checks_are_problems_before_any_write():
+    """What api_key_collection, api_key and throttling_counter refuse in their input before their first request is a
+    problem (told before the role's first write, the counters to delete included), in the modules' words, naming the
+    item; a key value is never quoted."""
+    secret = ' declared-secret-value'
+    collections = [
+        {'name': 'fine', 'quota': {'limit': 1000}},
+        {'name': 'low', 'quota': {'enabled': True, 'limit': 5}},
+        {'name': 'year', 'quota': {'interval': 'YEAR'}},
+        {'name': 'acl', 'acl': ['ENDPOINT-1', 'ENDPONT-2']},
+        {'name': 'by-endpoint', 'acl': ['nope'], 'acl_endpoints': ['Bookstore API']},
+        {'name': 'spaced', 'keys': [{'label': 'ok', 'value': 'fine-value'}, {'label': 'partner', 'value': secret}]},
+        {'name': 'long', 'keys': [{'value': 'v' * 65}]},
+        {'name': 'nothing', 'keys': [{'description': 'neither value nor label'}]},
+        {'name': 'state', 'keys': [{'value': secret.strip(), 'state': 'gone'}]},
+        {'name': 'tags', 'keys': [{'label': 'k', 'tags': ['']}]},
+        {'name': 'zero', 'generate': [{'label': 'g', 'count': 0}]},
+        {'name': 'twice', 'keys': [{'label': 'g'}], 'generate': [{'label': 'g', 'count': 1}]},
+        {'name': 'x' * 201, 'state': 'absent'},
+    ]
+    counters = [{'name': 'gone', 'state': 'absent'}, {'name': 'slow', 'limit': 5},
+                {'name': 'alert', 'limit': 10, 'alert_threshold': 99},
+                {'name': 'error', 'limit': 10, 'error_response': {'body': 'x'}},
+                {'name': 'headers', 'limit': 10, 'headers': {'client': ['X-Other']}}]
+    out = items(collections, counters=counters, contract_id='C-1', group_id=1)
+    at = 'key_provisioning_collections[%d] (%s): '
+    assert out['problems'] == [
+        at % (1, 'low') + 'quota.limit must be between 100 and 1000000000, got 5',
+        at % (2, 'year') + 'value of interval must be one of: HOUR_1, HOUR_6, HOUR_12, DAY, WEEK, MONTH, got: YEAR '
+        'found in quota',
+        at % (3, 'acl') + "acl: 'ENDPONT-2' is not an ACL entry; use ENDPOINT-<id>, RESOURCE-<id> or METHOD-<id>",
+        # Set by the module's run with the entries of the endpoints (acl_endpoints.yml): the same check.
+        at % (4, 'by-endpoint') + "acl: 'nope' is not an ACL entry; use ENDPOINT-<id>, RESOURCE-<id> or METHOD-<id>",
+        at % (5, 'spaced') + "keys[1] (label 'partner'): the value begins or ends with white space: remove it (Akamai "
+        "keeps it, so it would be another key or label than the one without it)",
+        at % (6, 'long') + 'keys[0]: the value must be 1 to 64 characters long, got 65',
+        at % (7, 'nothing') + 'keys[0]: give a value, or a label for a key whose value Akamai makes',
+        at % (8, 'state') + 'value of state must be one of: present, revoked, got: gone found in keys',
+        at % (9, 'tags') + "keys[0] (label 'k'): tags[0] is empty or null (''): each tag is 1 to 50 characters long",
+        at % (10, 'zero') + "generate[0] (label 'g'): count must be between 1 and 10000, got 0",
+        at % (11, 'twice') + "generate[0] (label 'g'): the label is declared twice (in generate or in keys without a "
+        "value)",
+        at % (12, 'x' * 201) + 'name must be 1 to 200 characters long, got 201',
+        'key_provisioning_counters[1] (slow): limit must be between 10 and 1000000, got 5',
+        'key_provisioning_counters[2] (alert): alert_threshold must be between 70 and 98, got 99',
+        'key_provisioning_counters[3] (error): missing required arguments: status_code found in error_response',
+        'key_provisioning_counters[4] (headers): value of client must be one or more of: X-Throttling-Limit, '
+        'X-Throttling-Rate. Got no match for: X-Other found in headers',
+    ]
+    assert secret.strip() not in repr(out['problems'])
+    assert out['other_steps'] is True
+
+
+def test_the_values_are_read_as_the_modules_argument_specs_read_them():
+    """A value the module's argument spec converts ("100" is 100, a comma-separated string is a list) is judged as
+    the module sees it: what the module accepts passes; the checks of the API version are the module's (v1: a key
+    value with a comma would be split, no alert threshold); the keys of a collection deleted are not read (its key
+    task does not run)."""
+    collections = [
+        {'name': 'text', 'quota': {'limit': '100', 'enabled': 'yes', 'allow_headers': 'X-RateLimit-Limit'}},
+        {'name': 'keys', 'keys': [{'value': 12345678, 'label': 2027, 'tags': 'a, b', 'state': 'revoked'},
+                                  {'value': 'a,b'}],
+         'generate': [{'label': 'g', 'count': '3', 'tags': ['x']}]},
+        {'name': 'gone', 'state': 'absent', 'keys': [{'value': ' spaced'}], 'generate': [{'label': 'g', 'count': 0}]},
+        {'name': 'nulled', 'generate': None, 'keys': None},
+    ]
+    counters = [{'name': 'text', 'limit': '10', 'enabled': 'true', 'alert_threshold': '70'}]
+    out = items(collections, counters=counters)
+    assert out['problems'] == [] and out['other_steps'] is False
+    out = items(collections, counters=counters, api_version='v1')
+    assert out['problems'] == [
+        'key_provisioning_collections[1] (keys): keys[1]: the value holds a comma, semicolon or line break: API Keys v1 '
+        'splits a value there into several keys',
+        'key_provisioning_counters[0] (text): alert_threshold is available in API Keys v2 only (api_version: v2)']
+    out = items([{'name': 'bad', 'generate': [{'label': 'g', 'count': 'many'}], 'keys': [{'value': 'secret-x', 'x': 1}]}])
+    assert len(out['problems']) == 1 and 'secret-x' not in out['problems'][0], out['problems']
+    assert out['problems'][0].startswith('key_provisioning_collections[0] (bad): ')
+
+
+def test_keys_that_need_no_conversion_are_taken_as_the_argument_spec_gives_them():
+    """The short way of the filter for a key that needs no conversion gives what the module's argument spec gives; any
+    other key goes through the argument spec."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # pylint: disable=import-outside-toplevel
+    from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys  # pylint: disable=import-outside-toplevel
+    fields = _filters()._plain_fields(_apikeys.KEYS_OPTION['options'])
+    validator = ArgumentSpecValidator(dict(keys=_apikeys.KEYS_OPTION))
+    plain = [{'value': 'v'}, {'label': 'l', 'tags': ['a', 'b'], 'state': 'revoked'}, {'value': 'v', 'description': 'd'},
+             {'value': 'v', 'label': 'l', 'description': 'd', 'tags': [], 'state': 'present'}, {}]
+    converted = [{'value': 5}, {'label': 'l', 'tags': 'a,b'}, {'value': 'v', 'state': 'gone'}, {'value': None},
+                 {'value': 'v', 'other': 1}, {'label': True}, {'label': 'l', 'tags': [1]}, ['value']]
+    for key in plain:
+        result = validator.validate({'keys': [key]})
+        assert not result.error_messages, key
+        assert _filters()._as_validated(fields, key) == result.validated_parameters['keys'][0], key
+    for key in converted:
+        assert _filters()._as_validated(fields, key) is None, key
+
+
+def test_value_checks_false_leaves_the_values_to_the_checked_variable():
+    """The role reads its items in every task without the checks of the values (value_checks=false), and with them
+    only where it tells the problems (key_provisioning__checked): the declaration's own problems are in both."""
+    collections = [{'name': 'low', 'quota': {'enabled': True, 'limit': 5}}, {'state': 'present'}]
+    unchecked = items(collections, contract_id='C-1', group_id=1, value_checks=False)
+    checked = items(collections, contract_id='C-1', group_id=1)
+    assert unchecked['problems'] == ['key_provisioning_collections[1].name must be a name (a string)']
+    assert checked['problems'] == unchecked['problems'] + [
+        'key_provisioning_collections[0] (low): quota.limit must be between 100 and 1000000000, got 5']
+    assert items([collections[0]], contract_id='C-1', group_id=1, value_checks=False)['other_steps'] is False
+    assert items([collections[0]], contract_id='C-1', group_id=1)['other_steps'] is True
+
+
+class _PlayDict(dict):
+    """A dict like the containers of Ansible a play's variables reach a filter in: they refer to every variable they
+    may be templated with, so that a deep copy copies all of them."""
+
+    def __deepcopy__(self, memo):
+        raise AssertionError('a container of the play was deep-copied')
+
+
+class _PlayList(list):
+    def __deepcopy__(self, memo):
+        raise AssertionError('a container of the play was deep-copied')
+
+
+def test_values_read_from_a_play_are_checked_as_plain_copies():
+    """The argument spec's validator deep-copies its input: given Ansible's containers, it copied every variable of
+    the play for each item (seconds per host with 1,000 keys). The checks read plain copies."""
+    keys = _PlayList(_PlayDict(label='k-%d' % n, value='value-%04d' % n) for n in range(50))
+    collections = _PlayList([_PlayDict(name='lazy', quota=_PlayDict(limit=5), keys=keys,
+                                       acl=_PlayList(['ENDPOINT-1']), acl_endpoints=_PlayList(['Bookstore API']))])
+    counters = _PlayList([_PlayDict(name='slow', limit=5, rules=_PlayDict(key_collections=_PlayList(['lazy'])))])
+    out = items(collections, counters=counters, contract_id='C-1', group_id=1)
+    assert out['problems'] == [
+        'key_provisioning_collections[0] (lazy): quota.limit must be between 100 and 1000000000, got 5',
+        'key_provisioning_counters[0] (slow): limit must be between 10 and 1000000, got 5'], out['problems']
+
+
+def test_one_key_value_declared_in_two_collections_is_a_problem():
+    """Found by a tester: one value in two collections was created in the first, then refused in the second (after
+    the counters to delete were deleted and both collections made); with move: true in both, each run moved the key
+    back and forth. Told before any write, naming both places, never the value."""
+    secret = 'shared-declared-value-0001'
+    collections = [{'name': 'dupA', 'keys': [{'label': 'a', 'value': secret}]},
+                   {'name': 'other', 'keys': [{'label': 'o', 'value': 'other-value-0001'}]},
+                   {'name': 'dupB', 'move': True, 'keys': [{'label': 'x', 'value': 'x-value-0001'},
+                                                           {'label': 'b', 'value': secret}]}]
+    out = items(collections, contract_id='C-1', group_id=1)
+    assert out['problems'] == [
+        'key_provisioning_collections[2] (dupB): keys[1] declares the value of key_provisioning_collections[0] '
+        '(dupA).keys[0]: a key is in one collection; declare it in the one it belongs to (move: true there takes it '
+        'from the other)'], out['problems']
+    assert secret not in ' '.join(out['problems'])
+    assert items(collections, contract_id='C-1', group_id=1, value_checks=False)['problems'] == []
