@@ -523,6 +523,14 @@ def plan_tokens_js(path, token=None, remove_name=None):
     """
     origin = 'edgekv_tokens.js file %s' % path
     try:
+        kind = os.stat(path).st_mode
+    except OSError:
+        kind = None  # the open below says why
+    if kind is not None and not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
+        # A FIFO would block the read for ever; a device or a socket is no file of entries either.
+        raise EdgeKVError('%s is not a regular file (a FIFO, a device or a socket); give the edgekv_tokens.js file'
+                          % origin)
+    try:
         with open(path, 'r', encoding='utf-8') as handle:
             text = handle.read()
     except FileNotFoundError:
@@ -587,7 +595,7 @@ def check_tokens_js(path, create_directory=False, option='tokens_js'):
     target = os.path.realpath(path)
     if create_directory:
         try:
-            missing = _files.directories_to_make(target)
+            missing = _files.directories_to_make(path)
         except _files.FileWriteError as exc:
             raise EdgeKVError('%s.path %s: %s' % (option, path, exc)) from None
         if missing:
@@ -604,7 +612,28 @@ def tokens_js_directories(path):
     """The directories a write of edgekv_tokens.js at `path` with `create_directory` makes (outermost first; [] when
     its directory exists). Raises EdgeKVError when they cannot be made."""
     with _errors.raised_as(EdgeKVError, _files.FileWriteError):
-        return _files.directories_to_make(os.path.realpath(path))
+        return _files.directories_to_make(path)
+
+
+def prepare_tokens_js(path, create_directory=False, probe=False, option='tokens_js'):
+    """Before the first write to the API of a task that then writes the edgekv_tokens.js at `path`: with
+    `create_directory`, its missing directories made (``_files.make_directories``, each 0755); with `probe` (a token
+    to be created or refreshed, after which the file is written), the file tried
+    (``_files.probe_write``: a temporary file made and removed beside it). The checks before any request
+    (``check_tokens_js``) cannot tell every directory that cannot be made nor every file that cannot be written (a
+    read-only or virtual file system, as root too): either fails the task here, before the token is written. Returns
+    the directories made (outermost first). Raises EdgeKVError naming `option`; the directories made are then
+    removed."""
+    made = []
+    try:
+        if create_directory:
+            made = _files.make_directories(path)
+        if probe:
+            _files.probe_write(os.path.realpath(path), 'edgekv_tokens.js file %s' % path)
+    except _files.FileWriteError as exc:
+        _files.remove_directories(made)
+        raise EdgeKVError('%s.path %s: %s' % (option, path, exc)) from None
+    return made
 
 
 def holds_secret(entries):
@@ -640,7 +669,7 @@ def write_tokens_js(path, text, secret, create_directory=False):
     with _errors.raised_as(EdgeKVError, _files.FileWriteError):
         if create_directory:
             try:
-                made = _files.make_directories(target)
+                made = _files.make_directories(path)
             except _files.FileWriteError as exc:
                 raise _files.FileWriteError('edgekv_tokens.js file %s cannot be written: %s' % (path, exc)) from None
         _files.remove_stale_temporary_files(target)

@@ -31,9 +31,11 @@ Public API::
     process_alive(pid) -> bool
     not_a_file_name(path) -> str or None             why `path` as given names no file (it ends in "/")
     missing_directory(target, if_missing='') -> str   why the directory of `target` cannot hold it (before a write)
-    directories_to_make(target) -> list               the missing directories of `target`, outermost first, after
+    directories_to_make(path) -> list                 the missing directories of `path`, outermost first, after
                                                       checking that they can be made (before a write)
-    make_directories(target) -> list                  make them, each 0755; the directories made
+    make_directories(path) -> list                    make them, each 0755; the directories made
+    remove_directories(made)                          remove those again (innermost first)
+    probe_write(target, origin)                       a temporary file made and removed where atomic_write writes
     FileWriteError
 
 `origin` is how messages name the file (``'.edgerc file /home/me/.edgerc'``); no message ever holds the data.
@@ -100,13 +102,41 @@ def missing_directory(target, if_missing=''):
 DIRECTORY_MODE = 0o755
 
 
-def directories_to_make(target):
-    """The directories of the file `target` that do not exist, outermost first ([] when its directory exists), as
-    ``mkdir -p`` would make them. Raises FileWriteError('<reason>') when they cannot be made: a component of the way
-    is a file (``<path> is not a directory``), or the nearest existing directory may not be written by this process
+def _unfollowable_link(path):
+    """Where the way to the file `path` (as given, links not resolved) stops at a symbolic link: its nearest
+    component that exists, when that is a link whose target does not exist (dangling) or cannot be followed (a loop);
+    as the end of a message, None otherwise. ``mkdir -p`` refuses such a way; ``os.path.realpath`` follows a
+    dangling link to where its target would be, and the directories would be made there."""
+    existing = path if os.path.lexists(path) else _way_to(path)[2]
+    if not os.path.islink(existing):
+        return None
+    try:
+        os.stat(existing)
+    except FileNotFoundError:
+        try:
+            link_target = os.readlink(existing)
+        except OSError:
+            link_target = '?'
+        return '%s is a dangling symbolic link (to %s, which does not exist)' % (existing, link_target)
+    except OSError as exc:
+        return '%s is a symbolic link that cannot be followed (%s)' % (existing, _reason(exc))
+    return None
+
+
+def directories_to_make(path):
+    """The directories of the file `path` (as given: links are resolved here) that do not exist, outermost first ([]
+    when its directory exists), as ``mkdir -p`` would make them. Raises FileWriteError('<reason>') when they cannot
+    be made: the way meets a symbolic link that leads nowhere (``directory <dir> cannot be made: <link> is a dangling
+    symbolic link (to <target>, which does not exist)``: nothing is made where it points), a component of the way is
+    a file (``<path> is not a directory``), or the nearest existing directory may not be written by this process
     (``directory <dir> cannot be made: <existing> is not writable``). The check, before any write, of a file whose
-    missing directories a module makes (``make_directories``)."""
-    directory, missing, existing = _way_to(target)
+    missing directories a module makes (``make_directories``); a directory it passes may still fail to be made (a
+    read-only or virtual file system as root): make them before any other write that depends on them."""
+    directory, missing, existing = _way_to(os.path.realpath(path))
+    if missing or not os.path.isdir(existing):
+        link = _unfollowable_link(path)
+        if link is not None:
+            raise FileWriteError('directory %s cannot be made: %s' % (os.path.dirname(path) or '.', link))
     if not os.path.isdir(existing):
         raise FileWriteError('%s is not a directory' % existing)
     if missing and not os.access(existing, os.W_OK | os.X_OK):
@@ -114,27 +144,41 @@ def directories_to_make(target):
     return list(reversed(missing))
 
 
-def make_directories(target):
-    """Make the missing directories of the file `target` (``directories_to_make``), each with mode 0755 whatever the
+def make_directories(path):
+    """Make the missing directories of the file `path` (``directories_to_make``), each with mode 0755 whatever the
     umask; the directories that exist keep their mode. Returns the directories made, outermost first. Raises
-    FileWriteError('directory <dir> cannot be made: <reason>')."""
+    FileWriteError('directory <dir> cannot be made: <reason>'); the directories it made before are removed then."""
     made = []
-    for directory in directories_to_make(target):
-        try:
-            os.mkdir(directory, DIRECTORY_MODE)
-        except FileExistsError:
-            if os.path.isdir(directory):
-                continue  # made meanwhile (another run): it is not ours to set
-            raise FileWriteError('%s is not a directory' % directory) from None
-        except OSError as exc:
-            raise FileWriteError('directory %s cannot be made: %s' % (directory, _reason(exc))) from None
-        made.append(directory)
-        try:
-            os.chmod(directory, DIRECTORY_MODE)
-        except OSError as exc:
-            raise FileWriteError('cannot set the mode of directory %s to 0755: %s' % (directory, _reason(exc))) \
-                from None
+    try:
+        for directory in directories_to_make(path):
+            try:
+                os.mkdir(directory, DIRECTORY_MODE)
+            except FileExistsError:
+                if os.path.isdir(directory):
+                    continue  # made meanwhile (another run): it is not ours to set
+                raise FileWriteError('%s is not a directory' % directory) from None
+            except OSError as exc:
+                raise FileWriteError('directory %s cannot be made: %s' % (directory, _reason(exc))) from None
+            made.append(directory)
+            try:
+                os.chmod(directory, DIRECTORY_MODE)
+            except OSError as exc:
+                raise FileWriteError('cannot set the mode of directory %s to 0755: %s' % (directory, _reason(exc))) \
+                    from None
+    except FileWriteError:
+        remove_directories(made)
+        raise
     return made
+
+
+def remove_directories(made):
+    """Remove the directories `made` (outermost first, as make_directories returns them), innermost first, when a
+    write they were made for cannot happen; stops at the first that cannot be removed (one no longer empty)."""
+    for directory in reversed(made):
+        try:
+            os.rmdir(directory)
+        except OSError:
+            break
 
 
 def create_private(path):
@@ -227,6 +271,30 @@ def backup(target, origin):
     return candidate
 
 
+def _temporary_names(target):
+    """The names atomic_write tries for its temporary file of `target`, in the same directory."""
+    directory = os.path.dirname(target) or '.'
+    return (os.path.join(directory, '.%s.%d.%d.tmp' % (os.path.basename(target), os.getpid(), attempt))
+            for attempt in range(100))
+
+
+def probe_write(target, origin):
+    """Check that `target` (links already resolved) can be written by ``atomic_write``: its temporary file is created in
+    the directory, as the write creates it, and removed at once; `target` itself is not touched. The check, before
+    a write elsewhere (an API's) after which `target` is written, of what no permission check can tell: a read-only
+    or virtual file system, a full directory table, as root too. Raises
+    FileWriteError('<origin> cannot be written: <reason>')."""
+    problem = missing_directory(target)
+    if problem is not None:
+        raise FileWriteError('%s cannot be written: %s' % (origin, problem))
+    tmp, fd = _create_free(_temporary_names(target), '%s cannot be written' % origin, 'temporary')
+    os.close(fd)
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
 def atomic_write(target, data, origin, mode=FILE_MODE):
     """Write the bytes `data` to the file `target` (links already resolved) and fsync it and its directory.
 
@@ -246,9 +314,7 @@ def atomic_write(target, data, origin, mode=FILE_MODE):
         previous = None
     except OSError as exc:
         raise FileWriteError('%s cannot be written: %s' % (origin, _reason(exc))) from None
-    names = (os.path.join(directory, '.%s.%d.%d.tmp' % (os.path.basename(target), os.getpid(), attempt))
-             for attempt in range(100))
-    tmp, fd = _create_free(names, '%s cannot be written' % origin, 'temporary')
+    tmp, fd = _create_free(_temporary_names(target), '%s cannot be written' % origin, 'temporary')
     try:
         try:
             keep_owner(fd, previous)

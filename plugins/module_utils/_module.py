@@ -111,11 +111,6 @@ def occurring_values(values, result):
     return found
 
 
-def without_none(value):
-    """A copy of a dict without the keys whose value is None (options the user did not set)."""
-    return dict((k, v) for k, v in value.items() if v is not None)
-
-
 def auth_argument_spec():
     """A fresh copy of the common options, to merge into a module's own argument spec."""
     return copy.deepcopy(AUTH_ARGUMENT_SPEC)
@@ -260,12 +255,15 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
         present: find; the desired resource from what the task sets (`resource.desired`, which checks the input and
         may read, never write); no change when it does not differ; else, unless in check mode, create or update.
         absent: find; when it exists, `resource.check_delete` (in check mode too), then delete unless in check mode.
+        Between the plan and the write, unless in check mode, `resource.prepare()` (either state).
         Every write is guarded by check mode here; in check mode the result is the prediction (`desired`). The result
         is the resource under `resource.key` (masked with `resource.secret_keys`), the diff in diff mode (both as
         `resource.shown(...)` gives them), and `resource.extra(...)`'s keys. Never returns.
         """
         current = resource.find()
         changed, desired = self._plan(resource, state, current)
+        if not self.check_mode:
+            resource.prepare()
         after = self._write(resource, state, current, desired, changed)
         also_changed, extra = resource.extra(current, after)
         shown, diff_before, diff_after = resource.shown(current, after)
@@ -364,10 +362,10 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
 
         In order, each step for every resource before the next step: `check()` (the input, before any request);
         `find_many()` of their class (side by side where the resource allows); the plan (`desired`, which may read,
-        and `differs`), so that a refusal fails the task before the first write; then, resource after resource,
-        the write (guarded by check mode) and `extra`. The result: `changed` when any changed, `key` a list with,
-        per resource, `name` (its label), `changed`, the resource under `resource.key` (masked) and `extra`'s keys;
-        in diff mode the diff of the resources that change, keyed by label.
+        and `differs`), so that a refusal fails the task before the first write; unless in check mode, `prepare()`
+        of every resource; then, resource after resource, the write (guarded by check mode) and `extra`. The result:
+        `changed` when any changed, `key` a list with, per resource, `name` (its label), `changed`, the resource under
+        `resource.key` (masked) and `extra`'s keys; in diff mode the diff of the resources that change, keyed by label.
 
         An error of `find_many` fails the task before any write: an InputError (the class refusing them together, a
         message that names the elements) by its message, any other (a read that failed) prefixed with `<option>:`.
@@ -392,6 +390,9 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
             self.fail_json(msg=msg, **result)
         plans = [self._step(lambda r=resource, c=current: self._plan(r, r.state, c), where[index], key, None, resource)
                  for index, (resource, current) in enumerate(zip(resources, found))]
+        if not self.check_mode:
+            for index, resource in enumerate(resources):
+                self._step(resource.prepare, where[index], key, None, resource)
         results, before, after_diff = [], {}, {}
         for index, resource in enumerate(resources):
             current, (changed, desired) = found[index], plans[index]
@@ -516,6 +517,12 @@ class Resource(object):
     def delete(self, current):
         """Delete the resource."""
         raise NotImplementedError
+
+    def prepare(self):
+        """After the plan (of every resource, in converge_many), before the first write of the task, not in check
+        mode: the local step a later write of this resource needs and that a check cannot tell will succeed (e.g.
+        making a directory), so that its failure (raise EdgeGridError) fails the task before any API write. Whether
+        or not the resource itself changes. Nothing here."""
 
     def extra(self, before, after):
         """(changed, dict): whether something beside the resource changed (or would), and the return keys to add.

@@ -200,24 +200,31 @@ options:
         entry with a token C(value) (written before the enhanced token workflow of 2024) holds a secret, and it is
         written with mode C(0600), and set to C(0600) when it lets group or others in (a change). The temporary
         file is C(0600) from its first byte either way.
-      - Written only when its entries change.
+      - Written only when its entries change. Before a token is created or refreshed (not in check mode), its file
+        is tried (a temporary file made and removed beside it); a file that cannot be written (a read-only or virtual
+        file system, which no permission check tells) fails the task with no token written.
     type: dict
     suboptions:
       path:
         description:
           - The path of the C(edgekv_tokens.js) file. Its directory must exist, unless
             O(tokens_js.create_directory=true).
-          - A path that ends in C(/) names a directory, not a file, and fails before any request.
+          - A path that ends in C(/) names a directory, not a file, and fails before any request; so does a FIFO, a
+            device or a socket.
           - A boolean, a dict or a list fails the task before any request (a number names a file).
         type: path
         required: true
       create_directory:
         description:
-          - Make the missing directories of O(tokens_js.path) (as C(mkdir -p)), each with mode C(0755), right before
-            the file is written. Directories that exist keep their mode.
-          - They are checked before any request. A file on the way, or a nearest existing directory this process
-            may not write, fails the task before any write, naming the option and the path.
-          - Nothing is made when the file is not written (a token that is revoked, whose file does not exist yet).
+          - Make the missing directories of O(tokens_js.path) (as C(mkdir -p)), each with mode C(0755), for a token
+            with O(state=present), after the reads and before the first write of the task (the token's create,
+            recreate or refresh), whether or not the token changes. A directory that cannot be made fails the task
+            before any write to the API, naming the option, and the directories made before it are removed.
+            Directories that exist keep their mode.
+          - They are checked before any request. A file on the way, a symbolic link on the way whose target does
+            not exist (as C(mkdir -p), the directories are not made where it points), or a nearest existing
+            directory this process may not write, fails the task before any write, naming the option and the path.
+          - Nothing is made for a token with O(state=absent) (its file, which does not exist yet, is not written).
             In check mode nothing is made; a file in a directory that does not exist yet is a new file
             (a change). RV(tokens_js.directories_created) lists the directories made, or that would be.
           - With V(false), a missing directory fails the task before any request.
@@ -611,6 +618,7 @@ class Token(Resource):
         self.spec = None  # the token to create (create_spec), when one is
         self.actions = []
         self.executed = None  # the actions of the write carried out (create, update), for the result
+        self.directories_made = []  # the directories of the edgekv_tokens.js made before the first write (prepare)
 
     def check(self):
         self.wanted = checked_input(self.params, self.where)
@@ -731,6 +739,24 @@ class Token(Resource):
     def delete(self, current):
         self.tokens.revoke(self.name)
 
+    def prepare(self):
+        """Before the first write of the task (not in check mode), for a present token with tokens_js: the missing
+        directories of its edgekv_tokens.js are made, with tokens_js.create_directory (its file is written in this
+        run: a file that does not exist gets the token's entries); and when the token is to be created or refreshed,
+        after which its file is written, the file is tried (a temporary file made and removed beside it). The checks
+        before any request cannot tell every directory that cannot be made nor every file that cannot be written (a
+        read-only or virtual file system, as root): either fails the task before the token is written, with nothing
+        made."""
+        tokens_js = self.params['tokens_js']
+        if self.params['state'] != 'present' or not tokens_js:
+            return
+        try:
+            self.directories_made = _edgekv.prepare_tokens_js(
+                tokens_js['path'], create_directory=bool(tokens_js.get('create_directory')), probe=bool(self.actions),
+                option=self.where + 'tokens_js')
+        except _edgekv.EdgeKVError as exc:
+            raise _edgekv.EdgeKVError('%s; nothing was changed' % exc) from None
+
     def summary(self, item):
         return ', '.join(item.get('actions') or []) or 'no change'
 
@@ -751,7 +777,8 @@ class Token(Resource):
         path = self.params['tokens_js']['path']
         create_directory = bool(self.params['tokens_js'].get('create_directory'))
         # The directories a write would make, none without the option. Checked before any request (checked_input),
-        # and found out again here: a token before this one in the module's `tokens` may have made them.
+        # and found out again here: a token before this one in the module's `tokens` may have made them. Out of
+        # check mode they were made before the first write (prepare): directories_made.
         missing = _edgekv.tokens_js_directories(path) if create_directory else []
         if token is not None and not token.get('uuid'):
             # Check mode, token to be created: its uuid is not known yet, so the file would change.
@@ -760,8 +787,9 @@ class Token(Resource):
         changed, text, summary = _edgekv.plan_tokens_js(path, token=token, remove_name=remove_name)
         summary['directories_created'] = missing if text is not None else []
         if not module.check_mode:
+            summary['directories_created'] = list(self.directories_made)
             if text is not None:
-                summary['directories_created'] = _edgekv.write_tokens_js(
+                summary['directories_created'] += _edgekv.write_tokens_js(
                     path, text, _edgekv.holds_secret(_edgekv.parse_tokens_js(text)), create_directory=create_directory)
             elif summary['mode_fixed']:
                 _edgekv.fix_tokens_js_mode(path)

@@ -289,6 +289,40 @@ def test_check_tokens_js_refuses_a_way_through_a_file_and_names_the_option(tmp_p
         _edgekv.check_tokens_js(str(tmp_path / 'none' / 'edgekv_tokens.js'))
 
 
+def test_check_tokens_js_refuses_a_dangling_link_on_the_way_and_makes_nothing_where_it_points(tmp_path):
+    os.symlink(str(tmp_path / 'nowhere'), str(tmp_path / 'link'))
+    path = str(tmp_path / 'link' / 'a' / 'edgekv_tokens.js')
+    expected = ('tokens[1].tokens_js.path %s: directory %s cannot be made: %s is a dangling symbolic link (to %s, which '
+                'does not exist)' % (path, tmp_path / 'link' / 'a', tmp_path / 'link', tmp_path / 'nowhere'))
+    with pytest.raises(_edgekv.EdgeKVError) as exc:
+        _edgekv.check_tokens_js(path, create_directory=True, option='tokens[1].tokens_js')
+    assert str(exc.value) == expected
+    with pytest.raises(_edgekv.EdgeKVError) as exc:
+        _edgekv.prepare_tokens_js(path, create_directory=True, option='tokens[1].tokens_js')
+    assert str(exc.value) == expected
+    with pytest.raises(_edgekv.EdgeKVError, match='dangling symbolic link'):
+        _edgekv.write_tokens_js(path, _edgekv.render_tokens_js({}), secret=False, create_directory=True)
+    # The file itself a dangling link whose target's directory is missing: not made there either.
+    os.symlink(str(tmp_path / 'elsewhere' / 'edgekv_tokens.js'), str(tmp_path / 'edgekv_tokens.js'))
+    with pytest.raises(_edgekv.EdgeKVError, match='dangling symbolic link'):
+        _edgekv.check_tokens_js(str(tmp_path / 'edgekv_tokens.js'), create_directory=True)
+    assert sorted(os.listdir(tmp_path)) == ['edgekv_tokens.js', 'link']
+    # A link to a directory is followed, as mkdir -p does.
+    (tmp_path / 'real').mkdir()
+    os.symlink(str(tmp_path / 'real'), str(tmp_path / 'good'))
+    assert _edgekv.check_tokens_js(str(tmp_path / 'good' / 'a' / 'edgekv_tokens.js'), create_directory=True) == [
+        str(tmp_path / 'real' / 'a')]
+
+
+def test_prepare_tokens_js_removes_the_directories_it_made_when_one_cannot_be_made(tmp_path):
+    path = str(tmp_path / 'a' / 'b' / ('x' * 300) / 'edgekv_tokens.js')
+    assert _edgekv.check_tokens_js(path, create_directory=True)[:2] == [str(tmp_path / 'a'), str(tmp_path / 'a' / 'b')]
+    with pytest.raises(_edgekv.EdgeKVError, match=r'^tokens_js\.path .*: directory .*x{300} cannot be made: File name '
+                                                  r'too long$'):
+        _edgekv.prepare_tokens_js(path, create_directory=True)
+    assert os.listdir(tmp_path) == []
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason='root may write any directory')
 def test_check_tokens_js_refuses_a_directory_that_cannot_be_made(tmp_path):
     (tmp_path / 'locked').mkdir(mode=0o500)

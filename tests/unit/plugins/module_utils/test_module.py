@@ -24,10 +24,6 @@ def test_mask_secrets_at_any_depth():
     assert value['client_secret'] == 's3'  # the original is untouched
 
 
-def test_without_none():
-    assert _module.without_none({'a': None, 'b': 0, 'c': False, 'd': []}) == {'b': 0, 'c': False, 'd': []}
-
-
 def test_auth_spec_is_a_fresh_copy():
     spec = _module.auth_argument_spec()
     spec['edgerc']['default'] = 'x'

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 from datetime import date, timedelta
 
@@ -272,6 +273,129 @@ def test_tokens_js_create_directory_refuses_a_way_through_a_file_before_any_requ
                                         'nothing was changed (nothing was written)'
                                         % (path, tmp_path / 'bundle')), result['msg']
     assert emulator.admin.log()['total'] == 0
+
+
+def test_tokens_js_create_directory_refuses_a_dangling_link_on_the_way_before_any_request(
+        emulator, base, run, tmp_path):
+    """Found by a tester: the link was followed and the directories made where it points (mkdir -p refuses it)."""
+    (tmp_path / 'work').mkdir()
+    os.symlink(str(tmp_path / 'nowhere' / 'bundle'), str(tmp_path / 'work' / 'link'))
+    path = str(tmp_path / 'work' / 'link' / 'sub' / 'edgekv_tokens.js')
+    reason = ('directory %s cannot be made: %s is a dangling symbolic link (to %s, which does not exist); nothing was '
+              'changed' % (tmp_path / 'work' / 'link' / 'sub', tmp_path / 'work' / 'link',
+                           tmp_path / 'nowhere' / 'bundle'))
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                                            tokens_js=dict(path=path, create_directory=True)))
+    assert failed and result['msg'] == 'tokens_js.path %s: %s' % (path, reason), result['msg']
+    tokens = [dict(name='unit_ok', namespace_permissions={'default': 'r'}, allow_on_staging=True),
+              dict(name='unit_js', namespace_permissions={'marketing': 'r'}, allow_on_staging=True,
+                   tokens_js=dict(path=path, create_directory=True))]
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens))
+    assert failed and result['msg'] == ('tokens[1] (unit_js): tokens[1].tokens_js.path %s: %s (nothing was written)'
+                                        % (path, reason)), result['msg']
+    assert emulator.admin.log()['total'] == 0
+    assert not os.path.lexists(tmp_path / 'nowhere') and os.listdir(tmp_path / 'work') == ['link']
+
+
+def test_tokens_js_create_directory_refuses_a_link_that_cannot_be_followed_before_any_request(
+        emulator, base, run, tmp_path):
+    tmp_path = tmp_path / 'work'  # the emulator's .edgerc is in tmp_path
+    tmp_path.mkdir()
+    os.symlink('loop', str(tmp_path / 'loop'))
+    path = str(tmp_path / 'loop' / 'sub' / 'edgekv_tokens.js')
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                                            tokens_js=dict(path=path, create_directory=True)))
+    assert failed and result['msg'].startswith('tokens_js.path %s: directory %s cannot be made: %s is a symbolic link '
+                                               'that cannot be followed (' % (path, tmp_path / 'loop' / 'sub',
+                                                                              tmp_path / 'loop')), result['msg']
+    assert emulator.admin.log()['total'] == 0 and os.listdir(tmp_path) == ['loop']
+
+
+@pytest.mark.parametrize('path', ['/proc/edgegrid_access_unit/bundle/edgekv_tokens.js', 'long'])
+def test_tokens_js_create_directory_that_cannot_be_made_fails_before_any_write(
+        emulator, base, run, tmp_path, writes, path):
+    """Found by a tester: a directory the check passed (/proc as root: os.access says writable) failed to be made
+    only after the token was created. A name too long to be made passes the check as any user."""
+    tmp_path = tmp_path / 'work'  # the emulator's .edgerc is in tmp_path
+    tmp_path.mkdir()
+    if path == 'long':
+        path = str(tmp_path / 'bundle' / ('x' * 300) / 'edgekv_tokens.js')
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                                            tokens_js=dict(path=path, create_directory=True)))
+    assert failed and result['msg'].startswith('tokens_js.path %s: directory ' % path), result['msg']
+    assert ' cannot be made: ' in result['msg'] and result['msg'].endswith('; nothing was changed'), result['msg']
+    assert writes() == {}
+    tokens = [dict(name='unit_ok', namespace_permissions={'default': 'r'}, allow_on_staging=True),
+              dict(name='unit_js', namespace_permissions={'marketing': 'r'}, allow_on_staging=True,
+                   tokens_js=dict(path=path, create_directory=True))]
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens))
+    assert failed and result['msg'].startswith('tokens[1] (unit_js): tokens[1].tokens_js.path %s: directory '
+                                               % path), result['msg']
+    assert result['msg'].endswith('; nothing was changed (nothing was written)'), result['msg']
+    assert writes() == {} and result['changed'] is False
+    # Nothing was made: a directory made before the one that failed is removed.
+    assert os.listdir(tmp_path) == [] and not os.path.lexists('/proc/edgegrid_access_unit')
+    # In check mode nothing is made either, and the run is predicted as before.
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                                            tokens_js=dict(path=path, create_directory=True),
+                                            _ansible_check_mode=True))
+    if os.geteuid() == 0 or path.startswith(str(tmp_path)):  # the check passes it
+        assert not failed and result['changed'] is True, result['msg']
+        assert result['tokens_js']['directories_created'][-1] == os.path.dirname(path)
+    assert writes() == {} and os.listdir(tmp_path) == []
+
+
+def test_tokens_js_file_that_cannot_be_written_fails_before_the_token_is_created(emulator, base, run, writes):
+    """Found by a fresh look at the fix above: in a directory that exists, an edgekv_tokens.js that cannot be written
+    (/proc, as root too: no permission check tells it) was found out only after the token was created. The file is
+    tried before the token is written; in check mode nothing is tried."""
+    path = '/proc/edgekv_tokens.js'
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                                            tokens_js=dict(path=path)))
+    assert failed and result['msg'].startswith('tokens_js.path %s: edgekv_tokens.js file %s cannot be written: '
+                                               % (path, path)), result['msg']
+    assert result['msg'].endswith('; nothing was changed'), result['msg']
+    assert writes() == {} and not result.get('changed')
+    tokens = [dict(name='unit_ok', namespace_permissions={'default': 'r'}, allow_on_staging=True),
+              dict(name='unit_js', namespace_permissions={'marketing': 'r'}, allow_on_staging=True,
+                   tokens_js=dict(path=path))]
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens))
+    assert failed and result['msg'].startswith('tokens[1] (unit_js): tokens[1].tokens_js.path %s: edgekv_tokens.js '
+                                               'file %s cannot be written: ' % (path, path)), result['msg']
+    assert writes() == {} and result['changed'] is False
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                                            tokens_js=dict(path=path), _ansible_check_mode=True))
+    assert not failed and result['changed'] is True, result['msg']
+    assert writes() == {}
+
+
+def test_tokens_js_that_is_a_fifo_is_refused_before_any_request(emulator, base, run, tmp_path):
+    """Found by a tester: a FIFO as tokens_js.path blocked the task for ever (reading it waits for a writer), in check
+    mode too. It is refused before any request, as the role's key files are; the FIFO is left as it is."""
+    tmp_path = tmp_path / 'work'  # the emulator's .edgerc is in tmp_path
+    tmp_path.mkdir()
+    path = str(tmp_path / 'edgekv_tokens.js')
+    os.mkfifo(path)
+
+    def stuck(signum, frame):
+        raise AssertionError('the task blocked on the FIFO')
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(30)
+    try:
+        emulator.admin.reset_log()
+        for check_mode in (False, True):
+            failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                                                    tokens_js=dict(path=path), _ansible_check_mode=check_mode))
+            assert failed and 'edgekv_tokens.js file %s is not a regular file' % path in result['msg'], result['msg']
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert emulator.admin.log()['total'] == 0
+    assert stat.S_ISFIFO(os.stat(path).st_mode)
 
 
 @pytest.mark.parametrize('value, got', [(True, 'a boolean'), ([5], 'a list'), ({'path': '/tmp/x.js'}, 'a dict')])
