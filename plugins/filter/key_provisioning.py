@@ -24,7 +24,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.datatag import native_type_name
 from ansible_collections.edgegrid.access.plugins.filter.access_report import _plain
-from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys
+from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys, _funnel
 from jinja2.filters import do_int
 from jinja2.tests import test_sequence
 
@@ -150,6 +150,9 @@ def _checked(validator, params, check, secrets=()):
     """The first problem the module finds in `params`: its argument spec (`validator`), then `check` (a function of
     the options as the argument spec made them, raising _apikeys.InputError); None when there is none. `secrets`: the
     key values, masked in a message (the argument spec's own messages might quote one)."""
+    problem = _funnel.shape_error(validator.argument_spec, params)
+    if problem:
+        return problem
     result = validator.validate(params)
     if result.error_messages:
         return remove_values(result.error_messages[0], set(secrets))
@@ -200,8 +203,10 @@ def _value_problems(collections, place_elements, key_indexes, counters, counter_
                 params = dict(params, keys=[done if done is not None else next(converted) for done in plain],
                               import_file=None, import_format=None, api_version=api_version)
                 _apikeys.declared(params)
-            found = found or _checked(_KEYS_SPEC, {'keys': others, 'generate': coll.get('generate') or []}, check,
-                                      values)
+            # A key of the wrong shape (a value, label or tag that is no text...) is told by its place among all the
+            # keys, as the module tells it (`others` holds some of them).
+            found = (found or _funnel.shape_error(_KEYS_SPEC.argument_spec, {'keys': keys, 'generate': coll.get('generate')})
+                     or _checked(_KEYS_SPEC, {'keys': others, 'generate': coll.get('generate') or []}, check, values))
             # A value is one key, in one collection (the API refuses it in a second one; with `move` in both, each
             # run would move it back and forth): declared in two collections, it is told, never quoted.
             for position, key in enumerate(keys):

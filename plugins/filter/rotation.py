@@ -78,19 +78,25 @@ def rotation_item(item, edgerc='', section=None, client_id='self', account_switc
     if not isinstance(item, dict):
         raise AnsibleFilterError('rotation_item: the input must be an item of credential_rotation_credentials (a dict)')
     item = _plain(item)
-    file_given = _given(item.get('edgerc'), edgerc)
-    if isinstance(file_given, bool) or not isinstance(file_given, (str, Number, type(None))):
-        raise AnsibleFilterError('credential_rotation: edgerc (of the item, else credential_rotation_edgerc) must be a '
-                                 'path (a string), not %s' % native_type_name(file_given))
-    given_section = _text(_given(item.get('section'), section))
+    # Each text the item gives, else the role's variable: a number is its text (a section 0), a boolean, list or
+    # mapping is refused (its text - "False" - would name a section or an account that is not meant).
+    texts = {}
+    for name, default in (('edgerc', edgerc), ('section', section), ('auth_section', None),
+                          ('account_switch_key', account_switch_key), ('controller_credential', controller_credential)):
+        value = _given(item.get(name), default)
+        if isinstance(value, bool) or not isinstance(value, (str, Number, type(None))):
+            raise AnsibleFilterError('credential_rotation: %s (of the item%s) must be %s, not %s' % (
+                name, '' if name == 'auth_section' else ', else credential_rotation_%s' % name,
+                'a path (a string)' if name == 'edgerc' else 'a string', native_type_name(value)))
+        texts[name] = _text(value)
     client = _given(item.get('client_id'), client_id)
     given = dict(
-        edgerc=os.path.expanduser(_text(file_given)),
-        section=given_section,
+        edgerc=os.path.expanduser(texts['edgerc']),
+        section=texts['section'],
         client_id='self' if client is None else client,
-        auth_section=_text(_given(item.get('auth_section'))) or given_section,
-        account_switch_key=_text(_given(item.get('account_switch_key'), account_switch_key)),
-        controller_credential=_text(_given(item.get('controller_credential'), controller_credential)),
+        auth_section=texts['auth_section'] or texts['section'],
+        account_switch_key=texts['account_switch_key'],
+        controller_credential=texts['controller_credential'],
     )
     given['key'] = [given['edgerc'], given['section'], given['client_id'], given['auth_section'],
                     given['account_switch_key']]

@@ -30,6 +30,8 @@ from ansible_collections.edgegrid.access.plugins.module_utils import _errors
 # How a message names the type of a value it got (the value itself is never shown: it may be a secret).
 _TYPE_NAMES = dict(bool='a boolean', int='an integer', float='a number', str='a string', list='a list',
                    dict='a dict', NoneType='null')
+# Said of a boolean where a string or a number is wanted: YAML's doing, most often.
+_UNQUOTED = ' (YAML reads yes, no, true, false, on and off unquoted as booleans: quote the text)'
 # The scalar element types of a list option, as a message names them.
 _ELEMENT_NAMES = dict(str='strings', int='integers', float='numbers', path='paths', bool='booleans')
 
@@ -84,8 +86,9 @@ def shape_error(spec, params, prefix=''):
     for a dict; a list, a comma-separated string or a number for a list of scalars (not a boolean, not a dict); a
     list for a list of dicts, and a dict (or such a string) for each of its elements; no dict, list or boolean as an element of a list of scalars (a
     boolean only where the elements are booleans); a whole number, or its text, for each element of a list of ints (its
-    value unquoted); a string (or a number) for a path (type path: a boolean, a dict or a
-    list is refused, not turned into a file name). The value itself is never shown: it may be a secret."""
+    value unquoted); a string (or a number) for a string or a path (a boolean, a dict or a list is refused, not
+    turned into its text: "True", "['a']"); no boolean for an int or a float (not read as 1 or 0). The value itself is
+    never shown: it may be a secret."""
     for name, option, value in _options(spec, params):
         if value is None:
             continue
@@ -102,10 +105,15 @@ def shape_error(spec, params, prefix=''):
             found = _list_error(where, option, value)
             if found:
                 return found
-        elif kind == 'path' and isinstance(value, (bool, dict, list)):
-            # ansible-core would turn true into the relative path 'True' (a file written where the task runs). A
-            # number names a file, as ansible-core reads it (a section 0 is one too).
-            return '%s must be a path (a string); got %s' % (where, _type_name(value))
+        elif kind in ('path', 'str') and isinstance(value, (bool, Mapping, list, tuple)):
+            # ansible-core would turn true into the text 'True' (a key value, a label, a name written to Akamai; for
+            # a path, a file written where the task runs) and a list into "['a']". A number is its text, as
+            # ansible-core reads it (a section 0, a file named 0).
+            return '%s must be %s; got %s%s' % (where, 'a path (a string)' if kind == 'path' else 'a string',
+                                                _type_name(value), _UNQUOTED if isinstance(value, bool) else '')
+        elif kind in ('int', 'float') and isinstance(value, bool):
+            # ansible-core would read true as 1 (a count, a limit).
+            return '%s must be %s; got a boolean%s' % (where, 'an integer' if kind == 'int' else 'a number', _UNQUOTED)
     return None
 
 
@@ -205,9 +213,10 @@ class Funnel(object):
     (`_errors.EdgeGridError`) into a failed task, with no traceback.
 
     It also checks the input of the module as it is built, before any request: a dict or list option given a value
-    of the wrong type fails the task with `shape_error`'s message (ansible-core would say "argument of type 'bool' is
-    not iterable" with a traceback, or name the option only through its own wording, or turn `true` into the list
-    ['True']); and an explicit null of a dict or list option is read as not given (`drop_nulls`).
+    of the wrong type, a string given a list, dict or boolean, a number given a boolean, fail the task with
+    `shape_error`'s message (ansible-core would say "argument of type 'bool' is not iterable" with a traceback, or
+    name the option only through its own wording, or turn `true` into the list ['True'] or the text 'True'); and an
+    explicit null of a dict or list option is read as not given (`drop_nulls`).
     """
 
     _shape_spec = None

@@ -102,7 +102,10 @@ SHAPES_SPEC = dict(
     target=dict(type='dict', options=dict(path=dict(type='path', required=True))),
     many=dict(type='list', elements='dict', options=dict(
         name=dict(type='str', required=True), tags=dict(type='list', elements='str'))),
+    count=dict(type='int'),
+    ratio=dict(type='float'),
 )
+UNQUOTED = ' (YAML reads yes, no, true, false, on and off unquoted as booleans: quote the text)'
 
 
 def _local_module(capsys, args, **kwargs):
@@ -136,9 +139,16 @@ def _local_module(capsys, args, **kwargs):
     (dict(numbers=[1, 'a-key-value-here']), 'numbers must be a list of integers; numbers[1] is a string that is not '
                                             'a whole number'),
     (dict(numbers=['']), 'numbers must be a list of integers; numbers[0] is an empty string'),
-    (dict(target={'path': True}), 'target.path must be a path (a string); got a boolean'),
+    (dict(target={'path': True}), 'target.path must be a path (a string); got a boolean' + UNQUOTED),
     (dict(target={'path': [5]}), 'target.path must be a path (a string); got a list'),
     (dict(target={'path': {'a': 1}}), 'target.path must be a path (a string); got a dict'),
+    # ansible-core would write "True", "['a-key-value-here']" or "{'a': 1}" as the text, and read true as 1.
+    (dict(name=True), 'name must be a string; got a boolean' + UNQUOTED),
+    (dict(name=['a-key-value-here']), 'name must be a string; got a list'),
+    (dict(name={'a': 1}), 'name must be a string; got a dict'),
+    (dict(many=[{'name': 'x'}, {'name': False}]), 'many[1].name must be a string; got a boolean' + UNQUOTED),
+    (dict(count=True), 'count must be an integer; got a boolean' + UNQUOTED),
+    (dict(ratio=False), 'ratio must be a number; got a boolean' + UNQUOTED),
 ])
 def test_a_dict_or_list_option_of_the_wrong_type_is_named_with_the_type_it_takes(capsys, args, message):
     failed, result = _local_module(capsys, dict(args, secret='s3cr3t-value'))
@@ -150,6 +160,7 @@ def test_a_dict_or_list_option_of_the_wrong_type_is_named_with_the_type_it_takes
 @pytest.mark.parametrize('args', [
     dict(target='path=/tmp/x'), dict(target='{"path": "/tmp/x"}'), dict(items='a,b'), dict(items=5),
     dict(numbers=['1', 2]), dict(many=[{'name': 'x'}, 'name=y']), dict(items=[]), dict(many=[]),
+    dict(name=0), dict(name=1.5), dict(target={'path': 0}), dict(count='3'), dict(ratio=1),
 ])
 def test_the_shapes_ansible_core_reads_as_meant_are_kept(capsys, args):
     failed, params = _local_module(capsys, args)

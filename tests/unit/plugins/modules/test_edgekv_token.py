@@ -407,7 +407,7 @@ def test_tokens_js_path_that_is_not_a_string_is_refused_before_any_request(
     failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=[dict(
         name='unit_js', namespace_permissions={'default': 'r'}, allow_on_staging=True,
         tokens_js=dict(path=value, create_directory=True))]))
-    assert failed and result['msg'] == 'tokens[0].tokens_js.path must be a path (a string); got %s' % got
+    assert failed and result['msg'].startswith('tokens[0].tokens_js.path must be a path (a string); got %s' % got)
     assert emulator.admin.log()['total'] == 0 and os.listdir(tmp_path / 'cwd') == []
 
 

@@ -311,6 +311,40 @@ def test_keys_that_need_no_conversion_are_taken_as_the_argument_spec_gives_them(
         assert _filters()._as_validated(fields, key) is None, key
 
 
+def test_values_the_modules_would_turn_into_text_are_problems():
+    """A list, mapping or boolean for a string (a key value, a label, a tag, a name, an ACL entry), a boolean for a
+    number: the argument spec would make "['a']", "True" or 1 of it and the module write that (a live key "True"). A
+    problem before any write, in the module's words (_funnel.shape_error), naming the key by its place among all the
+    collection's keys, never quoting a value."""
+    collections = [
+        {'name': 'keys', 'keys': [{'value': 'fine-value-1'}, {'value': 'fine-value-2', 'label': 'b'},
+                                  {'value': ['secret-part-1', 'secret-part-2'], 'label': 'partner'}]},
+        {'name': 'bool', 'keys': [{'value': True}]},
+        {'name': 'label', 'keys': [{'label': {'a': 1}}]},
+        {'name': 'tags', 'keys': [{'value': 'fine-value-3', 'tags': ['x', False]}]},
+        {'name': 'count', 'generate': [{'label': 'g', 'count': True}]},
+        {'name': 'acl', 'acl': [['ENDPOINT-1']]},
+        {'name': 'description', 'description': False},
+        {'name': 'number', 'keys': [{'value': 12345678, 'label': 0}]},  # a number is its text, as Ansible gives it
+    ]
+    counters = [{'name': 'limit', 'limit': True}, {'name': 'rules', 'limit': 10, 'rules': {'acl': [{'ENDPOINT': 1}]}}]
+    out = items(collections, counters=counters, contract_id='C-1', group_id=1)
+    at = 'key_provisioning_collections[%d] (%s): '
+    unquoted = ' (YAML reads yes, no, true, false, on and off unquoted as booleans: quote the text)'
+    assert out['problems'] == [
+        at % (0, 'keys') + 'keys[2].value must be a string; got a list',
+        at % (1, 'bool') + 'keys[0].value must be a string; got a boolean' + unquoted,
+        at % (2, 'label') + 'keys[0].label must be a string; got a dict',
+        at % (3, 'tags') + 'keys[0].tags must be a list of strings; keys[0].tags[1] is a boolean',
+        at % (4, 'count') + 'generate[0].count must be an integer; got a boolean' + unquoted,
+        at % (5, 'acl') + 'acl must be a list of strings; acl[0] is a list',
+        at % (6, 'description') + 'description must be a string; got a boolean' + unquoted,
+        'key_provisioning_counters[0] (limit): limit must be an integer; got a boolean' + unquoted,
+        'key_provisioning_counters[1] (rules): rules.acl must be a list of strings; rules.acl[0] is a dict',
+    ]
+    assert 'secret-part' not in repr(out['problems'])
+
+
 def test_value_checks_false_leaves_the_values_to_the_checked_variable():
     """The role reads its items in every task without the checks of the values (value_checks=false), and with them
     only where it tells the problems (key_provisioning__checked): the declaration's own problems are in both."""

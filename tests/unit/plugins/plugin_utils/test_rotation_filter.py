@@ -184,14 +184,27 @@ def test_item_values_that_yaml_reads_as_numbers_or_booleans_are_given():
                                    client_id='self', account_switch_key='', controller_credential=0)
     assert given['auth']['section'] == '0' and given['auth']['account_switch_key'] == '0'
     assert given['controller_credential'] == '0'
-    given = rotation.rotation_item({}, edgerc='/e', section='svc', account_switch_key=False)
-    assert given['account_switch_key'] == 'False' and given['auth']['account_switch_key'] == 'False'
     assert rotation.rotation_item({}, edgerc=0, section='svc')['edgerc'] == '0'  # a number names a file
     from ansible.errors import AnsibleFilterError  # pylint: disable=import-outside-toplevel
     for edgerc in (False, [], {'path': '/e'}):
         with pytest.raises(AnsibleFilterError, match=r'edgerc \(of the item, else credential_rotation_edgerc\) must be a '
                                                      r'path \(a string\), not '):
             rotation.rotation_item({}, edgerc=edgerc, section='svc')
+
+
+@pytest.mark.parametrize('name', ['section', 'auth_section', 'account_switch_key', 'controller_credential'])
+@pytest.mark.parametrize('value', [False, True, ['a'], {'a': 1}])
+def test_item_texts_that_are_no_text_are_refused(name, value):
+    """A boolean (YAML's unquoted yes, no, true, false), list or mapping was made into its text ("False") and named a
+    section or an account switch key that was not meant; it is refused, naming the option."""
+    rotation = _filters()
+    from ansible.errors import AnsibleFilterError  # pylint: disable=import-outside-toplevel
+    with pytest.raises(AnsibleFilterError, match=r'credential_rotation: %s \(of the item.*\) must be a string, not ' % name):
+        rotation.rotation_item({name: value}, edgerc='/e', section='svc')
+    if name != 'auth_section':  # given by the role's variable
+        with pytest.raises(AnsibleFilterError, match=r'%s \(of the item, else credential_rotation_%s\) must be a string'
+                           % (name, name)):
+            rotation.rotation_item({}, edgerc='/e', **{'section': 'svc', name: value})
 
 
 def test_record_names_the_new_credential_or_the_one_in_use():
