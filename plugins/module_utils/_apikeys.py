@@ -165,6 +165,10 @@ def sort_acl(entries):
     return sorted(set(entries or []), key=rank)
 
 
+# A control character (C0, DEL): see check_trimmed.
+_CONTROL = re.compile(r'[\x00-\x1f\x7f]')
+
+
 def check_tags(tags, where):
     """Tags as a sorted list; at most 10, each 1-50 characters. Raises InputError naming `where` and the tag.
 
@@ -176,6 +180,7 @@ def check_tags(tags, where):
         if tag is None or not str(tag).strip():
             raise InputError('%s: tags[%d] is empty or null (%r): each tag is 1 to %d characters long'
                              % (where, index, tag, TAG_MAX))
+        check_trimmed(str(tag), '%s: tags[%d]' % (where, index))
     clean = sorted(set(str(t) for t in tags))
     for tag in clean:
         if not tag.strip() or len(tag) > TAG_MAX:
@@ -193,10 +198,12 @@ def check_length(value, maximum, where, minimum=0):
 
 
 def check_name(value, where='name'):
-    """Fail when a name is outside 1 to NAME_MAX characters or only white space (the API refuses both)."""
+    """Fail when a name is outside 1 to NAME_MAX characters or only white space (the API refuses both), or begins or
+    ends with white space or holds a control character (check_trimmed)."""
     check_length(value, NAME_MAX, where, minimum=1)
     if value is not None and not value.strip():
         raise InputError('%s cannot be blank (only white space), got %r' % (where, value))
+    check_trimmed(value, where)
     return value
 
 
@@ -516,26 +523,36 @@ def _entry_name(index, entry):
 
 
 def check_trimmed(text, where, shown=True):
-    """Fail when `text` (a label or, with shown=False, a secret value) begins or ends with white space.
+    """Fail when `text` (a name, label or tag or, with shown=False, a secret value) begins or ends with white space,
+    or holds a control character (U+0000 to U+001F, U+007F: a tab, a line break, NUL).
 
-    Akamai's API documents no trimming (apikey-manager-api-v2-REFERENCE.md: a value is a string of length 1 or more,
-    a label 0 to 200 characters), and the local emulator keeps them as given: " abc " would be a key apart from
-    "abc", and a label-only entry " a" would not find the key labelled "a". Raises InputError naming `where`."""
-    if text and text != text.strip():
+    Akamai's API documents no trimming and no character set (apikey-manager-api-v2-REFERENCE.md: a value is a string
+    of length 1 or more, a label 0 to 200 characters, a collection or counter name 1 to 200), and the local emulator
+    keeps them as given: " abc " would be a key, label or collection apart from "abc", and a label-only entry " a"
+    would not find the key labelled "a". A control character is a typing or copying mistake, and a key value that
+    holds one cannot be sent in an HTTP header (RFC 9110, field values), where clients present their key. Raises
+    InputError naming `where`, quoting `text` only when `shown`."""
+    if not text:
+        return
+    shown_text = ' (%r)' % text if shown else ''
+    if text != text.strip():
         raise InputError('%s begins or ends with white space%s: remove it (Akamai keeps it, so it would be '
-                         'another key or label than the one without it)' % (where, ' (%r)' % text if shown else ''))
+                         'another key, label or name than the one without it)' % (where, shown_text))
+    if _CONTROL.search(text):
+        raise InputError('%s holds a control character (a tab, a line break, NUL...)%s: remove it' % (where, shown_text))
 
 
 def check_value_text(value, name, api_version):
-    """Fail when a key value begins or ends with white space, or, in v1, holds a comma, semicolon or line break:
-    v1's create operation takes one string and splits it at those (createNewKeyCommand.yaml, `value`), so such a
-    value would become several keys. The value is a secret: the message names the entry, never the value."""
+    """Fail when a key value begins or ends with white space or holds a control character (check_trimmed), or, in
+    v1, holds a comma, semicolon or line break: v1's create operation takes one string and splits it at those
+    (createNewKeyCommand.yaml, `value`), so such a value would become several keys. The value is a secret: the
+    message names the entry, never the value."""
     if value is None:
         return
-    check_trimmed(value, '%s: the value' % name, shown=False)
-    if api_version == 'v1' and any(c in value for c in ',;\r\n'):
+    if api_version == 'v1' and value == value.strip() and any(c in value for c in ',;\r\n'):
         raise InputError('%s: the value holds a comma, semicolon or line break: API Keys v1 splits a value '
                          'there into several keys' % name)
+    check_trimmed(value, '%s: the value' % name, shown=False)
 
 
 def declared_keys(params):

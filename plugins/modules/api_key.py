@@ -72,13 +72,14 @@ options:
         description:
           - The key value, 1 to 64 characters, unique within the account. A secret - never shown in output.
           - A value that begins or ends with white space is refused (Akamai documents no trimming, so it would be a
-            key apart from the value without it); so is, with O(api_version=v1), a value that holds a comma,
-            semicolon or line break (v1 splits a value there into several keys).
+            key apart from the value without it); so is a value that holds a control character (a tab, a line
+            break: no HTTP header, where clients present their key, can carry it) and, with O(api_version=v1), a
+            value that holds a comma or semicolon (v1 splits a value there into several keys).
         type: str
       label:
         description:
           - The label (up to 200 characters). An empty string removes it. A label that begins or ends with white
-            space is refused.
+            space, or holds a control character, is refused.
         type: str
       description:
         description:
@@ -87,7 +88,8 @@ options:
       tags:
         description:
           - The tags (at most 10, each 1 to 50 characters); the list replaces the key's tags. An empty or null item
-            fails, named by its index.
+            fails, named by its index; so does one that begins or ends with white space or holds a control character
+            (a comma-separated string is split at its commas only, so give V(a,b), not V(a, b)).
         type: list
         elements: str
       state:

@@ -27,7 +27,8 @@ author:
 options:
   name:
     description:
-      - The name of the counter (1 to 200 characters). With O(id), the new name of that counter.
+      - The name of the counter (1 to 200 characters). With O(id), the new name of that counter. A name that begins
+        or ends with white space, or holds a control character, is refused.
       - Exactly one of O(name), O(id) and O(counters) is required.
     type: str
   counters:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
@@ -138,6 +139,12 @@ def test_checks():
         _apikeys.check_tags(['x' * 51], 'keys[0]')
     with pytest.raises(_apikeys.InputError, match='between 10 and'):
         _apikeys.check_range(5, 10, 1000000, 'limit')
+    # Found by a tester: a collection "f01 " was made next to "f01", a name with a NUL stored as given.
+    for name, problem in (('f01 ', 'begins or ends with white space'), (' c', 'begins or ends with white space'),
+                          ('d18\x00nul', 'holds a control character'), ('a\tb', 'holds a control character')):
+        with pytest.raises(_apikeys.InputError, match=r'^counters\[0\]\.name %s.* \(%s\): remove it' % (problem, re.escape(repr(name)))):
+            _apikeys.check_name(name, 'counters[0].name')
+    assert _apikeys.check_name('Bookstore keys \u00e9 \U0001F511') == 'Bookstore keys \u00e9 \U0001F511'
     assert _apikeys.differs({'a': 1, 'b': {'c': 1, 'd': 2}}, {'b': {'c': 1}}) is False
     assert _apikeys.merged({'a': 1, 'b': {'c': 1, 'd': 2}}, {'b': {'c': 3}}) == {'a': 1, 'b': {'c': 3, 'd': 2}}
 

@@ -81,6 +81,17 @@ def test_a_revoke_by_a_label_no_key_has_warns(emulator, run, writes):
      'keys[0]: the value holds a comma, semicolon or line break: API Keys v1 splits'),
     (dict(keys=[dict(value='abcdefgh5678', tags=['a', None])]), 'keys[0]: tags[1] is empty or null'),
     (dict(generate=[dict(label='g', count=1, tags=[None])]), "generate[0] (label 'g'): tags[0] is empty or null"),
+    # A control character (found by a tester: a tab or a line break inside a value made a key no HTTP header can
+    # carry), white space around a tag.
+    (dict(keys=[dict(value='abcdefgh\t5678')]), 'keys[0]: the value holds a control character'),
+    (dict(keys=[dict(value='abcdefgh\n5678', label='p')]), "keys[0] (label 'p'): the value holds a control character"),
+    (dict(keys=[dict(value='abcdefgh5678', label='part\x00ner')]),
+     "keys[0] (label 'part\\x00ner'): the label holds a control character"),
+    (dict(keys=[dict(value='abcdefgh5678', tags=['ok', ' spaced '])]),
+     "keys[0]: tags[1] begins or ends with white space (' spaced ')"),
+    (dict(generate=[dict(label='g', count=1, tags=['a\tb'])]), "generate[0] (label 'g'): tags[0] holds a control"),
+    (dict(keys=[dict(value='abcdefgh\n5678')], api_version='v1'),
+     'keys[0]: the value holds a comma, semicolon or line break: API Keys v1 splits'),
 ])
 def test_unplanned_text_is_refused_naming_the_entry_before_any_write(emulator, run, extra, message):
     collection_id = make_collection(emulator, run, extra.get('api_version', 'v2'))

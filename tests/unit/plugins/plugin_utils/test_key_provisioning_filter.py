@@ -247,7 +247,7 @@ def test_the_modules_value_checks_are_problems_before_any_write():
         # Set by the module's run with the entries of the endpoints (acl_endpoints.yml): the same check.
         at % (4, 'by-endpoint') + "acl: 'nope' is not an ACL entry; use ENDPOINT-<id>, RESOURCE-<id> or METHOD-<id>",
         at % (5, 'spaced') + "keys[1] (label 'partner'): the value begins or ends with white space: remove it (Akamai "
-        "keeps it, so it would be another key or label than the one without it)",
+        "keeps it, so it would be another key, label or name than the one without it)",
         at % (6, 'long') + 'keys[0]: the value must be 1 to 64 characters long, got 65',
         at % (7, 'nothing') + 'keys[0]: give a value, or a label for a key whose value Akamai makes',
         at % (8, 'state') + 'value of state must be one of: present, revoked, got: gone found in keys',
@@ -273,7 +273,7 @@ def test_the_values_are_read_as_the_modules_argument_specs_read_them():
     task does not run)."""
     collections = [
         {'name': 'text', 'quota': {'limit': '100', 'enabled': 'yes', 'allow_headers': 'X-RateLimit-Limit'}},
-        {'name': 'keys', 'keys': [{'value': 12345678, 'label': 2027, 'tags': 'a, b', 'state': 'revoked'},
+        {'name': 'keys', 'keys': [{'value': 12345678, 'label': 2027, 'tags': 'a,b', 'state': 'revoked'},
                                   {'value': 'a,b'}],
          'generate': [{'label': 'g', 'count': '3', 'tags': ['x']}]},
         {'name': 'gone', 'state': 'absent', 'keys': [{'value': ' spaced'}], 'generate': [{'label': 'g', 'count': 0}]},
@@ -282,6 +282,11 @@ def test_the_values_are_read_as_the_modules_argument_specs_read_them():
     counters = [{'name': 'text', 'limit': '10', 'enabled': 'true', 'alert_threshold': '70'}]
     out = items(collections, counters=counters)
     assert out['problems'] == [] and out['other_steps'] is False
+    # ansible-core splits 'a, b' into 'a' and ' b': a tag Akamai would keep with its space.
+    spaced = [dict(collections[1], keys=[dict(collections[1]['keys'][0], tags='a, b')])]
+    assert items(spaced)['problems'] == [
+        "key_provisioning_collections[0] (keys): keys[0] (label '2027'): tags[1] begins or ends with white space "
+        "(' b'): remove it (Akamai keeps it, so it would be another key, label or name than the one without it)"]
     out = items(collections, counters=counters, api_version='v1')
     assert out['problems'] == [
         'key_provisioning_collections[1] (keys): keys[1]: the value holds a comma, semicolon or line break: API Keys v1 '
