@@ -621,7 +621,15 @@ def declared(params):
     """api_key's declared keys and keys to generate (`params`: its options), checked: (declared_keys,
     declared_generate)."""
     entries = declared_keys(params)
-    return entries, declared_generate(params, set(entry['label'] for dummy, entry in entries if not entry.get('value')))
+    generate = declared_generate(params, set(entry['label'] for dummy, entry in entries if not entry.get('value')))
+    # More keys than a contract may hold, in this declaration alone (found by a tester: two `generate` entries of
+    # 6,000 each made 6,000 keys, then the second failed). The keys of the contract's other collections need a read:
+    # the API's answer checks those.
+    total = len(entries) + sum(entry['count'] for entry in generate)
+    if total > KEYS_PER_CONTRACT:
+        raise InputError('the keys declared (%d in keys and the import file) and to generate (%d) make %d: a contract '
+                         'holds at most %d keys' % (len(entries), total - len(entries), total, KEYS_PER_CONTRACT))
+    return entries, generate
 
 
 # The options of one throttling counter (throttling_counter): the top level with `name` (or `id`), and each element of

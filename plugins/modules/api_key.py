@@ -192,7 +192,9 @@ attributes:
     details: The keys the task changes (created, edited, moved, restored, revoked, quota reset), before and after,
       values masked.
 notes:
-  - Creating keys counts against the limit of 10,000 keys per contract.
+  - Creating keys counts against the limit of 10,000 keys per contract. A task that declares more (its keys, the keys
+    of its import file and its counts to generate) fails before any write; the keys of the contract's other
+    collections are counted by the API, which refuses the create that would pass the limit.
   - When a write is refused (HTTP 4xx, for example a value that another run at the same time created first - Akamai
     refuses a value that exists in the account), the keys are read again; when they are then as the task declares
     them, the task succeeds with a warning that quotes the refusal, else it fails with Akamai's problem details.

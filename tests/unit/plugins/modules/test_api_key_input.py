@@ -92,6 +92,10 @@ def test_a_revoke_by_a_label_no_key_has_warns(emulator, run, writes):
     (dict(generate=[dict(label='g', count=1, tags=['a\tb'])]), "generate[0] (label 'g'): tags[0] holds a control"),
     (dict(keys=[dict(value='abcdefgh\n5678')], api_version='v1'),
      'keys[0]: the value holds a comma, semicolon or line break: API Keys v1 splits'),
+    # Found by a tester: 6,000 keys generated, then the second 6,000 refused by the API.
+    (dict(generate=[dict(label='a', count=6000), dict(label='b', count=6000)], keys=[dict(value='abcdefgh5678')]),
+     'the keys declared (1 in keys and the import file) and to generate (12000) make 12001: a contract holds at '
+     'most 10000 keys'),
 ])
 def test_unplanned_text_is_refused_naming_the_entry_before_any_write(emulator, run, extra, message):
     collection_id = make_collection(emulator, run, extra.get('api_version', 'v2'))
