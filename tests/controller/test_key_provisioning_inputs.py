@@ -71,7 +71,8 @@ def locked_dir(tmp_path):
         os.chmod(directory, 0o700)
         return
     if subprocess.run(['chattr', '+i', str(directory)], capture_output=True, check=False).returncode != 0:
-        pytest.skip('chattr +i is not possible here')
+        yield None  # root, and no immutable directory here: the unit tests of the filter cover the check
+        return
     try:
         yield directory
     finally:
@@ -93,11 +94,12 @@ def test_an_export_path_that_cannot_be_written_fails_before_any_write(playbook, 
          % (tmp / 'dangling.yml', tmp / 'nowhere'), False),
         ('afile/export.yml', 'key_provisioning_export_path afile/export.yml cannot be written: %s is not a directory'
          % (tmp / 'afile'), False),
-        (str(locked_dir / 'export.yml'), 'key_provisioning_export_path %s cannot be written: directory %s is not '
-         'writable' % (locked_dir / 'export.yml', locked_dir), False),
         ('  ', 'key_provisioning_export_path "  " is blank', False),
         ('  ', 'key_provisioning_export_path "  " is blank', True),
     ]
+    if locked_dir is not None:
+        cases.append((str(locked_dir / 'export.yml'), 'key_provisioning_export_path %s cannot be written: directory %s '
+                      'is not writable' % (locked_dir / 'export.yml', locked_dir), False))
     for path, message, check in cases:
         tasks = role(playbook, check=check, key_provisioning_export_path=path,
                      key_provisioning_collections=[{'name': 'ep-coll', 'generate': [{'label': 'g', 'count': 1}]}])
@@ -108,4 +110,4 @@ def test_an_export_path_that_cannot_be_written_fails_before_any_write(playbook, 
         assert 'nothing was written' in output and 'Traceback' not in output
         assert writes == []
     assert 'ep-coll' not in collection_names(emu)
-    assert not os.path.lexists(tmp / '  ') and os.listdir(locked_dir) == []
+    assert not os.path.lexists(tmp / '  ') and (locked_dir is None or os.listdir(locked_dir) == [])
