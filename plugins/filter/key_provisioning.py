@@ -14,6 +14,7 @@ modules' argument specs read them, and told with the other problems, before the 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -24,7 +25,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.datatag import native_type_name
 from ansible_collections.edgegrid.access.plugins.filter.access_report import _plain
-from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys, _funnel
+from ansible_collections.edgegrid.access.plugins.module_utils import _apikeys, _files, _funnel
 from jinja2.filters import do_int
 from jinja2.tests import test_sequence
 
@@ -82,6 +83,66 @@ def _import_file(coll, playbook_dir):
     # Unset, null or empty: none. Anything else that is no string (false, 0, a list) is kept, for the check before any
     # write to name it.
     return '' if given is None or isinstance(given, str) else given
+
+
+def _type_name(value):
+    return 'null' if value is None else native_type_name(value)
+
+
+def _endpoint_names(given, at):
+    """An item's acl_endpoints as the step of the ACLs by endpoint reads them: (the names, the problem or None). A
+    string is comma-separated names, each trimmed (as the role's argument spec reads a list given as a string, never
+    its letters); a number is a name (its text). Null, "" and [] are none given (an empty variable): []. What is no
+    string or list of names, or holds an empty name (white space only), is a problem naming `at`; the names are []
+    then."""
+    if given is None or (isinstance(given, (str, list)) and len(given) == 0):
+        return [], None
+    if isinstance(given, str):
+        names = [name.strip() for name in given.split(',')]
+        if not all(names):
+            return [], ('%s %s holds an empty name (white space, or nothing between two commas): give '
+                        'comma-separated endpoint names or base paths, or "" for none'
+                        % (at, json.dumps(str(given), ensure_ascii=False)))
+        return names, None
+    if _is_number(given) and not isinstance(given, bool):
+        return [str(given)], None
+    if not isinstance(given, list):
+        return [], ('%s must be endpoint names or base paths (a list of strings, or one string of comma-separated '
+                    'ones), not %s' % (at, _type_name(given)))
+    names = []
+    for position, name in enumerate(given):
+        if isinstance(name, bool) or not isinstance(name, (str, Number)):
+            return [], ('%s[%d] must be an endpoint name or base path (a string), not %s'
+                        % (at, position, _type_name(name)))
+        name = str(name)
+        if not name.strip():
+            return [], ('%s[%d] is empty (%s): give the name or base path of an endpoint'
+                        % (at, position, json.dumps(name, ensure_ascii=False)))
+        names.append(name)
+    return names, None
+
+
+def _export_file(export_path, playbook_dir):
+    """The export file as the export task is given it and the problem the look before any write finds with it (or
+    None): ('', None) for '' (no export). A blank path is a problem (a file named with white space would be written
+    into the playbook's directory); else ~ and environment variables are expanded and a relative path is taken from
+    the playbook's directory, as the module's `path` option reads it where it runs (the controller, in that
+    directory), and the file must be one that private_file can write (_files.unwritable_file: its directory, its
+    type, the directory's permission - for root too, a read-only file system and an immutable directory). Nothing is
+    written (the role runs this in check mode too)."""
+    if export_path == '':
+        return '', None
+    origin = 'key_provisioning_export_path %s' % export_path
+    if not export_path.strip():
+        return '', ('key_provisioning_export_path %s is blank: give the file to write, or "" for no export'
+                    % json.dumps(export_path))
+    if '\0' in export_path:
+        return '', 'key_provisioning_export_path %s is no path: it holds a NUL character' % json.dumps(export_path)
+    path = os.path.expanduser(os.path.expandvars(export_path))
+    if not os.path.isabs(path):
+        path = os.path.join(playbook_dir, path)
+    problem = _files.unwritable_file(path)
+    return path, None if problem is None else '%s %s' % (origin, problem)
 
 
 def _length(value, what):
@@ -163,7 +224,7 @@ def _checked(validator, params, check, secrets=()):
     return None
 
 
-def _value_problems(collections, place_elements, key_indexes, counters, counter_elements, api_version):
+def _value_problems(collections, place_elements, key_indexes, counters, counter_elements, endpoint_names, api_version):
     """What the modules' checks of the values that need no request (api_key_collection's, api_key's and
     throttling_counter's own, in _apikeys) find in the elements the role hands them, read by the modules' argument
     specs: at most one problem per item (with a name: an item without one is a problem already), the first the
@@ -171,7 +232,8 @@ def _value_problems(collections, place_elements, key_indexes, counters, counter_
 
     `place_elements`: by collection, its element of api_key_collection's `collections`; `key_indexes`: the positions
     of the collections whose key task runs; `counter_elements`: (position in `counters`, element of
-    throttling_counter's `counters`) of each counter handed to the module.
+    throttling_counter's `counters`) of each counter handed to the module; `endpoint_names`: by collection, the names
+    of its acl_endpoints that the step of the ACLs by endpoint looks up.
 
     The values are checked as plain copies (_plain): the argument spec's validator deep-copies what it is given, and a
     value read from a play is a container of Ansible's that refers to all the variables it may be templated with."""
@@ -184,7 +246,7 @@ def _value_problems(collections, place_elements, key_indexes, counters, counter_
         if _no_name(coll):
             continue  # told already
         element = dict((option, value) for option, value in place_elements[index].items() if option != 'state')
-        if coll.get('acl_endpoints') is not None and coll.get('state', 'present') == 'present':
+        if endpoint_names[index]:
             # The ACL given with acl_endpoints is set by acl_endpoints.yml's run of the module (with the entries of
             # the endpoints): the same check.
             element['acl'] = coll.get('acl')
@@ -255,18 +317,25 @@ def key_provisioning_items(collections, counters=None, contract_id='', group_id=
             handed.append((counter_index, element))
 
     import_files = [_import_file(coll, playbook_dir) for coll in collections]
+    # The names of each collection's acl_endpoints, looked up for the collections that are present ([]: none given).
+    endpoints = [_endpoint_names(coll.get('acl_endpoints'),
+                                 'key_provisioning_collections[%d] (%s).acl_endpoints' % (index, coll.get('name', '?')))
+                 for index, coll in enumerate(collections)]
+    endpoint_names = [names if coll.get('state', 'present') == 'present' else []
+                      for coll, (names, dummy) in zip(collections, endpoints)]
 
     # The collection elements, one module run per contract and group (as given: the module reads them).
     places = []
     place_collections = []
     elements = []  # by collection, its element
-    for coll in collections:
+    for coll, (names, dummy) in zip(collections, endpoints):
         place = [coll.get('contract_id') or contract_id, coll.get('group_id') or group_id]
         element = {
             'name': coll.get('name'),
             'description': coll.get('description'),
             'quota': coll.get('quota'),
-            'acl': coll['acl'] if 'acl' in coll and coll.get('acl_endpoints') is None else None,
+            # With acl_endpoints, the ACL is set by their step (acl_endpoints.yml), the item's acl with them.
+            'acl': coll['acl'] if 'acl' in coll and not names else None,
             'state': coll.get('state', 'present'),
         }
         elements.append(element)
@@ -276,11 +345,15 @@ def key_provisioning_items(collections, counters=None, contract_id='', group_id=
             places.append(place)
             place_collections.append([element])
 
-    problems = []
+    # The files first: the export file (written at the end of the run, after the API's writes), then the key files.
+    export_file, problem = _export_file(export_path, playbook_dir)
+    problems = [] if problem is None else [problem]
     seen = {}
     deleted = set()
     for index, coll in enumerate(collections):
         path = import_files[index]
+        if coll.get('state', 'present') == 'present' and endpoints[index][1] is not None:
+            problems.append(endpoints[index][1])
         if (not isinstance(path, str) or path) and coll.get('state', 'present') == 'present':
             at = 'key_provisioning_collections[%d] (%s).import_file' % (index, coll.get('name', '?'))
             if not isinstance(path, str):
@@ -341,13 +414,16 @@ def key_provisioning_items(collections, counters=None, contract_id='', group_id=
 
     # The values the modules check before their first request, checked here before the role's first write.
     if value_checks:
-        problems.extend(_value_problems(collections, elements, key_indexes, counters, handed, api_version))
+        problems.extend(_value_problems(collections, elements, key_indexes, counters, handed, endpoint_names,
+                                        api_version))
 
-    acl_endpoints = any(coll.get('acl_endpoints') is not None for coll in collections)
+    acl_endpoints = any(endpoint_names)
     return {
         'counters_absent': counter_elements['absent'],
         'counters_present': counter_elements['present'],
         'import_files': import_files,
+        'export_file': export_file,
+        'acl_endpoint_names': endpoint_names,
         'places': places,
         'place_collections': place_collections,
         'problems': problems,

@@ -31,6 +31,8 @@ Public API::
     process_alive(pid) -> bool
     not_a_file_name(path) -> str or None             why `path` as given names no file (it ends in "/")
     missing_directory(target, if_missing='') -> str   why the directory of `target` cannot hold it (before a write)
+    unwritable_file(path, writable=True) -> str       why atomic_write could not write `path`, as far as a look
+                                                      tells (before a write; writes nothing)
     directories_to_make(path) -> list                 the missing directories of `path`, outermost first, after
                                                       checking that they can be made (before a write)
     make_directories(path) -> list                    make them, each 0755; the directories made
@@ -43,6 +45,7 @@ Public API::
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -97,6 +100,60 @@ def missing_directory(target, if_missing=''):
     if os.path.lexists(existing) and not os.path.isdir(existing):
         return '%s is not a directory' % existing
     return 'directory %s does not exist%s' % (directory, if_missing)
+
+
+# What a file that is no regular file is, by its type (stat.S_IFMT), as the end of "is not a regular file: it is".
+_KINDS = ((stat.S_ISDIR, 'a directory'), (stat.S_ISFIFO, 'a FIFO'), (stat.S_ISSOCK, 'a socket'),
+          (stat.S_ISCHR, 'a character device'), (stat.S_ISBLK, 'a block device'))
+
+
+def unwritable_file(path, writable=True):
+    """Why ``atomic_write`` could not write the file `path` (as given: links are resolved here, as the writers
+    resolve them, and the file written is the target of a link), as the end of a message after the path's name
+    (``<origin> <problem>``); None when a look tells nothing against it. Writes nothing and makes no probe file (check
+    mode and the filters of the controller call it, on every task), and costs a few ``stat`` calls:
+
+    - ``is no path: it holds a NUL character``; ``ends in "/": ...`` (``not_a_file_name``);
+    - ``cannot be written: <missing_directory>`` - its directory does not exist (followed by ``; <link> is a
+      dangling symbolic link (to <target>, which does not exist)`` when a link of the way leads there), or the way
+      goes through a file;
+    - ``cannot be read: <reason>`` - the file (or a link of its way) cannot be looked at (a loop of links, a
+      directory that may not be searched), or it exists and may not be read (the writer compares it with what it
+      would write);
+    - ``is not a regular file: it is a directory`` (a FIFO, a socket, a character or block device; links followed);
+    - with `writable`, ``cannot be written: directory <dir> is not writable (...)`` - this process may not create and
+      rename a file there (``os.access``, which answers no to root too on a read-only file system or for an
+      immutable directory).
+
+    What only a write can tell (a full disk, a virtual file system, an immutable file replaced) is ``probe_write``'s
+    or the write's."""
+    if '\0' in path:
+        return 'is no path: it holds a NUL character'
+    problem = not_a_file_name(path)
+    if problem is not None:
+        return problem
+    target = os.path.realpath(path)
+    problem = missing_directory(target)
+    if problem is not None:
+        link = _unfollowable_link(path)
+        return 'cannot be written: %s%s' % (problem, '' if link is None else '; ' + link)
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        return 'cannot be read: %s' % _reason(exc)
+    if info is not None:
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), 'of another type')
+            return 'is not a regular file: it is %s' % kind
+        if not os.access(target, os.R_OK):
+            return 'cannot be read: %s' % os.strerror(errno.EACCES)
+    directory = os.path.dirname(target) or '.'
+    if writable and not os.access(directory, os.W_OK | os.X_OK):
+        return ('cannot be written: directory %s is not writable (its permissions, a read-only file system or an '
+                'immutable directory)' % directory)
+    return None
 
 
 DIRECTORY_MODE = 0o755

@@ -31,7 +31,8 @@ author:
 options:
   path:
     description:
-      - The file to write. Its directory must exist and be writable (checked in check mode too).
+      - The file to write. Its directory must exist and be writable (checked in check mode too), and the file, when
+        it exists, be a regular file (links are followed) that can be read.
       - A path that is empty or ends in C(/) fails.
     type: path
     required: true
@@ -136,20 +137,20 @@ def main():
 
 def run(module):
     """Write the file and exit. A path that cannot be used (empty, a directory, unreadable, in a missing or, in check
-    mode, unwritable directory) raises InputError before any write; a failed write raises FileWriteError; both fail
-    the task through module.execute."""
+    mode, unwritable directory: _files.unwritable_file, the check the key_provisioning role makes of its export file
+    before any write) raises InputError before any write; a failed write raises FileWriteError; both fail the task
+    through module.execute."""
     path = module.params['path']
     data = module.params['content'].encode('utf-8')
     if not path:
         raise _errors.InputError('path is empty; give the file to write; nothing was written')
-    problem = _files.not_a_file_name(path)
-    if problem is not None:
-        raise _errors.InputError('path %s %s; nothing was written' % (path, problem))
-    target = os.path.realpath(path)
     origin = 'path %s' % path
-    problem = _files.missing_directory(target)
+    # In check mode the directory's permission too: a write creates a temporary file in the directory and renames it
+    # over the file, and check mode predicts the failure of a real run (which tells the reason of the write's failure).
+    problem = _files.unwritable_file(path, writable=module.check_mode)
     if problem is not None:
-        raise _errors.InputError('%s cannot be written: %s; nothing was written' % (origin, problem))
+        raise _errors.InputError('%s %s; nothing was written' % (origin, problem))
+    target = os.path.realpath(path)
 
     try:
         info = os.stat(target)
@@ -157,13 +158,6 @@ def run(module):
         info = None
     except OSError as exc:
         raise _errors.InputError('%s cannot be read: %s' % (origin, exc.strerror or type(exc).__name__)) from None
-    if info is not None and not stat.S_ISREG(info.st_mode):
-        raise _errors.InputError('%s is not a regular file; nothing was written' % origin)
-    directory = os.path.dirname(target) or '.'
-    if module.check_mode and not os.access(directory, os.W_OK):
-        # A write creates a temporary file in the directory and renames it over the file: check mode predicts the
-        # failure of a real run. (As root, access() ignores the mode bits; a read-only file system still counts.)
-        raise _errors.InputError('%s cannot be written: directory %s is not writable' % (origin, directory))
 
     current = None
     if info is not None:

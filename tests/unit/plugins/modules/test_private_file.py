@@ -88,17 +88,22 @@ def test_a_file_open_to_others_is_set_to_0600(tmp_path, run):
 
 
 @pytest.mark.parametrize('where, message', [
-    ('dir', 'is not a regular file'),
+    ('dir', 'is not a regular file: it is a directory; nothing was written$'),
+    ('fifo', 'is not a regular file: it is a FIFO; nothing was written$'),
     ('missing/keys.yml', 'directory .* does not exist'),
+    ('dangling.yml', r'cannot be written: directory \S+/nowhere does not exist; \S+/dangling.yml is a dangling '
+                     r'symbolic link \(to \S+/nowhere/keys.yml, which does not exist\); nothing was written$'),
 ])
 def test_errors_name_the_path_and_write_nothing(tmp_path, run, where, message):
     (tmp_path / 'dir').mkdir()
+    os.mkfifo(str(tmp_path / 'fifo'))
+    (tmp_path / 'dangling.yml').symlink_to(tmp_path / 'nowhere' / 'keys.yml')
     path = str(tmp_path / where)
     failed, result = run(private_file, dict(path=path, content=SECRET))
     assert failed
     assert result['msg'].startswith('path %s' % path)
-    assert re.search(message, result['msg'])
-    assert sorted(os.listdir(tmp_path)) == ['dir']
+    assert re.search(message, result['msg']), result['msg']
+    assert sorted(os.listdir(tmp_path)) == ['dangling.yml', 'dir', 'fifo']
 
 
 @pytest.mark.parametrize('check_mode', [False, True])
@@ -168,5 +173,6 @@ def test_check_mode_fails_like_a_real_run_in_a_directory_it_cannot_write(tmp_pat
     path = str(readonly / 'keys.yml')
     failed, result = run(private_file, dict(path=path, content=SECRET, _ansible_check_mode=True))
     assert failed
-    assert result['msg'] == 'path %s cannot be written: directory %s is not writable' % (path, readonly)
+    assert result['msg'] == ('path %s cannot be written: directory %s is not writable (its permissions, a read-only '
+                             'file system or an immutable directory); nothing was written' % (path, readonly))
     assert os.listdir(readonly) == []

@@ -12,6 +12,7 @@ tests of modules run in the same process. The filters are imported in each test,
 from __future__ import annotations
 
 import os
+import subprocess
 
 import pytest
 
@@ -405,3 +406,160 @@ def test_one_key_value_declared_in_two_collections_is_a_problem():
         'from the other)'], out['problems']
     assert secret not in ' '.join(out['problems'])
     assert items(collections, contract_id='C-1', group_id=1, value_checks=False)['problems'] == []
+
+
+def test_acl_endpoints_that_are_no_names_are_problems():
+    """Found by a tester: acl_endpoints [[x]] (a list inside), "" (split into ['']) or a blank name passed the checks
+    before any write; the collections were created, then the step of the ACLs by endpoint failed on "['x']" or ''.
+    What is no string or list of names or base paths, or holds an empty one, is a problem naming the item (the
+    collections deleted are not read)."""
+    collections = [
+        {'name': 'nested', 'acl_endpoints': [['x']]},
+        {'name': 'dict', 'acl_endpoints': {'a': 1}},
+        {'name': 'bool', 'acl_endpoints': True},
+        {'name': 'blank', 'acl_endpoints': '  '},
+        {'name': 'commas', 'acl_endpoints': 'Bookstore API,,/weather'},
+        {'name': 'trailing', 'acl_endpoints': 'Bookstore API, '},
+        {'name': 'blank-name', 'acl_endpoints': ['Bookstore API', ' ']},
+        {'name': 'empty-name', 'acl_endpoints': ['']},
+        {'name': 'null-name', 'acl_endpoints': ['Bookstore API', None]},
+        {'name': 'bool-name', 'acl_endpoints': [False]},
+        {'name': 'gone', 'acl_endpoints': [['x']], 'state': 'absent'},
+    ]
+    at = 'key_provisioning_collections[%d] (%s).acl_endpoints'
+    problems = [
+        at % (0, 'nested') + '[0] must be an endpoint name or base path (a string), not list',
+        at % (1, 'dict') + ' must be endpoint names or base paths (a list of strings, or one string of '
+                           'comma-separated ones), not dict',
+        at % (2, 'bool') + ' must be endpoint names or base paths (a list of strings, or one string of '
+                           'comma-separated ones), not bool',
+        at % (3, 'blank') + ' "  " holds an empty name (white space, or nothing between two commas): give '
+                            'comma-separated endpoint names or base paths, or "" for none',
+        at % (4, 'commas') + ' "Bookstore API,,/weather" holds an empty name (white space, or nothing between two '
+                             'commas): give comma-separated endpoint names or base paths, or "" for none',
+        at % (5, 'trailing') + ' "Bookstore API, " holds an empty name (white space, or nothing between two commas): '
+                               'give comma-separated endpoint names or base paths, or "" for none',
+        at % (6, 'blank-name') + '[1] is empty (" "): give the name or base path of an endpoint',
+        at % (7, 'empty-name') + '[0] is empty (""): give the name or base path of an endpoint',
+        at % (8, 'null-name') + '[1] must be an endpoint name or base path (a string), not null',
+        at % (9, 'bool-name') + '[0] must be an endpoint name or base path (a string), not bool',
+    ]
+    for value_checks in (False, True):
+        out = items(collections, value_checks=value_checks)
+        assert out['problems'] == problems, out['problems']
+        assert out['other_steps'] is True
+
+
+def test_an_empty_acl_endpoints_is_none_given():
+    """acl_endpoints "" or [] (an empty variable: "{{ x | default('') }}") is none given, as null: the item's acl is
+    set by the collection task and no step of the ACLs by endpoint runs. A string is comma-separated names (trimmed),
+    a number is a name (its text)."""
+    out = items([{'name': 'a', 'acl': ['ENDPOINT-1'], 'acl_endpoints': ''}, {'name': 'b', 'acl_endpoints': []},
+                 {'name': 'c', 'acl_endpoints': None}])
+    assert out['problems'] == [] and out['acl_endpoints'] is False and out['other_steps'] is False
+    assert out['acl_endpoint_names'] == [[], [], []]
+    assert [element['acl'] for element in out['place_collections'][0]] == [['ENDPOINT-1'], None, None]
+    out = items([{'name': 'a', 'acl': ['ENDPOINT-1'], 'acl_endpoints': ' Bookstore API , /weather'},
+                 {'name': 'b', 'acl_endpoints': ['Bookstore API', 2024]}, {'name': 'c', 'acl_endpoints': 7},
+                 {'name': 'd', 'acl_endpoints': 'x', 'state': 'absent'}])
+    assert out['problems'] == [] and out['acl_endpoints'] is True and out['other_steps'] is True
+    # The names of a collection deleted are not looked up.
+    assert out['acl_endpoint_names'] == [['Bookstore API', '/weather'], ['Bookstore API', '2024'], ['7'], []]
+    assert [element['acl'] for element in out['place_collections'][0]] == [None, None, None, None]
+
+
+def _export_problems(path, playbook_dir, **kwargs):
+    return items([{'name': 'a'}], export_path=path, playbook_dir=str(playbook_dir), **kwargs)['problems']
+
+
+def test_an_export_path_that_cannot_be_written_is_a_problem(tmp_path):
+    """Found by a tester: the export file was checked only by the tasks that write it, after the collections and keys
+    were written (a FIFO, a dangling link into a directory that does not exist, a path through a file - a raw stat
+    error -, two spaces: a secret file named "  " written into the playbook's directory). Each is a problem, naming
+    key_provisioning_export_path (a relative path is taken from the playbook's directory, as the module's); nothing is
+    written to check it."""
+    (tmp_path / 'dir').mkdir()
+    (tmp_path / 'afile').write_text('x')
+    os.mkfifo(str(tmp_path / 'fifo'))
+    (tmp_path / 'dangling.yml').symlink_to(tmp_path / 'nowhere' / 'export.yml')
+    (tmp_path / 'linkdir').symlink_to(tmp_path / 'gone')
+    (tmp_path / 'fifolink').symlink_to(tmp_path / 'fifo')
+    before = sorted(os.listdir(tmp_path))
+    variable = 'key_provisioning_export_path '
+    cases = [
+        ('  ', variable + '"  " is blank: give the file to write, or "" for no export'),
+        ('\t', variable + '"\\t" is blank: give the file to write, or "" for no export'),
+        ('fifo', variable + 'fifo is not a regular file: it is a FIFO'),
+        (str(tmp_path / 'fifolink'), variable + '%s is not a regular file: it is a FIFO' % (tmp_path / 'fifolink')),
+        ('dir', variable + 'dir is not a regular file: it is a directory'),
+        ('dir/', variable + 'dir/ ends in "/": give the name of a file, not of a directory'),
+        ('dangling.yml', variable + 'dangling.yml cannot be written: directory %s does not exist; %s is a dangling '
+         'symbolic link (to %s, which does not exist)' % (tmp_path / 'nowhere', tmp_path / 'dangling.yml',
+                                                          tmp_path / 'nowhere' / 'export.yml')),
+        ('linkdir/export.yml', variable + 'linkdir/export.yml cannot be written: directory %s does not exist; %s is a '
+         'dangling symbolic link (to %s, which does not exist)' % (tmp_path / 'gone', tmp_path / 'linkdir',
+                                                                   tmp_path / 'gone')),
+        ('afile/export.yml', variable + 'afile/export.yml cannot be written: %s is not a directory'
+         % (tmp_path / 'afile')),
+        ('missing/export.yml', variable + 'missing/export.yml cannot be written: directory %s does not exist'
+         % (tmp_path / 'missing')),
+        ('bad\0name', variable + '"bad\\u0000name" is no path: it holds a NUL character'),
+    ]
+    for path, message in cases:
+        for value_checks in (False, True):
+            out = items([{'name': 'a'}], export_path=path, playbook_dir=str(tmp_path), value_checks=value_checks)
+            assert out['problems'] == [message], (path, out['problems'])
+            assert out['other_steps'] is True
+    assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_an_export_path_that_can_be_written_is_resolved_as_the_module_reads_it(tmp_path, monkeypatch):
+    """No problem for a new file in a directory that can be written, an existing regular file, a link to one (or to a
+    file to make in a directory that exists); export_file is the path the export task is given: ~ and environment
+    variables expanded, a relative path taken from the playbook's directory; '' is no export."""
+    (tmp_path / 'sub').mkdir()
+    (tmp_path / 'old.yml').write_text('x')
+    (tmp_path / 'link.yml').symlink_to(tmp_path / 'sub' / 'new.yml')
+    monkeypatch.setenv('KP_EXPORT_DIR', str(tmp_path / 'sub'))
+    cases = [('export.yml', str(tmp_path / 'export.yml')), ('sub/export.yml', str(tmp_path / 'sub' / 'export.yml')),
+             (str(tmp_path / 'old.yml'), str(tmp_path / 'old.yml')), ('link.yml', str(tmp_path / 'link.yml')),
+             ('$KP_EXPORT_DIR/e.yml', str(tmp_path / 'sub' / 'e.yml')),
+             ('~/e.yml', os.path.join(os.path.expanduser('~'), 'e.yml')), ('', '')]
+    for path, resolved in cases:
+        out = items([{'name': 'a'}], export_path=path, playbook_dir=str(tmp_path))
+        assert out['problems'] == [] and out['export_file'] == resolved, (path, out['problems'])
+    assert sorted(os.listdir(tmp_path)) == ['link.yml', 'old.yml', 'sub'] and os.listdir(tmp_path / 'sub') == []
+
+
+@pytest.fixture
+def unwritable_dir(tmp_path, monkeypatch):
+    """A directory this process may not write in: 0500 for a user, immutable (chattr +i) for root, which access()
+    and the kernel refuse to root too (as they refuse a read-only file system: EROFS, seen with a read-only bind
+    mount). Where root cannot make a directory immutable (no chattr, a file system without the flag), os.access
+    answers for that directory what the kernel answers for an immutable one."""
+    directory = tmp_path / 'locked'
+    directory.mkdir()
+    if os.geteuid() != 0:
+        os.chmod(directory, 0o500)
+        yield directory
+        os.chmod(directory, 0o700)
+        return
+    if subprocess.run(['chattr', '+i', str(directory)], capture_output=True, check=False).returncode != 0:
+        real_access = os.access
+        monkeypatch.setattr(os, 'access', lambda path, mode, **kw: (
+            False if str(path) == str(directory) and mode & os.W_OK else real_access(path, mode, **kw)))
+        yield directory
+        return
+    try:
+        yield directory
+    finally:
+        subprocess.run(['chattr', '-i', str(directory)], capture_output=True, check=False)
+
+
+def test_an_export_path_in_a_directory_that_cannot_be_written_is_a_problem(unwritable_dir):
+    """Found by a tester: an immutable directory failed the export ("Operation not permitted") after the writes."""
+    path = str(unwritable_dir / 'export.yml')
+    assert _export_problems(path, '/play') == [
+        'key_provisioning_export_path %s cannot be written: directory %s is not writable (its permissions, a '
+        'read-only file system or an immutable directory)' % (path, unwritable_dir)]
+    assert os.listdir(unwritable_dir) == []
