@@ -224,6 +224,22 @@ def _checked(validator, params, check, secrets=()):
     return None
 
 
+def _key_shape_problem(keys, plain, generate):
+    """The first key or key to generate of the wrong shape (a value, label or tag that is no text...), as the
+    module tells it (_funnel.shape_error), by its place among all the keys (`_checked` reads only the keys that are
+    not `plain`); None when there is none. `plain`: by key, _as_validated's answer (a key it took has the types
+    wanted, so only the others are walked: thousands of keys, on each host)."""
+    spec = _KEYS_SPEC.argument_spec
+    if not isinstance(keys, list) or not all(isinstance(key, Mapping) for key in keys):
+        return _funnel.shape_error(spec, {'keys': keys, 'generate': generate})
+    for position, (key, done) in enumerate(zip(keys, plain)):
+        if done is None:
+            found = _funnel.shape_error(spec['keys']['options'], key, 'keys[%d].' % position)
+            if found:
+                return found
+    return _funnel.shape_error(spec, {'generate': generate})
+
+
 def _value_problems(collections, place_elements, key_indexes, counters, counter_elements, endpoint_names, api_version):
     """What the modules' checks of the values that need no request (api_key_collection's, api_key's and
     throttling_counter's own, in _apikeys) find in the elements the role hands them, read by the modules' argument
@@ -265,9 +281,7 @@ def _value_problems(collections, place_elements, key_indexes, counters, counter_
                 params = dict(params, keys=[done if done is not None else next(converted) for done in plain],
                               import_file=None, import_format=None, api_version=api_version)
                 _apikeys.declared(params)
-            # A key of the wrong shape (a value, label or tag that is no text...) is told by its place among all the
-            # keys, as the module tells it (`others` holds some of them).
-            found = (found or _funnel.shape_error(_KEYS_SPEC.argument_spec, {'keys': keys, 'generate': coll.get('generate')})
+            found = (found or _key_shape_problem(keys, plain, coll.get('generate'))
                      or _checked(_KEYS_SPEC, {'keys': others, 'generate': coll.get('generate') or []}, check, values))
             # A value is one key, in one collection (the API refuses it in a second one; with `move` in both, each
             # run would move it back and forth): declared in two collections, it is told, never quoted.
