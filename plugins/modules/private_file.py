@@ -32,7 +32,8 @@ options:
   path:
     description:
       - The file to write. Its directory must exist and be writable (checked in check mode too).
-      - A path that is empty or ends in C(/) fails.
+      - A path that is empty or only white space, that ends in C(/), or a name of which begins or ends with white
+        space (almost always a slip, as in C("{{ dir }}/keys.yml ")) fails.
     type: path
     required: true
   content:
@@ -144,7 +145,7 @@ def run(module):
         raise _errors.InputError('path is empty; give the file to write; nothing was written')
     problem = _files.not_a_file_name(path)
     if problem is not None:
-        raise _errors.InputError('path %s %s; nothing was written' % (path, problem))
+        raise _errors.InputError('path %s %s; nothing was written' % (_files.shown_path(path), problem))
     target = os.path.realpath(path)
     origin = 'path %s' % path
     problem = _files.missing_directory(target)
