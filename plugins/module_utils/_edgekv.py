@@ -585,13 +585,19 @@ def plan_tokens_js(path, token=None, remove_name=None):
 
 
 def check_tokens_js(path, create_directory=False, option='tokens_js'):
-    """Before any write: the directory of the edgekv_tokens.js at `path` exists (``_files.missing_directory``), or,
-    with `create_directory`, can be made (``_files.directories_to_make``: no file on the way, the nearest existing
-    directory writable), and the file can be read and parsed (or does not exist yet). Returns the directories a write
-    would make (outermost first; [] when the directory exists). Raises EdgeKVError naming `option` and the file."""
+    """Before any write: `path` names a file (``_files.not_a_file_name``: not empty nor blank, no name of it beginning
+    or ending with white space, not ending in "/") and is no dangling symbolic link into a directory that does not
+    exist (``_files.dangling_file_link``, whatever `create_directory`: nothing is made where it points); the directory
+    of the edgekv_tokens.js at `path` exists (``_files.missing_directory``), or, with `create_directory`, can be made
+    (``_files.directories_to_make``: no file on the way, the nearest existing directory writable), and the file can
+    be read and parsed (or does not exist yet). Returns the directories a write would make (outermost first; [] when
+    the directory exists). Raises EdgeKVError naming `option` and the file."""
     problem = _files.not_a_file_name(path)
     if problem is not None:
-        raise EdgeKVError('%s.path %s %s' % (option, path, problem))
+        raise EdgeKVError('%s.path %s %s' % (option, _files.shown_path(path), problem))
+    problem = _files.dangling_file_link(path)
+    if problem is not None:
+        raise EdgeKVError('%s.path %s: edgekv_tokens.js file %s' % (option, path, problem))
     target = os.path.realpath(path)
     if create_directory:
         try:
@@ -615,25 +621,36 @@ def tokens_js_directories(path):
         return _files.directories_to_make(path)
 
 
-def prepare_tokens_js(path, create_directory=False, probe=False, option='tokens_js'):
+def prepare_tokens_js(path, create_directory=False, probe=False, probe_mode=False, option='tokens_js'):
     """Before the first write to the API of a task that then writes the edgekv_tokens.js at `path`: with
-    `create_directory`, its missing directories made (``_files.make_directories``, each 0755); with `probe` (a token
-    to be created or refreshed, after which the file is written), the file tried
-    (``_files.probe_write``: a temporary file made and removed beside it). The checks before any request
-    (``check_tokens_js``) cannot tell every directory that cannot be made nor every file that cannot be written (a
-    read-only or virtual file system, as root too): either fails the task here, before the token is written. Returns
-    the directories made (outermost first). Raises EdgeKVError naming `option`; the directories made are then
-    removed."""
+    `create_directory`, its missing directories made (``_files.make_directories``, each 0755); with `probe` (the
+    file is written in this run: ``tokens_js_written``), the file tried (``_files.probe_write``: a temporary file made
+    and removed beside it); with `probe_mode` (only its mode is set to 0600), its mode tried (``_files.probe_mode``:
+    set to what it is). The checks before any request (``check_tokens_js``) cannot tell every directory that cannot
+    be made nor every file that cannot be written (a read-only or virtual file system, an immutable directory, as
+    root too): either fails the task here, before any token is written. Returns the directories made (outermost
+    first). Raises EdgeKVError naming `option`; the directories made are then removed."""
     made = []
+    origin = 'edgekv_tokens.js file %s' % path
     try:
         if create_directory:
             made = _files.make_directories(path)
         if probe:
-            _files.probe_write(os.path.realpath(path), 'edgekv_tokens.js file %s' % path)
+            _files.probe_write(os.path.realpath(path), origin)
+        if probe_mode:
+            _files.probe_mode(os.path.realpath(path), origin)
     except _files.FileWriteError as exc:
         _files.remove_directories(made)
         raise EdgeKVError('%s.path %s: %s' % (option, path, exc)) from None
     return made
+
+
+def tokens_js_written(path, token=None, remove_name=None):
+    """(written, mode_fixed): whether the edgekv_tokens.js at `path` is to be written, and whether only its mode is to
+    be set, by a run that leaves `token` as it is (present, its uuid known) or removes the entries of `remove_name`
+    (``plan_tokens_js``). Raises EdgeKVError as plan_tokens_js does."""
+    dummy, text, summary = plan_tokens_js(path, token=token, remove_name=remove_name)
+    return text is not None, bool(summary['mode_fixed'])
 
 
 def holds_secret(entries):

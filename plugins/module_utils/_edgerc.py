@@ -859,7 +859,7 @@ def write_section(path, section, values, backup=False, check_mode=False, remove=
     """
     problem = _files.not_a_file_name(path)
     if problem is not None:
-        raise EdgercError('.edgerc file %s %s; nothing was written' % (path, problem))
+        raise EdgercError('.edgerc file %s %s; nothing was written' % (_files.shown_path(path), problem))
     problem = _files.missing_directory(os.path.realpath(os.path.expanduser(path)))
     if problem is not None:
         # Before the lock (whose file lives beside the .edgerc file), in check mode too.

@@ -29,7 +29,10 @@ Public API::
     create_private(path) -> int                       create `path` exclusively, mode 0600; an fd
     remove_stale_temporary_files(target) -> list      the temporary files a killed writer left, removed
     process_alive(pid) -> bool
-    not_a_file_name(path) -> str or None             why `path` as given names no file (it ends in "/")
+    not_a_file_name(path) -> str or None             why `path` as given names no file (empty, blank, it ends in
+                                                      "/", a name begins or ends with white space)
+    shown_path(path) -> str                           `path` for a message (quoted when white space would hide)
+    dangling_file_link(path) -> str or None           why `path`, a symbolic link, cannot be written through
     missing_directory(target, if_missing='') -> str   why the directory of `target` cannot hold it (before a write)
     unwritable_file(path, writable=True) -> str       why atomic_write could not write `path`, as far as a look
                                                       tells (before a write; writes nothing)
@@ -38,6 +41,7 @@ Public API::
     make_directories(path) -> list                    make them, each 0755; the directories made
     remove_directories(made)                          remove those again (innermost first)
     probe_write(target, origin)                       a temporary file made and removed where atomic_write writes
+    probe_mode(target, origin)                        the mode of `target` set to what it is (before a chmod)
     FileWriteError
 
 `origin` is how messages name the file (``'.edgerc file /home/me/.edgerc'``); no message ever holds the data.
@@ -68,12 +72,33 @@ def _reason(exc):
 
 
 def not_a_file_name(path):
-    """Why `path`, as the user gave it, names no file, as the end of a message: ``ends in "/": give the name of a
-    file, not of a directory`` (``os.path.realpath`` would drop the slash, and the file be written as the directory's
-    name); None otherwise. Checked before any write, with ``missing_directory``, by every module that writes a file."""
-    if isinstance(path, str) and path.endswith(('/', os.sep)):
+    """Why `path`, as the user gave it, names no file, as the end of a message (after ``shown_path(path)``): ``is
+    empty`` or ``is only white space`` (the file would be the working directory, or a file named with spaces in it),
+    ``ends in "/": give the name of a file, not of a directory`` (``os.path.realpath`` would drop the slash, and the
+    file be written as the directory's name), or a name of the way that begins or ends with white space (almost
+    always a slip of templating or quoting: ``"{{ dir }}/edgekv_tokens.js "``); None otherwise. Checked before any
+    write, with ``missing_directory``, by every module that writes a file."""
+    if not isinstance(path, str):
+        return None
+    if not path:
+        return 'is empty: give the name of a file'
+    if not path.strip():
+        return 'is only white space: give the name of a file'
+    if path.endswith(('/', os.sep)):
         return 'ends in "/": give the name of a file, not of a directory'
+    for name in path.split(os.sep):
+        if name != name.strip():
+            return ('has a name that begins or ends with white space (%r), which is almost always a slip; give the '
+                    'path without it' % name)
     return None
+
+
+def shown_path(path):
+    """`path` as a message shows it: as it is, or quoted (its repr) when it is empty or a name of it begins or ends
+    with white space, which a message would not show."""
+    if isinstance(path, str) and (not path or any(name != name.strip() for name in path.split(os.sep))):
+        return repr(path)
+    return path
 
 
 def _way_to(target):
@@ -180,17 +205,42 @@ def _unfollowable_link(path):
     return None
 
 
+def dangling_file_link(path):
+    """Why the file `path` (as given), itself a symbolic link, cannot be written through, as the end of a message:
+    ``<path> is a dangling symbolic link (to <target>, in directory <dir>, which does not exist)``; None otherwise (not
+    a link, a link to a file, or a dangling link into a directory that exists, through which a write makes the file it
+    names). Nothing is made where it points: as for a link on the way (``directories_to_make``), its directory is
+    not made."""
+    if not os.path.islink(path) or os.path.exists(path):
+        return None
+    target = os.path.realpath(path)
+    directory = os.path.dirname(target) or '.'
+    if os.path.isdir(directory):
+        return None
+    try:
+        link_target = os.readlink(path)
+    except OSError:
+        link_target = '?'
+    return '%s is a dangling symbolic link (to %s, in directory %s, which does not exist)' % (path, link_target,
+                                                                                            directory)
+
+
 def directories_to_make(path):
     """The directories of the file `path` (as given: links are resolved here) that do not exist, outermost first ([]
     when its directory exists), as ``mkdir -p`` would make them. Raises FileWriteError('<reason>') when they cannot
-    be made: the way meets a symbolic link that leads nowhere (``directory <dir> cannot be made: <link> is a dangling
-    symbolic link (to <target>, which does not exist)``: nothing is made where it points), a component of the way is
-    a file (``<path> is not a directory``), or the nearest existing directory may not be written by this process
-    (``directory <dir> cannot be made: <existing> is not writable``). The check, before any write, of a file whose
-    missing directories a module makes (``make_directories``); a directory it passes may still fail to be made (a
-    read-only or virtual file system as root): make them before any other write that depends on them."""
+    be made: the file itself is a dangling symbolic link into a directory that does not exist
+    (``dangling_file_link``), the way meets a symbolic link that leads nowhere (``directory <dir> cannot be made:
+    <link> is a dangling symbolic link (to <target>, which does not exist)``: nothing is made where it points), a
+    component of the way is a file (``<path> is not a directory``), or the nearest existing directory may not be
+    written by this process (``directory <dir> cannot be made: <existing> is not writable``). The check, before any
+    write, of a file whose missing directories a module makes (``make_directories``); a directory it passes may still
+    fail to be made (a read-only or virtual file system as root): make them before any other write that depends on
+    them."""
     directory, missing, existing = _way_to(os.path.realpath(path))
     if missing or not os.path.isdir(existing):
+        link = dangling_file_link(path)
+        if link is not None:
+            raise FileWriteError(link)  # the file itself is the link: no directory on the way is in question
         link = _unfollowable_link(path)
         if link is not None:
             raise FileWriteError('directory %s cannot be made: %s' % (os.path.dirname(path) or '.', link))
@@ -350,6 +400,17 @@ def probe_write(target, origin):
         os.unlink(tmp)
     except OSError:
         pass
+
+
+def probe_mode(target, origin):
+    """Check that the mode of the file `target` (links already resolved) can be set, as a write that only sets it
+    does (``os.chmod``): its mode is set to what it is. The check, before a write elsewhere (an API's) after which
+    the mode of `target` is set, of what no permission check tells: a read-only file system, an immutable file.
+    Raises FileWriteError('the mode of <origin> cannot be set: <reason>')."""
+    try:
+        os.chmod(target, stat.S_IMODE(os.stat(target).st_mode))
+    except OSError as exc:
+        raise FileWriteError('the mode of %s cannot be set: %s' % (origin, _reason(exc))) from None
 
 
 def atomic_write(target, data, origin, mode=FILE_MODE):

@@ -141,7 +141,8 @@ options:
       path:
         description:
           - The C(.edgerc) file. Created when missing (its directory must exist).
-          - A path that ends in C(/) names a directory, not a file, and fails before the credential is created.
+          - A path that ends in C(/) names a directory, not a file, and fails before the credential is created; so
+            does one that is blank or a name of which begins or ends with white space (almost always a slip).
         type: path
         required: true
       section:

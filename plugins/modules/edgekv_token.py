@@ -200,9 +200,13 @@ options:
         entry with a token C(value) (written before the enhanced token workflow of 2024) holds a secret, and it is
         written with mode C(0600), and set to C(0600) when it lets group or others in (a change). The temporary
         file is C(0600) from its first byte either way.
-      - Written only when its entries change. Before a token is created or refreshed (not in check mode), its file
-        is tried (a temporary file made and removed beside it); a file that cannot be written (a read-only or virtual
-        file system, which no permission check tells) fails the task with no token written.
+      - Written only when its entries change. After the reads and before the first write of the task (not in check
+        mode), every file the task will write is tried (a temporary file made and removed beside it), the file of a
+        token to be created or recreated, and that of a token that exists as declared, is refreshed or is revoked
+        when its entries change; a file whose only change is its mode (a file that holds a token value, above) has its
+        mode tried. A file that cannot be written (a read-only or virtual file system, an immutable directory, which no
+        permission check tells) fails the task with no token written, naming the element. A file that the task does
+        not write is not tried.
     type: dict
     suboptions:
       path:
@@ -211,6 +215,12 @@ options:
             O(tokens_js.create_directory=true).
           - A path that ends in C(/) names a directory, not a file, and fails before any request; so does a FIFO, a
             device or a socket.
+          - A path that is empty or only white space, or a name of which begins or ends with white space (almost
+            always a slip of templating, as in C("{{ dir }}/edgekv_tokens.js ")), fails before any request, naming the
+            option.
+          - A symbolic link as the file is written through, to the file it names; one whose target is in a directory
+            that does not exist fails before any request, naming the link (the directory is not made, with
+            O(tokens_js.create_directory=true) either).
           - A boolean, a dict or a list fails the task before any request (a number names a file).
         type: path
         required: true
@@ -619,6 +629,7 @@ class Token(Resource):
         self.actions = []
         self.executed = None  # the actions of the write carried out (create, update), for the result
         self.directories_made = []  # the directories of the edgekv_tokens.js made before the first write (prepare)
+        self.current = None  # the token as read (_found), for the edgekv_tokens.js it leaves (prepare)
 
     def check(self):
         self.wanted = checked_input(self.params, self.where)
@@ -658,6 +669,7 @@ class Token(Resource):
                                  if element else
                                  'EdgeKV token %s has expired; its name stays taken until the API purges it, 30 days '
                                  'after its expiry. Use another name.' % self.name)
+        self.current = current
         return current
 
     def desired(self, current):
@@ -740,19 +752,31 @@ class Token(Resource):
         self.tokens.revoke(self.name)
 
     def prepare(self):
-        """Before the first write of the task (not in check mode), for a present token with tokens_js: the missing
-        directories of its edgekv_tokens.js are made, with tokens_js.create_directory (its file is written in this
-        run: a file that does not exist gets the token's entries); and when the token is to be created or refreshed,
-        after which its file is written, the file is tried (a temporary file made and removed beside it). The checks
-        before any request cannot tell every directory that cannot be made nor every file that cannot be written (a
-        read-only or virtual file system, as root): either fails the task before the token is written, with nothing
-        made."""
+        """Before the first write of the task (not in check mode), for a token with tokens_js: with
+        tokens_js.create_directory, the missing directories of the edgekv_tokens.js of a present token are made (its
+        file is written in this run: a file that does not exist gets the token's entries); and every file the run
+        writes is tried (a temporary file made and removed beside it), or, when only its mode is to be set, its mode
+        (set to what it is): the file of a token to be created or recreated, and that of any other token (one that
+        exists as declared, is refreshed, or is revoked) whose entries change. The checks before any request cannot
+        tell every directory that cannot be made nor every file that cannot be written (a read-only or virtual file
+        system, an immutable directory, as root): either fails the task before any token is written, with nothing
+        made. A file that the run does not write is not tried."""
         tokens_js = self.params['tokens_js']
-        if self.params['state'] != 'present' or not tokens_js:
+        if not tokens_js:
             return
+        present = self.params['state'] == 'present'
+        path = tokens_js['path']
         try:
+            if present and 'create' in self.actions:
+                written, mode_fixed = True, False  # its new uuid goes into the file
+            elif present:
+                # No new uuid: the file as the token leaves it (a refresh keeps the uuid).
+                written, mode_fixed = _edgekv.tokens_js_written(path, token=self.current)
+            else:
+                written, mode_fixed = _edgekv.tokens_js_written(path, remove_name=self.name)
+            create_directory = present and bool(tokens_js.get('create_directory'))
             self.directories_made = _edgekv.prepare_tokens_js(
-                tokens_js['path'], create_directory=bool(tokens_js.get('create_directory')), probe=bool(self.actions),
+                path, create_directory=create_directory, probe=written, probe_mode=mode_fixed,
                 option=self.where + 'tokens_js')
         except _edgekv.EdgeKVError as exc:
             raise _edgekv.EdgeKVError('%s; nothing was changed' % exc) from None

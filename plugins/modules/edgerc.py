@@ -36,7 +36,8 @@ options:
       - The C(.edgerc) file. A symbolic link is followed and its target edited.
       - Its directory must exist; one that does not (or a path through a file) fails before any write, naming it,
         in check mode too. With O(state=absent) there is nothing to remove there (no change).
-      - A path that ends in C(/) names a directory, not a file, and fails before any write.
+      - A path that ends in C(/) names a directory, not a file, and fails before any write; so does a path a name of
+        which begins or ends with white space (almost always a slip).
     type: path
     default: ~/.edgerc
   section:

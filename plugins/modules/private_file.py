@@ -33,7 +33,8 @@ options:
     description:
       - The file to write. Its directory must exist and be writable (checked in check mode too), and the file, when
         it exists, be a regular file (links are followed) that can be read.
-      - A path that is empty or ends in C(/) fails.
+      - A path that is empty or only white space, that ends in C(/), or a name of which begins or ends with white
+        space (almost always a slip, as in C("{{ dir }}/keys.yml ")) fails.
     type: path
     required: true
   content:
@@ -144,7 +145,7 @@ def run(module):
     data = module.params['content'].encode('utf-8')
     if not path:
         raise _errors.InputError('path is empty; give the file to write; nothing was written')
-    origin = 'path %s' % path
+    origin = 'path %s' % _files.shown_path(path)
     # In check mode the directory's permission too: a write creates a temporary file in the directory and renames it
     # over the file, and check mode predicts the failure of a real run (which tells the reason of the write's failure).
     problem = _files.unwritable_file(path, writable=module.check_mode)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 from datetime import date
 
 import pytest
@@ -323,14 +324,25 @@ def test_prepare_tokens_js_removes_the_directories_it_made_when_one_cannot_be_ma
     assert os.listdir(tmp_path) == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason='root may write any directory')
-def test_check_tokens_js_refuses_a_directory_that_cannot_be_made(tmp_path):
-    (tmp_path / 'locked').mkdir(mode=0o500)
+def test_check_tokens_js_refuses_a_directory_that_cannot_be_made(tmp_path, monkeypatch):
+    """A directory no directory can be made in: 0500 for a user; for root (who may write any directory but an
+    immutable one, or one on a read-only file system) an immutable one (chattr +i), else - no chattr, a file system
+    without the attribute - one that os.access answers for as the kernel answers for an immutable one."""
+    locked = tmp_path / 'locked'
+    locked.mkdir(mode=0o500)
+    immutable = os.geteuid() == 0 and subprocess.run(['chattr', '+i', str(locked)], capture_output=True,
+                                                      check=False).returncode == 0
+    if os.geteuid() == 0 and not immutable:
+        real_access = os.access
+        monkeypatch.setattr(os, 'access', lambda path, mode, **kw: (
+            False if str(path) == str(locked) and mode & os.W_OK else real_access(path, mode, **kw)))
     try:
         with pytest.raises(_edgekv.EdgeKVError, match=r'cannot be made: .*locked is not writable'):
-            _edgekv.check_tokens_js(str(tmp_path / 'locked' / 'sub' / 'edgekv_tokens.js'), create_directory=True)
+            _edgekv.check_tokens_js(str(locked / 'sub' / 'edgekv_tokens.js'), create_directory=True)
     finally:
-        os.chmod(tmp_path / 'locked', 0o700)
+        if immutable:
+            subprocess.run(['chattr', '-i', str(locked)], capture_output=True, check=False)
+        os.chmod(locked, 0o700)
 
 
 LEGACY = ('var edgekv_access_tokens = {\n'

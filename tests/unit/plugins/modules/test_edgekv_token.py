@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import stat
+import subprocess
 from datetime import date, timedelta
 
 import pytest
@@ -423,3 +425,159 @@ def test_tokens_js_path_ending_in_a_slash_is_refused_before_any_request(
     assert failed and result['msg'].startswith(
         'tokens_js.path %s ends in "/": give the name of a file, not of a directory' % path), result['msg']
     assert emulator.admin.log()['total'] == 0 and os.listdir(tmp_path / 'work') == []
+
+
+@pytest.fixture
+def immutable():
+    """immutable(path): `path` made immutable (chattr +i: nothing may be made, renamed or removed in a directory, a
+    file's mode not set), as root too, which a read-only file system is too; made mutable again afterwards. Skips
+    the test where chattr cannot (no chattr, a file system without the attribute, no CAP_LINUX_IMMUTABLE)."""
+    made = []
+
+    def make(path):
+        if not shutil.which('chattr') or subprocess.run(['chattr', '+i', str(path)], capture_output=True,
+                                                        check=False).returncode != 0:
+            pytest.skip('chattr +i is not possible here')
+        made.append(str(path))
+
+    yield make
+    for path in made:
+        subprocess.run(['chattr', '-i', path], capture_output=True, check=False)
+
+
+def test_tokens_js_of_a_token_with_no_api_write_that_cannot_be_written_fails_before_the_first_write(
+        emulator, base, run, tmp_path, writes):
+    """Found by a tester: only the file of a token about to be created or refreshed was tried before the first write.
+    A token that exists as declared, whose edgekv_tokens.js is to be written (here a new file in /proc, which no
+    permission check tells, as root too), failed the task after the token before it had been created. Every file
+    the run writes is tried before the first write; in check mode none is, and the run is predicted."""
+    (tmp_path / 'work').mkdir()
+    good = str(tmp_path / 'work' / 'edgekv_tokens.js')
+    path = '/proc/edgekv_tokens.js'
+    failed, result = run(edgekv_token, dict(base, name='unit_b', namespace_permissions={'marketing': 'r'},
+                                            allow_on_staging=True))
+    assert not failed and result['actions'] == ['create']
+    tokens = [dict(name='unit_a', namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                   tokens_js=dict(path=good)),
+              dict(name='unit_b', namespace_permissions={'marketing': 'r'}, allow_on_staging=True,
+                   tokens_js=dict(path=path))]
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens))
+    assert failed and result['msg'].startswith('tokens[1] (unit_b): tokens[1].tokens_js.path %s: edgekv_tokens.js '
+                                               'file %s cannot be written: ' % (path, path)), result['msg']
+    assert result['msg'].endswith('; nothing was changed (nothing was written)'), result['msg']
+    assert writes() == {} and result['changed'] is False and os.listdir(tmp_path / 'work') == []
+    # One token, the same.
+    failed, result = run(edgekv_token, dict(base, name='unit_b', tokens_js=dict(path=path)))
+    assert failed and result['msg'].startswith('tokens_js.path %s: edgekv_tokens.js file %s cannot be written: '
+                                               % (path, path)), result['msg']
+    # Check mode tries nothing and predicts both.
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens, _ansible_check_mode=True))
+    assert not failed and result['changed'] is True, result['msg']
+    assert [(item['actions'], item['tokens_js']['changed']) for item in result['edgekv_tokens']] == [
+        (['create'], True), ([], True)]
+    assert writes() == {} and os.listdir(tmp_path / 'work') == []
+
+
+def test_tokens_js_in_an_immutable_directory_is_tried_only_when_it_is_written(
+        emulator, base, run, tmp_path, writes, immutable):
+    """The tester's case: the file of a token that exists and needs no API write is to be rewritten (a stale entry),
+    in a directory where nothing can be made; so is the file of a token to revoke, and the mode of a file that holds
+    a legacy token value. Each fails the task before the first write, naming the token. A file that needs no write
+    is not tried: a converged run in that directory succeeds."""
+    bundle = tmp_path / 'bundle'
+    bundle.mkdir()
+    good = str(tmp_path / 'edgekv_tokens.js')
+    path = str(bundle / 'edgekv_tokens.js')
+    kept = dict(name='unit_b', namespace_permissions={'marketing': 'r'}, allow_on_staging=True,
+                tokens_js=dict(path=path))
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=[kept]))
+    assert not failed and result['edgekv_tokens'][0]['tokens_js']['changed'] is True
+    written = open(path).read()
+    uuid = result['edgekv_tokens'][0]['edgekv_token']['uuid']
+    new = dict(name='unit_a', namespace_permissions={'default': 'r'}, allow_on_staging=True,
+               tokens_js=dict(path=good))
+    immutable(bundle)
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=[kept]))
+    assert not failed and result['changed'] is False, result['msg']
+    cases = [
+        ('stale', written.replace(uuid, 'stale-reference'), kept),
+        ('revoke', written, dict(name='unit_b', state='absent', tokens_js=dict(path=path))),
+    ]
+    for what, text, second in cases:
+        subprocess.run(['chattr', '-i', str(bundle)], check=True)
+        with open(path, 'w') as handle:
+            handle.write(text)
+        immutable(bundle)
+        emulator.admin.reset_log()
+        failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=[new, second]))
+        assert failed and result['msg'].startswith(
+            'tokens[1] (unit_b): tokens[1].tokens_js.path %s: edgekv_tokens.js file %s cannot be written: '
+            % (path, path)), (what, result['msg'])
+        assert result['msg'].endswith('(nothing was written)'), (what, result['msg'])
+        assert writes() == {} and not os.path.exists(good), what
+        assert open(path).read() == text
+    # A legacy entry with a token value makes the file secret: its mode is to be set to 0600, and cannot be.
+    subprocess.run(['chattr', '-i', str(bundle)], check=True)
+    with open(path, 'w') as handle:
+        handle.write(written.replace('"namespace-marketing"', '"namespace-old": {"name": "legacy", "value": "x"},\n'
+                                     '  "namespace-marketing"'))
+    os.chmod(path, 0o644)
+    immutable(path)
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=[new, kept]))
+    assert failed and result['msg'].startswith('tokens[1] (unit_b): tokens[1].tokens_js.path %s: the mode of '
+                                               'edgekv_tokens.js file %s cannot be set: ' % (path, path)), result['msg']
+    assert writes() == {} and not os.path.exists(good)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o644
+
+
+@pytest.mark.parametrize('value', ['', '  ', '\t', ' edgekv_tokens.js', 'edgekv_tokens.js ',
+                                   'bundle /edgekv_tokens.js'])
+@pytest.mark.parametrize('create_directory', [False, True])
+def test_tokens_js_path_that_is_blank_or_has_white_space_at_an_end_is_refused_before_any_request(
+        emulator, base, run, tmp_path, monkeypatch, value, create_directory):
+    """Found by a tester: a tokens_js.path of two spaces wrote a file named two spaces in the working directory. A
+    path that is empty, white space only, or begins or ends with white space (of any of its names) is refused before
+    any request, naming the option; nothing is made."""
+    (tmp_path / 'cwd').mkdir()
+    monkeypatch.chdir(tmp_path / 'cwd')
+    emulator.admin.reset_log()
+    for args, option in ((dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                               tokens_js=dict(path=value, create_directory=create_directory)), 'tokens_js.path'),
+                         (dict(edgerc=base['edgerc'], tokens=[dict(
+                             name='unit_js', namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                             tokens_js=dict(path=value, create_directory=create_directory))]),
+                          'tokens[0].tokens_js.path')):
+        for check_mode in (False, True):
+            failed, result = run(edgekv_token, dict(args, _ansible_check_mode=check_mode))
+            prefix = 'tokens[0] (unit_js): ' if option.startswith('tokens[0]') else ''
+            assert failed and result['msg'].startswith('%s%s %r ' % (prefix, option, value)), result['msg']
+            assert 'white space' in result['msg'] or 'is empty' in result['msg'], result['msg']
+            assert result['msg'].endswith('nothing was changed%s' % (' (nothing was written)' if prefix else '')), \
+                result['msg']
+    assert emulator.admin.log()['total'] == 0 and os.listdir(tmp_path / 'cwd') == []
+
+
+@pytest.mark.parametrize('create_directory', [False, True])
+def test_tokens_js_that_is_a_dangling_link_into_a_missing_directory_is_named_as_the_link(
+        emulator, base, run, tmp_path, create_directory):
+    """Found by a tester: "directory <dir> cannot be made: <file> is a dangling symbolic link" named a directory that
+    exists. The file itself is the link: it is named as such, with where it points."""
+    (tmp_path / 'work').mkdir()
+    path = str(tmp_path / 'work' / 'dangle.js')
+    os.symlink(str(tmp_path / 'nowhere' / 'edgekv_tokens.js'), path)
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                                            tokens_js=dict(path=path, create_directory=create_directory)))
+    assert failed and result['msg'] == (
+        'tokens_js.path %s: edgekv_tokens.js file %s is a dangling symbolic link (to %s, in directory %s, which does '
+        'not exist); nothing was changed' % (path, path, tmp_path / 'nowhere' / 'edgekv_tokens.js',
+                                             tmp_path / 'nowhere')), result['msg']
+    assert emulator.admin.log()['total'] == 0 and not os.path.lexists(tmp_path / 'nowhere')
+    # A dangling link into a directory that exists is written through, as the file it names.
+    (tmp_path / 'nowhere').mkdir()
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                                            tokens_js=dict(path=path, create_directory=create_directory)))
+    assert not failed and os.path.islink(path) and result['edgekv_token']['uuid'] in open(path).read()

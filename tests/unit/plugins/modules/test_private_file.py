@@ -176,3 +176,20 @@ def test_check_mode_fails_like_a_real_run_in_a_directory_it_cannot_write(tmp_pat
     assert result['msg'] == ('path %s cannot be written: directory %s is not writable (its permissions, a read-only '
                              'file system or an immutable directory); nothing was written' % (path, readonly))
     assert os.listdir(readonly) == []
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+@pytest.mark.parametrize('path, message', [
+    ('  ', "^path '  ' is only white space"),
+    ('keys.yml ', "^path 'keys.yml ' has a name that begins or ends with white space"),
+    (' /keys.yml', "^path ' /keys.yml' has a name that begins or ends with white space"),
+])
+def test_a_blank_path_or_one_with_white_space_at_an_end_of_a_name_fails(tmp_path, run, monkeypatch, check_mode,
+                                                                         path, message):
+    """Found by a tester of edgekv_token, whose tokens_js.path is checked by the same rule (_files.not_a_file_name):
+    a path of spaces wrote a file named with spaces in the working directory."""
+    monkeypatch.chdir(tmp_path)
+    failed, result = run(private_file, dict(path=path, content=SECRET, _ansible_check_mode=check_mode))
+    assert failed and re.search(message, result['msg']), result['msg']
+    assert result['msg'].endswith('; nothing was written'), result['msg']
+    assert os.listdir(tmp_path) == []
