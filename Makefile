@@ -119,7 +119,7 @@ compat: venv collection
 		if [ "$$minor" = "$(VENV_CORE_MINOR)" ]; then \
 			echo "compat: ansible-core $$minor is the default venv's (tested by the other targets)"; continue; fi; \
 		$(MAKE) --no-print-directory .venv-$$minor/.installed || exit 1; \
-		.venv-$$minor/bin/ansible --version | head -1; \
+		.venv-$$minor/bin/python -c 'import ansible.release as r, sys; print("ansible-core %s, Python %s" % (r.__version__, sys.version.split()[0]))'; \
 		.venv-$$minor/bin/python -m pytest -q -p no:cacheprovider tests/controller || exit 1; \
 		.venv-$$minor/bin/python -m pytest -q -p no:cacheprovider tests/environments -k 'not browser' || exit 1; \
 		.venv-$$minor/bin/python tests/integration/run.py --collection $(COLL) || exit 1; \

@@ -110,12 +110,46 @@ def rotation_item(item, edgerc='', section=None, client_id='self', account_switc
     return given
 
 
+# The role's knobs rotation_run checks on every run (a wrong one would fail a rotation half done, on the day it is due):
+# (the least value, whether it may be that value, what the knob is).
+_KNOBS = dict(
+    max_age_days=(0, True, 'the age in days at which the credential is rotated; 0: every run'),
+    min_remaining_days=(0, True, 'the days before its expiry at which the credential is rotated'),
+    overlap_hours=(0, False, 'the hours the old credential stays ACTIVE after a rotation, for what holds a copy of it; '
+                             'to make it INACTIVE at once, set credential_rotation_deactivate_old: true'),
+    retention_days=(0, True, 'the days an INACTIVE or expired credential is kept before it is deleted'),
+    lease_seconds=(0, False, 'the seconds after which the remains of a stopped run are deleted'),
+    credential_limit=(0, True, 'the credentials Akamai allows per API client; 0: not predicted'),
+)
+
+
+def _check_knobs(**knobs):
+    """Raise AnsibleFilterError naming credential_rotation_<knob> when one of `knobs` (None: the default) is no
+    number or out of its range (_KNOBS)."""
+    for name, value in knobs.items():
+        if value is None:
+            continue
+        least, inclusive, meaning = _KNOBS[name]
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or isinstance(value, bool) or number != number:
+            raise AnsibleFilterError('credential_rotation_%s must be a number (%s), not %s'
+                                     % (name, meaning, native_type_name(value)))
+        if number < least or (number == least and not inclusive):
+            raise AnsibleFilterError('credential_rotation_%s must be %s %s (%s), got %s'
+                                     % (name, 'at least' if inclusive else 'more than', least, meaning, value))
+
+
 def rotation_run(credentials, client_id, client_token='', item=None, force=False, max_age_days=90,
                  min_remaining_days=30, overlap_hours=24, deactivate_old=False, retention_days=30,
                  adopt_undescribed=True, lease_seconds=None, prefix=None, credential_limit=None, cleanup=True):
     """What this run has to do for one item: the credential in use, its plan and whether any step acts."""
     if not isinstance(credentials, list) or not all(isinstance(cred, dict) for cred in credentials):
         raise AnsibleFilterError('rotation_run: the input must be the list of the API client\'s credentials (dicts)')
+    _check_knobs(max_age_days=max_age_days, min_remaining_days=min_remaining_days, overlap_hours=overlap_hours,
+                 retention_days=retention_days, lease_seconds=lease_seconds, credential_limit=credential_limit)
     credentials = _plain(credentials)
     if client_id == 'self':
         current = [cred for cred in credentials if cred.get('signing')]

@@ -191,11 +191,15 @@ def finished_elsewhere(credentials, current, now=None, prefix=DEFAULT_PREFIX):
             'credential; or another section), not in this section. '
             'Credential %s, which this section holds, %s. Copy credential %s into this section from where that '
             'rotation stored it; once credential %s is gone, put a new credential into the section (docs/rotation.md, '
-            'Last resort). Running the rotation again finds the same'
+            'Last resort). If no other copy holds it - a run of this section whose verification failed restored '
+            'credential %s into the section but could not deactivate credential %s (its log says so; its secret is '
+            'then nowhere) -, delete credential %s (edgegrid.access.api_credential state=absent credential_id=%s) '
+            'and run again. Running the rotation again finds the same'
             % (current.get('credential_id'), ', '.join(str(c.get('credential_id')) for c in done),
                current.get('credential_id'),
                ('expires at %s' % _format(expires)) if expires is not None else 'has no expiry',
-               done[0].get('credential_id'), current.get('credential_id')))
+               done[0].get('credential_id'), current.get('credential_id'), current.get('credential_id'),
+               done[0].get('credential_id'), done[0].get('credential_id'), done[0].get('credential_id')))
 
 
 def describe_credentials(credentials, now=None, in_use_id=None, prefix=DEFAULT_PREFIX):

@@ -61,3 +61,22 @@ def test_credential_rotation_takes_a_0_as_given(playbook, given):
         assert emu.admin.log()['total'] == 0, emu.admin.log()
     writes = [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')]
     assert writes == [], writes
+
+
+@pytest.mark.parametrize('variables, message', [
+    # Found by a tester: a misspelt key was left unread, and the item rotated the default section, silently.
+    ({'credential_rotation_credentials': [{'sectoin': 'team'}]}, 'sectoin'),
+    # Found by a tester: an overlap of 0 failed the rotation half done (the old credential's expiry in the past), on
+    # every run after; a run that was not due did not notice it.
+    ({'credential_rotation_overlap_hours': 0}, 'credential_rotation_overlap_hours must be more than 0'),
+])
+def test_credential_rotation_refuses_a_wrong_item_or_knob_before_any_write(playbook, variables, message):
+    emu = playbook.emu
+    tasks = [{'name': 'Rotate', 'ansible.builtin.include_role': {'name': 'edgegrid.access.credential_rotation'},
+              'vars': dict({'credential_rotation_edgerc': emu.edgerc, 'credential_rotation_section': 'default',
+                            'credential_rotation_force': True}, **variables)}]
+    emu.admin.reset_log()
+    rc, output, dummy = playbook.run(tasks, [])
+    assert rc != 0 and message in output, output
+    writes = [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')]
+    assert writes == [], writes

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 import time
 
 import pytest
@@ -157,6 +158,60 @@ def test_the_rollback_message_joins_its_sentences(emu, tmp_path, new_client):
     text = ' '.join(out.split())
     assert 'was deactivated and the section restored. The old credential was left as it was.' in text, out[-3000:]
     assert 'restored; The' not in text
+
+
+def test_a_rollback_that_cannot_deactivate_the_new_credential_says_so_and_how_out(emu, tmp_path, new_client):
+    """Found by a tester: verification failed, the section was restored, and the deactivation of the new credential
+    failed (an IAM outage): the credential stayed ACTIVE with its final description and its secret nowhere, and every
+    run after stopped, taking it for a rotation finished elsewhere. The run says so, naming the credential to delete;
+    the next run names that way out too; once it is deleted, a run rotates again."""
+    team = tmp_path / 'team.edgerc'
+    new_client('playbook-rollback-stuck', team, 'svc')
+    current = listed(emu, team, 'svc')[0]['credentialId']
+    emu.admin.faults('drop', method='GET', path=CREDS + '/1', count=50)
+    stop = threading.Event()
+
+    def outage_once_described():
+        # The create's two PUTs (its pending marker, then its description, after the secret was written) are
+        # through: every write after them (the roll-back's deactivation, POST .../deactivate) is refused.
+        while not stop.is_set():
+            puts = [n for key, n in emu.admin.log()['counts'].items()
+                    if key.startswith('PUT %s/' % CREDS) and not key.endswith('/%d' % current)]
+            if puts and max(puts) >= 2:
+                emu.admin.faults('503', method='POST', path=CREDS + '/1', count=50, retry_after=0)
+                return
+            time.sleep(0.02)
+    emu.admin.reset_log()
+    watcher = threading.Thread(target=outage_once_described)
+    watcher.start()
+    try:
+        # Two attempts of the verification, 2 s apart: time for the outage to begin before the roll-back.
+        code, out = rotate(tmp_path, team, '-e', 'credential_rotation_force=true', '-e',
+                           'credential_rotation_verify_retries=2', '-e', 'credential_rotation_max_retries=0')
+    finally:
+        stop.set()
+        watcher.join()
+        emu.admin.clear_faults()
+    assert code != 0, out[-3000:]
+    text = ' '.join(out.split())
+    new = [c for c in listed(emu, team, 'svc') if c['credentialId'] != current]
+    assert len(new) == 1 and new[0]['status'] == 'ACTIVE', new
+    new_id = new[0]['credentialId']
+    assert ('The section was restored, but the new credential %d could not be deactivated (' % new_id) in text, out[-3000:]
+    assert ('delete it (edgegrid.access.api_credential state=absent credential_id=%d) before the next run' % new_id
+            in text), out[-3000:]
+    code, out = rotate(tmp_path, team)
+    assert code != 0 and ('delete credential %d (edgegrid.access.api_credential state=absent credential_id=%d) and '
+                          'run again' % (new_id, new_id)) in ' '.join(out.split()), out[-3000:]
+    delete = tmp_path / 'delete.yml'
+    delete.write_text('- hosts: localhost\n  gather_facts: false\n  tasks:\n    - edgegrid.access.api_credential:\n'
+                      '        edgerc: %s\n        section: svc\n        credential_id: %d\n        state: absent\n'
+                      % (team, new_id))
+    code, out = playbook(tmp_path, ['-i', 'localhost,', '-c', 'local', str(delete)])
+    assert code == 0, out[-3000:]
+    code, out = rotate(tmp_path, team, '-e', 'credential_rotation_force=true')
+    assert code == 0, out[-3000:]
+    assert [c['credentialId'] for c in listed(emu, team, 'svc') if c['credentialId'] not in (current, new_id)]
 
 
 ROLE_ON_THREE_HOSTS = """

@@ -162,6 +162,10 @@ def test_a_rotation_finished_elsewhere_is_not_in_progress():
     assert 'credential 1 is finished: credential 2 replaced it' in result['finished_elsewhere']
     assert 'expires at 2026-06-02T12:00:00Z' in result['finished_elsewhere']
     assert 'Copy credential 2 into this section' in result['finished_elsewhere']
+    # Found by a tester: a rotation whose verification failed restored the section but could not deactivate its new
+    # credential (an IAM outage): the advice names that case and its way out too.
+    assert ('could not deactivate credential 2 (its log says so; its secret is then nowhere) -, delete credential 2 '
+            '(edgegrid.access.api_credential state=absent credential_id=2) and run again') in result['finished_elsewhere']
     assert 2 not in result['orphans'] + result['delete']
     # In progress (the pending marker) stays in progress, and is not called finished.
     other['description'] = _rotation.pending_description(_rotation.final_description(1), 'elsewhere:1:bb', NOW)

@@ -227,3 +227,29 @@ def test_record_names_the_new_credential_or_the_one_in_use():
     assert (record['rotated'], record['credential_id'], record['retired_id'], record['deleted_ids']) == (False, 10, None, [8])
     assert (record['copied_sections'], record['controller_credential_id'], record['account_switch_key']) == ([], None, 'K')
     assert record['check_mode'] is True and record['controller_updated'] is False
+
+
+@pytest.mark.parametrize('knob, value, problem', [
+    ('overlap_hours', 0, 'credential_rotation_overlap_hours must be more than 0 (the hours the old credential stays '
+                         'ACTIVE after a rotation, for what holds a copy of it; to make it INACTIVE at once, set '
+                         'credential_rotation_deactivate_old: true), got 0'),
+    ('overlap_hours', -1, 'credential_rotation_overlap_hours must be more than 0'),
+    ('overlap_hours', 'soon', 'credential_rotation_overlap_hours must be a number'),
+    ('min_remaining_days', -5, 'credential_rotation_min_remaining_days must be at least 0'),
+    ('max_age_days', -1, 'credential_rotation_max_age_days must be at least 0'),
+    ('retention_days', -1, 'credential_rotation_retention_days must be at least 0'),
+    ('lease_seconds', 0, 'credential_rotation_lease_seconds must be more than 0'),
+    ('credential_limit', True, 'credential_rotation_credential_limit must be a number'),
+])
+def test_knobs_out_of_range_fail_every_run(knob, value, problem):
+    """Found by a tester: an overlap of 0 (or less) passed, then failed the rotation half done (new credential made,
+    written, verified; the old one's expiry refused as in the past), on every run after; on a run that was not due
+    it went unnoticed. Every run checks the knobs, due or not, naming the role's variable."""
+    rotation = _filters()
+    from ansible.errors import AnsibleFilterError  # pylint: disable=import-outside-toplevel
+    creds = [_cred(10, 'a', signing=True, created='2026-11-20T00:00:00Z')]
+    with pytest.raises(AnsibleFilterError) as caught:
+        rotation.rotation_run(creds, 'self', **_options(**{knob: value}))
+    assert str(caught.value).startswith(problem), str(caught.value)
+    for fine in ({'overlap_hours': 0.5}, {'max_age_days': 0}, {'min_remaining_days': '30'}, {'lease_seconds': None}):
+        assert rotation.rotation_run(creds, 'self', **_options(**fine))['act'] in (True, False)
