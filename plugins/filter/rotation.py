@@ -9,6 +9,7 @@ rotation plan (rotation_plan), and what the role's tasks would otherwise compute
 
 from __future__ import annotations
 
+import math
 import os
 from numbers import Number
 
@@ -134,7 +135,7 @@ def _check_knobs(**knobs):
             number = float(value)
         except (TypeError, ValueError):
             number = None
-        if number is None or isinstance(value, bool) or number != number:
+        if number is None or isinstance(value, bool) or math.isnan(number):
             raise AnsibleFilterError('credential_rotation_%s must be a number (%s), not %s'
                                      % (name, meaning, native_type_name(value)))
         if number < least or (number == least and not inclusive):

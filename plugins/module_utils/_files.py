@@ -221,8 +221,8 @@ def dangling_file_link(path):
         link_target = os.readlink(path)
     except OSError:
         link_target = '?'
-    return '%s is a dangling symbolic link (to %s, in directory %s, which does not exist)' % (path, link_target,
-                                                                                            directory)
+    return ('%s is a dangling symbolic link (to %s, in directory %s, which does not exist)'
+            % (path, link_target, directory))
 
 
 def directories_to_make(path):

@@ -73,7 +73,7 @@ options:
           - The key value, 1 to 64 characters, unique within the account. A secret - never shown in output.
           - A value that begins or ends with white space is refused (Akamai documents no trimming, so it would be a
             key apart from the value without it); so is a value that holds a control character (a tab, a line
-            break: no HTTP header, where clients present their key, can carry it) and, with O(api_version=v1), a
+            break, which no HTTP header, where clients present their key, can carry) and, with O(api_version=v1), a
             value that holds a comma or semicolon (v1 splits a value there into several keys).
         type: str
       label:

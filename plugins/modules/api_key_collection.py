@@ -30,7 +30,7 @@ options:
   name:
     description:
       - The name of the collection (1 to 200 characters), unique within its contract and group. A name that begins
-        or ends with white space, or holds a control character, is refused (Akamai keeps it as given: it would be a
+        or ends with white space, or holds a control character, is refused (Akamai keeps it as given, so it would be a
         collection apart from the one without it).
       - With O(id), the new name of that collection.
       - One of O(name), O(id) and O(collections) is required.

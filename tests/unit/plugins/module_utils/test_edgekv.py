@@ -330,8 +330,8 @@ def test_check_tokens_js_refuses_a_directory_that_cannot_be_made(tmp_path, monke
     without the attribute - one that os.access answers for as the kernel answers for an immutable one."""
     locked = tmp_path / 'locked'
     locked.mkdir(mode=0o500)
-    immutable = os.geteuid() == 0 and subprocess.run(['chattr', '+i', str(locked)], capture_output=True,
-                                                      check=False).returncode == 0
+    immutable = os.geteuid() == 0 and subprocess.run(
+        ['chattr', '+i', str(locked)], capture_output=True, check=False).returncode == 0
     if os.geteuid() == 0 and not immutable:
         real_access = os.access
         monkeypatch.setattr(os, 'access', lambda path, mode, **kw: (

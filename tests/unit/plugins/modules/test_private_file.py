@@ -184,8 +184,8 @@ def test_check_mode_fails_like_a_real_run_in_a_directory_it_cannot_write(tmp_pat
     ('keys.yml ', "^path 'keys.yml ' has a name that begins or ends with white space"),
     (' /keys.yml', "^path ' /keys.yml' has a name that begins or ends with white space"),
 ])
-def test_a_blank_path_or_one_with_white_space_at_an_end_of_a_name_fails(tmp_path, run, monkeypatch, check_mode,
-                                                                         path, message):
+def test_a_blank_path_or_one_with_white_space_at_an_end_of_a_name_fails(
+        tmp_path, run, monkeypatch, check_mode, path, message):
     """Found by a tester of edgekv_token, whose tokens_js.path is checked by the same rule (_files.not_a_file_name):
     a path of spaces wrote a file named with spaces in the working directory."""
     monkeypatch.chdir(tmp_path)
