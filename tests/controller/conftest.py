@@ -20,6 +20,11 @@ from akamai_emulator.fixtures import LEDGER, collections_path, emulator  # noqa:
 BIN = os.path.dirname(os.path.abspath(sys.executable))
 
 
+def pytest_configure(config):
+    config.addinivalue_line('markers', "roles: a test of a role's checks of its variables (Python filters that touch "
+                                       "no ansible-core internal), run on the default venv's ansible-core only")
+
+
 class Playbook:
     """Runs one play of tasks on localhost with ansible-playbook; returns the output and the registered results."""
 

@@ -17,8 +17,6 @@ import json
 import os
 import re
 
-import pytest
-
 from test_in_process import comparable, writes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -77,35 +75,32 @@ def every_module(playbook, edgerc_path):
             for module, keywords, args in tasks]
 
 
-@pytest.fixture
-def converged(playbook, tmp_path):
-    """The tasks, run once in the worker to create what they create: from then on they change nothing."""
-    tasks = every_module(playbook, str(tmp_path / 'fence.edgerc'))
-    rc, output, dummy = playbook.run(tasks, [])
-    assert rc == 0, output
-    return tasks
-
-
-@pytest.mark.parametrize('fault', sorted(FAULTS))
-def test_every_module_runs_as_a_module_process_when_the_runner_is_fenced(playbook, converged, fault):
+def test_every_module_runs_as_a_module_process_when_the_runner_is_fenced(playbook, tmp_path):
+    """Each fault in turn, against one emulator: the tasks run once in the worker to create what they create (from
+    then on they change nothing), once more in the worker for the results to compare, then fenced, once per fault."""
     emu = playbook.emu
+    converged = every_module(playbook, str(tmp_path / 'fence.edgerc'))
+    rc, output, dummy = playbook.run(converged, [])
+    assert rc == 0, output
     rc, in_worker_output, in_worker = playbook.run(converged, list(MODULES), verbosity=1)
     assert rc == 0, in_worker_output
     assert 'runs as a module process' not in in_worker_output
 
-    emu.admin.reset_log()
-    rc, fenced_output, fenced = playbook.run(converged, list(MODULES), verbosity=1, env={
-        'PYTHONPATH': os.path.join(HERE, 'core_faults'), 'EDGEGRID_ACCESS_TEST_CORE_FAULT': fault})
-    assert rc == 0, fenced_output
-    assert writes(emu) == {}, 'a fenced run of converged tasks sent a write'
-    said = re.findall(r'^edgegrid\.access: edgegrid\.access\.(\w+) runs as a module process: (.*)$', fenced_output,
-                      re.MULTILINE)
-    assert [module for module, dummy in said] == list(MODULES), fenced_output
-    assert all(re.fullmatch(FAULTS[fault], reason) for dummy, reason in said), said
-    assert 'Traceback' not in fenced_output and '[ERROR]' not in fenced_output
+    for fault in sorted(FAULTS):
+        emu.admin.reset_log()
+        rc, fenced_output, fenced = playbook.run(converged, list(MODULES), verbosity=1, env={
+            'PYTHONPATH': os.path.join(HERE, 'core_faults'), 'EDGEGRID_ACCESS_TEST_CORE_FAULT': fault})
+        assert rc == 0, (fault, fenced_output)
+        assert writes(emu) == {}, 'a fenced run (%s) of converged tasks sent a write' % fault
+        said = re.findall(r'^edgegrid\.access: edgegrid\.access\.(\w+) runs as a module process: (.*)$', fenced_output,
+                          re.MULTILINE)
+        assert [module for module, dummy in said] == list(MODULES), (fault, fenced_output)
+        assert all(re.fullmatch(FAULTS[fault], reason) for dummy, reason in said), (fault, said)
+        assert 'Traceback' not in fenced_output and '[ERROR]' not in fenced_output, (fault, fenced_output)
 
-    for module in MODULES:
-        assert stable(fenced[module]) == stable(in_worker[module]), module
-        assert not fenced[module].get('failed'), (module, fenced[module])
-    assert fenced['api_client']['changed'] and fenced['api_credential']['changed'] and fenced['edgerc']['changed']
-    assert not fenced['api_key']['changed'] and not fenced['api_key_collection']['changed']
+        for module in MODULES:
+            assert stable(fenced[module]) == stable(in_worker[module]), (fault, module)
+            assert not fenced[module].get('failed'), (fault, module, fenced[module])
+        assert fenced['api_client']['changed'] and fenced['api_credential']['changed'] and fenced['edgerc']['changed'], \
+            fault
+        assert not fenced['api_key']['changed'] and not fenced['api_key_collection']['changed'], fault

@@ -13,6 +13,9 @@ import subprocess
 
 import pytest
 
+# Run on the default venv's ansible-core only (Makefile, compat-%): the role's Python filters, no core internal.
+pytestmark = pytest.mark.roles
+
 
 def collection_names(emu):
     body = emu.session().get(emu.url('/apikey-manager-api/v2/collections')).json()

@@ -11,6 +11,11 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
+# Run on the default venv's ansible-core only (Makefile, compat-%): the role's Python filters, no core internal.
+pytestmark = pytest.mark.roles
+
 KEY_VALUE = 'places-declared-key-value-0001'
 
 

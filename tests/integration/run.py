@@ -7,8 +7,10 @@
 
 Starts the emulator (tests/emulator) on an ephemeral loopback port, writes its .edgerc and an
 integration_config.yml that ansible-test hands to every target as variables, then runs
-`ansible-test integration --local` in the collection copy at the given verbosity (-vvvv by default),
-keeping the whole output in tests/output/integration.log of that copy. The modules run in Ansible's worker
+`ansible-test integration --local` at the given verbosity (-vvvv by default) in a copy of its own of the given
+collection (in a temporary directory: runs of this script side by side, as `make test` starts them, share no file),
+keeping the whole output in tests/output/integration/<way>-<ansible-core minor>.log of the given collection (way:
+in-worker or module-process). The modules run in Ansible's worker
 process, as they do for any task on the controller; --module-process runs them as module processes instead.
 Afterwards every secret the emulator issued during the run (client secrets, access tokens, OAuth 2.0 secrets
 and tokens, API key values) is looked for in that output: one found fails the run, naming its kind and line,
@@ -30,6 +32,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -37,6 +40,7 @@ import tempfile
 import threading
 
 import yaml
+from ansible import release as ansible_release
 
 from akamai_emulator.conformance import report
 from akamai_emulator.testing import SecretLedger, running_emulator
@@ -117,12 +121,18 @@ def main():
     parser.add_argument('targets', nargs='*', help='targets to run (default: all)')
     args = parser.parse_args()
 
-    collection = os.path.abspath(args.collection)
+    source = os.path.abspath(args.collection)
     bin_dir = os.path.dirname(os.path.abspath(sys.executable))
-    log_path = os.path.join(collection, 'tests', 'output', 'integration.log')
+    log_path = os.path.join(source, 'tests', 'output', 'integration', '%s-%s.log' % (
+        'module-process' if args.module_process else 'in-worker', ansible_release.__version__.rsplit('.', 1)[0]))
     os.makedirs(os.path.dirname(log_path), exist_ok=True)
     ledger = SecretLedger(every_creation=True)
     with tempfile.TemporaryDirectory(prefix='edgegrid-access-it-') as tmp:
+        # The run's own copy (its .git included: ansible-test lists the files through git); not tests/output.
+        collection = os.path.join(tmp, 'collections', 'ansible_collections', 'edgegrid', 'access')
+        shutil.copytree(source, collection, symlinks=True,
+                        ignore=lambda directory, names: ['output'] if os.path.samefile(
+                            directory, os.path.join(source, 'tests')) else [])
         with running_emulator(tmp, propagation_delay=args.propagation_delay, max_page_size=args.max_page_size,
                               check_openapi=True) as emu:
             ledger.collect(emu.store)
