@@ -37,10 +37,11 @@ STATE ?=
 
 # `make test` runs its suites side by side, TEST_JOBS at a time (each suite starts its own emulators on ephemeral ports;
 # the integration runs and the static checks work in copies of their own), and prints each suite's output whole, when
-# it ends. TEST_JOBS=1 runs them one after the other.
+# it ends. TEST_JOBS=1 runs them one after the other. The longest start first: the matrix's lines (each a whole
+# integration suite), then the rest by their length.
 TEST_JOBS ?= 3
-SUITES := units emulator-tests integration integration-module-process bad-inputs controller rotation environments \
-	compat molecule examples awx checks
+SUITES := $(addprefix compat-,$(MATRIX)) compat integration checks controller integration-module-process bad-inputs \
+	rotation environments units molecule examples awx emulator-tests
 
 test:
 	@start=$$(date +%s) && $(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target test-suites && \
