@@ -130,9 +130,9 @@ def main():
     with tempfile.TemporaryDirectory(prefix='edgegrid-access-it-') as tmp:
         # The run's own copy (its .git included: ansible-test lists the files through git); not tests/output.
         collection = os.path.join(tmp, 'collections', 'ansible_collections', 'edgegrid', 'access')
+        tests = os.path.join(source, 'tests')
         shutil.copytree(source, collection, symlinks=True,
-                        ignore=lambda directory, names: ['output'] if os.path.samefile(
-                            directory, os.path.join(source, 'tests')) else [])
+                        ignore=lambda directory, names: ['output'] if directory == tests else [])
         with running_emulator(tmp, propagation_delay=args.propagation_delay, max_page_size=args.max_page_size,
                               check_openapi=True) as emu:
             ledger.collect(emu.store)
