@@ -73,6 +73,8 @@ options:
         C(default)); else, when the credentials come from the O(edgerc) file, C(account_key) in its section.
       - Given as an empty string, the environment variable is not read (the C(account_key) of the O(edgerc) section
         still applies).
+      - A value of white space only fails (it is almost always a variable that came out blank; read as no key, the
+        requests would act on another account than the one meant).
     type: str
   request_timeout:
     description:

@@ -350,7 +350,8 @@ def resolve_config(options, environ=None):
 
     The account switch key: the option ``account_switch_key``; else (when that option is not given at all)
     ``AKAMAI_{SECTION}_ACCOUNT_KEY`` (``AKAMAI_ACCOUNT_KEY`` for ``default``); else ``account_key`` of the
-    section when the credentials come from the file.
+    section when the credentials come from the file. An option ``account_switch_key`` of white space only is an
+    error (an empty string is not: it reads no variable).
 
     When another source is present (a complete set of options or variables, including plain ``AKAMAI_*`` with a
     section other than ``default``, or the file's section) and names another host, client token or account switch
@@ -359,6 +360,13 @@ def resolve_config(options, environ=None):
     Raises ConfigError (never with a secret in its text).
     """
     environ = os.environ if environ is None else environ
+    option_key = options.get('account_switch_key')
+    if option_key is not None and option_key and not option_key.strip():
+        # Almost always a variable that came out blank ("{{ key }} "): read as no key, the requests would act on
+        # the API client's own account instead of the one meant.
+        raise ConfigError('the option account_switch_key is only white space; give the account switch key (such as '
+                          '1-5C0YLB:1-8BYUX), or an empty string for none given (the account_key of the .edgerc section '
+                          'still applies)')
     section = options.get('section') or DEFAULT_SECTION
     path = os.path.expanduser(options.get('edgerc') or DEFAULT_EDGERC)
     prefix = _edgerc.env_prefix(section)
@@ -389,7 +397,6 @@ def resolve_config(options, environ=None):
         except ConfigError as exc:
             raise ConfigError('%s%s' % (exc, _no_credentials_hint(environ, prefix, section, path, given))) from None
 
-    option_key = options.get('account_switch_key')
     option_key = option_key.strip() if option_key is not None else None
     if chosen.settle_account_key(option_key, environ, prefix):
         _check('account_key', chosen.account_key, 'the account switch key of %s' % chosen.label)

@@ -301,6 +301,23 @@ def test_account_switch_key_option_and_variable(tmp_path):
     assert config.account_switch_key == 'OPT'
 
 
+@pytest.mark.parametrize('blank', [' ', '\t', '  \n ', '\u00a0'])
+def test_an_account_switch_key_of_white_space_only_fails_naming_the_option(tmp_path, blank):
+    # Read as no key, the requests would act on the account of the section's account_key (or the client's own).
+    edgerc = write_edgerc(tmp_path, GOOD)
+    with pytest.raises(_client.ConfigError) as exc:
+        _client.resolve_config({'edgerc': edgerc, 'section': 'staging', 'account_switch_key': blank},
+                               environ={'AKAMAI_STAGING_ACCOUNT_KEY': '1-ENV:1-KEY'})
+    assert 'the option account_switch_key is only white space' in str(exc.value)
+    # Empty is not blank: no variable read, the section's account_key applies; a key in white space is trimmed.
+    config = _client.resolve_config({'edgerc': edgerc, 'section': 'staging', 'account_switch_key': ''},
+                                    environ={'AKAMAI_STAGING_ACCOUNT_KEY': '1-ENV:1-KEY'})
+    assert config.account_switch_key == '1-ABCDE:1-FGHIJ'
+    config = _client.resolve_config({'edgerc': edgerc, 'section': 'staging', 'account_switch_key': ' 1-A:1-B '},
+                                    environ={})
+    assert config.account_switch_key == '1-A:1-B'
+
+
 def test_a_missing_file_says_where_else_credentials_could_come_from(tmp_path):
     with pytest.raises(_client.ConfigError) as exc:
         _client.resolve_config({'edgerc': str(tmp_path / 'nope'), 'section': 'production'}, environ=AMBIENT)
