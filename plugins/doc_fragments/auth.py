@@ -19,6 +19,8 @@ options:
       - The file is read as Akamai's own tools read it (comments, quotes, a UTF-8 byte order mark, CRLF line endings);
         a file they would refuse or read differently is refused before any request, naming the file, section, key and
         line. The forms are listed in C(docs/edgerc.md).
+      - A file whose group or others may read or write it (mode C(0644), for example) is read with a warning that
+        names it and its mode; it should be C(0600).
     type: path
   section:
     description:

@@ -51,6 +51,8 @@ options:
       - When set in the configuration file, it is also recorded in each host's variables. When it comes from
         E(AKAMAI_EDGERC) or the default, it is not - the modules then read the same variable when the playbook runs,
         which is what an AWX / Automation Platform job needs, as its credential injects a file of its own.
+      - A file whose group or others may read or write it (mode C(0644), for example) is read with a warning; it
+        should be C(0600).
     type: path
     default: ~/.edgerc
     env:
@@ -220,6 +222,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self._check_accounts_options()
         except _environments.EnvironmentsError as exc:
             raise AnsibleParserError('%s: %s' % (self.NAME, exc)) from None
+        warning = source.mode_warning()
+        if warning:
+            self.display.warning('%s: %s' % (self.NAME, warning))
         for option, patterns in (('sections', include), ('exclude_sections', exclude)):
             for name in _environments.unmatched_names(names, patterns):
                 self._problem(strict, "%s: no section of %s is named '%s' (its sections: %s)"

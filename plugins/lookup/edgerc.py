@@ -22,7 +22,8 @@ description:
   - A section is checked as credentials, as the modules check it before any request. C(host), C(client_token),
     C(client_secret) and C(access_token) must be present and not empty, the tokens and the secret must be tokens
     (no space, no stray quote), C(host) a host name. A C(max_body) other than 131072 is reported with a warning,
-    since Akamai checks the hash of the first 131072 bytes of a POST body whatever it says.
+    since Akamai checks the hash of the first 131072 bytes of a POST body whatever it says; so is a file whose group
+    or others may read or write it (it should be mode C(0600)).
   - Unlike C(ansible.builtin.ini), it reads a file with a section written twice (its keys merge), and it returns the
     values as Akamai's tools read them, without the inline comment or the quotes.
   - It reads the file only; the C(AKAMAI_*) environment variables, which the modules may take their credentials from,
@@ -173,8 +174,9 @@ class LookupModule(LookupBase):
             section = _edgerc.load_section(path, name)
         except _edgerc.EdgercError as exc:
             raise AnsibleLookupError(str(exc)) from None
+        # As the modules word them (each names the file): a run that reads the file both ways says it once.
         for warning in section.warnings:
-            display.warning('edgegrid.access.edgerc: %s' % warning)
+            display.warning(warning)
         values = _edgerc.public_values(section.values)
         values['host'] = _edgerc.normalize_host(values['host'])
         return values

@@ -542,11 +542,30 @@ def load_section(path, section):
             check_token(key, values[key], '%s, line %d' % (where, lines[key]))
     base_url = host_url(values['host'], '%s, line %d: host' % (where, lines['host']))
     warnings = []
+    warning = open_mode_warning(path)
+    if warning:
+        warnings.append(warning)
     if 'max_body' in values:
         warning = max_body_warning(values['max_body'], '%s, line %d' % (where, lines['max_body']))
         if warning:
             warnings.append(warning)
     return Section(path, section, values, base_url, warnings, lines)
+
+
+def open_mode_warning(path):
+    """The warning for an .edgerc file at `path` (links followed) whose mode lets its group or others read or write
+    it (OpenSSH refuses such a private key): it holds client secrets and access tokens that other users of the host
+    could read, or credentials they could replace. None for a mode of 0600 or narrower, or a file that cannot be
+    looked at (the read reports that)."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return None
+    if not mode & 0o066:
+        return None
+    return ('%s has mode %04o: users other than its owner may %s it, and it holds API credentials. Make it private: '
+            'chmod 600 %s (the edgerc module sets 0600 when it writes the file)'
+            % (_origin(path), mode, 'read' if mode & 0o044 else 'change', path))
 
 
 def max_body_warning(value, where):

@@ -14,7 +14,8 @@ switch key), never what they are: no client token, client secret or access token
 
 Public API::
 
-    EdgercSource(path)                  .sections() -> [name]; .config(section) -> _client.EdgeGridConfig
+    EdgercSource(path)                  .sections() -> [name]; .config(section) -> _client.EdgeGridConfig;
+                                        .mode_warning() -> str or None
     list_accounts(config, search=None, **client_options) -> ([{account_name, account_switch_key}], requests sent)
     select_sections(names, include, exclude) -> [name]
     unmatched_names(names, patterns) -> [pattern]   the literal names (no wildcard) that name no section
@@ -29,6 +30,7 @@ A host is ``{'name': str, 'vars': dict}``; its variables are described in the pl
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _client, _edgerc, _errors, _iam
@@ -67,6 +69,10 @@ class EdgercSource:
         if names is None:
             raise EnvironmentsError('%s (set the edgerc option or AKAMAI_EDGERC)' % _edgerc.missing_file(self.path))
         return names
+
+    def mode_warning(self):
+        """The warning when the file's mode lets other users read or change it (_edgerc.open_mode_warning), or None."""
+        return _edgerc.open_mode_warning(os.path.expanduser(self.path))
 
     def config(self, section):
         """The EdgeGridConfig of one section; EnvironmentsError naming the section and what is wrong with it."""

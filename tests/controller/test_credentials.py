@@ -93,6 +93,26 @@ def test_the_akamai_variables_do_not_switch_a_named_section_to_another_client(pl
     assert 'not used, though they name another API client or account: section [default] of .edgerc file' in said[0]
 
 
+def test_an_edgerc_others_may_read_is_used_and_warned_of_once(playbook, where):
+    """A hand-written .edgerc is often 0644 (the umask's): the tasks run, and the run says so once - the modules'
+    reads and the lookup's alike - without a value of the file in the output."""
+    with open(playbook.emu.edgerc, encoding='utf-8') as handle:
+        text = handle.read()
+    edgerc = playbook.tmp_path / 'by-hand.edgerc'
+    edgerc.write_text(text, encoding='utf-8')
+    edgerc.chmod(0o644)
+    tasks = [{'name': 'Read the client %d' % n, 'register': 'read%d' % n,
+              'edgegrid.access.api_request': {'edgerc': str(edgerc), 'path': CLIENTS + '/self'}} for n in (1, 2)]
+    tasks.append({'name': 'Look up the section', 'ansible.builtin.set_fact': {
+        'looked_up': "{{ lookup('edgegrid.access.edgerc', 'default', edgerc='%s').host }}" % edgerc}})
+    rc, output, found = playbook.run(tasks, ['read1', 'read2', 'looked_up'], extra_vars=where)
+    assert rc == 0, output
+    assert found['read1']['status'] == found['read2']['status'] == 200 and found['looked_up']
+    said = [line for line in warnings_of(output) if 'has mode 0644: users other than its owner may read it' in line]
+    assert len(said) == 1 and 'chmod 600 %s' % edgerc in ' '.join(output.split()), output
+    assert oct(os.stat(edgerc).st_mode & 0o777) == '0o644'  # a read changes nothing
+
+
 def test_a_max_body_below_131072_does_not_shorten_what_is_signed(playbook, where):
     emu = playbook.emu
     values = emu.section('default')

@@ -26,8 +26,10 @@ def no_akamai_variables(monkeypatch):
 
 
 def write_edgerc(tmp_path, text):
+    """tmp_path/edgerc holding text, mode 0600 as an .edgerc should be (a wider one is warned of)."""
     path = tmp_path / 'edgerc'
     path.write_text(text)
+    os.chmod(path, 0o600)
     return str(path)
 
 

@@ -259,6 +259,34 @@ def test_loose_mode_is_tightened(edgerc):
     assert edgerc.read_text() == ORIGINAL
 
 
+@pytest.mark.parametrize('mode, verb', [(0o644, 'read'), (0o640, 'read'), (0o604, 'read'), (0o620, 'change'),
+                                        (0o666, 'read')])
+def test_a_file_others_may_read_or_change_is_warned_of_on_every_read(edgerc, mode, verb):
+    # Hand-written files are often 0644 (the umask's): the secret is then anyone's on the host.
+    os.chmod(edgerc, mode)
+    warnings = _edgerc.load_section(str(edgerc), 'default').warnings
+    assert warnings == ['.edgerc file %s has mode %04o: users other than its owner may %s it, and it holds API '
+                        'credentials. Make it private: chmod 600 %s (the edgerc module sets 0600 when it writes the '
+                        'file)' % (edgerc, mode, verb, edgerc)]
+    assert_no_secret(warnings)
+    assert mode_of(edgerc) == mode  # a read changes nothing
+
+
+@pytest.mark.parametrize('mode', [0o600, 0o400, 0o700, 0o611])
+def test_a_private_file_is_not_warned_of(edgerc, mode):
+    os.chmod(edgerc, mode)
+    assert _edgerc.load_section(str(edgerc), 'default').warnings == []
+    assert _edgerc.open_mode_warning(str(edgerc) + '.missing') is None
+
+
+def test_a_link_is_judged_by_the_file_it_leads_to(edgerc, tmp_path):
+    link = tmp_path / 'link'
+    link.symlink_to(edgerc)  # a link's own mode is 0777 on Linux
+    assert _edgerc.load_section(str(link), 'default').warnings == []
+    os.chmod(edgerc, 0o644)
+    assert 'has mode 0644' in _edgerc.load_section(str(link), 'default').warnings[0]
+
+
 def test_check_mode_writes_nothing(edgerc, tmp_path):
     result = _edgerc.write_section(str(edgerc), 'default', dict(client_secret=NEW_SECRET), backup=True,
                                    check_mode=True)

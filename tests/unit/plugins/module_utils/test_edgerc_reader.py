@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from akamai.edgegrid import EdgeRc
 
@@ -22,10 +24,12 @@ PLAIN = '[default]\nhost = %s\nclient_token = %s\nclient_secret = %s\naccess_tok
 
 
 def write(tmp_path, content):
+    """tmp_path/edgerc holding content, mode 0600 as an .edgerc should be (a wider one is warned of)."""
     path = tmp_path / 'edgerc'
     if isinstance(content, str):
         content = content.encode('utf-8')
     path.write_bytes(content)
+    os.chmod(path, 0o600)
     return str(path)
 
 
