@@ -37,12 +37,10 @@ def tasks_in(node):
     if isinstance(node, dict):
         yield node
         for value in node.values():
-            for found in tasks_in(value):
-                yield found
+            yield from tasks_in(value)
     elif isinstance(node, list):
         for item in node:
-            for found in tasks_in(item):
-                yield found
+            yield from tasks_in(item)
 
 
 def private_mode(mode):
