@@ -517,8 +517,9 @@ def plan_tokens_js(path, token=None, remove_name=None):
     that name that token are removed. Other entries stay as they are. Returns (changed, new_text or None, summary):
     new_text is None when the entries do not change; `changed` is also true when a file that holds a secret
     (``holds_secret``) lets group or others in and only its mode is to be set to 0600 (``mode_fixed`` in the
-    summary). The summary lists the entries set/removed by key, with names and references only (a legacy
-    ``value`` is never copied into it).
+    summary). The summary lists the entries set/removed by key, and ``entries`` (the file's after the write) and
+    ``entries_before`` (as the file holds them, {} when it does not exist; for a diff), with names and references
+    only (a legacy ``value`` is never copied into it).
     Raises EdgeKVError for a file that cannot be read or parsed: it is never overwritten then.
     """
     origin = 'edgekv_tokens.js file %s' % path
@@ -572,14 +573,19 @@ def plan_tokens_js(path, token=None, remove_name=None):
         except OSError:
             mode_fixed = False
     changed = content_changed or mode_fixed
+
+    def public(held):
+        return dict((key, dict((k, v) for k, v in entry.items() if k in ('name', 'reference')))
+                    for key, entry in held.items())
+
     summary = dict(
         path=path,
         changed=changed,
         mode_fixed=mode_fixed,
         set=set_keys,
         removed=removed_keys,
-        entries=dict((key, dict((k, v) for k, v in entry.items() if k in ('name', 'reference')))
-                     for key, entry in new.items()),
+        entries=public(new),
+        entries_before=public(entries),
     )
     return changed, (render_tokens_js(new) if content_changed else None), summary
 

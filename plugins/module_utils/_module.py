@@ -407,8 +407,9 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
             item.update(extra)
             results.append(item)
             if item['changed']:
-                before[resource.label] = mask_secrets(current or {}, resource.secret_keys)
-                after_diff[resource.label] = mask_secrets(after or {}, resource.secret_keys)
+                dummy, diff_before, diff_after = resource.shown(current, after)
+                before[resource.label] = mask_secrets(diff_before, resource.secret_keys)
+                after_diff[resource.label] = mask_secrets(diff_after, resource.secret_keys)
         result = dict(changed=any(item['changed'] for item in results))
         result[key] = results
         if self._diff:

@@ -251,6 +251,11 @@ attributes:
       - Reads are sent in check mode; no write is sent and no file written.
       - When a token would be created, the fields the API assigns (C(uuid), dates, status) are missing from
         RV(edgekv_token).
+  diff_mode:
+    details:
+      - The diff holds the token; when its C(edgekv_tokens.js) changes (or would), also C(tokens_js) with the file's
+        C(path), its C(entries) (C(namespace-<ns>) to the token's C(name) and C(reference), its uuid; no secret) and,
+        when only its mode is set, C(mode). A run that changes the file only shows that change.
 notes:
   - Needs an API client with READ-WRITE access to the EdgeKV API (a READ-ONLY one can only read).
   - Revoking a token that deployed EdgeWorkers still use breaks their EdgeKV requests.
@@ -402,7 +407,8 @@ edgekv_tokens:
     - When an element fails, the items of the elements before it, then its own with C(failed=true) (and, when it was
       revoked but could not be created again, C(actions=[revoke]) and C(changed=true)); the elements after it are
       not listed.
-    - In diff mode, the diff holds the tokens that change (or would), keyed by name.
+    - In diff mode, the diff holds the tokens that change (or would), keyed by name (with their C(edgekv_tokens.js),
+      see the diff_mode attribute).
   returned: with O(tokens)
   type: list
   elements: dict
@@ -472,6 +478,7 @@ tokens_js:
 '''
 
 import os
+import stat
 from datetime import datetime, timezone
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _edgekv, _funnel
@@ -630,6 +637,7 @@ class Token(Resource):
         self.executed = None  # the actions of the write carried out (create, update), for the result
         self.directories_made = []  # the directories of the edgekv_tokens.js made before the first write (prepare)
         self.current = None  # the token as read (_found), for the edgekv_tokens.js it leaves (prepare)
+        self.file_diff = None  # (before, after) of the edgekv_tokens.js when it changes (or would), for the diff
 
     def check(self):
         self.wanted = checked_input(self.params, self.where)
@@ -784,6 +792,15 @@ class Token(Resource):
     def summary(self, item):
         return ', '.join(item.get('actions') or []) or 'no change'
 
+    def shown(self, before, after):
+        """The token, and in the diff the edgekv_tokens.js under `tokens_js` (path, entries by namespace, the mode
+        when it is set) when the file changes: a run that changes only the file shows that change."""
+        returned, diff_before, diff_after = super(Token, self).shown(before, after)
+        if self.file_diff is not None:
+            diff_before = dict(diff_before, tokens_js=self.file_diff[0])
+            diff_after = dict(diff_after, tokens_js=self.file_diff[1])
+        return returned, diff_before, diff_after
+
     def extra(self, before, after):
         if self.params['state'] == 'absent':
             actions, token, remove_name = (['revoke'] if before is not None else []), None, self.name
@@ -809,6 +826,13 @@ class Token(Resource):
             return True, dict(path=path, changed=True, set=sorted(_edgekv.tokens_js_entries(
                 dict(token, uuid='')).keys()), removed=[], mode_fixed=False, entries={}, directories_created=missing)
         changed, text, summary = _edgekv.plan_tokens_js(path, token=token, remove_name=remove_name)
+        entries_before = summary.pop('entries_before')
+        if changed:
+            # Names and uuids only (no secret): what the diff shows of the file, its mode when only that is set.
+            before, after = dict(path=path, entries=entries_before), dict(path=path, entries=summary['entries'])
+            if summary['mode_fixed']:
+                before['mode'], after['mode'] = '%04o' % stat.S_IMODE(os.stat(path).st_mode), '0600'
+            self.file_diff = (before, after)
         summary['directories_created'] = missing if text is not None else []
         if not module.check_mode:
             summary['directories_created'] = list(self.directories_made)

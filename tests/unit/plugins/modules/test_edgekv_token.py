@@ -581,3 +581,41 @@ def test_tokens_js_that_is_a_dangling_link_into_a_missing_directory_is_named_as_
     failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
                                             tokens_js=dict(path=path, create_directory=create_directory)))
     assert not failed and os.path.islink(path) and result['edgekv_token']['uuid'] in open(path).read()
+
+
+
+def test_a_run_that_changes_only_the_edgekv_tokens_js_shows_the_file_in_its_diff(emulator, base, run, tmp_path, writes):
+    """The token is converged, its entry is missing from edgekv_tokens.js: the diff (check mode and the run alike, one
+    token and the tokens list alike) shows the file's entries before and after - names and uuids, no secret - where it
+    was empty."""
+    tokens_js = str(tmp_path / 'edgekv_tokens.js')
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True))
+    assert not failed
+    uuid = result['edgekv_token']['uuid']
+    reference = 'c0ffee00-0000-4000-8000-000000000001'
+    with open(tokens_js, 'w', encoding='utf-8') as handle:
+        handle.write("const edgekv_access_tokens = {\n  'namespace-marketing': {name: 'by_hand', reference: '%s'},\n}\n"
+                     "export { edgekv_access_tokens };\n" % reference)
+    other = {'namespace-marketing': {'name': 'by_hand', 'reference': reference}}
+    file_before = {'path': tokens_js, 'entries': other}
+    file_after = {'path': tokens_js, 'entries': dict(other, **{
+        'namespace-default': {'name': 'unit_token', 'reference': uuid}})}
+    one = dict(base, tokens_js={'path': tokens_js}, _ansible_diff=True)
+    many = dict(edgerc=base['edgerc'], max_retries=0, tokens=[dict(name='unit_token')], tokens_js={'path': tokens_js},
+                _ansible_diff=True)
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(one, _ansible_check_mode=True))
+    assert not failed and result['changed'] is True, result
+    token = result['edgekv_token']
+    assert result['diff'] == dict(before=dict(token, tokens_js=file_before), after=dict(token, tokens_js=file_after))
+    failed, result = run(edgekv_token, dict(many, _ansible_check_mode=True))
+    assert not failed and result['changed'] is True, result
+    assert result['diff'] == dict(before={'unit_token': dict(token, tokens_js=file_before)},
+                                  after={'unit_token': dict(token, tokens_js=file_after)})
+    failed, result = run(edgekv_token, many)
+    assert not failed and result['changed'] is True
+    assert result['diff']['after']['unit_token']['tokens_js'] == file_after
+    assert writes() == {}  # the file only: no API write
+    # Converged: no change, and no file in the diff.
+    failed, result = run(edgekv_token, one)
+    assert not failed and result['changed'] is False and 'tokens_js' not in result['diff']['after']
