@@ -42,6 +42,8 @@ Public API::
     remove_directories(made)                          remove those again (innermost first)
     probe_write(target, origin)                       a temporary file made and removed where atomic_write writes
     probe_mode(target, origin)                        the mode of `target` set to what it is (before a chmod)
+    locked_flags(target) -> str or None               the immutable or append-only flag that forbids replacing
+                                                      `target`, as root too
     FileWriteError
 
 `origin` is how messages name the file (``'.edgerc file /home/me/.edgerc'``); no message ever holds the data.
@@ -53,7 +55,13 @@ import errno
 import os
 import re
 import stat
+import struct
 import time
+
+try:
+    import fcntl
+except ImportError:  # not on every platform Python runs on; the flags are then not read (locked_flags)
+    fcntl = None
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _errors
 
@@ -132,6 +140,48 @@ _KINDS = ((stat.S_ISDIR, 'a directory'), (stat.S_ISFIFO, 'a FIFO'), (stat.S_ISSO
           (stat.S_ISCHR, 'a character device'), (stat.S_ISBLK, 'a block device'))
 
 
+# The inode flags that forbid replacing, renaming or removing a file and setting its mode, to root too: Linux's
+# (FS_IMMUTABLE_FL, FS_APPEND_FL; <linux/fs.h>, read with the FS_IOC_GETFLAGS ioctl, as lsattr reads them) and the
+# BSDs' and macOS's (st_flags, chflags(2)).
+_LINUX_LOCKS = ((0x10, 'immutable (chattr +i)'), (0x20, 'append-only (chattr +a)'))
+_BSD_LOCKS = ((stat.UF_IMMUTABLE | stat.SF_IMMUTABLE, 'immutable (chflags uchg or schg)'),
+              (stat.UF_APPEND | stat.SF_APPEND, 'append-only (chflags uappnd or sappnd)'))
+# FS_IOC_GETFLAGS = _IOR('f', 1, long): the size of a C long is in the request number (the kernel writes an int).
+_FS_IOC_GETFLAGS = 0x80006601 | (struct.calcsize('l') << 16)
+
+
+def locked_flags(target):
+    """The flag of the regular file `target` (links already resolved) that forbids a write of ``atomic_write`` (the
+    rename over it) and a chmod, whatever the permissions and as root too - ``immutable (chattr +i)``,
+    ``append-only (chattr +a)``, or the chflags(1) ones - as the end of a message after ``is ``; None when it has
+    none, does not exist, is no regular file, or its flags cannot be read (a file system without them, a platform
+    without the ioctl: the write then tells). Opens the file for reading, changes nothing."""
+    try:
+        info = os.stat(target)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    flags = getattr(info, 'st_flags', None)
+    if flags is not None:
+        return next((name for mask, name in _BSD_LOCKS if flags & mask), None)
+    if fcntl is None:
+        return None
+    try:
+        fd = os.open(target, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0) | getattr(os, 'O_CLOEXEC', 0))
+    except OSError:
+        return None
+    try:
+        buffer = bytearray(8)
+        fcntl.ioctl(fd, _FS_IOC_GETFLAGS, buffer, True)
+        flags = struct.unpack('i', bytes(buffer[:4]))[0]
+    except (OSError, ValueError):
+        return None
+    finally:
+        os.close(fd)
+    return next((name for mask, name in _LINUX_LOCKS if flags & mask), None)
+
+
 def unwritable_file(path, writable=True):
     """Why ``atomic_write`` could not write the file `path` (as given: links are resolved here, as the writers
     resolve them, and the file written is the target of a link), as the end of a message after the path's name
@@ -148,10 +198,11 @@ def unwritable_file(path, writable=True):
     - ``is not a regular file: it is a directory`` (a FIFO, a socket, a character or block device; links followed);
     - with `writable`, ``cannot be written: directory <dir> is not writable (...)`` - this process may not create and
       rename a file there (``os.access``, which answers no to root too on a read-only file system or for an
-      immutable directory).
+      immutable directory);
+    - with `writable`, ``cannot be written: the file is immutable (chattr +i), which nothing may replace, root
+      neither`` (or append-only; ``locked_flags``), for a file that exists.
 
-    What only a write can tell (a full disk, a virtual file system, an immutable file replaced) is ``probe_write``'s
-    or the write's."""
+    What only a write can tell (a full disk, a virtual file system) is ``probe_write``'s or the write's."""
     if '\0' in path:
         return 'is no path: it holds a NUL character'
     problem = not_a_file_name(path)
@@ -178,6 +229,10 @@ def unwritable_file(path, writable=True):
     if writable and not os.access(directory, os.W_OK | os.X_OK):
         return ('cannot be written: directory %s is not writable (its permissions, a read-only file system or an '
                 'immutable directory)' % directory)
+    if writable and info is not None:
+        flag = locked_flags(target)
+        if flag is not None:
+            return 'cannot be written: the file is %s, which nothing may replace, root neither' % flag
     return None
 
 
@@ -389,7 +444,8 @@ def probe_write(target, origin):
     """Check that `target` (links already resolved) can be written by ``atomic_write``: its temporary file is created in
     the directory, as the write creates it, and removed at once; `target` itself is not touched. The check, before
     a write elsewhere (an API's) after which `target` is written, of what no permission check can tell: a read-only
-    or virtual file system, a full directory table, as root too. Raises
+    or virtual file system, a full directory table, as root too; and `target`, when it exists, without a flag that
+    forbids replacing it (``locked_flags``: immutable, append-only). Raises
     FileWriteError('<origin> cannot be written: <reason>')."""
     problem = missing_directory(target)
     if problem is not None:
@@ -400,6 +456,10 @@ def probe_write(target, origin):
         os.unlink(tmp)
     except OSError:
         pass
+    flag = locked_flags(target)
+    if flag is not None:
+        raise FileWriteError('%s cannot be written: the file is %s, which nothing may replace, root neither'
+                             % (origin, flag))
 
 
 def probe_mode(target, origin):

@@ -142,7 +142,8 @@ options:
         description:
           - The C(.edgerc) file. Created when missing (its directory must exist).
           - A path that ends in C(/) names a directory, not a file, and fails before the credential is created; so
-            does one that is blank or a name of which begins or ends with white space (almost always a slip).
+            does one that is blank or a name of which begins or ends with white space (almost always a slip), and
+            a file that nothing may replace (immutable or append-only, C(chattr +i) or C(+a)), as root too.
         type: path
         required: true
       section:
@@ -346,7 +347,7 @@ error:
 import os
 import time
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc, _iam, _rotation
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc, _files, _iam, _rotation
 from ansible_collections.edgegrid.access.plugins.module_utils._module import (
     ApiError, EdgeGridError, EdgeGridModule, InputError, Resource, TransportError)
 
@@ -763,6 +764,9 @@ class Credential(Resource):
             raise InputError('edgerc_write.path: directory %s does not exist; nothing was created' % directory)
         if not os.access(directory, os.W_OK):
             raise InputError('edgerc_write.path: directory %s is not writable; nothing was created' % directory)
+        problem = _files.unwritable_file(target['path'])  # also a file that nothing may replace (chattr +i)
+        if problem is not None:
+            raise InputError('edgerc_write.path: .edgerc file %s %s; nothing was created' % (target['path'], problem))
         placeholder = dict(values, client_token='preflight', client_secret='preflight')
         try:
             return _edgerc.write_section(target['path'], target['section'], placeholder, backup=False,

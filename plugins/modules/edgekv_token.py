@@ -204,9 +204,9 @@ options:
         mode), every file the task will write is tried (a temporary file made and removed beside it), the file of a
         token to be created or recreated, and that of a token that exists as declared, is refreshed or is revoked
         when its entries change; a file whose only change is its mode (a file that holds a token value, above) has its
-        mode tried. A file that cannot be written (a read-only or virtual file system, an immutable directory, which no
-        permission check tells) fails the task with no token written, naming the element. A file that the task does
-        not write is not tried.
+        mode tried. A file that cannot be written (a read-only or virtual file system, an immutable directory, an
+        immutable or append-only file, which no permission check tells) fails the task with no token written, naming
+        the element. A file that the task does not write is not tried.
     type: dict
     suboptions:
       path:

@@ -15,6 +15,8 @@ exported_collections_path() (ANSIBLE_COLLECTIONS_PATH as make exports it), colle
 
 import contextlib
 import os
+import shutil
+import subprocess
 from urllib.parse import urljoin
 
 import requests
@@ -246,3 +248,19 @@ def collections_root(collection):
     """The directory for ANSIBLE_COLLECTIONS_PATH (absolute, a str) that holds `collection`, the path of a collection
     copy .../ansible_collections/<namespace>/<name> (the --collection of the harnesses)."""
     return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(collection))))
+
+
+@contextlib.contextmanager
+def chattr_flag(path, flag="i"):
+    """`path` with the file attribute `flag` set (chattr +i: immutable, +a: append-only; nothing may replace, rename
+    or remove it, or set its mode, as root too) while the block runs; cleared afterwards. Yields whether it could be
+    set: False where chattr cannot (no chattr, a file system without the attribute, no CAP_LINUX_IMMUTABLE) - the
+    caller skips the case then, as no other means makes such a file."""
+    path = str(path)
+    done = bool(shutil.which("chattr")) and subprocess.run(
+        ["chattr", "+" + flag, path], capture_output=True, check=False).returncode == 0
+    try:
+        yield done
+    finally:
+        if done:
+            subprocess.run(["chattr", "-" + flag, path], capture_output=True, check=False)

@@ -11,6 +11,9 @@ import json
 import os
 import subprocess
 
+import pytest
+from akamai_emulator.testing import chattr_flag
+
 from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc, _rotation
 from ansible_collections.edgegrid.access.plugins.modules import api_credential, api_credential_info
 
@@ -155,3 +158,24 @@ def test_an_edgerc_write_path_ending_in_a_slash_is_refused_before_the_create(emu
     assert 'nothing was created' in result['msg']
     assert [k for k in emulator.admin.log()['counts'] if not k.startswith('GET ')] == []
     assert os.listdir(tmp_path / 'work') == []
+
+
+@pytest.mark.parametrize('flag', ['i', 'a'])
+def test_an_edgerc_write_into_a_file_nothing_may_replace_is_refused_before_the_create(emulator, run, tmp_path, flag):
+    """An .edgerc made immutable (or append-only) in a writable directory passed the checks before the create: the
+    new credential was created, and its section could not be written (a secret nobody would hold)."""
+    path = tmp_path / 'team.edgerc'
+    path.write_text('[other]\nhost = akab-x.luna.akamaiapis.net\n')
+    path.chmod(0o600)
+    with chattr_flag(path, flag) as locked:
+        if not locked:
+            pytest.skip('chattr +%s is not possible here' % flag)
+        emulator.admin.reset_log()
+        failed, result = run(api_credential, dict(edgerc=emulator.edgerc, section='default', max_retries=0,
+                                                  description='ci', edgerc_write=dict(path=str(path), section='ci')))
+        assert failed, result
+        assert result['msg'] == ('edgerc_write.path: .edgerc file %s cannot be written: the file is %s, which nothing '
+                                 'may replace, root neither; nothing was created'
+                                 % (path, {'i': 'immutable (chattr +i)', 'a': 'append-only (chattr +a)'}[flag]))
+        assert [k for k in emulator.admin.log()['counts'] if not k.startswith('GET ')] == []
+    assert path.read_text() == '[other]\nhost = akab-x.luna.akamaiapis.net\n'

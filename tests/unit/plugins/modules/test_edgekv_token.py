@@ -7,15 +7,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import shutil
 import signal
 import stat
 import subprocess
 from datetime import date, timedelta
 
 import pytest
+from akamai_emulator.testing import chattr_flag
 
 from ansible_collections.edgegrid.access.plugins.modules import edgekv_token, edgekv_token_info
 
@@ -429,20 +430,16 @@ def test_tokens_js_path_ending_in_a_slash_is_refused_before_any_request(
 
 @pytest.fixture
 def immutable():
-    """immutable(path): `path` made immutable (chattr +i: nothing may be made, renamed or removed in a directory, a
-    file's mode not set), as root too, which a read-only file system is too; made mutable again afterwards. Skips
-    the test where chattr cannot (no chattr, a file system without the attribute, no CAP_LINUX_IMMUTABLE)."""
-    made = []
+    """immutable(path, flag='i'): `path` made immutable (chattr +i: nothing may be made, renamed or removed in a
+    directory, a file's mode not set; +a: append-only), as root too, which a read-only file system is too; made
+    mutable again afterwards (akamai_emulator.testing.chattr_flag). Skips the test where chattr cannot (no chattr, a
+    file system without the attribute, no CAP_LINUX_IMMUTABLE)."""
+    with contextlib.ExitStack() as made:
+        def make(path, flag='i'):
+            if not made.enter_context(chattr_flag(path, flag)):
+                pytest.skip('chattr +%s is not possible here' % flag)
 
-    def make(path):
-        if not shutil.which('chattr') or subprocess.run(['chattr', '+i', str(path)], capture_output=True,
-                                                        check=False).returncode != 0:
-            pytest.skip('chattr +i is not possible here')
-        made.append(str(path))
-
-    yield make
-    for path in made:
-        subprocess.run(['chattr', '-i', path], capture_output=True, check=False)
+        yield make
 
 
 def test_tokens_js_of_a_token_with_no_api_write_that_cannot_be_written_fails_before_the_first_write(
@@ -619,3 +616,21 @@ def test_a_run_that_changes_only_the_edgekv_tokens_js_shows_the_file_in_its_diff
     # Converged: no change, and no file in the diff.
     failed, result = run(edgekv_token, one)
     assert not failed and result['changed'] is False and 'tokens_js' not in result['diff']['after']
+
+
+@pytest.mark.parametrize('flag', ['i', 'a'])
+def test_tokens_js_file_that_nothing_may_replace_fails_before_the_token_is_created(
+        emulator, base, run, tmp_path, writes, immutable, flag):
+    """Found by a tester: an immutable edgekv_tokens.js in a writable directory passed the check before the first
+    write (a temporary file made beside it), the token was created, and the file's write failed after it."""
+    path = tmp_path / 'edgekv_tokens.js'
+    path.write_text('const edgekv_access_tokens = {}\nexport { edgekv_access_tokens };\n')
+    immutable(path, flag)
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                                            tokens_js=dict(path=str(path))))
+    assert failed and 'edgekv_tokens.js file %s cannot be written: the file is %s' % (
+        path, 'immutable (chattr +i)' if flag == 'i' else 'append-only (chattr +a)') in result['msg'], result['msg']
+    assert writes() == {}
+    failed, result = run(edgekv_token_info, dict(edgerc=base['edgerc'], name='unit_token'))
+    assert not failed and result['edgekv_tokens'] == []
