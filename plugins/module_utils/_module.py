@@ -391,8 +391,9 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
         plans = [self._step(lambda r=resource, c=current: self._plan(r, r.state, c), where[index], key, None, resource)
                  for index, (resource, current) in enumerate(zip(resources, found))]
         if not self.check_mode:
+            prepared = []
             for index, resource in enumerate(resources):
-                self._step(resource.prepare, where[index], key, None, resource)
+                self._step(lambda r=resource: self._prepare(r, prepared), where[index], key, None, resource)
         results, before, after_diff = [], {}, {}
         for index, resource in enumerate(resources):
             current, (changed, desired) = found[index], plans[index]
@@ -415,6 +416,18 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
         if self._diff:
             result['diff'] = dict(before=before, after=after_diff)
         self.exit_json(**result)
+
+    @staticmethod
+    def _prepare(resource, prepared):
+        """`resource.prepare()`; when it fails, the resources `prepared` before it are undone (`unprepare`, last
+        first) before the error goes on."""
+        try:
+            resource.prepare()
+        except EdgeGridError:
+            for earlier in reversed(prepared):
+                earlier.unprepare()
+            raise
+        prepared.append(resource)
 
     def _step(self, run, where, key, done, resource):
         """run() for the resource named `where` in converge_many; an EdgeGridError fails the task (see there). `done`:
@@ -524,6 +537,10 @@ class Resource(object):
         mode: the local step a later write of this resource needs and that a check cannot tell will succeed (e.g.
         making a directory), so that its failure (raise EdgeGridError) fails the task before any API write. Whether
         or not the resource itself changes. Nothing here."""
+
+    def unprepare(self):
+        """Undo what `prepare` made (e.g. remove the directories it made), when the prepare of a later resource of
+        the same task failed: the task then fails before any write, and leaves nothing behind. Nothing here."""
 
     def extra(self, before, after):
         """(changed, dict): whether something beside the resource changed (or would), and the return keys to add.

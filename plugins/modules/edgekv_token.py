@@ -481,7 +481,7 @@ import os
 import stat
 from datetime import datetime, timezone
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _edgekv, _funnel
+from ansible_collections.edgegrid.access.plugins.module_utils import _edgekv, _files, _funnel
 from ansible_collections.edgegrid.access.plugins.module_utils._module import (ApiError, EdgeGridError, EdgeGridModule,
                                                                               InputError, Resource, TransportError,
                                                                               list_form)
@@ -788,6 +788,12 @@ class Token(Resource):
                 option=self.where + 'tokens_js')
         except _edgekv.EdgeKVError as exc:
             raise _edgekv.EdgeKVError('%s; nothing was changed' % exc) from None
+
+    def unprepare(self):
+        """The directories prepare made for this token's edgekv_tokens.js removed (those still empty, innermost
+        first), when a later token's prepare failed: the task writes nothing, and leaves nothing made."""
+        _files.remove_directories(self.directories_made)
+        self.directories_made = []
 
     def summary(self, item):
         return ', '.join(item.get('actions') or []) or 'no change'

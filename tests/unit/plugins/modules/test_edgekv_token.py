@@ -634,3 +634,26 @@ def test_tokens_js_file_that_nothing_may_replace_fails_before_the_token_is_creat
     assert writes() == {}
     failed, result = run(edgekv_token_info, dict(edgerc=base['edgerc'], name='unit_token'))
     assert not failed and result['edgekv_tokens'] == []
+
+
+def test_directories_made_for_a_token_are_removed_when_a_later_token_cannot_be_written(
+        emulator, base, run, tmp_path, writes):
+    """Found by a tester: the directories made (create_directory) for the edgekv_tokens.js of a token stayed when the
+    file of a token after it could not be written: the task wrote nothing, and left empty directories behind."""
+    (tmp_path / 'work').mkdir()
+    good = str(tmp_path / 'work' / 'bundle' / 'lib' / 'edgekv_tokens.js')
+    failed, result = run(edgekv_token, dict(base, name='unit_b', namespace_permissions={'marketing': 'r'},
+                                            allow_on_staging=True))
+    assert not failed
+    tokens = [dict(name='unit_a', namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                   tokens_js=dict(path=good, create_directory=True)),
+              dict(name='unit_b', namespace_permissions={'marketing': 'r'}, allow_on_staging=True,
+                   tokens_js=dict(path='/proc/edgekv_tokens.js'))]
+    emulator.admin.reset_log()
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens))
+    assert failed and result['msg'].startswith('tokens[1] (unit_b): '), result['msg']
+    assert writes() == {} and os.listdir(tmp_path / 'work') == []
+    # With a file that can be written, the same tokens converge, the directories made.
+    tokens[1]['tokens_js'] = dict(path=str(tmp_path / 'work' / 'edgekv_tokens.js'))
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens))
+    assert not failed and os.path.exists(good)
