@@ -9,9 +9,9 @@ shows to be wrong (found by a tester: each failed only after the collections and
 from __future__ import annotations
 
 import os
-import subprocess
 
 import pytest
+from akamai_emulator.testing import unwritable_directory
 
 # Run on the default venv's ansible-core only (Makefile, compat-%): the role's Python filters, no core internal.
 pytestmark = pytest.mark.roles
@@ -65,21 +65,12 @@ def test_acl_endpoints_that_are_no_names_fail_before_any_write(playbook):
 
 @pytest.fixture
 def locked_dir(tmp_path):
-    """A directory the playbook may not write in: 0500 for a user, immutable (chattr +i) for root."""
+    """A directory the playbook may not write in: 0500 for a user, immutable (chattr +i) for root; None where root
+    cannot make one (the unit tests of the filter cover the check then)."""
     directory = tmp_path / 'locked'
     directory.mkdir()
-    if os.geteuid() != 0:
-        os.chmod(directory, 0o500)
-        yield directory
-        os.chmod(directory, 0o700)
-        return
-    if subprocess.run(['chattr', '+i', str(directory)], capture_output=True, check=False).returncode != 0:
-        yield None  # root, and no immutable directory here: the unit tests of the filter cover the check
-        return
-    try:
-        yield directory
-    finally:
-        subprocess.run(['chattr', '-i', str(directory)], capture_output=True, check=False)
+    with unwritable_directory(directory) as locked:
+        yield None if locked is None else directory
 
 
 def test_an_export_path_that_cannot_be_written_fails_before_any_write(playbook, locked_dir):

@@ -264,3 +264,31 @@ def chattr_flag(path, flag="i"):
     finally:
         if done:
             subprocess.run(["chattr", "-" + flag, path], capture_output=True, check=False)
+
+
+@contextlib.contextmanager
+def unwritable_directory(directory, monkeypatch=None):
+    """`directory` (it exists) one this process may not write in while the block runs: mode 0500 for a user; for
+    root, whom only an immutable directory or a read-only file system stops (os.access and the kernel alike),
+    immutable (chattr_flag). Where root cannot make it immutable: with `monkeypatch` (pytest's), os.access answers
+    for it what the kernel answers for an immutable one (the look before a write is tested, not the write itself);
+    without, the block gets None and the caller leaves the case out. Yields the directory, or None."""
+    directory = str(directory)
+    if os.geteuid() != 0:
+        os.chmod(directory, 0o500)
+        try:
+            yield directory
+        finally:
+            os.chmod(directory, 0o700)
+        return
+    with chattr_flag(directory, "i") as immutable:
+        if immutable:
+            yield directory
+            return
+    if monkeypatch is None:
+        yield None
+        return
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: (
+        False if str(path) == directory and mode & os.W_OK else real_access(path, mode, **kw)))
+    yield directory

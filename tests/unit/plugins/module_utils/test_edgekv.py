@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 from datetime import date
 
 import pytest
+from akamai_emulator.testing import unwritable_directory
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _client, _edgekv
 
@@ -329,20 +329,10 @@ def test_check_tokens_js_refuses_a_directory_that_cannot_be_made(tmp_path, monke
     immutable one, or one on a read-only file system) an immutable one (chattr +i), else - no chattr, a file system
     without the attribute - one that os.access answers for as the kernel answers for an immutable one."""
     locked = tmp_path / 'locked'
-    locked.mkdir(mode=0o500)
-    immutable = os.geteuid() == 0 and subprocess.run(
-        ['chattr', '+i', str(locked)], capture_output=True, check=False).returncode == 0
-    if os.geteuid() == 0 and not immutable:
-        real_access = os.access
-        monkeypatch.setattr(os, 'access', lambda path, mode, **kw: (
-            False if str(path) == str(locked) and mode & os.W_OK else real_access(path, mode, **kw)))
-    try:
+    locked.mkdir()
+    with unwritable_directory(locked, monkeypatch):
         with pytest.raises(_edgekv.EdgeKVError, match=r'cannot be made: .*locked is not writable'):
             _edgekv.check_tokens_js(str(locked / 'sub' / 'edgekv_tokens.js'), create_directory=True)
-    finally:
-        if immutable:
-            subprocess.run(['chattr', '-i', str(locked)], capture_output=True, check=False)
-        os.chmod(locked, 0o700)
 
 
 LEGACY = ('var edgekv_access_tokens = {\n'

@@ -12,9 +12,9 @@ tests of modules run in the same process. The filters are imported in each test,
 from __future__ import annotations
 
 import os
-import subprocess
 
 import pytest
+from akamai_emulator.testing import unwritable_directory
 
 
 def _filters():
@@ -539,21 +539,8 @@ def unwritable_dir(tmp_path, monkeypatch):
     answers for that directory what the kernel answers for an immutable one."""
     directory = tmp_path / 'locked'
     directory.mkdir()
-    if os.geteuid() != 0:
-        os.chmod(directory, 0o500)
+    with unwritable_directory(directory, monkeypatch):
         yield directory
-        os.chmod(directory, 0o700)
-        return
-    if subprocess.run(['chattr', '+i', str(directory)], capture_output=True, check=False).returncode != 0:
-        real_access = os.access
-        monkeypatch.setattr(os, 'access', lambda path, mode, **kw: (
-            False if str(path) == str(directory) and mode & os.W_OK else real_access(path, mode, **kw)))
-        yield directory
-        return
-    try:
-        yield directory
-    finally:
-        subprocess.run(['chattr', '-i', str(directory)], capture_output=True, check=False)
 
 
 def test_an_export_path_in_a_directory_that_cannot_be_written_is_a_problem(unwritable_dir):
