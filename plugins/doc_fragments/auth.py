@@ -76,7 +76,8 @@ options:
       - Given as an empty string, the environment variable is not read (the C(account_key) of the O(edgerc) section
         still applies).
       - A value of white space only fails (it is almost always a variable that came out blank; read as no key, the
-        requests would act on another account than the one meant).
+        requests would act on another account than the one meant); so does such an environment variable when it
+        would be read.
     type: str
   request_timeout:
     description:

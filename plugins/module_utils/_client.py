@@ -266,21 +266,24 @@ class _Source:
         self.values = values
         self.own_key = own_key or None
         self.account_key = None
+        self.account_key_origin = None  # where account_key came from, for messages (settle_account_key)
         self.kind = kind
         self.section = section
 
     def settle_account_key(self, option_key, environ, prefix):
         """The account switch key requests signed with this source would carry (see resolve_config)."""
-        key = None
+        key, origin = None, None
+        variable = 'the environment variable %sACCOUNT_KEY' % prefix
         if option_key:
-            key = option_key
+            key, origin = option_key, 'the option account_switch_key'
         elif option_key is None and self.kind == 'env':
-            key = self.own_key
+            key, origin = self.own_key, variable
         elif option_key is None and (environ.get(prefix + 'ACCOUNT_KEY') or '').strip():
-            key = environ[prefix + 'ACCOUNT_KEY'].strip()
+            key, origin = environ[prefix + 'ACCOUNT_KEY'].strip(), variable
         elif self.kind == 'file':
-            key = self.own_key
+            key, origin = self.own_key, 'account_key of %s' % self.label
         self.account_key = key or None
+        self.account_key_origin = origin if key else None
         return self.account_key
 
     def identity(self):
@@ -351,7 +354,8 @@ def resolve_config(options, environ=None):
     The account switch key: the option ``account_switch_key``; else (when that option is not given at all)
     ``AKAMAI_{SECTION}_ACCOUNT_KEY`` (``AKAMAI_ACCOUNT_KEY`` for ``default``); else ``account_key`` of the
     section when the credentials come from the file. An option ``account_switch_key`` of white space only is an
-    error (an empty string is not: it reads no variable).
+    error (an empty string is not: it reads no variable), and so is such a variable that would be read. A key
+    that cannot be one is refused naming where it came from (the option, the variable, the file's section).
 
     When another source is present (a complete set of options or variables, including plain ``AKAMAI_*`` with a
     section other than ``default``, or the file's section) and names another host, client token or account switch
@@ -398,8 +402,13 @@ def resolve_config(options, environ=None):
             raise ConfigError('%s%s' % (exc, _no_credentials_hint(environ, prefix, section, path, given))) from None
 
     option_key = option_key.strip() if option_key is not None else None
+    blank = environ.get(prefix + 'ACCOUNT_KEY')
+    if option_key is None and blank and not blank.strip():
+        # Read as unset, the requests would go to another account than the one meant (see account_switch_key).
+        raise ConfigError('the environment variable %sACCOUNT_KEY is only white space; unset it, or give the account '
+                          'switch key' % prefix)
     if chosen.settle_account_key(option_key, environ, prefix):
-        _check('account_key', chosen.account_key, 'the account switch key of %s' % chosen.label)
+        _check('account_key', chosen.account_key, chosen.account_key_origin)
 
     warnings = list(chosen.section.warnings) if chosen.section is not None else []
     others = _other_sources(chosen, environ, prefix, section, path, option_key)

@@ -618,6 +618,11 @@ def _check_values(values, origin):
         if isinstance(value, bool):
             raise EdgercError('the value of %s must be a string or a number' % name)
         text = str(value).strip()
+        if not text and str(value):
+            # Read as empty it would remove the key: an account_key so removed sends every request of the section
+            # to the API client's own account. Almost always a variable that came out blank.
+            raise EdgercError('the value of %s is only white space; give the value, or an empty string to remove the '
+                              'key from the section' % name)
         if '\n' in text or '\r' in text:
             raise EdgercError('the value of %s holds a line break, which %s cannot hold' % (name, origin))
         if text == '' and name in REQUIRED_KEYS:

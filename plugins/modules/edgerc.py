@@ -76,7 +76,8 @@ options:
     description:
       - The account switch key to use with this section (written as C(account_key)), for clients that
         manage several accounts.
-      - An empty string removes the key from the section.
+      - An empty string removes the key from the section; a value of white space only fails (almost always a
+        variable that came out blank, which would send the section's requests to the API client's own account).
     type: str
   max_body:
     description:
@@ -256,6 +257,12 @@ def _checked_values(params, remove):
     for key in ('host', 'client_token', 'client_secret', 'access_token'):
         if key in values and not values[key].strip():
             raise _errors.InputError('%s must not be empty' % key)
+    for key in sorted(values):
+        if values[key] and not values[key].strip():
+            # Read as empty it would remove the key (an account_key so removed: the section's requests would go to
+            # the API client's own account). Almost always a variable that came out blank.
+            raise _errors.InputError('%s is only white space; give the value, or an empty string to remove the key'
+                                     % key)
     if 'max_body' in values and values['max_body'].strip() and not values['max_body'].strip().isdigit():
         raise _errors.InputError('max_body must be a positive number of bytes, got %s' % values['max_body'])
     return values

@@ -320,6 +320,35 @@ def test_an_account_switch_key_of_white_space_only_fails_naming_the_option(tmp_p
     assert config.account_switch_key == '1-A:1-B'
 
 
+@pytest.mark.parametrize('blank', [' ', '\t', '\u00a0'])
+def test_an_account_key_variable_of_white_space_only_fails_when_it_would_be_read(tmp_path, blank):
+    # Found by a tester: AKAMAI_ACCOUNT_KEY=' ' (a CI variable that came out blank) was read as unset.
+    edgerc = write_edgerc(tmp_path, GOOD)
+    for section, name in (('default', 'AKAMAI_ACCOUNT_KEY'), ('staging', 'AKAMAI_STAGING_ACCOUNT_KEY')):
+        with pytest.raises(_client.ConfigError) as exc:
+            _client.resolve_config({'edgerc': edgerc, 'section': section}, environ={name: blank})
+        assert str(exc.value) == ('the environment variable %s is only white space; unset it, or give the account '
+                                  'switch key' % name)
+        # The option given (a key, or '' for none), the variable is not read.
+        config = _client.resolve_config({'edgerc': edgerc, 'section': section, 'account_switch_key': '1-A:1-B'},
+                                        environ={name: blank})
+        assert config.account_switch_key == '1-A:1-B'
+        _client.resolve_config({'edgerc': edgerc, 'section': section, 'account_switch_key': ''}, environ={name: blank})
+    # An empty variable is unset, as before.
+    assert _client.resolve_config({'edgerc': edgerc, 'section': 'default'},
+                                  environ={'AKAMAI_ACCOUNT_KEY': ''}).account_switch_key is None
+
+
+def test_a_key_that_cannot_be_one_is_named_by_where_it_came_from(tmp_path):
+    # Found by a tester: an option "\u200b" was blamed on the .edgerc file's section, which held a valid key.
+    edgerc = write_edgerc(tmp_path, GOOD)
+    with pytest.raises(_client.ConfigError, match=r'^the option account_switch_key: '):
+        _client.resolve_config({'edgerc': edgerc, 'section': 'staging', 'account_switch_key': '\u200b'}, environ={})
+    with pytest.raises(_client.ConfigError, match=r'^the environment variable AKAMAI_STAGING_ACCOUNT_KEY: '):
+        _client.resolve_config({'edgerc': edgerc, 'section': 'staging'},
+                               environ={'AKAMAI_STAGING_ACCOUNT_KEY': '1-A:\u200b'})
+
+
 def test_a_missing_file_says_where_else_credentials_could_come_from(tmp_path):
     with pytest.raises(_client.ConfigError) as exc:
         _client.resolve_config({'edgerc': str(tmp_path / 'nope'), 'section': 'production'}, environ=AMBIENT)

@@ -585,3 +585,12 @@ def test_expect_client_token_refuses_a_section_another_writer_changed(edgerc):
     assert _edgerc.read_section(str(edgerc), 'staging')['client_secret'] == 'staging-secret-value'
     _edgerc.write_section(str(edgerc), 'staging', dict(client_secret=NEW_SECRET), expect_client_token='akab-staging-client')
     assert _edgerc.read_section(str(edgerc), 'staging')['client_secret'] == NEW_SECRET
+
+
+@pytest.mark.parametrize('blank', [' ', '\t', '\u00a0'])
+def test_a_value_of_white_space_only_is_refused_not_read_as_a_removal(edgerc, blank):
+    before = edgerc.read_text()
+    for key in ('account_key', 'max_body', 'client_secret'):
+        with pytest.raises(_edgerc.EdgercError, match='the value of %s is only white space' % key):
+            _edgerc.write_section(str(edgerc), 'default', {key: blank})
+    assert edgerc.read_text() == before

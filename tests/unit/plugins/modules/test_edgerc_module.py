@@ -149,3 +149,20 @@ def test_a_quoted_secret_with_a_comment_reads_as_the_same_secret(section, run):
     failed, result = run(edgerc, dict(section, client_secret=NEW_SECRET))
     assert not failed and result['edgerc_section']['changed_keys'] == ['client_secret']
     assert 'client_secret = "%s" ; rotated in November\n' % NEW_SECRET in open(section['path']).read()
+
+
+@pytest.mark.parametrize('blank', [' ', '\t', '\n', '  \r\n'])
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_a_value_of_white_space_only_fails_naming_the_option_and_keeps_the_key(section, run, blank, check_mode):
+    """Found by a tester: account_key "  " (a variable that came out blank) removed the section's account_key, as an
+    empty string does on purpose - and the section's requests then went to the API client's own account."""
+    failed, result = run(edgerc, dict(section, account_key='1-ABCDE:1-FGHIJ'))
+    assert not failed
+    written = open(section['path']).read()
+    for key in ('account_key', 'max_body'):
+        failed, result = run(edgerc, dict(section, _ansible_check_mode=check_mode, **{key: blank}))
+        assert failed and result['msg'] == '%s is only white space; give the value, or an empty string to remove ' \
+                                           'the key' % key, result['msg']
+        assert open(section['path']).read() == written
+    failed, result = run(edgerc, dict(section, account_key=''))
+    assert not failed and result['changed'] and 'account_key' not in open(section['path']).read()
