@@ -224,7 +224,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError('%s: %s' % (self.NAME, exc)) from None
         warning = source.mode_warning()
         if warning:
-            self.display.warning('%s: %s' % (self.NAME, warning))
+            # Worded as the modules and the lookup word it (it names the file), so that a run says it once.
+            self.display.warning(warning)
         for option, patterns in (('sections', include), ('exclude_sections', exclude)):
             for name in _environments.unmatched_names(names, patterns):
                 self._problem(strict, "%s: no section of %s is named '%s' (its sections: %s)"

@@ -62,6 +62,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shlex
 import stat
 import time
 from contextlib import contextmanager
@@ -565,7 +566,7 @@ def open_mode_warning(path):
         return None
     return ('%s has mode %04o: users other than its owner may %s it, and it holds API credentials. Make it private: '
             'chmod 600 %s (the edgerc module sets 0600 when it writes the file)'
-            % (_origin(path), mode, 'read' if mode & 0o044 else 'change', path))
+            % (_origin(path), mode, 'read' if mode & 0o044 else 'change', shlex.quote(os.path.abspath(path))))
 
 
 def max_body_warning(value, where):

@@ -279,6 +279,15 @@ def test_a_private_file_is_not_warned_of(edgerc, mode):
     assert _edgerc.open_mode_warning(str(edgerc) + '.missing') is None
 
 
+def test_the_command_in_the_warning_can_be_pasted(tmp_path):
+    directory = tmp_path / 'my files'
+    directory.mkdir()
+    path = private_edgerc(directory, ORIGINAL)
+    os.chmod(path, 0o644)
+    assert _edgerc.open_mode_warning(str(path)).endswith("chmod 600 '%s' (the edgerc module sets 0600 when it "
+                                                         "writes the file)" % path)
+
+
 def test_a_link_is_judged_by_the_file_it_leads_to(edgerc, tmp_path):
     link = tmp_path / 'link'
     link.symlink_to(edgerc)  # a link's own mode is 0777 on Linux
