@@ -492,6 +492,11 @@ def atomic_write(target, data, origin, mode=FILE_MODE):
         previous = None
     except OSError as exc:
         raise FileWriteError('%s cannot be written: %s' % (origin, _reason(exc))) from None
+    flag = locked_flags(target) if previous is not None else None
+    if flag is not None:
+        # The rename would fail with a bare "Operation not permitted": say why, as the checks before a write do.
+        raise FileWriteError('%s cannot be written: the file is %s, which nothing may replace, root neither'
+                             % (origin, flag))
     tmp, fd = _create_free(_temporary_names(target), '%s cannot be written' % origin, 'temporary')
     try:
         try:

@@ -264,8 +264,12 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
         changed, desired = self._plan(resource, state, current)
         if not self.check_mode:
             resource.prepare()
-        after = self._write(resource, state, current, desired, changed)
-        also_changed, extra = resource.extra(current, after)
+        try:
+            after = self._write(resource, state, current, desired, changed)
+            also_changed, extra = resource.extra(current, after)
+        except EdgeGridError:
+            resource.unprepare()  # what prepare made for a write that failed (see Resource.unprepare)
+            raise
         shown, diff_before, diff_after = resource.shown(current, after)
         self.finish(changed or also_changed, resource.key, shown, before=diff_before, after=diff_after,
                     secret_keys=resource.secret_keys, **extra)
@@ -398,9 +402,15 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
         for index, resource in enumerate(resources):
             current, (changed, desired) = found[index], plans[index]
 
-            def write(resource=resource, current=current, desired=desired, changed=changed):
-                after = self._write(resource, resource.state, current, desired, changed)
-                return after, resource.extra(current, after)
+            def write(resource=resource, current=current, desired=desired, changed=changed, index=index):
+                try:
+                    after = self._write(resource, resource.state, current, desired, changed)
+                    return after, resource.extra(current, after)
+                except EdgeGridError:
+                    # The task stops here: what prepare made for this resource and those after it is not used.
+                    for later in reversed(resources[index:]):
+                        later.unprepare()
+                    raise
 
             after, (also_changed, extra) = self._step(write, where[index], key, results, resource)
             item = dict(name=resource.label, changed=bool(changed or also_changed))
@@ -539,8 +549,9 @@ class Resource(object):
         or not the resource itself changes. Nothing here."""
 
     def unprepare(self):
-        """Undo what `prepare` made (e.g. remove the directories it made), when the prepare of a later resource of
-        the same task failed: the task then fails before any write, and leaves nothing behind. Nothing here."""
+        """Undo what `prepare` made (e.g. remove the directories it made, those still empty) when it will not be
+        used: the prepare of a later resource of the same task failed (the task fails before any write), or the
+        write of this resource or of one before it failed. Nothing here."""
 
     def extra(self, before, after):
         """(changed, dict): whether something beside the resource changed (or would), and the return keys to add.

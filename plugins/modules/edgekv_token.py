@@ -791,7 +791,8 @@ class Token(Resource):
 
     def unprepare(self):
         """The directories prepare made for this token's edgekv_tokens.js removed (those still empty, innermost
-        first), when a later token's prepare failed: the task writes nothing, and leaves nothing made."""
+        first) when they will not be used: a later token's prepare failed, or a write of this token or of one before
+        it failed."""
         _files.remove_directories(self.directories_made)
         self.directories_made = []
 

@@ -31,8 +31,10 @@ author:
 options:
   path:
     description:
-      - The file to write. Its directory must exist and be writable (checked in check mode too), and the file, when
-        it exists, be a regular file (links are followed) that can be read.
+      - The file to write. Its directory must exist, and the file, when it exists, be a regular file (links are
+        followed) that can be read. When the file is to be written, its directory must be writable and the file
+        not one that nothing may replace (immutable or append-only, C(chattr +i) or C(+a)); checked in check mode
+        too.
       - A path that is empty or only white space, that ends in C(/), or a name of which begins or ends with white
         space (almost always a slip, as in C("{{ dir }}/keys.yml ")) fails.
     type: path
@@ -137,18 +139,16 @@ def main():
 
 
 def run(module):
-    """Write the file and exit. A path that cannot be used (empty, a directory, unreadable, in a missing or, in check
-    mode, unwritable directory: _files.unwritable_file, the check the key_provisioning role makes of its export file
-    before any write) raises InputError before any write; a failed write raises FileWriteError; both fail the task
-    through module.execute."""
+    """Write the file and exit. A path that cannot be used (empty, a directory, unreadable, in a missing directory;
+    in check mode, when the content changes, an unwritable directory or a file nothing may replace:
+    _files.unwritable_file, the check the key_provisioning role makes of its export file before any write) raises
+    InputError before any write; a failed write raises FileWriteError; both fail the task through module.execute."""
     path = module.params['path']
     data = module.params['content'].encode('utf-8')
     if not path:
         raise _errors.InputError('path is empty; give the file to write; nothing was written')
     origin = 'path %s' % _files.shown_path(path)
-    # In check mode the directory's permission too: a write creates a temporary file in the directory and renames it
-    # over the file, and check mode predicts the failure of a real run (which tells the reason of the write's failure).
-    problem = _files.unwritable_file(path, writable=module.check_mode)
+    problem = _files.unwritable_file(path, writable=False)
     if problem is not None:
         raise _errors.InputError('%s %s; nothing was written' % (origin, problem))
     target = os.path.realpath(path)
@@ -174,6 +174,17 @@ def run(module):
     # size describe the target (they are read with lstat(path), which would describe the link).
     written = target if os.path.islink(path) else path
     result = dict(changed=content_changed or mode_fixed, path=written, size=len(data), mode_fixed=mode_fixed)
+    if module.check_mode and content_changed:
+        # Check mode predicts the failure of a real run (which tells the reason of the write's failure): a write
+        # creates a temporary file in the directory and renames it over the file. A file that needs no write is
+        # not judged (a real run leaves it alone).
+        problem = _files.unwritable_file(path)
+        if problem is not None:
+            raise _errors.InputError('%s %s; nothing was written' % (origin, problem))
+    elif module.check_mode and mode_fixed:
+        flag = _files.locked_flags(target)
+        if flag is not None:
+            raise _errors.InputError('cannot set the mode of %s to 0600: the file is %s' % (origin, flag))
     if not module.check_mode:
         if content_changed:
             # The temporary files a killed run left beside the file (0600; their process gone) go first.

@@ -657,3 +657,24 @@ def test_directories_made_for_a_token_are_removed_when_a_later_token_cannot_be_w
     tokens[1]['tokens_js'] = dict(path=str(tmp_path / 'work' / 'edgekv_tokens.js'))
     failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens))
     assert not failed and os.path.exists(good)
+
+
+def test_directories_made_for_a_token_whose_write_fails_are_removed(emulator, base, run, tmp_path):
+    """Found by a tester: when the API refused the token (an unavailable API; an EdgeWorker that is not the
+    account's) after the directories of its edgekv_tokens.js had been made, the empty directories stayed; the result
+    did not name them. A token written before it keeps its directories and its file."""
+    (tmp_path / 'work').mkdir()
+    first = str(tmp_path / 'work' / 'a' / 'edgekv_tokens.js')
+    second = str(tmp_path / 'work' / 'b' / 'x' / 'edgekv_tokens.js')
+    emulator.admin.faults('503', method='POST', path='/edgekv/v1/tokens', count=1)
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                                            tokens_js=dict(path=second, create_directory=True)))
+    assert failed and not result.get('changed') and os.listdir(tmp_path / 'work') == [], result['msg']
+    tokens = [dict(name='unit_a', namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                   tokens_js=dict(path=first, create_directory=True)),
+              dict(name='unit_b', namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                   edgeworker_ids=['99999999'], tokens_js=dict(path=second, create_directory=True))]
+    failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], max_retries=0, tokens=tokens))
+    assert failed and result['msg'].startswith('tokens[1] (unit_b): '), result['msg']
+    assert [item['changed'] for item in result['edgekv_tokens']] == [True, False]
+    assert os.listdir(tmp_path / 'work') == ['a'] and os.path.exists(first)

@@ -193,3 +193,25 @@ def test_a_blank_path_or_one_with_white_space_at_an_end_of_a_name_fails(
     assert failed and re.search(message, result['msg']), result['msg']
     assert result['msg'].endswith('; nothing was written'), result['msg']
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize('flag', ['i', 'a'])
+def test_a_file_nothing_may_replace_fails_alike_in_check_mode_and_a_real_run_only_when_it_is_to_be_written(
+        tmp_path, run, flag):
+    """Found by a tester: check mode failed on an immutable file that already held the content (a real run left it
+    alone, unchanged), and a real run that had to write it said only "Operation not permitted"."""
+    from akamai_emulator.testing import chattr_flag  # pylint: disable=import-outside-toplevel
+    path = tmp_path / 'keys.yml'
+    failed, result = run(private_file, dict(path=str(path), content=SECRET))
+    assert not failed
+    name = {'i': 'immutable (chattr +i)', 'a': 'append-only (chattr +a)'}[flag]
+    with chattr_flag(path, flag) as locked:
+        if not locked:
+            pytest.skip('chattr +%s is not possible here' % flag)
+        for check_mode in (True, False):
+            failed, result = run(private_file, dict(path=str(path), content=SECRET, _ansible_check_mode=check_mode))
+            assert not failed and result['changed'] is False, result
+            failed, result = run(private_file, dict(path=str(path), content=SECRET + '2', _ansible_check_mode=check_mode))
+            assert failed and result['msg'].startswith('path %s cannot be written: the file is %s, which nothing may '
+                                                       'replace, root neither' % (path, name)), result['msg']
+        assert path.read_text() == SECRET and sorted(os.listdir(tmp_path)) == ['keys.yml']
