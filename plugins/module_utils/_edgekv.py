@@ -509,7 +509,7 @@ def render_tokens_js(entries):
     return '%svar %s = %s;\n\nexport { %s };\n' % (TOKENS_JS_HEADER, TOKENS_JS_VAR, body, TOKENS_JS_VAR)
 
 
-def plan_tokens_js(path, token=None, remove_name=None):
+def plan_tokens_js(path, token=None, remove_name=None, text=None):
     """What edgekv_tokens.js at `path` must become.
 
     With `token`, its ``namespace-<ns>`` entries are set (replacing those of any other token for the same
@@ -517,28 +517,16 @@ def plan_tokens_js(path, token=None, remove_name=None):
     that name that token are removed. Other entries stay as they are. Returns (changed, new_text or None, summary):
     new_text is None when the entries do not change; `changed` is also true when a file that holds a secret
     (``holds_secret``) lets group or others in and only its mode is to be set to 0600 (``mode_fixed`` in the
-    summary). The summary lists the entries set/removed by key, and ``entries`` (the file's after the write) and
-    ``entries_before`` (as the file holds them, {} when it does not exist; for a diff), with names and references
-    only (a legacy ``value`` is never copied into it).
+    summary). The summary lists the entries set/removed by key, and ``entries`` (the file's after the write), with
+    names and references only (a legacy ``value`` is never copied into it); ``diff`` is (before, after): the
+    entries as the file holds them ({} when it does not exist) and after the write, a legacy ``value`` shown masked.
+    `text`, when given, is taken as what the file holds instead of reading it (check mode: what an earlier
+    plan of the same task would have written).
     Raises EdgeKVError for a file that cannot be read or parsed: it is never overwritten then.
     """
     origin = 'edgekv_tokens.js file %s' % path
-    try:
-        kind = os.stat(path).st_mode
-    except OSError:
-        kind = None  # the open below says why
-    if kind is not None and not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
-        # A FIFO would block the read for ever; a device or a socket is no file of entries either.
-        raise EdgeKVError('%s is not a regular file (a FIFO, a device or a socket); give the edgekv_tokens.js file'
-                          % origin)
-    try:
-        with open(path, 'r', encoding='utf-8') as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        text = None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EdgeKVError('%s cannot be read: %s' % (origin, getattr(exc, 'strerror', None) or type(exc).__name__)) \
-            from None
+    if text is None:
+        text = _read_tokens_js(path, origin)
     if text is None:
         entries = {}
     else:
@@ -574,8 +562,11 @@ def plan_tokens_js(path, token=None, remove_name=None):
             mode_fixed = False
     changed = content_changed or mode_fixed
 
-    def public(held):
-        return dict((key, dict((k, v) for k, v in entry.items() if k in ('name', 'reference')))
+    def public(held, masked=False):
+        # A legacy token value is never copied; for the diff (masked) that an entry holds one is shown, masked, so
+        # that dropping it is a visible change.
+        return dict((key, dict((k, _errors.MASK if k == 'value' else v) for k, v in entry.items()
+                               if k in ('name', 'reference') or (masked and k == 'value')))
                     for key, entry in held.items())
 
     summary = dict(
@@ -585,9 +576,30 @@ def plan_tokens_js(path, token=None, remove_name=None):
         set=set_keys,
         removed=removed_keys,
         entries=public(new),
-        entries_before=public(entries),
+        diff=(public(entries, masked=True), public(new, masked=True)),
     )
     return changed, (render_tokens_js(new) if content_changed else None), summary
+
+
+def _read_tokens_js(path, origin):
+    """The text of the edgekv_tokens.js at `path`, None when it does not exist; EdgeKVError (naming `origin`) for
+    one that cannot be read or is no regular file."""
+    try:
+        kind = os.stat(path).st_mode
+    except OSError:
+        kind = None  # the open below says why
+    if kind is not None and not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
+        # A FIFO would block the read for ever; a device or a socket is no file of entries either.
+        raise EdgeKVError('%s is not a regular file (a FIFO, a device or a socket); give the edgekv_tokens.js file'
+                          % origin)
+    try:
+        with open(path, 'r', encoding='utf-8') as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EdgeKVError('%s cannot be read: %s' % (origin, getattr(exc, 'strerror', None) or type(exc).__name__)) \
+            from None
 
 
 def check_tokens_js(path, create_directory=False, option='tokens_js'):

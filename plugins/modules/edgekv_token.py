@@ -254,8 +254,9 @@ attributes:
   diff_mode:
     details:
       - The diff holds the token; when its C(edgekv_tokens.js) changes (or would), also C(tokens_js) with the file's
-        C(path), its C(entries) (C(namespace-<ns>) to the token's C(name) and C(reference), its uuid; no secret) and,
-        when only its mode is set, C(mode). A run that changes the file only shows that change.
+        C(path), its C(entries) (C(namespace-<ns>) to the token's C(name) and C(reference), its uuid; a legacy token
+        C(value) masked) and, when only its mode is set, C(mode). A run that changes the file only shows that change.
+      - In check mode, the entries of a token that would be created have an empty C(reference).
 notes:
   - Needs an API client with READ-WRITE access to the EdgeKV API (a READ-ONLY one can only read).
   - Revoking a token that deployed EdgeWorkers still use breaks their EdgeKV requests.
@@ -472,7 +473,8 @@ tokens_js:
     entries:
       description:
         - The entries of the file after the task, with their C(name) and C(reference).
-        - Not known in check mode when the token would get a new C(uuid).
+        - In check mode, the entries of a token that would be created have an empty C(reference) (its C(uuid) is
+          not known yet).
       type: dict
       sample: {"namespace-default": {"name": "catalog_prod", "reference": "fa3a7ae0-1b0c-45c7-adc3-f0638c6b7466"}}
 '''
@@ -530,14 +532,18 @@ def token_builder(module):
     namespace entry of one edgekv_tokens.js claimed by two tokens; then converge_many checks each element's input and
     reads the tokens side by side (Token.find_many)."""
 
+    # In check mode, the text each edgekv_tokens.js would have after the tokens planned so far (by real path): the
+    # file is not written, and a token after another that shares its file is planned from what that one would write.
+    planned = {}
+
     def build(params, index):
         if params is None:
-            return Token(module)
+            return Token(module, planned=planned)
         if params.get('refresh') is None:
             # A token with a fixed expiry cannot be refreshed: the top-level refresh is not its default (a refresh
             # due on it would fail every run once it is due).
             params['refresh'] = False if params.get('expiry') is not None else module.params['refresh']
-        return Token(module, params, 'tokens[%d].' % index)
+        return Token(module, params, 'tokens[%d].' % index, planned=planned)
 
     return build
 
@@ -621,10 +627,13 @@ class Token(Resource):
     # carried out for the result (the plan made from the read after them has none).
     settles = True
 
-    def __init__(self, module, params=None, where=''):
+    def __init__(self, module, params=None, where='', planned=None):
         """`params`: the options of this token (an element of `tokens`, its defaults filled in); the module's when
-        None. `where`: the prefix of the options in messages ('tokens[2].' for an element, '' for `name`)."""
+        None. `where`: the prefix of the options in messages ('tokens[2].' for an element, '' for `name`).
+        `planned`: shared by the tokens of one task, in check mode the text each edgekv_tokens.js would have after
+        the tokens before this one (by real path)."""
         super(Token, self).__init__(module)
+        self.planned = {} if planned is None else planned
         if params is not None:
             self.params = params
         self.where = where
@@ -828,19 +837,26 @@ class Token(Resource):
         # and found out again here: a token before this one in the module's `tokens` may have made them. Out of
         # check mode they were made before the first write (prepare): directories_made.
         missing = _edgekv.tokens_js_directories(path) if create_directory else []
-        if token is not None and not token.get('uuid'):
-            # Check mode, token to be created: its uuid is not known yet, so the file would change.
-            return True, dict(path=path, changed=True, set=sorted(_edgekv.tokens_js_entries(
-                dict(token, uuid='')).keys()), removed=[], mode_fixed=False, entries={}, directories_created=missing)
-        changed, text, summary = _edgekv.plan_tokens_js(path, token=token, remove_name=remove_name)
-        entries_before = summary.pop('entries_before')
+        # Check mode, token to be created: its uuid is not known yet (its entries planned with an empty reference),
+        # so the file would change; nothing is written.
+        to_create = token is not None and not token.get('uuid')
+        real = os.path.realpath(path)
+        changed, text, summary = _edgekv.plan_tokens_js(path, token=dict(token, uuid='') if to_create else token,
+                                                        remove_name=remove_name, text=self.planned.get(real))
+        changed = changed or to_create
+        if module.check_mode and text is not None:
+            self.planned[real] = text
+        entries_before, entries_after = summary.pop('diff')
         if changed:
-            # Names and uuids only (no secret): what the diff shows of the file, its mode when only that is set.
-            before, after = dict(path=path, entries=entries_before), dict(path=path, entries=summary['entries'])
+            # Names and uuids (a legacy value masked): what the diff shows of the file, its mode when only that is set.
+            before, after = dict(path=path, entries=entries_before), dict(path=path, entries=entries_after)
             if summary['mode_fixed']:
                 before['mode'], after['mode'] = '%04o' % stat.S_IMODE(os.stat(path).st_mode), '0600'
             self.file_diff = (before, after)
-        summary['directories_created'] = missing if text is not None else []
+        summary['directories_created'] = missing if text is not None or to_create else []
+        if to_create:
+            summary['changed'] = True
+            return True, summary
         if not module.check_mode:
             summary['directories_created'] = list(self.directories_made)
             if text is not None:

@@ -678,3 +678,58 @@ def test_directories_made_for_a_token_whose_write_fails_are_removed(emulator, ba
     assert failed and result['msg'].startswith('tokens[1] (unit_b): '), result['msg']
     assert [item['changed'] for item in result['edgekv_tokens']] == [True, False]
     assert os.listdir(tmp_path / 'work') == ['a'] and os.path.exists(first)
+
+
+def test_the_diff_shows_the_file_of_a_token_to_be_created_and_a_legacy_value_dropped(emulator, base, run, tmp_path,
+                                                                                       writes):
+    """Found by a tester: check mode of a token to be created showed no edgekv_tokens.js in its diff; a run that
+    dropped a legacy token value from the file (its name and reference unchanged) showed an empty diff."""
+    tokens_js = str(tmp_path / 'edgekv_tokens.js')
+    create = dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True, tokens_js={'path': tokens_js},
+                  _ansible_diff=True)
+    failed, result = run(edgekv_token, dict(create, _ansible_check_mode=True))
+    assert not failed and result['changed'] is True and writes() == {}
+    planned = {'namespace-default': {'name': 'unit_token', 'reference': ''}}
+    assert result['diff']['before']['tokens_js'] == {'path': tokens_js, 'entries': {}}
+    assert result['diff']['after']['tokens_js'] == {'path': tokens_js, 'entries': planned}
+    assert result['tokens_js']['entries'] == planned and result['tokens_js']['changed'] is True
+    failed, result = run(edgekv_token, create)
+    assert not failed
+    uuid = result['edgekv_token']['uuid']
+    with open(tokens_js, 'w', encoding='utf-8') as handle:
+        handle.write('var edgekv_access_tokens = {\n  "namespace-default": {"name": "unit_token", "reference": "%s", '
+                     '"value": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.e30.c2ln"},\n};\n'
+                     'export { edgekv_access_tokens };\n' % uuid)
+    os.chmod(tokens_js, 0o600)
+    failed, result = run(edgekv_token, dict(base, tokens_js={'path': tokens_js}, _ansible_diff=True))
+    assert not failed and result['changed'] is True
+    assert result['diff']['before']['tokens_js']['entries'] == {'namespace-default': {
+        'name': 'unit_token', 'reference': uuid, 'value': '********'}}
+    assert result['diff']['after']['tokens_js']['entries'] == {'namespace-default': {
+        'name': 'unit_token', 'reference': uuid}}
+    assert 'eyJ0eXAiOiJKV1Qi' not in json.dumps(result)
+
+
+def test_check_mode_plans_a_shared_edgekv_tokens_js_as_the_run_writes_it(emulator, base, run, tmp_path, writes):
+    """Found by a tester: with two tokens that keep one file, check mode planned each from the file on disk (which it
+    does not write), so the second token's file showed its own entry alone; the run writes both."""
+    tokens_js = str(tmp_path / 'edgekv_tokens.js')
+    tokens = [dict(name='unit_a', namespace_permissions={'default': 'r'}, allow_on_staging=True),
+              dict(name='unit_b', namespace_permissions={'marketing': 'r'}, allow_on_staging=True)]
+    for name in ('unit_a', 'unit_b'):  # the tokens exist: their uuids are known in check mode too
+        failed, result = run(edgekv_token, dict(base, **[t for t in tokens if t['name'] == name][0]))
+        assert not failed
+    args = dict(edgerc=base['edgerc'], max_retries=0, tokens=tokens, tokens_js={'path': tokens_js}, _ansible_diff=True)
+    emulator.admin.reset_log()
+
+    def shown(result):
+        return [(item['tokens_js']['changed'], item['tokens_js']['entries'], result['diff']['after'][item['name']][
+            'tokens_js']['entries'] if item['name'] in result['diff']['after'] else None)
+            for item in result['edgekv_tokens']]
+
+    failed, predicted = run(edgekv_token, dict(args, _ansible_check_mode=True))
+    assert not failed and writes() == {} and not os.path.exists(tokens_js)
+    failed, done = run(edgekv_token, args)
+    assert not failed
+    assert shown(predicted) == shown(done)
+    assert sorted(done['edgekv_tokens'][1]['tokens_js']['entries']) == ['namespace-default', 'namespace-marketing']
