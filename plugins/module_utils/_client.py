@@ -365,7 +365,7 @@ def resolve_config(options, environ=None):
     """
     environ = os.environ if environ is None else environ
     option_key = options.get('account_switch_key')
-    if option_key is not None and option_key and not option_key.strip():
+    if option_key and not option_key.strip():
         # Almost always a variable that came out blank ("{{ key }} "): read as no key, the requests would act on
         # the API client's own account instead of the one meant.
         raise ConfigError('the option account_switch_key is only white space; give the account switch key (such as '
