@@ -580,7 +580,6 @@ def test_tokens_js_that_is_a_dangling_link_into_a_missing_directory_is_named_as_
     assert not failed and os.path.islink(path) and result['edgekv_token']['uuid'] in open(path).read()
 
 
-
 def test_a_run_that_changes_only_the_edgekv_tokens_js_shows_the_file_in_its_diff(emulator, base, run, tmp_path, writes):
     """The token is converged, its entry is missing from edgekv_tokens.js: the diff (check mode and the run alike, one
     token and the tokens list alike) shows the file's entries before and after - names and uuids, no secret - where it
@@ -680,8 +679,8 @@ def test_directories_made_for_a_token_whose_write_fails_are_removed(emulator, ba
     assert os.listdir(tmp_path / 'work') == ['a'] and os.path.exists(first)
 
 
-def test_the_diff_shows_the_file_of_a_token_to_be_created_and_a_legacy_value_dropped(emulator, base, run, tmp_path,
-                                                                                       writes):
+def test_the_diff_shows_the_file_of_a_token_to_be_created_and_a_legacy_value_dropped(
+        emulator, base, run, tmp_path, writes):
     """Found by a tester: check mode of a token to be created showed no edgekv_tokens.js in its diff; a run that
     dropped a legacy token value from the file (its name and reference unchanged) showed an empty diff."""
     tokens_js = str(tmp_path / 'edgekv_tokens.js')
