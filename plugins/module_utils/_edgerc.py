@@ -855,7 +855,9 @@ def write_section(path, section, values, backup=False, check_mode=False, remove=
     same directory, is fsynced and moved over the file with os.replace; the file is mode 0600 from its first
     byte. An existing file whose mode lets group or others in is set to 0600 (a change). With `backup`,
     the previous file is first copied beside it (``<file>.<pid>.<timestamp>~``, mode 0600). With
-    `check_mode`, the result is predicted and nothing is written.
+    `check_mode`, the result is predicted and nothing is written; a change that a real run could not write fails as
+    it would (``_files.unwritable_file``: a directory that may not be written, a file that is immutable or
+    append-only, whose mode could not be set either).
 
     With `update_copies`, when `values` sets ``client_token`` or ``client_secret`` of an existing section,
     every other section that holds the credential the section held before (the same ``client_token`` and,
@@ -948,10 +950,19 @@ def _write_section(path, section, values, backup, check_mode, remove, update_cop
                             changed_keys=copies[name]['changed_keys'])
 
     mode_fixed = False
+    if check_mode and content_changed:
+        # Check mode predicts the failure of the write a real run would make (a temporary file created beside the
+        # file and renamed over it): a directory that may not be written, a file nothing may replace (chattr +i).
+        problem = _files.unwritable_file(path)
+        if problem is not None:
+            raise EdgercError('%s %s; nothing was written' % (origin, problem))
     if exists and not content_changed:
         mode = stat.S_IMODE(os.stat(target).st_mode)
         if mode & 0o077:
             mode_fixed = True
+            flag = _files.locked_flags(target) if check_mode else None
+            if flag is not None:
+                raise EdgercError('cannot set the mode of %s to 0600: the file is %s' % (origin, flag))
             if not check_mode:
                 try:
                     os.chmod(target, FILE_MODE)

@@ -12,6 +12,7 @@ import json
 import os
 
 import pytest
+from akamai_emulator.testing import chattr_flag, unwritable_directory
 
 from ansible_collections.edgegrid.access.plugins.modules import edgerc
 
@@ -166,3 +167,43 @@ def test_a_value_of_white_space_only_fails_naming_the_option_and_keeps_the_key(s
         assert open(section['path']).read() == written
     failed, result = run(edgerc, dict(section, account_key=''))
     assert not failed and result['changed'] and 'account_key' not in open(section['path']).read()
+
+
+NAMES = {'i': 'immutable (chattr +i)', 'a': 'append-only (chattr +a)'}
+
+
+@pytest.mark.parametrize('flag', ['i', 'a'])
+def test_check_mode_foretells_that_a_file_nothing_may_replace_cannot_be_written(section, run, flag):
+    """Found by a tester: on an immutable .edgerc, check mode predicted a change that the real run then failed to
+    write. Check mode fails as the run does, naming the file and the flag; a task with nothing to write is fine."""
+    failed, result = run(edgerc, section)
+    assert not failed
+    written = open(section['path']).read()
+    with chattr_flag(section['path'], flag) as locked:
+        if not locked:
+            pytest.skip('chattr +%s is not possible here' % flag)
+        failed, result = run(edgerc, dict(section, _ansible_check_mode=True))
+        assert not failed and not result['changed']
+        for check_mode in (True, False):
+            failed, result = run(edgerc, dict(section, client_secret=NEW_SECRET, _ansible_check_mode=check_mode))
+            assert failed and result['msg'].startswith('.edgerc file %s ' % section['path']), result['msg']
+            assert NAMES[flag] in result['msg'], result['msg']
+        assert open(section['path']).read() == written
+    os.chmod(section['path'], 0o644)
+    with chattr_flag(section['path'], flag) as locked:
+        failed, result = run(edgerc, dict(section, _ansible_check_mode=True))
+        assert failed and result['msg'] == 'cannot set the mode of .edgerc file %s to 0600: the file is %s' \
+            % (section['path'], NAMES[flag]), result['msg']
+        failed, result = run(edgerc, section)
+        assert failed and result['msg'].startswith('cannot set the mode of .edgerc file %s to 0600: ' % section['path'])
+    os.chmod(section['path'], 0o600)
+
+
+def test_check_mode_foretells_that_the_directory_cannot_be_written(section, run, monkeypatch):
+    directory = os.path.dirname(section['path'])
+    with unwritable_directory(directory, monkeypatch) as unwritable:
+        failed, result = run(edgerc, dict(section, _ansible_check_mode=True))
+        assert failed and result['msg'] == '.edgerc file %s cannot be written: directory %s is not writable (its ' \
+            'permissions, a read-only file system or an immutable directory); nothing was written' \
+            % (section['path'], unwritable), result['msg']
+    assert not os.path.exists(section['path'])
