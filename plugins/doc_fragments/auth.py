@@ -15,7 +15,7 @@ options:
     description:
       - Path of the C(.edgerc) file to read the credentials from, when neither the options nor the environment
         variables give them (see O(section)).
-      - If not set, the value of the E(AKAMAI_EDGERC) environment variable is used, else C(~/.edgerc).
+      - If not set or empty, the value of the E(AKAMAI_EDGERC) environment variable is used, else C(~/.edgerc).
       - The file is read as Akamai's own tools read it (comments, quotes, a UTF-8 byte order mark, CRLF line endings);
         a file they would refuse or read differently is refused before any request, naming the file, section, key and
         line. The forms are listed in C(docs/edgerc.md).
@@ -25,7 +25,7 @@ options:
   section:
     description:
       - The section of the O(edgerc) file to read, for example C(default), C(staging) or C(production).
-      - If not set, the value of the E(AKAMAI_EDGERC_SECTION) environment variable is used, else C(default).
+      - If not set or empty, the value of the E(AKAMAI_EDGERC_SECTION) environment variable is used, else C(default).
       - 'The section also decides which environment variables hold credentials, as in Akamai''s own tools
         (edgegrid-golang, edgegrid-node). The first of these sources that has all four of C(host), C(client_token),
         C(client_secret) and C(access_token) is used, the four together:

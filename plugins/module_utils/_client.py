@@ -351,6 +351,9 @@ def resolve_config(options, environ=None):
        of the four options is given as an empty string;
     3. the section of the .edgerc file (`edgerc`, default ``~/.edgerc``), read and checked by ``_edgerc``.
 
+    An empty `edgerc` or `section` is one not given: ``AKAMAI_EDGERC`` / ``AKAMAI_EDGERC_SECTION`` apply, else the
+    defaults.
+
     The account switch key: the option ``account_switch_key``; else (when that option is not given at all)
     ``AKAMAI_{SECTION}_ACCOUNT_KEY`` (``AKAMAI_ACCOUNT_KEY`` for ``default``); else ``account_key`` of the
     section when the credentials come from the file. An option ``account_switch_key`` of white space only is an
@@ -371,8 +374,10 @@ def resolve_config(options, environ=None):
         raise ConfigError('the option account_switch_key is only white space; give the account switch key (such as '
                           '1-5C0YLB:1-8BYUX), or an empty string for none given (the account_key of the .edgerc section '
                           'still applies)')
-    section = options.get('section') or DEFAULT_SECTION
-    path = os.path.expanduser(options.get('edgerc') or DEFAULT_EDGERC)
+    # An empty option is one not given (a templated "{{ x | default('') }}"): the environment applies, as it does to
+    # an option left out (whose value Ansible took from it already).
+    section = options.get('section') or environ.get('AKAMAI_EDGERC_SECTION') or DEFAULT_SECTION
+    path = os.path.expanduser(options.get('edgerc') or environ.get('AKAMAI_EDGERC') or DEFAULT_EDGERC)
     prefix = _edgerc.env_prefix(section)
 
     given = dict((key, options.get(key)) for key in EDGERC_REQUIRED if options.get(key) is not None)

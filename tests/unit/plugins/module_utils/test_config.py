@@ -357,3 +357,15 @@ def test_a_missing_file_says_where_else_credentials_could_come_from(tmp_path):
            'variables AKAMAI_PRODUCTION_HOST' in message
     assert 'AKAMAI_ACCESS_TOKEN are set, but they apply to section [default] only' in message
     assert_no_secret_at_all(message)
+
+
+def test_an_empty_edgerc_or_section_is_one_not_given_and_the_environment_applies(tmp_path):
+    """Found by a tester: edgerc "" and section "" (a templated default('')) read ~/.edgerc and [default], where an
+    option left out reads AKAMAI_EDGERC and AKAMAI_EDGERC_SECTION (Ansible's fallback)."""
+    edgerc = write_edgerc(tmp_path, GOOD)
+    environ = {'AKAMAI_EDGERC': edgerc, 'AKAMAI_EDGERC_SECTION': 'staging'}
+    for options in ({'edgerc': '', 'section': ''}, {'edgerc': None, 'section': None}, {}):
+        config = _client.resolve_config(options, environ=environ)
+        assert config.source == '%s[staging]' % edgerc, options
+    config = _client.resolve_config({'edgerc': edgerc, 'section': 'default'}, environ=environ)
+    assert config.source == '%s[default]' % edgerc
