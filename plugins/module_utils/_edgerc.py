@@ -759,6 +759,32 @@ def _lock_path(target):
     return target + LOCK_SUFFIX
 
 
+def lock_problem(path):
+    """Why ``write_lock`` could not open the lock file of the .edgerc file at `path`, as far as a look tells (check
+    mode, and api_credential before it creates a credential whose secret goes into the file): ``<lock> cannot be
+    opened: <reason>`` - a symbolic link (never followed), not a regular file, a file nothing may write
+    (``_files.locked_flags``: immutable, append-only), or one this process may not read and write. None when the lock
+    file does not exist (the directory's checks tell whether it can be made) or a look tells nothing against it."""
+    if fcntl is None:  # pragma: no cover
+        return None
+    lock = _lock_path(os.path.realpath(os.path.expanduser(path)))
+    try:
+        info = os.lstat(lock)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return '%s cannot be opened: %s' % (lock, exc.strerror or type(exc).__name__)
+    if stat.S_ISLNK(info.st_mode):
+        why = 'it is a symbolic link, which is not followed'
+    elif not stat.S_ISREG(info.st_mode):
+        why = 'it is not a regular file'
+    else:
+        flag = _files.locked_flags(lock)
+        why = ('the file is %s' % flag) if flag is not None else (
+            None if os.access(lock, os.R_OK | os.W_OK) else os.strerror(errno.EACCES))
+    return None if why is None else '%s cannot be opened: %s' % (lock, why)
+
+
 @contextmanager
 def write_lock(path, timeout=LOCK_TIMEOUT):
     """Hold the exclusive write lock of the .edgerc file at `path`: ``fcntl.flock`` on ``<file>.lock``.
@@ -896,17 +922,30 @@ def write_section(path, section, values, backup=False, check_mode=False, remove=
         return dict(changed=False, backup_file=None, before=None, after=None, changed_keys=[], mode_fixed=False,
                     copied_sections=[], copies={}, warnings=[])
     if check_mode:
+        # A run takes the file's lock, to write or not: a lock file it could not open fails it.
+        problem = lock_problem(path)
+        if problem is not None:
+            raise EdgercError('cannot lock %s: %s' % (_origin(path), problem))
         return _write_section(path, section, values, backup, check_mode, remove, update_copies, expect_client_token)
     with write_lock(path):
         remove_stale_temporary_files(os.path.realpath(os.path.expanduser(path)))
         return _write_section(path, section, values, backup, check_mode, remove, update_copies, expect_client_token)
 
 
-def _write_section(path, section, values, backup, check_mode, remove, update_copies, expect_client_token):
+def section_name_problem(section):
+    """Why `section` cannot name a section that ``write_section`` writes (``invalid section name ...: it must be
+    non-empty, without brackets, line breaks or surrounding spaces``), or None: checked before any request."""
     if not section or not isinstance(section, str) or any(c in section for c in '[]\r\n') \
             or section != section.strip():
-        raise EdgercError('invalid section name %r: it must be non-empty, without brackets, line breaks or '
-                          'surrounding spaces' % (section,))
+        return ('invalid section name %r: it must be non-empty, without brackets, line breaks or surrounding spaces'
+                % (section,))
+    return None
+
+
+def _write_section(path, section, values, backup, check_mode, remove, update_copies, expect_client_token):
+    problem = section_name_problem(section)
+    if problem is not None:
+        raise EdgercError(problem)
     path = os.path.expanduser(path)
     target = os.path.realpath(path)
     origin = _origin(path)
@@ -950,9 +989,10 @@ def _write_section(path, section, values, backup, check_mode, remove, update_cop
                             changed_keys=copies[name]['changed_keys'])
 
     mode_fixed = False
-    if check_mode and content_changed:
-        # Check mode predicts the failure of the write a real run would make (a temporary file created beside the
-        # file and renamed over it): a directory that may not be written, a file nothing may replace (chattr +i).
+    if content_changed:
+        # Before the backup and the write (a temporary file created beside the file and renamed over it), in check
+        # mode too: a directory that may not be written or where no file may be renamed nor removed (chattr +a: the
+        # backup and the temporary file, both holding secrets, would stay there), a file nothing may replace.
         problem = _files.unwritable_file(path)
         if problem is not None:
             raise EdgercError('%s %s; nothing was written' % (origin, problem))
@@ -960,7 +1000,7 @@ def _write_section(path, section, values, backup, check_mode, remove, update_cop
         mode = stat.S_IMODE(os.stat(target).st_mode)
         if mode & 0o077:
             mode_fixed = True
-            flag = _files.locked_flags(target) if check_mode else None
+            flag = _files.locked_flags(target)
             if flag is not None:
                 raise EdgercError('cannot set the mode of %s to 0600: the file is %s' % (origin, flag))
             if not check_mode:
@@ -1000,6 +1040,7 @@ def _write_section(path, section, values, backup, check_mode, remove, update_cop
 
 
 __all__ = ['EdgercError', 'EdgercConflict', 'Section', 'write_lock', 'remove_stale_temporary_files', 'process_alive',
-           'missing_file', 'load_section', 'read_section', 'write_section', 'normalize_host', 'host_url',
+           'missing_file', 'load_section', 'read_section', 'write_section', 'section_name_problem', 'lock_problem',
+           'normalize_host', 'host_url',
            'check_token', 'env_prefix', 'mask_values', 'public_values', 'max_body_warning', 'KNOWN_KEYS', 'REQUIRED_KEYS',
            'SECRET_KEYS', 'SECRET_MASK', 'SIGNED_BODY_BYTES']

@@ -41,6 +41,7 @@ Public API::
     make_directories(path) -> list                    make them, each 0755; the directories made
     remove_directories(made)                          remove those again (innermost first)
     probe_write(target, origin)                       a temporary file made and removed where atomic_write writes
+    locked_directory(directory) -> str or None        why no file may be renamed into `directory` (chattr +i / +a)
     probe_mode(target, origin)                        the mode of `target` set to what it is (before a chmod)
     locked_flags(target) -> str or None               the immutable or append-only flag that forbids replacing
                                                       `target`, as root too
@@ -84,12 +85,15 @@ def not_a_file_name(path):
     empty`` or ``is only white space`` (the file would be the working directory, or a file named with spaces in it),
     ``ends in "/": give the name of a file, not of a directory`` (``os.path.realpath`` would drop the slash, and the
     file be written as the directory's name), or a name of the way that begins or ends with white space (almost
-    always a slip of templating or quoting: ``"{{ dir }}/edgekv_tokens.js "``); None otherwise. Checked before any
+    always a slip of templating or quoting: ``"{{ dir }}/edgekv_tokens.js "``), ``is no path: it holds a NUL
+    character``; None otherwise. Checked before any
     write, with ``missing_directory``, by every module that writes a file."""
     if not isinstance(path, str):
         return None
     if not path:
         return 'is empty: give the name of a file'
+    if '\0' in path:
+        return 'is no path: it holds a NUL character'
     if not path.strip():
         return 'is only white space: give the name of a file'
     if path.endswith(('/', os.sep)):
@@ -150,17 +154,19 @@ _BSD_LOCKS = ((stat.UF_IMMUTABLE | stat.SF_IMMUTABLE, 'immutable (chflags uchg o
 _FS_IOC_GETFLAGS = 0x80006601 | (struct.calcsize('l') << 16)
 
 
-def locked_flags(target):
+def locked_flags(target, directory=False):
     """The flag of the regular file `target` (links already resolved) that forbids a write of ``atomic_write`` (the
     rename over it) and a chmod, whatever the permissions and as root too - ``immutable (chattr +i)``,
     ``append-only (chattr +a)``, or the chflags(1) ones - as the end of a message after ``is ``; None when it has
     none, does not exist, is no regular file, or its flags cannot be read (a file system without them, a platform
-    without the ioctl: the write then tells). Opens the file for reading, changes nothing."""
+    without the ioctl: the write then tells). With `directory`, the same flags of the directory `target`: in an
+    append-only directory a file may be created but neither renamed nor removed (``os.access`` says it is writable),
+    in an immutable one nothing may be created. Opens `target` for reading, changes nothing."""
     try:
         info = os.stat(target)
     except OSError:
         return None
-    if not stat.S_ISREG(info.st_mode):
+    if not (stat.S_ISDIR(info.st_mode) if directory else stat.S_ISREG(info.st_mode)):
         return None
     flags = getattr(info, 'st_flags', None)
     if flags is not None:
@@ -196,6 +202,9 @@ def unwritable_file(path, writable=True):
       directory that may not be searched), or it exists and may not be read (the writer compares it with what it
       would write);
     - ``is not a regular file: it is a directory`` (a FIFO, a socket, a character or block device; links followed);
+    - with `writable`, ``cannot be written: directory <dir> is immutable (chattr +i), ...`` or ``... append-only
+      (chattr +a), ...`` (``locked_directory``: os.access answers yes for an append-only directory, where the
+      rename fails);
     - with `writable`, ``cannot be written: directory <dir> is not writable (...)`` - this process may not create and
       rename a file there (``os.access``, which answers no to root too on a read-only file system or for an
       immutable directory);
@@ -203,8 +212,6 @@ def unwritable_file(path, writable=True):
       neither`` (or append-only; ``locked_flags``), for a file that exists.
 
     What only a write can tell (a full disk, a virtual file system) is ``probe_write``'s or the write's."""
-    if '\0' in path:
-        return 'is no path: it holds a NUL character'
     problem = not_a_file_name(path)
     if problem is not None:
         return problem
@@ -226,6 +233,9 @@ def unwritable_file(path, writable=True):
         if not os.access(target, os.R_OK):
             return 'cannot be read: %s' % os.strerror(errno.EACCES)
     directory = os.path.dirname(target) or '.'
+    problem = locked_directory(directory) if writable else None
+    if problem is not None:
+        return 'cannot be written: %s' % problem
     if writable and not os.access(directory, os.W_OK | os.X_OK):
         return ('cannot be written: directory %s is not writable (its permissions, a read-only file system or an '
                 'immutable directory)' % directory)
@@ -234,6 +244,19 @@ def unwritable_file(path, writable=True):
         if flag is not None:
             return 'cannot be written: the file is %s, which nothing may replace, root neither' % flag
     return None
+
+
+def locked_directory(directory):
+    """Why no file may be written into `directory` by a rename (``atomic_write``) whatever its permissions, as root
+    too: ``directory <dir> is immutable (chattr +i), in which no file may be made, renamed nor removed, root
+    neither`` or ``... is append-only (chattr +a), in which a file may be made but not renamed nor removed, root
+    neither`` (``locked_flags(directory=True)``); None otherwise."""
+    flag = locked_flags(directory, directory=True)
+    if flag is None:
+        return None
+    what = ('no file may be made, renamed nor removed' if flag.startswith('immutable') else
+            'a file may be made but not renamed nor removed')
+    return 'directory %s is %s, in which %s, root neither' % (directory, flag, what)
 
 
 DIRECTORY_MODE = 0o755
@@ -447,17 +470,28 @@ def probe_write(target, origin):
     or virtual file system, a full directory table, as root too; and `target`, when it exists, without a flag that
     forbids replacing it (``locked_flags``: immutable, append-only). Raises
     FileWriteError('<origin> cannot be written: <reason>')."""
-    problem = missing_directory(target)
-    if problem is not None:
-        raise FileWriteError('%s cannot be written: %s' % (origin, problem))
+    _check_locks(target, origin)
     tmp, fd = _create_free(_temporary_names(target), '%s cannot be written' % origin, 'temporary')
     os.close(fd)
     try:
         os.unlink(tmp)
-    except OSError:
-        pass
+    except OSError as exc:
+        # Made but not removable: the write's rename would fail too (the probe holds nothing).
+        raise FileWriteError('%s cannot be written: %s cannot be removed: %s' % (origin, tmp, _reason(exc))) from None
+
+
+def _check_locks(target, origin):
+    """Raise FileWriteError when the directory of `target` is missing or locked (``locked_directory``), or `target`
+    is a file nothing may replace (``locked_flags``): what makes a write fail whatever the permissions, told before
+    any temporary file is made (in an append-only directory it could not be removed again)."""
+    problem = missing_directory(target)
+    if problem is None:
+        problem = locked_directory(os.path.dirname(target) or '.')
+    if problem is not None:
+        raise FileWriteError('%s cannot be written: %s' % (origin, problem))
     flag = locked_flags(target)
     if flag is not None:
+        # The rename would fail with a bare "Operation not permitted": say why.
         raise FileWriteError('%s cannot be written: the file is %s, which nothing may replace, root neither'
                              % (origin, flag))
 
@@ -467,6 +501,9 @@ def probe_mode(target, origin):
     does (``os.chmod``): its mode is set to what it is. The check, before a write elsewhere (an API's) after which
     the mode of `target` is set, of what no permission check tells: a read-only file system, an immutable file.
     Raises FileWriteError('the mode of <origin> cannot be set: <reason>')."""
+    flag = locked_flags(target)
+    if flag is not None:
+        raise FileWriteError('the mode of %s cannot be set: the file is %s' % (origin, flag))
     try:
         os.chmod(target, stat.S_IMODE(os.stat(target).st_mode))
     except OSError as exc:
@@ -480,23 +517,18 @@ def atomic_write(target, data, origin, mode=FILE_MODE):
     ``os.replace``. `mode` is the file's mode after the write: 0600 (the default) for a file that holds a secret;
     a wider mode (``edgekv_tokens.js`` without secrets keeps its mode) is set on the temporary file after it is
     written, before the rename. The previous file's owner and group are kept when the writer may set them.
-    Raises FileWriteError naming `origin`; the target is then as it was and no temporary file is left.
+    A directory or a file that no write may replace (``locked_directory``, ``locked_flags``) is refused before the
+    temporary file is made. Raises FileWriteError naming `origin`; the target is then as it was and no temporary
+    file is left (one that cannot be removed is emptied).
     """
     directory = os.path.dirname(target) or '.'
-    problem = missing_directory(target)
-    if problem is not None:
-        raise FileWriteError('%s cannot be written: %s' % (origin, problem))
+    _check_locks(target, origin)
     try:
         previous = os.stat(target)
     except FileNotFoundError:
         previous = None
     except OSError as exc:
         raise FileWriteError('%s cannot be written: %s' % (origin, _reason(exc))) from None
-    flag = locked_flags(target) if previous is not None else None
-    if flag is not None:
-        # The rename would fail with a bare "Operation not permitted": say why, as the checks before a write do.
-        raise FileWriteError('%s cannot be written: the file is %s, which nothing may replace, root neither'
-                             % (origin, flag))
     tmp, fd = _create_free(_temporary_names(target), '%s cannot be written' % origin, 'temporary')
     try:
         try:
@@ -512,11 +544,20 @@ def atomic_write(target, data, origin, mode=FILE_MODE):
         raise FileWriteError('%s cannot be written: %s' % (origin, _reason(exc))) from None
     finally:
         if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            _discard(tmp)
     _fsync_dir(directory)
+
+
+def _discard(tmp):
+    """Remove the temporary file `tmp` of a write that failed; when it cannot be removed, empty it, so that what it
+    held (a secret) is not left beside the file."""
+    try:
+        os.unlink(tmp)
+    except OSError:
+        try:
+            os.truncate(tmp, 0)
+        except OSError:
+            pass
 
 
 def process_alive(pid):

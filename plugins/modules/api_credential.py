@@ -429,6 +429,16 @@ class Credential(Resource):
                                  'one')
             if not params['edgerc_write']:
                 raise InputError('replaces needs edgerc_write: the section that holds the credential it replaces')
+        target = params['edgerc_write']
+        if target:
+            # The file and section to write, before any request (what needs a look at the file: preflight_edgerc).
+            problem = _files.not_a_file_name(target['path'] or '')
+            if problem is not None:
+                raise InputError('edgerc_write.path %s %s; nothing was created' % (_files.shown_path(target['path']),
+                                                                                 problem))
+            problem = _edgerc.section_name_problem(target['section'])
+            if problem is not None:
+                raise InputError('edgerc_write.section: %s; nothing was created' % problem)
         if params['state'] == 'absent':
             for option in ('status', 'expires_on', 'rotate_before_days', 'edgerc_write'):
                 if params[option] is not None:

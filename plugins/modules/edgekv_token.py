@@ -829,6 +829,30 @@ class Token(Resource):
             tokens_js_changed, extra['tokens_js'] = self._sync_tokens_js(token, remove_name)
         return tokens_js_changed, extra
 
+    def _check_planned_write(self, path, real, text, summary, in_new_directory):
+        """Check mode: what the run would do to the edgekv_tokens.js at `path` (its real path `real`; `text` to write,
+        or None; only its mode set, summary['mode_fixed']) planned for the tokens after this one of the task (they
+        share `planned`), and a write or a mode the run could not make told as the run tells it before any write
+        (prepare): a directory where no file may be written or renamed, a file nothing may replace. A mode that a
+        token before this one sets (a write of a file that holds a secret, or the mode alone) is not set again."""
+        where = '%stokens_js.path %s: ' % (self.where, path)
+        if text is not None:
+            self.planned[real] = text
+            problem = None if in_new_directory else _files.unwritable_file(path)
+            if problem is not None:
+                raise _edgekv.EdgeKVError('%sedgekv_tokens.js file %s %s; nothing was changed' % (where, path, problem))
+            if _edgekv.holds_secret(_edgekv.parse_tokens_js(text)):
+                self.planned[(real, 'mode')] = True
+        elif summary['mode_fixed']:
+            if self.planned.get((real, 'mode')):
+                summary['mode_fixed'] = False
+                return
+            self.planned[(real, 'mode')] = True
+            flag = _files.locked_flags(real)
+            if flag is not None:
+                raise _edgekv.EdgeKVError('%sthe mode of edgekv_tokens.js file %s cannot be set: the file is %s; '
+                                          'nothing was changed' % (where, path, flag))
+
     def _sync_tokens_js(self, token, remove_name):
         module = self.module
         path = self.params['tokens_js']['path']
@@ -844,8 +868,9 @@ class Token(Resource):
         changed, text, summary = _edgekv.plan_tokens_js(path, token=dict(token, uuid='') if to_create else token,
                                                         remove_name=remove_name, text=self.planned.get(real))
         changed = changed or to_create
-        if module.check_mode and text is not None:
-            self.planned[real] = text
+        if module.check_mode:
+            self._check_planned_write(path, real, text, summary, bool(missing))
+            changed = changed and (text is not None or to_create or summary['mode_fixed'])
         entries_before, entries_after = summary.pop('diff')
         if changed:
             # Names and uuids (a legacy value masked): what the diff shows of the file, its mode when only that is set.

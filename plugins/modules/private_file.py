@@ -140,7 +140,7 @@ def main():
 
 def run(module):
     """Write the file and exit. A path that cannot be used (empty, a directory, unreadable, in a missing directory;
-    in check mode, when the content changes, an unwritable directory or a file nothing may replace:
+    when the content changes, an unwritable directory or a file nothing may replace:
     _files.unwritable_file, the check the key_provisioning role makes of its export file before any write) raises
     InputError before any write; a failed write raises FileWriteError; both fail the task through module.execute."""
     path = module.params['path']
@@ -174,14 +174,15 @@ def run(module):
     # size describe the target (they are read with lstat(path), which would describe the link).
     written = target if os.path.islink(path) else path
     result = dict(changed=content_changed or mode_fixed, path=written, size=len(data), mode_fixed=mode_fixed)
-    if module.check_mode and content_changed:
-        # Check mode predicts the failure of a real run (which tells the reason of the write's failure): a write
-        # creates a temporary file in the directory and renames it over the file. A file that needs no write is
-        # not judged (a real run leaves it alone).
+    if content_changed:
+        # Before the backup and the write, and in check mode, which predicts the failure of a real run: a write
+        # creates a temporary file in the directory and renames it over the file (in an append-only directory the
+        # backup and the temporary file would stay there, with the secret). A file that needs no write is not
+        # judged (a run leaves it alone).
         problem = _files.unwritable_file(path)
         if problem is not None:
             raise _errors.InputError('%s %s; nothing was written' % (origin, problem))
-    elif module.check_mode and mode_fixed:
+    elif mode_fixed:
         flag = _files.locked_flags(target)
         if flag is not None:
             raise _errors.InputError('cannot set the mode of %s to 0600: the file is %s' % (origin, flag))

@@ -51,3 +51,49 @@ def test_no_flag_is_read_where_there_is_no_file(tmp_path):
     path = tmp_path / 'plain'
     path.write_text('x')
     assert _files.locked_flags(str(path)) is None
+
+
+@pytest.mark.parametrize('flag', ['a', 'i'])
+def test_a_locked_directory_is_told_before_any_file_is_made_in_it(tmp_path, flag):
+    """Found by a tester: in an append-only directory (chattr +a) os.access says writable, a file may be made but not
+    renamed nor removed: probe_write left its probe there and passed, atomic_write left its temporary file (the
+    secret it was to write) and failed with a bare "Operation not permitted". Both are refused before any file is
+    made; an immutable directory is named as such."""
+    directory = tmp_path / 'locked'
+    directory.mkdir()
+    path = directory / '.edgerc'
+    path.write_text('before\n')
+    origin = '.edgerc file %s' % path
+    expected = 'directory %s is %s, in which %s, root neither' % (
+        directory, NAMES[flag], 'no file may be made, renamed nor removed' if flag == 'i' else
+        'a file may be made but not renamed nor removed')
+    with chattr_flag(directory, flag) as locked:
+        if not locked:
+            pytest.skip('chattr +%s is not possible here' % flag)
+        assert _files.locked_directory(str(directory)) == expected
+        assert _files.unwritable_file(str(path)) == 'cannot be written: ' + expected
+        assert _files.unwritable_file(str(directory / 'new')) == 'cannot be written: ' + expected
+        assert _files.unwritable_file(str(path), writable=False) is None
+        for write in (lambda: _files.probe_write(str(path), origin),
+                      lambda: _files.atomic_write(str(path), b'secret\n', origin)):
+            with pytest.raises(_files.FileWriteError) as refused:
+                write()
+            assert str(refused.value) == '%s cannot be written: %s' % (origin, expected)
+            assert sorted(p.name for p in directory.iterdir()) == ['.edgerc'] and path.read_text() == 'before\n'
+    assert _files.locked_directory(str(directory)) is None
+    _files.atomic_write(str(path), b'after\n', origin)
+    assert path.read_text() == 'after\n'
+
+
+def test_a_temporary_file_that_cannot_be_removed_is_emptied(tmp_path):
+    """What a write that failed leaves beside the file holds nothing: a temporary file that cannot be removed (the
+    directory made append-only after the write's checks) is emptied."""
+    tmp = tmp_path / '.edgerc.1.0.tmp'
+    tmp.write_text('client_secret = never-left-behind\n')
+    with chattr_flag(tmp_path, 'a') as locked:
+        if not locked:
+            pytest.skip('chattr +a is not possible here')
+        _files._discard(str(tmp))  # pylint: disable=protected-access
+        assert tmp.exists() and tmp.read_text() == ''
+    _files._discard(str(tmp))  # pylint: disable=protected-access
+    assert not tmp.exists()

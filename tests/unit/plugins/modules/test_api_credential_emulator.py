@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -179,3 +180,50 @@ def test_an_edgerc_write_into_a_file_nothing_may_replace_is_refused_before_the_c
                                  % (path, {'i': 'immutable (chattr +i)', 'a': 'append-only (chattr +a)'}[flag]))
         assert [k for k in emulator.admin.log()['counts'] if not k.startswith('GET ')] == []
     assert path.read_text() == '[other]\nhost = akab-x.luna.akamaiapis.net\n'
+
+
+@pytest.mark.parametrize('kind', ['directory', 'lock'])
+def test_an_edgerc_write_that_could_not_be_made_is_refused_before_the_create(emulator, run, tmp_path, kind):
+    """Found by a tester: an .edgerc in an append-only directory (chattr +a: os.access says writable, no file may be
+    renamed there), or whose lock file cannot be opened (a symbolic link, which is never followed), passed the checks
+    before the create: the credential was created, then rolled back."""
+    path = tmp_path / 'team.edgerc'
+    path.write_text('[other]\nhost = akab-x.luna.akamaiapis.net\n')
+    path.chmod(0o600)
+    if kind == 'lock':
+        os.symlink('nowhere', str(path) + '.lock')
+        context, expected = contextlib.nullcontext(True), (
+            'edgerc_write: cannot lock .edgerc file %s: %s.lock cannot be opened: it is a symbolic link, which is not '
+            'followed; nothing was created' % (path, path))
+    else:
+        context, expected = chattr_flag(tmp_path, 'a'), (
+            'edgerc_write.path: .edgerc file %s cannot be written: directory %s is append-only (chattr +a), in which a '
+            'file may be made but not renamed nor removed, root neither; nothing was created' % (path, tmp_path))
+    with context as made:
+        if not made:
+            pytest.skip('chattr +a is not possible here')
+        emulator.admin.reset_log()
+        failed, result = run(api_credential, dict(edgerc=emulator.edgerc, section='default', max_retries=0,
+                                                  description='ci', edgerc_write=dict(path=str(path), section='ci')))
+        assert failed and result['msg'] == expected, result['msg']
+        assert [k for k in emulator.admin.log()['counts'] if not k.startswith('GET ')] == []
+    assert path.read_text() == '[other]\nhost = akab-x.luna.akamaiapis.net\n'
+
+
+@pytest.mark.parametrize('path, section, message', [
+    ('  ', 'ci', "edgerc_write.path '  ' is only white space: give the name of a file; nothing was created"),
+    ('{dir}/a\0b', 'ci', 'edgerc_write.path {dir}/a\0b is no path: it holds a NUL character; nothing was created'),
+    ('{dir}/team.edgerc', ' ci', "edgerc_write.section: invalid section name ' ci': it must be non-empty, without "
+                                 "brackets, line breaks or surrounding spaces; nothing was created"),
+    ('{dir}/team.edgerc', '', "edgerc_write.section: invalid section name '': it must be non-empty, without "
+                              "brackets, line breaks or surrounding spaces; nothing was created"),
+])
+def test_an_edgerc_write_that_names_no_file_or_section_is_refused_before_any_request(
+        emulator, run, tmp_path, path, section, message):
+    """Found by a tester: a blank edgerc_write.path or section was refused only after the credentials were read."""
+    path, message = path.format(dir=tmp_path), message.format(dir=tmp_path)
+    emulator.admin.reset_log()
+    failed, result = run(api_credential, dict(edgerc=emulator.edgerc, section='default', max_retries=0,
+                                              description='ci', edgerc_write=dict(path=path, section=section)))
+    assert failed and result['msg'] == message, result['msg']
+    assert emulator.admin.log()['total'] == 0

@@ -732,3 +732,66 @@ def test_check_mode_plans_a_shared_edgekv_tokens_js_as_the_run_writes_it(emulato
     assert not failed
     assert shown(predicted) == shown(done)
     assert sorted(done['edgekv_tokens'][1]['tokens_js']['entries']) == ['namespace-default', 'namespace-marketing']
+
+
+@pytest.mark.parametrize('flag', ['a', 'i'])
+def test_a_locked_edgekv_tokens_js_or_directory_fails_in_check_mode_as_the_run_does(
+        emulator, base, run, tmp_path, writes, immutable, flag):
+    """Found by a tester: check mode predicted a change to an edgekv_tokens.js that is immutable or append-only, or in
+    a directory that is (append-only: os.access says writable), which the run then refused; in an append-only
+    directory the run made the token, then failed on the rename, its temporary files left there."""
+    bundle = tmp_path / 'bundle'
+    bundle.mkdir()
+    path = str(bundle / 'edgekv_tokens.js')
+    create = dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True, tokens_js=dict(path=path))
+    failed, result = run(edgekv_token, dict(create, name='unit_old'))
+    assert not failed
+    text = open(path).read()
+    for locked in (path, str(bundle)):
+        immutable(locked, flag)
+        for check_mode in (True, False):
+            emulator.admin.reset_log()
+            failed, result = run(edgekv_token, dict(create, _ansible_check_mode=check_mode))
+            assert failed and result['msg'].startswith('tokens_js.path %s: edgekv_tokens.js file %s cannot be '
+                                                       'written: ' % (path, path)), result['msg']
+            assert 'chattr +%s' % flag in result['msg'], result['msg']
+            assert writes() == {} and open(path).read() == text
+            assert sorted(os.listdir(bundle)) == ['edgekv_tokens.js']
+        subprocess.run(['chattr', '-' + flag, locked], check=True)
+
+
+def test_check_mode_sets_the_mode_of_a_shared_file_once_as_the_run_does(emulator, base, run, tmp_path):
+    """Found by a tester: two tokens share an edgekv_tokens.js at 0644 that holds a legacy token value, and only its
+    mode is to be set: check mode said both tokens set it, the run sets it for the first (the second finds 0600)."""
+    tokens_js = str(tmp_path / 'edgekv_tokens.js')
+    tokens = [dict(name='unit_a', namespace_permissions={'default': 'r'}, allow_on_staging=True),
+              dict(name='unit_b', namespace_permissions={'marketing': 'r'}, allow_on_staging=True)]
+    args = dict(edgerc=base['edgerc'], max_retries=0, tokens=tokens, tokens_js={'path': tokens_js})
+    failed, result = run(edgekv_token, args)
+    assert not failed
+    with open(tokens_js) as handle:
+        text = handle.read()
+    with open(tokens_js, 'w') as handle:
+        handle.write(text.replace('"namespace-default"', '"namespace-old": {"name": "legacy", "value": "x"},\n'
+                                  '  "namespace-default"'))
+    os.chmod(tokens_js, 0o644)
+    seen = {}
+    for check_mode in (True, False):
+        failed, result = run(edgekv_token, dict(args, _ansible_check_mode=check_mode))
+        assert not failed and result['changed'] is True
+        seen[check_mode] = [(item['changed'], item['tokens_js']['mode_fixed']) for item in result['edgekv_tokens']]
+    assert seen[True] == seen[False] == [(True, True), (False, False)]
+    assert stat.S_IMODE(os.stat(tokens_js).st_mode) == 0o600
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_a_tokens_js_path_with_a_nul_character_names_the_option(emulator, base, run, tmp_path, check_mode):
+    """Found by a tester: a NUL in tokens_js.path failed with "lstat: embedded null character in path", naming no
+    option; it is refused before any request, as a path that names no file is."""
+    emulator.admin.reset_log()
+    path = str(tmp_path / 'edgekv\0tokens.js')
+    failed, result = run(edgekv_token, dict(base, namespace_permissions={'default': 'r'}, allow_on_staging=True,
+                                            tokens_js=dict(path=path), _ansible_check_mode=check_mode))
+    assert failed and result['msg'].startswith('tokens_js.path ') and 'is no path: it holds a NUL character' in \
+        result['msg'], result['msg']
+    assert emulator.admin.log()['total'] == 0

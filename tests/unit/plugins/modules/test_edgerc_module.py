@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -203,7 +204,53 @@ def test_check_mode_foretells_that_the_directory_cannot_be_written(section, run,
     directory = os.path.dirname(section['path'])
     with unwritable_directory(directory, monkeypatch) as unwritable:
         failed, result = run(edgerc, dict(section, _ansible_check_mode=True))
-        assert failed and result['msg'] == '.edgerc file %s cannot be written: directory %s is not writable (its ' \
-            'permissions, a read-only file system or an immutable directory); nothing was written' \
-            % (section['path'], unwritable), result['msg']
+        assert failed and result['msg'].startswith('.edgerc file %s cannot be written: directory %s is '
+                                                   % (section['path'], unwritable)), result['msg']
+        assert result['msg'].endswith('; nothing was written'), result['msg']
     assert not os.path.exists(section['path'])
+
+
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_an_append_only_directory_fails_before_the_backup_and_the_write(section, run, tmp_path, check_mode):
+    """Found by a tester: in an append-only directory (chattr +a) the backup and the temporary file (the whole file,
+    every secret of it) were made, could not be renamed nor removed, and stayed; check mode predicted a change."""
+    failed, result = run(edgerc, section)
+    assert not failed
+    with chattr_flag(tmp_path, 'a') as locked:
+        if not locked:
+            pytest.skip('chattr +a is not possible here')
+        failed, result = run(edgerc, dict(section, client_secret=NEW_SECRET, backup=True,
+                                          _ansible_check_mode=check_mode))
+        assert failed and result['msg'] == '.edgerc file %s cannot be written: directory %s is append-only (chattr ' \
+            '+a), in which a file may be made but not renamed nor removed, root neither; nothing was written' \
+            % (section['path'], tmp_path), result['msg']
+        assert sorted(os.listdir(tmp_path)) == ['edgerc', 'edgerc.lock']  # the lock: made by the first run
+        assert NEW_SECRET not in open(section['path']).read()
+
+
+@pytest.mark.parametrize('kind', ['link', 'immutable'])
+def test_check_mode_foretells_a_lock_file_the_run_cannot_open(section, run, kind):
+    """Found by a tester: a lock file that cannot be opened (a symbolic link, which is never followed; an immutable
+    file) fails every real run, converged or not; check mode said all was well."""
+    failed, result = run(edgerc, section)
+    assert not failed
+    lock = section['path'] + '.lock'
+    os.remove(lock)
+    if kind == 'link':
+        os.symlink('nowhere', lock)
+        why = 'it is a symbolic link, which is not followed'
+        context = contextlib.nullcontext(True)
+    else:
+        open(lock, 'w').close()
+        why = 'the file is immutable (chattr +i)'
+        context = chattr_flag(lock, 'i')
+    with context as made:
+        if not made:
+            pytest.skip('chattr +i is not possible here')
+        for values in (section, dict(section, client_secret=NEW_SECRET)):
+            failed, result = run(edgerc, dict(values, _ansible_check_mode=True))
+            assert failed and result['msg'] == 'cannot lock .edgerc file %s: %s cannot be opened: %s' \
+                % (section['path'], lock, why), result['msg']
+            failed, result = run(edgerc, values)
+            assert failed and result['msg'].startswith('cannot lock .edgerc file %s: %s cannot be opened: '
+                                                       % (section['path'], lock)), result['msg']

@@ -215,3 +215,29 @@ def test_a_file_nothing_may_replace_fails_alike_in_check_mode_and_a_real_run_onl
             assert failed and result['msg'].startswith('path %s cannot be written: the file is %s, which nothing may '
                                                        'replace, root neither' % (path, name)), result['msg']
         assert path.read_text() == SECRET and sorted(os.listdir(tmp_path)) == ['keys.yml']
+
+
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_an_append_only_directory_fails_before_the_backup_and_the_write(tmp_path, run, check_mode):
+    """Found by a tester: in an append-only directory (chattr +a: os.access says writable) the backup and the
+    temporary file, both holding the secret, were made and could not be renamed nor removed; check mode passed. The
+    mode of a file nothing may change is named too, in a real run as in check mode."""
+    from akamai_emulator.testing import chattr_flag  # pylint: disable=import-outside-toplevel
+    path = tmp_path / 'keys.yml'
+    failed, result = run(private_file, dict(path=str(path), content=SECRET))
+    assert not failed
+    with chattr_flag(tmp_path, 'a') as locked:
+        if not locked:
+            pytest.skip('chattr +a is not possible here')
+        failed, result = run(private_file, dict(path=str(path), content=SECRET + '2', backup=True,
+                                                _ansible_check_mode=check_mode))
+        assert failed and result['msg'] == 'path %s cannot be written: directory %s is append-only (chattr +a), in ' \
+            'which a file may be made but not renamed nor removed, root neither; nothing was written' \
+            % (path, tmp_path), result['msg']
+        assert path.read_text() == SECRET and sorted(os.listdir(tmp_path)) == ['keys.yml']
+    os.chmod(path, 0o644)
+    with chattr_flag(path, 'i'):
+        failed, result = run(private_file, dict(path=str(path), content=SECRET, _ansible_check_mode=check_mode))
+        assert failed and result['msg'] == 'cannot set the mode of path %s to 0600: the file is immutable ' \
+            '(chattr +i)' % path, result['msg']
+    os.chmod(path, 0o600)
