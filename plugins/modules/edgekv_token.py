@@ -845,7 +845,7 @@ class Token(Resource):
                 self.planned[(real, 'mode')] = True
         elif summary['mode_fixed']:
             if self.planned.get((real, 'mode')):
-                summary['mode_fixed'] = False
+                summary['mode_fixed'] = summary['changed'] = False
                 return
             self.planned[(real, 'mode')] = True
             flag = _files.locked_flags(real)

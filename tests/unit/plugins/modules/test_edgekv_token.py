@@ -779,8 +779,9 @@ def test_check_mode_sets_the_mode_of_a_shared_file_once_as_the_run_does(emulator
     for check_mode in (True, False):
         failed, result = run(edgekv_token, dict(args, _ansible_check_mode=check_mode))
         assert not failed and result['changed'] is True
-        seen[check_mode] = [(item['changed'], item['tokens_js']['mode_fixed']) for item in result['edgekv_tokens']]
-    assert seen[True] == seen[False] == [(True, True), (False, False)]
+        seen[check_mode] = [(item['changed'], item['tokens_js']['changed'], item['tokens_js']['mode_fixed'])
+                            for item in result['edgekv_tokens']]
+    assert seen[True] == seen[False] == [(True, True, True), (False, False, False)]
     assert stat.S_IMODE(os.stat(tokens_js).st_mode) == 0o600
 
 
