@@ -434,8 +434,8 @@ class Credential(Resource):
             # The file and section to write, before any request (what needs a look at the file: preflight_edgerc).
             problem = _files.not_a_file_name(target['path'] or '')
             if problem is not None:
-                raise InputError('edgerc_write.path %s %s; nothing was created' % (_files.shown_path(target['path']),
-                                                                                 problem))
+                raise InputError('edgerc_write.path %s %s; nothing was created'
+                                 % (_files.shown_path(target['path']), problem))
             problem = _edgerc.section_name_problem(target['section'])
             if problem is not None:
                 raise InputError('edgerc_write.section: %s; nothing was created' % problem)
