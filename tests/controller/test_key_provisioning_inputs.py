@@ -92,8 +92,9 @@ def test_an_export_path_that_cannot_be_written_fails_before_any_write(playbook, 
         ('  ', 'key_provisioning_export_path "  " is blank', True),
     ]
     if locked_dir is not None:
+        # "is not writable" (its mode, for a user), "is immutable (chattr +i), in which ..." (for root).
         cases.append((str(locked_dir / 'export.yml'), 'key_provisioning_export_path %s cannot be written: directory %s '
-                      'is not writable' % (locked_dir / 'export.yml', locked_dir), False))
+                      'is ' % (locked_dir / 'export.yml', locked_dir), False))
     for path, message, check in cases:
         tasks = role(playbook, check=check, key_provisioning_export_path=path,
                      key_provisioning_collections=[{'name': 'ep-coll', 'generate': [{'label': 'g', 'count': 1}]}])
