@@ -684,7 +684,9 @@ class ApiClient:
         expected = set(expected or ())
         is_read = method in READ_METHODS
         if not is_read:
-            _listing_cache.forget()  # the item after a write reads its listings afresh
+            # The item after a write reads its listings afresh; a write that a listing kept from an earlier item
+            # may have decided is not sent (StaleListing: the module runs again, reading afresh).
+            _listing_cache.before_write()
             with self._lock:
                 self.write_count += 1
         refresh = getattr(self.session.auth, 'refresh', None)

@@ -20,11 +20,14 @@ The rules, each enforced here and nowhere else:
 - Any write (a request other than GET, HEAD, OPTIONS) sent through any client empties the store, and nothing is
   kept again until the next scope opens: the item after one that changed something reads afresh. Check mode sends
   no write, so its items share the listings throughout.
+- A kept answer never decides a write: when a module run that was served one is about to send its first write,
+  `before_write` raises StaleListing instead (nothing is sent), and the runner runs the module again with no scope,
+  reading everything afresh. A change someone else made between two items (a credential deactivated, a counter
+  renamed) is then seen by the item that writes, not written over from the listing of an earlier item. An item
+  that writes nothing (a converged run) keeps what it was served.
 - Answers are copied in and out: a module that edits what it read does not edit what the next item gets.
 
-So a change made by someone else between two items of one loop is seen by the next task (or the next run of the
-playbook), not by the next item; a task with `until` or `retries` opens no scope (it waits for a change, which it
-must see).
+A task with `until` or `retries` opens no scope (it waits for a change, which it must see).
 """
 
 from __future__ import annotations
@@ -35,7 +38,13 @@ import threading
 from contextlib import contextmanager
 
 _LOCK = threading.Lock()
-_STATE = {'scope': None, 'pid': None, 'open': False, 'writing': False, 'entries': {}}
+_STATE = {'scope': None, 'pid': None, 'open': False, 'writing': False, 'served': False, 'entries': {}}
+
+
+class StaleListing(BaseException):
+    """Raised by `before_write` in place of a write that a kept listing answer may have decided; nothing was sent.
+    The in-process runner catches it and runs the module again without a scope. A BaseException: no handler of a
+    module (they catch the collection's errors) takes it for a failure of the request."""
 
 
 @contextmanager
@@ -55,6 +64,7 @@ def scope(key):
             _STATE['scope'], _STATE['pid'] = key, pid
         _STATE['open'] = True
         _STATE['writing'] = False
+        _STATE['served'] = False
     try:
         yield
     finally:
@@ -71,6 +81,7 @@ def lookup(key):
     with _LOCK:
         if not _active() or key not in _STATE['entries']:
             return False, None
+        _STATE['served'] = True
         return True, copy.deepcopy(_STATE['entries'][key])
 
 
@@ -86,6 +97,18 @@ def forget():
     with _LOCK:
         _STATE['entries'] = {}
         _STATE['writing'] = True
+
+
+def before_write():
+    """A write is about to be sent: `forget`; raises StaleListing (after emptying the store) when this module run,
+    in an open scope, was served a kept answer: its write must be decided from fresh reads."""
+    with _LOCK:
+        stale = _active() and _STATE['served']
+        _STATE['entries'] = {}
+        _STATE['writing'] = True
+        # 'served' stays set until the scope closes: every write of this run (those of other threads too) is held.
+    if stale:
+        raise StaleListing()
 
 
 def size():

@@ -229,7 +229,19 @@ class InProcessAction(NormalAction):
             os.chdir(basedir)
             sys.stdout, sys.stderr = stdout, stderr
             try:
-                with _listing_cache.scope(self._listing_scope(task_vars)):
+                try:
+                    with _listing_cache.scope(self._listing_scope(task_vars)):
+                        module.main()
+                except _listing_cache.StaleListing:
+                    # The run was about to write from a listing an earlier item read (nothing was sent): it runs
+                    # again, from the start, reading everything afresh; what the first attempt said is dropped.
+                    display.vvv('edgegrid.access: %s runs again, reading afresh before its write' % self._task.action)
+                    stdout.seek(0)
+                    stdout.truncate()
+                    stderr.seek(0)
+                    stderr.truncate()
+                    _core_compat.clear_module_warnings()
+                    _core_compat.set_module_input(encoded)
                     module.main()
             except SystemExit as exc:  # exit_json and fail_json end the module this way
                 rc = exc.code if isinstance(exc.code, int) else int(exc.code is not None)

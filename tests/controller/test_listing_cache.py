@@ -9,6 +9,11 @@ in the emulator's log."""
 
 from __future__ import annotations
 
+import json
+import shlex
+import sys
+from datetime import datetime, timedelta, timezone
+
 LISTING = 'GET /apikey-manager-api/v2/collections'
 COUNTERS = 'GET /apikey-manager-api/v2/counters'
 CREDENTIALS = 'GET /identity-management/v3/api-clients/self/credentials'
@@ -153,3 +158,92 @@ def test_a_relative_path_names_the_same_file_in_the_worker_as_in_a_module_proces
                                          extra_vars={'edgegrid_access_in_process': in_process})
         assert rc == 0, (in_process, output)
         assert not found['info'].get('failed'), (in_process, found['info'])
+
+
+OUT_OF_BAND = '''
+import sys
+
+import requests
+from akamai.edgegrid import EdgeGridAuth, EdgeRc
+
+rc = EdgeRc(sys.argv[1])
+session = requests.Session()
+session.auth = EdgeGridAuth(client_token=rc.get('default', 'client_token'),
+                            client_secret=rc.get('default', 'client_secret'),
+                            access_token=rc.get('default', 'access_token'))
+method, path = sys.argv[3], sys.argv[4]
+body = open(sys.argv[5], encoding='utf-8').read() if len(sys.argv) > 5 else None
+answer = session.request(method, sys.argv[2] + path, data=body,
+                         headers={'Content-Type': 'application/json'} if body else {})
+answer.raise_for_status()
+print('done')
+'''
+
+
+def out_of_band(playbook, condition, method, path, body=None):
+    """A template ('' when rendered) that, when an item's arguments are templated (before its module runs) and
+    `condition` (Jinja) holds, sends one request signed with the emulator's [default] section from another process:
+    someone else's change between two items."""
+    script = playbook.tmp_path / 'out_of_band.py'
+    script.write_text(OUT_OF_BAND, encoding='utf-8')
+    args = [sys.executable, str(script), playbook.emu.edgerc, playbook.emu.base_url, method, path]
+    if body is not None:  # in a file: JSON in the template would be taken for Jinja ('}}')
+        body_file = playbook.tmp_path / ('out_of_band-%d.json' % len(list(playbook.tmp_path.glob('out_of_band-*'))))
+        body_file.write_text(json.dumps(body), encoding='utf-8')
+        args.append(str(body_file))
+    return "{{ (lookup('ansible.builtin.pipe', %r) if %s else '') | replace('done', '') }}" % (
+        ' '.join(shlex.quote(a) for a in args), condition)
+
+
+def test_a_change_made_between_two_items_is_not_written_over_from_the_earlier_listing(playbook):
+    """Found by a tester: the second item, served the credential listing the first one read, wrote back the status
+    of that listing - a credential deactivated between the two items was made ACTIVE again - and a counter changed
+    between the two items got its old fields back. The item that writes reads afresh (it runs again)."""
+    emu = playbook.emu
+    rc, output, found = playbook.run([
+        {'name': 'A second credential', 'no_log': True, 'register': 'made',
+         'edgegrid.access.api_credential': {'description': 'lc-oob'}},
+        {'name': 'Two counters', 'register': 'counters', 'edgegrid.access.throttling_counter': {
+            'contract_id': playbook.contract_id, 'group_id': playbook.group_id, 'state': 'present',
+            'counters': [{'name': 'lc-oob-c1', 'limit': 100, 'on_over_limit': 'DENY'},
+                         {'name': 'lc-oob-c2', 'limit': 200, 'on_over_limit': 'DENY'}]}},
+    ], ['made', 'counters'], verbosity=0)
+    assert rc == 0, output
+    second = found['made']['credential']['credential_id']
+    listed = emu.session().get(emu.url('/identity-management/v3/api-clients/self/credentials')).json()
+    first = [c['credentialId'] for c in listed if c['credentialId'] != second][0]  # the one the playbook signs with
+    c2 = found['counters']['throttling_counters'][1]['throttling_counter']['id']
+    deactivate = out_of_band(playbook, 'item == %d' % second, 'POST', '/identity-management/v3/api-clients/self/credentials/%s/deactivate'
+                             % second)
+    counter = emu.session().get(emu.url('/apikey-manager-api/v2/counters/%s' % c2)).json()
+    warn = out_of_band(playbook, 'item.limit == 260', 'PUT', '/apikey-manager-api/v2/counters/%s' % c2,
+                       dict(counter, throttlingLimitExceededAction='WARN', throttlingCounterDescription='set in the UI'))
+    expires = (datetime.now(timezone.utc) + timedelta(days=200)).strftime('%Y-%m-%dT00:00:00Z')
+    # The requests out of band are sent while the second item's arguments are templated; the first item of each loop
+    # is converged (it writes nothing, so the second is served the listing it read).
+    tasks = [
+        {'name': 'Expiry of each credential', 'no_log': True, 'register': 'expiry', 'loop': [first, second],
+         'vars': {'hook': deactivate},
+         'edgegrid.access.api_credential': {
+             'credential_id': '{{ item }}',
+             'expires_on': '{{ (hook + "%s") if item == %d else omit }}' % (expires, second)}},
+        {'name': 'Limit of each counter', 'register': 'limits', 'vars': {'hook': warn},
+         'loop': [{'name': 'lc-oob-c1', 'limit': 100}, {'name': 'lc-oob-c2', 'limit': 260}],
+         'edgegrid.access.throttling_counter': {
+             'name': '{{ hook }}{{ item.name }}',
+             'contract_id': playbook.contract_id, 'group_id': playbook.group_id, 'limit': '{{ item.limit }}'}},
+    ]
+    emu.admin.reset_log()
+    rc, output, found = playbook.run(tasks, ['expiry', 'limits'], verbosity=0)
+    assert rc == 0, output
+    assert [r['changed'] for r in found['expiry']['results']] == [False, True]
+    assert [r['changed'] for r in found['limits']['results']] == [False, True]
+    assert writes(emu) == {'PUT /identity-management/v3/api-clients/self/credentials/%s' % second: 1,
+                           'POST /identity-management/v3/api-clients/self/credentials/%s/deactivate' % second: 1,
+                           'PUT /apikey-manager-api/v2/counters/%s' % c2: 2}, writes(emu)
+    credentials = emu.session().get(emu.url('/identity-management/v3/api-clients/self/credentials')).json()
+    status = dict((c['credentialId'], c['status']) for c in credentials)
+    assert status[second] == 'INACTIVE' and status[first] == 'ACTIVE', status
+    after = emu.session().get(emu.url('/apikey-manager-api/v2/counters/%s' % c2)).json()
+    assert (after['throttlingLimitExceededAction'], after['throttlingCounterDescription'],
+            after['throttlingLimit']) == ('WARN', 'set in the UI', 260), after

@@ -2,7 +2,8 @@
 
 A fault rule: {"kind": "429" | "503" | "slow" | "drop" | "drop-after", "method": "POST" | None,
 "path": "/prefix" | None, "count": N | None (the next N matching requests),
-"fraction": 0..1 | None (that share of matching requests), "delay": seconds (slow),
+"fraction": 0..1 | None (that share of matching requests), "skip": N (the first N matching requests pass
+untouched, then the rule applies; they do not use up its count), "delay": seconds (slow),
 "retry_after": seconds (429 / 503: when the next request may succeed)}.
 A rule with neither count nor fraction applies to every matching request until cleared.
 The admin paths (/_emulator/) are never faulted nor logged.
@@ -37,14 +38,14 @@ def validate_rule(rule):
     """Normalise a fault rule; raise ValueError when it is not understood."""
     if not isinstance(rule, dict):
         raise ValueError("a fault rule is a JSON object")
-    unknown = set(rule) - {"kind", "method", "path", "count", "fraction", "delay", "retry_after"}
+    unknown = set(rule) - {"kind", "method", "path", "count", "fraction", "skip", "delay", "retry_after"}
     if unknown:
         raise ValueError("unknown fault fields: %s" % ", ".join(sorted(unknown)))
     kind = str(rule.get("kind", ""))
     if kind not in KINDS:
         raise ValueError("kind must be one of %s" % ", ".join(KINDS))
     out = {"kind": kind, "method": rule.get("method"), "path": rule.get("path"),
-           "count": rule.get("count"), "fraction": rule.get("fraction"),
+           "count": rule.get("count"), "fraction": rule.get("fraction"), "skip": int(rule.get("skip", 0)),
            "delay": float(rule.get("delay", 1.0)), "retry_after": float(rule.get("retry_after", 1.0))}
     if out["method"] is not None:
         out["method"] = str(out["method"]).upper()
@@ -56,8 +57,8 @@ def validate_rule(rule):
         out["fraction"] = float(out["fraction"])
         if not 0.0 < out["fraction"] <= 1.0:
             raise ValueError("fraction must be in (0, 1]")
-    if out["delay"] < 0 or out["retry_after"] < 0:
-        raise ValueError("delay and retry_after must be >= 0")
+    if out["delay"] < 0 or out["retry_after"] < 0 or out["skip"] < 0:
+        raise ValueError("delay, retry_after and skip must be >= 0")
     out["id"] = uuid.uuid4().hex[:12]
     return out
 
@@ -111,6 +112,9 @@ class Faults:
                 if rule["path"] and not path.startswith(rule["path"]):
                     continue
                 if rule["fraction"] is not None and self.random.random() >= rule["fraction"]:
+                    continue
+                if rule["skip"] > 0:
+                    rule["skip"] -= 1
                     continue
                 if rule["count"] is not None:
                     rule["count"] -= 1

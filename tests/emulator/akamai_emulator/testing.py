@@ -109,8 +109,8 @@ class AdminHelper:
         resp.raise_for_status()
         return resp.json() if resp.content else None
 
-    def faults(self, kind=None, *, method=None, path=None, count=None, fraction=None, delay=None, retry_after=None,
-               clear=False):
+    def faults(self, kind=None, *, method=None, path=None, count=None, fraction=None, skip=None, delay=None,
+               retry_after=None, clear=False):
         """Install a fault rule (kind: "429", "503", "slow", "drop", "drop-after"); clear=True removes all first.
 
         Without kind, returns the installed rules.
@@ -121,7 +121,7 @@ class AdminHelper:
             return self._call("GET", "/faults")["faults"]
         rule = {"kind": str(kind)}
         for name, value in (("method", method), ("path", path), ("count", count), ("fraction", fraction),
-                            ("delay", delay), ("retry_after", retry_after)):
+                            ("skip", skip), ("delay", delay), ("retry_after", retry_after)):
             if value is not None:
                 rule[name] = value
         return self._call("POST", "/faults", rule)["faults"][0]

@@ -340,6 +340,15 @@ def test_fault_drop(emulator):
     assert session.get(emulator.url(SELF_CREDS)).status_code == 200
 
 
+def test_fault_skip_lets_the_first_matching_requests_pass(emulator):
+    session = emulator.session()
+    emulator.admin.faults("503", method="GET", count=1, skip=2)
+    assert session.post(emulator.url(SELF_CREDS), json={}).status_code == 201  # not matching: not skipped
+    assert [session.get(emulator.url(SELF_CREDS)).status_code for dummy in range(4)] == [200, 200, 503, 200]
+    resp = requests.post(emulator.url("/_emulator/faults"), json={"kind": "503", "skip": -1}, timeout=10)
+    _problem(resp, 400)
+
+
 def test_fault_drop_after_acting(emulator):
     session = emulator.session()
     emulator.admin.faults("drop-after", method="POST", count=1)

@@ -111,3 +111,31 @@ def test_a_scope_opened_in_another_process_serves_nothing(emulator, monkeypatch)
         monkeypatch.setattr(_listing_cache.os, 'getpid', lambda: -1)
         wire.list_collections()
     assert _gets(emulator) == 2
+
+
+def test_a_write_that_a_kept_listing_may_have_decided_is_not_sent(emulator):
+    """Found by a tester: an item served the listing an earlier item read wrote back what that listing said (a
+    credential deactivated meanwhile was made ACTIVE again, a counter renamed meanwhile renamed back). Its first write
+    raises StaleListing and is not sent; the runner (_in_process) runs the module again without a scope."""
+    wire = _apikeys_v2.Wire(_client_of(emulator))
+    scope = ('task-1', 'localhost')
+    with _listing_cache.scope(scope):  # item 1 reads, writes nothing
+        wire.list_collections()
+    emulator.admin.reset_log()
+    with _listing_cache.scope(scope):  # item 2 is served item 1's listing, then would write
+        wire.list_collections()
+        with pytest.raises(_listing_cache.StaleListing):
+            wire.create_collection({'name': 'lc-stale', 'contract_id': CONTRACT, 'group_id': GROUP})
+        # Any later write of the same run (another thread's, say) is held too.
+        with pytest.raises(_listing_cache.StaleListing):
+            wire.create_collection({'name': 'lc-stale-2', 'contract_id': CONTRACT, 'group_id': GROUP})
+    assert emulator.admin.log()['total'] == 0 and _listing_cache.size() == 0
+    # Run again without a scope (as the runner does): read afresh, and the write is sent.
+    wire.list_collections()
+    wire.create_collection({'name': 'lc-stale', 'contract_id': CONTRACT, 'group_id': GROUP})
+    assert emulator.admin.log()['counts'].get('POST /apikey-manager-api/v2/collections') == 1
+    # An item that read its listing itself (not served) writes as before.
+    with _listing_cache.scope(('task-2', 'localhost')):
+        wire.list_collections()
+        wire.create_collection({'name': 'lc-fresh', 'contract_id': CONTRACT, 'group_id': GROUP})
+    assert emulator.admin.log()['counts'].get('POST /apikey-manager-api/v2/collections') == 2
