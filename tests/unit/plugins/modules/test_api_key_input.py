@@ -130,3 +130,31 @@ def test_a_value_twice_in_a_csv_import_file_is_named_by_its_lines(emulator, tmp_
         % (path, path)), result['msg']
     assert 'abcdefgh0001' not in json.dumps(result)
     assert emulator.admin.log()['total'] == 0
+
+
+@pytest.mark.parametrize('module, args, names', [
+    ('api_key', dict(collection_id=None), 'collection, collection_id'),
+    ('api_key', dict(collection=None, collection_id=None), 'collection, collection_id'),
+    ('api_key_collection', dict(id=None, contract_id='C-1EMU001', group_id=10001), 'name, id, collections'),
+    ('throttling_counter', dict(name=None, contract_id='C-1EMU001', group_id=10001), 'name, id, counters'),
+    ('api_client', dict(client_id=None), 'name, client_id'),
+    ('edgekv_token', dict(tokens=None), 'name, tokens'),
+])
+def test_an_option_given_as_null_is_not_taken_for_one_given(emulator, run, module, args, names):
+    """Found by a tester: `collection_id: null` (a variable left empty) passed required_one_of (which counts options
+    given), and api_key looked for a collection named None. Null counts as not given, before any request."""
+    emulator.admin.reset_log()
+    modules = __import__('ansible_collections.edgegrid.access.plugins.modules', fromlist=[module])
+    failed, result = run(getattr(modules, module), dict(edgerc=emulator.edgerc, **args))
+    assert failed and 'one of the following is required: %s' % names in result['msg'], result['msg']
+    assert 'given as null' in result['msg'] and 'None' not in result['msg'], result['msg']
+    assert emulator.admin.log()['total'] == 0
+
+
+def test_a_null_option_beside_its_mutually_exclusive_one_is_not_given(emulator, run):
+    """`collection: x, collection_id: null` (one variable set, the other left empty) is not two options given."""
+    emulator.admin.reset_log()
+    failed, result = run(api_key, dict(edgerc=emulator.edgerc, collection='no-such-collection', collection_id=None))
+    assert failed and "no key collection named 'no-such-collection'" in result['msg'], result['msg']
+    failed, result = run(api_key, dict(edgerc=emulator.edgerc, collection='a', collection_id=5))
+    assert failed and 'parameters are mutually exclusive: collection|collection_id' in result['msg'], result['msg']
