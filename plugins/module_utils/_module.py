@@ -293,6 +293,7 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
         except EdgeGridError:
             resource.unprepare()  # what prepare made for a write that failed (see Resource.unprepare)
             raise
+        changed = changed and not resource.nothing_written
         shown, diff_before, diff_after = resource.shown(current, after)
         self.finish(changed or also_changed, resource.key, shown, before=diff_before, after=diff_after,
                     secret_keys=resource.secret_keys, **extra)
@@ -436,7 +437,7 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
                     raise
 
             after, (also_changed, extra) = self._step(write, where[index], key, results, resource)
-            item = dict(name=resource.label, changed=bool(changed or also_changed))
+            item = dict(name=resource.label, changed=bool((changed and not resource.nothing_written) or also_changed))
             item[resource.key] = mask_secrets(after or {}, resource.secret_keys)
             item.update(extra)
             results.append(item)
@@ -509,6 +510,9 @@ class Resource(object):
     def __init__(self, module):
         self.module = module
         self.params = module.params
+        # Set by a write hook that found nothing to write after all (create: another run made the resource meanwhile,
+        # as this task declares it): converge and converge_many report no change for it.
+        self.nothing_written = False
 
     @property
     def state(self):

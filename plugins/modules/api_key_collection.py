@@ -494,7 +494,8 @@ class Collection(Resource):
     def _made_meanwhile(self, exc):
         """The create was refused (`exc`, a 4xx): when another run (another job, another host) created the collection
         of this name in this contract and group since it was read (names are unique there), it is the one to
-        keep: planned again from it and updated where it differs, with a warning; else `exc` is raised."""
+        keep: planned again from it and updated where it differs, with a warning (no change reported when it is as
+        declared); else `exc` is raised."""
         self.listing = self.api.list_collections()
         listed = self._match()
         if listed is None:
@@ -503,7 +504,10 @@ class Collection(Resource):
         self.module.warn('key collection %r was created by another run at the same time (id %s); this task keeps it'
                          % (current['name'], current['id']))
         desired = self.desired(current)
-        return self.update(current, desired) if self.differs(current, desired) else current
+        if self.differs(current, desired):
+            return self.update(current, desired)
+        self.nothing_written = True  # the create was refused, and the other run's collection is as declared
+        return current
 
     def _roll_back(self, created, exc):
         """A step after the create was refused: delete the collection this run created, so a re-run starts afresh.

@@ -324,9 +324,11 @@ def test_a_lost_acl_answer_before_the_quota_says_something_changed(emulator, run
     assert run(api_key_collection, args)[1]['changed'] is False
 
 
+@pytest.mark.parametrize('quota', [True, False])
 @pytest.mark.parametrize('many', [False, True])
-def test_a_collection_created_by_another_run_meanwhile_is_kept(emulator, run, many, writes):
+def test_a_collection_created_by_another_run_meanwhile_is_kept(emulator, run, many, quota, writes):
     # Found by a tester: the loser of two runs creating one collection failed with the API's 400 (the name is taken).
+    # Found by a tester: it then reported a change although the other run's collection was as declared.
     import threading
     import time
     path = '/apikey-manager-api/v2/collections'
@@ -338,7 +340,8 @@ def test_a_collection_created_by_another_run_meanwhile_is_kept(emulator, run, ma
         body = _apikeys_v2.collection_create_to_wire(dict(PLACE, name='raced-coll'))
         assert session.post(emulator.url(path), json=body).status_code in (200, 201)
 
-    declared = dict(name='raced-coll', quota=dict(enabled=True, limit=700, interval='DAY'))
+    declared = dict(name='raced-coll', quota=dict(enabled=True, limit=700, interval='DAY')) if quota else dict(
+        name='raced-coll')
     args = dict(PLACE, edgerc=emulator.edgerc, max_retries=0)
     args.update(dict(collections=[declared]) if many else declared)
     thread = threading.Thread(target=other_run)
@@ -350,7 +353,12 @@ def test_a_collection_created_by_another_run_meanwhile_is_kept(emulator, run, ma
     assert not failed, result['msg']
     assert 'was created by another run at the same time' in json.dumps(result['warnings'])
     coll = result['api_key_collections'][0]['api_key_collection'] if many else result['api_key_collection']
-    assert coll['quota']['limit'] == 700
+    # With a quota declared, this run set it on the other run's collection: a change; without, nothing was written.
+    assert result['changed'] is quota
+    if many:
+        assert result['api_key_collections'][0]['changed'] is quota
+    if quota:
+        assert coll['quota']['limit'] == 700
     emulator.admin.reset_log()
     assert run(api_key_collection, args)[1]['changed'] is False and writes() == {}
 
