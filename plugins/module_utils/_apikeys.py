@@ -137,6 +137,37 @@ def sibling_collection(api, contract_id, group_id, collections=None):
     return None
 
 
+def endpoints_source(api, contract_id, group_id, collections=None):
+    """Where the endpoints (the ACL entries) of contract `contract_id` and group `group_id` can be read, as a read of
+    the wire: ('collection_endpoints', id) (E1 of the v2 reference: the endpoints of the contract and group where the
+    collection was created) through a key collection of them (from `collections`, else one listing), else
+    ('counter_endpoints', id) (N6: those of the counter's contract and group) through a throttling counter of them
+    (the counter listing, read only then); None when the contract and group have neither: the entries cannot be
+    checked before something is created there."""
+    sibling = sibling_collection(api, contract_id, group_id, collections)
+    if sibling is not None:
+        return ('collection_endpoints', sibling['id'])
+    for counter in api.list_counters():
+        if counter['contract_id'] == contract_id and counter['group_id'] == group_id:
+            return ('counter_endpoints', counter['id'])
+    return None
+
+
+def check_acl_at(api, acl, source, contract_id, group_id, option='acl'):
+    """check_acl_exists through `source`, a read endpoints_source names."""
+    kind, item_id = source
+    check_acl_exists(api, acl, item_id if kind == 'collection_endpoints' else None, contract_id, group_id,
+                     option=option, counter_id=item_id if kind == 'counter_endpoints' else None)
+
+
+def unchecked_acl_warning(option, contract_id, group_id):
+    """The check-mode warning of ACL entries that endpoints_source found nowhere to check (a real run lets the
+    create decide)."""
+    return ('%s: contract %s and group %s have no key collection or throttling counter yet to read their endpoints '
+            'through, so check mode cannot tell whether the entries exist; a real run checks them once it has created '
+            'the object, and undoes the create when one does not' % (option, contract_id, group_id))
+
+
 def check_acl_exists(api, acl, collection_id, contract_id, group_id, option='acl', counter_id=None):
     """Fail (InputError naming the option) when an entry of `acl` is not an endpoint, resource or method of the
     contract and group, as the endpoints of collection `collection_id` list them (E1 of the v2 reference; the same

@@ -142,11 +142,13 @@ options:
         M(edgegrid.access.api_key_collection_info) with O(edgegrid.access.api_key_collection_info#module:endpoints=true).
       - Replaces the ACL, unless O(append_acl=true).
       - Every entry must be an endpoint, resource or method of the collection's contract and group; the entries that
-        are there are read (the endpoints of the collection, or of another collection of the same contract and group
-        when the collection is to be created) and an entry that is not fails the task before any write.
-      - When no collection of that contract and group exists yet, the entries can only be read through the new
-        collection, which is created, then checked; an entry that does not exist, or an ACL or quota update that fails,
-        deletes the collection this task created again (roll back), so that the task can simply be run again.
+        are there are read (the endpoints of the collection, or, when the collection is to be created, of another
+        collection of the same contract and group, C(GET /collections/{id}/endpoints), else of a throttling counter of
+        them, C(GET /counters/{id}/endpoints)) and an entry that is not fails the task before any write.
+      - When no collection and no throttling counter of that contract and group exists yet, the entries can only be
+        read through the new collection, which is created, then checked; an entry that does not exist, or an ACL or
+        quota update that fails, deletes the collection this task created again (roll back), so that the task can
+        simply be run again. Check mode warns that it cannot tell whether the entries exist then.
     type: list
     elements: str
   append_acl:
@@ -366,12 +368,14 @@ class Collection(Resource):
     key = 'api_key_collection'
     settles = True
 
-    def __init__(self, module, api, params=None):
+    def __init__(self, module, api, params=None, where=''):
         """`params`: the options of this collection (an element of `collections`, its defaults and the top-level
-        contract_id and group_id filled in); the module's when None."""
+        contract_id and group_id filled in); the module's when None. `where`: the prefix of its options in messages
+        ('collections[2].' for an element)."""
         super(Collection, self).__init__(module)
         if params is not None:
             self.params = params
+        self.where = where
         self.api = api
         self.label = self.params['name'] if self.params['name'] is not None else 'id %s' % self.params['id']
         self.acl = self.quota = self.sibling = None
@@ -433,11 +437,15 @@ class Collection(Resource):
             if missing:
                 raise InputError('no key collection named %r exists; %s needed to create it'
                                  % (params['name'], ' and '.join(missing) + (' is' if len(missing) == 1 else ' are')))
-            # The ACL entries of the contract and group, read through a collection already there, before the create.
-            self.sibling = (_apikeys.sibling_collection(api, params['contract_id'], params['group_id'], self.listing)
+            # The ACL entries of the contract and group, read through a collection or counter already there, before
+            # the create; with neither, after it (create), and check mode says it cannot tell.
+            self.sibling = (_apikeys.endpoints_source(api, params['contract_id'], params['group_id'], self.listing)
                             if acl else None)
             if self.sibling is not None:
-                _apikeys.check_acl_exists(api, acl, self.sibling['id'], params['contract_id'], params['group_id'])
+                _apikeys.check_acl_at(api, acl, self.sibling, params['contract_id'], params['group_id'])
+            elif acl and self.module.check_mode:
+                self.module.warn(_apikeys.unchecked_acl_warning(self.where + 'acl', params['contract_id'],
+                                                                params['group_id']))
             return {'id': None, 'name': params['name'], 'description': params['description'] or None,
                     'contract_id': params['contract_id'], 'group_id': params['group_id'], 'key_count': 0,
                     'dirty': True, 'acl': acl or [], 'quota': dict(quota) if quota else None}
@@ -584,7 +592,7 @@ def collection_builder(module, api):
                 raise InputError('collections: key collection %s %r is declared more than once (collections[%d].%s '
                                  'and collections[%d].%s); it is one collection. Nothing was sent.'
                                  % (option, params[option], other, option, index, option))
-        return Collection(module, api, params)
+        return Collection(module, api, params, where='collections[%d].' % index)
 
     return build
 

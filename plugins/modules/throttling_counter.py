@@ -192,11 +192,12 @@ options:
           - ACL entries - C(ENDPOINT-<id>), C(RESOURCE-<id>), C(METHOD-<id>).
           - Checked before any write against the endpoints of the counter's contract and group, with one read, the
             endpoints of the counter (C(GET /counters/{id}/endpoints)) when it exists, else those of a key collection
-            of the same contract and group (C(GET /collections/{id}/endpoints)). An entry that is not there fails the
-            task, naming it and the entries that are, and nothing is changed.
-          - A new counter in a contract and group that hold no key collection yet cannot be checked so (API Keys has
-            no read of the endpoints of a contract and group without one); the API's answer to the create is the
-            check then.
+            of the same contract and group (C(GET /collections/{id}/endpoints)), else those of another counter of
+            them. An entry that is not there fails the task, naming it and the entries that are, and nothing is
+            changed.
+          - A new counter in a contract and group that hold no key collection and no counter yet cannot be checked so
+            (API Keys has no read of the endpoints of a contract and group without one); the API's answer to the
+            create is the check then, and check mode warns that it cannot tell.
         type: list
         elements: str
       keys:
@@ -419,10 +420,10 @@ def resolve_rules(parts, reads, contract_id, group_id, where='', missing=None):
 
 def acl_read(reads, parts, current, contract_id, group_id):
     """The read the check of the rules.acl entries the task adds needs (a key of Reads: ('counter_endpoints', id)
-    or ('collection_endpoints', id)), or None when it needs none. The endpoints of the counter (N6 of the v2
-    reference) for a counter that exists, else those of a key collection of the same contract and group (E1; found
-    in the listing of the collections). A new counter in a contract and group that have no key collection cannot be
-    checked so: the API's answer to the create is the check then."""
+    or ('collection_endpoints', id)), or None when it needs none or there is none. The endpoints of the counter (N6
+    of the v2 reference) for a counter that exists, else those of a key collection or another counter of the same
+    contract and group (_apikeys.endpoints_source). A new counter in a contract and group that have neither cannot
+    be checked so: the API's answer to the create is the check then."""
     acl = (parts.get('rules') or {}).get('acl')
     if not acl:
         return None
@@ -430,20 +431,16 @@ def acl_read(reads, parts, current, contract_id, group_id):
         if set(acl) <= set(current['rules']['acl']):
             return None  # entries the counter holds already: nothing new to check
         return ('counter_endpoints', current['id'])
-    sibling = _apikeys.sibling_collection(reads, contract_id, group_id, reads.list_collections())
-    return ('collection_endpoints', sibling['id']) if sibling is not None else None
+    return _apikeys.endpoints_source(reads, contract_id, group_id, reads.list_collections())
 
 
 def check_rules_acl(reads, parts, current, contract_id, group_id, where=''):
     """Before any write: the rules.acl entries the task adds are endpoints, resources or methods of the counter's
     contract and group (the one read acl_read names, through `reads`). Raises InputError naming the option."""
     read = acl_read(reads, parts, current, contract_id, group_id)
-    if read is None:
-        return
-    kind, item_id = read
-    _apikeys.check_acl_exists(reads, parts['rules']['acl'], item_id if kind == 'collection_endpoints' else None,
-                              contract_id, group_id, option=where + 'rules.acl',
-                              counter_id=item_id if kind == 'counter_endpoints' else None)
+    if read is not None:
+        _apikeys.check_acl_at(reads, parts['rules']['acl'], read, contract_id, group_id, option=where + 'rules.acl')
+    return read
 
 
 class Reads(object):
@@ -592,7 +589,9 @@ class Counter(Resource):
             if needed:
                 raise InputError('no throttling counter named %r exists; %s needed to create it'
                                  % (params['name'], ', '.join(needed)))
-        check_rules_acl(self.reads, parts, current, contract_id, group_id, where)
+        checked = check_rules_acl(self.reads, parts, current, contract_id, group_id, where)
+        if checked is None and current is None and (parts.get('rules') or {}).get('acl') and self.module.check_mode:
+            self.module.warn(_apikeys.unchecked_acl_warning(where + 'rules.acl', contract_id, group_id))
         if current is None:
             current = {'id': None, 'name': params['name'], 'description': None, 'contract_id': contract_id,
                        'group_id': group_id, 'enabled': True, 'limit': None, 'on_over_limit': 'DENY',
