@@ -90,7 +90,8 @@ options:
       - name: AKAMAI_EDGERC_SECTION
   accounts_search:
     description:
-      - Only the accounts whose id or name contains this text (Akamai's C(search) filter; at least three characters).
+      - Only the accounts whose id or name contains this text (Akamai's C(search) filter; at least three characters, not
+        only white space).
     type: str
   account_hostname:
     description:

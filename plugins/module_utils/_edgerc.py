@@ -557,16 +557,18 @@ def open_mode_warning(path):
     """The warning for an .edgerc file at `path` (links followed) whose mode lets its group or others read or write
     it (OpenSSH refuses such a private key): it holds client secrets and access tokens that other users of the host
     could read, or credentials they could replace. None for a mode of 0600 or narrower, or a file that cannot be
-    looked at (the read reports that)."""
+    looked at (the read reports that). The file is named by its real path (links resolved): the same file reached
+    by another path (a linked directory, ~ and its target) is the same warning, which Ansible shows once a run."""
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except OSError:
         return None
     if not mode & 0o066:
         return None
+    real = os.path.realpath(path)
     return ('%s has mode %04o: users other than its owner may %s it, and it holds API credentials. Make it private: '
             'chmod 600 %s (the edgerc module sets 0600 when it writes the file)'
-            % (_origin(path), mode, 'read' if mode & 0o044 else 'change', shlex.quote(os.path.abspath(path))))
+            % (_origin(real), mode, 'read' if mode & 0o044 else 'change', shlex.quote(real)))
 
 
 def max_body_warning(value, where):

@@ -124,9 +124,13 @@ ACCOUNT_SEARCH_MIN = 3
 
 
 def account_switch_keys_query(search=None):
-    """The query of account_switch_keys_path; ValueError for a search shorter than Akamai accepts."""
+    """The query of account_switch_keys_path; ValueError for a search shorter than Akamai accepts, or that is only
+    white space (it would filter by spaces: an empty variable's value, not a search)."""
     if search is None or search == '':
         return None
+    if not search.strip():
+        raise ValueError('search is only white space: give at least %d characters of an account id or name, or leave '
+                         'it unset for every account' % ACCOUNT_SEARCH_MIN)
     if len(search) < ACCOUNT_SEARCH_MIN:
         raise ValueError('search must be at least %d characters (Akamai filters account ids and names by substring)'
                          % ACCOUNT_SEARCH_MIN)

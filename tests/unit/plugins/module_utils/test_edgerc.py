@@ -294,6 +294,13 @@ def test_a_link_is_judged_by_the_file_it_leads_to(edgerc, tmp_path):
     assert _edgerc.load_section(str(link), 'default').warnings == []
     os.chmod(edgerc, 0o644)
     assert 'has mode 0644' in _edgerc.load_section(str(link), 'default').warnings[0]
+    # Found by a tester: the same file through a linked directory was warned of twice (two paths, two texts). It is
+    # named by its real path: one text, which Ansible shows once.
+    linked_dir = tmp_path / 'linked-dir'
+    linked_dir.symlink_to(os.path.dirname(str(edgerc)))
+    through_dir = linked_dir / os.path.basename(str(edgerc))
+    said = set(_edgerc.load_section(str(p), 'default').warnings[0] for p in (edgerc, link, through_dir))
+    assert said == {_edgerc.open_mode_warning(os.path.realpath(str(edgerc)))}, said
 
 
 def test_check_mode_writes_nothing(edgerc, tmp_path):

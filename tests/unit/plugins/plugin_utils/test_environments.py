@@ -107,4 +107,8 @@ def test_list_accounts_against_the_emulator(emulator):
     assert _environments.list_accounts(config, search='Nothing like it', timeout=10)[0] == []
     with pytest.raises(_environments.EnvironmentsError, match='accounts_search: search must be at least 3'):
         _environments.list_accounts(config, search='ab', timeout=10)
+    # Found by a tester: three spaces passed the length check and were sent as the search.
+    for blank in ('   ', '\t\t\t\t', ' \n  '):
+        with pytest.raises(_environments.EnvironmentsError, match='accounts_search: search is only white space'):
+            _environments.list_accounts(config, search=blank, timeout=10)
     assert SECRET not in json.dumps(accounts)
