@@ -463,12 +463,20 @@ def _load(path):
     return _Document(text, origin, bom)
 
 
+def _readable_path(path):
+    """`path` with ~ expanded; EdgercError for one no file can have (a NUL character: the system refuses it with a
+    bare ValueError, "embedded null byte")."""
+    if isinstance(path, str) and '\0' in path:
+        raise EdgercError('.edgerc file %r is no path: it holds a NUL character' % path)
+    return os.path.expanduser(path)
+
+
 def section_names(path):
     """The section names of the .edgerc file at `path`, in file order, each once; None when the file does not exist.
 
     Raises EdgercError when the file cannot be read or parsed.
     """
-    document = _load(os.path.expanduser(path))
+    document = _load(_readable_path(path))
     return None if document is None else document.names()
 
 
@@ -478,7 +486,7 @@ def read_section(path, section):
     The values are not checked as credentials (``load_section`` does that). Raises EdgercError when the file
     cannot be read or parsed.
     """
-    path = os.path.expanduser(path)
+    path = _readable_path(path)
     document = _load(path)
     if document is None:
         return None
@@ -496,7 +504,7 @@ def load_section(path, section):
     read but not used: signing always covers the first 131072 bytes, as Akamai's gateway checks them; it is
     reported in ``Section.warnings``.
     """
-    path = os.path.expanduser(path or DEFAULT_PATH)
+    path = _readable_path(path or DEFAULT_PATH)
     origin = _origin(path)
     if os.path.isdir(path):
         raise EdgercError('%s is not a regular file' % origin)
@@ -561,7 +569,7 @@ def open_mode_warning(path):
     by another path (a linked directory, ~ and its target) is the same warning, which Ansible shows once a run."""
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the path (the read names it)
         return None
     if not mode & 0o066:
         return None

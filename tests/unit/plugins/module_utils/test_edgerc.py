@@ -610,3 +610,16 @@ def test_a_value_of_white_space_only_is_refused_not_read_as_a_removal(edgerc, bl
         with pytest.raises(_edgerc.EdgercError, match='the value of %s is only white space' % key):
             _edgerc.write_section(str(edgerc), 'default', {key: blank})
     assert edgerc.read_text() == before
+
+
+@pytest.mark.parametrize('read', [
+    lambda path: _edgerc.load_section(path, 'default'),
+    lambda path: _edgerc.read_section(path, 'default'),
+    _edgerc.section_names,
+])
+def test_a_path_with_a_nul_is_named_not_a_bare_value_error(tmp_path, read):
+    """Found by a tester: the edgerc lookup given a path with a NUL failed with Python's "embedded null byte"."""
+    path = str(tmp_path / 'bad\0name')
+    with pytest.raises(_edgerc.EdgercError, match='is no path: it holds a NUL character'):
+        read(path)
+    assert _edgerc.open_mode_warning(path) is None
