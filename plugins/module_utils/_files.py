@@ -310,7 +310,9 @@ def directories_to_make(path):
     (``dangling_file_link``), the way meets a symbolic link that leads nowhere (``directory <dir> cannot be made:
     <link> is a dangling symbolic link (to <target>, which does not exist)``: nothing is made where it points), a
     component of the way is a file (``<path> is not a directory``), or the nearest existing directory may not be
-    written by this process (``directory <dir> cannot be made: <existing> is not writable``). The check, before any
+    written by this process (``directory <dir> cannot be made: <existing> is not writable``) or is immutable or
+    append-only (``directory <dir> cannot be made: directory <existing> is append-only ...``: one made in it could
+    not be removed again when the write it was made for fails; ``locked_directory``). The check, before any
     write, of a file whose missing directories a module makes (``make_directories``); a directory it passes may still
     fail to be made (a read-only or virtual file system as root): make them before any other write that depends on
     them."""
@@ -324,6 +326,11 @@ def directories_to_make(path):
             raise FileWriteError('directory %s cannot be made: %s' % (os.path.dirname(path) or '.', link))
     if not os.path.isdir(existing):
         raise FileWriteError('%s is not a directory' % existing)
+    locked = locked_directory(existing) if missing else None
+    if locked is not None:
+        # An append-only one lets a directory be made but never removed: a write that then fails would leave it.
+        raise FileWriteError('directory %s cannot be made: %s; make it yourself, or clear the flag (chattr -a / -i)'
+                             % (directory, locked))
     if missing and not os.access(existing, os.W_OK | os.X_OK):
         raise FileWriteError('directory %s cannot be made: %s is not writable' % (directory, existing))
     return list(reversed(missing))

@@ -331,7 +331,8 @@ def test_check_tokens_js_refuses_a_directory_that_cannot_be_made(tmp_path, monke
     locked = tmp_path / 'locked'
     locked.mkdir()
     with unwritable_directory(locked, monkeypatch):
-        with pytest.raises(_edgekv.EdgeKVError, match=r'cannot be made: .*locked is not writable'):
+        # "is not writable" (its mode, for a user), "directory ... is immutable (chattr +i), in which ..." (for root).
+        with pytest.raises(_edgekv.EdgeKVError, match=r'cannot be made: .*locked (is not writable|is immutable)'):
             _edgekv.check_tokens_js(str(locked / 'sub' / 'edgekv_tokens.js'), create_directory=True)
 
 

@@ -97,3 +97,23 @@ def test_a_temporary_file_that_cannot_be_removed_is_emptied(tmp_path):
         assert tmp.exists() and tmp.read_text() == ''
     _files._discard(str(tmp))  # pylint: disable=protected-access
     assert not tmp.exists()
+
+
+@pytest.mark.parametrize('flag', ['a', 'i'])
+def test_no_directory_is_made_in_a_locked_one(tmp_path, flag):
+    """Found by a tester: create_directory under an append-only directory made the directory, and when the write it
+    was made for failed, it stayed (an append-only directory lets an entry be made, never removed). The directories
+    to make are refused before any is made."""
+    parent = tmp_path / 'locked'
+    parent.mkdir()
+    path = parent / 'made' / 'deeper' / 'edgekv_tokens.js'
+    with chattr_flag(parent, flag) as locked:
+        if not locked:
+            pytest.skip('chattr +%s is not possible here' % flag)
+        for make in (_files.directories_to_make, _files.make_directories):
+            with pytest.raises(_files.FileWriteError) as refused:
+                make(str(path))
+            assert str(refused.value).startswith('directory %s cannot be made: directory %s is %s'
+                                                 % (path.parent, parent, NAMES[flag])), str(refused.value)
+            assert list(parent.iterdir()) == []
+    assert _files.make_directories(str(path)) == [str(parent / 'made'), str(parent / 'made' / 'deeper')]
