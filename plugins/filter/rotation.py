@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - an ansible-core whose filter file has 
         return _boolean(value, strict=False)
 
 from ansible_collections.edgegrid.access.plugins.filter.access_report import _plain
+from ansible_collections.edgegrid.access.plugins.filter.role_auth import blank_problem
 
 
 def _policy():
@@ -85,10 +86,14 @@ def rotation_item(item, edgerc='', section=None, client_id='self', account_switc
     for name, default in (('edgerc', edgerc), ('section', section), ('auth_section', None),
                           ('account_switch_key', account_switch_key), ('controller_credential', controller_credential)):
         value = _given(item.get(name), default)
+        where = '%s (of the item%s)' % (name, '' if name == 'auth_section' else ', else credential_rotation_%s' % name)
         if isinstance(value, bool) or not isinstance(value, (str, Number, type(None))):
-            raise AnsibleFilterError('credential_rotation: %s (of the item%s) must be %s, not %s' % (
-                name, '' if name == 'auth_section' else ', else credential_rotation_%s' % name,
-                'a path (a string)' if name == 'edgerc' else 'a string', native_type_name(value)))
+            raise AnsibleFilterError('credential_rotation: %s must be %s, not %s' % (
+                where, 'a path (a string)' if name == 'edgerc' else 'a string', native_type_name(value)))
+        if name != 'controller_credential':
+            problem = blank_problem(where, 'section' if name == 'auth_section' else name, value)
+            if problem is not None:
+                raise AnsibleFilterError('credential_rotation: %s' % problem)
         texts[name] = _text(value)
     client = _given(item.get('client_id'), client_id)
     given = dict(

@@ -80,3 +80,41 @@ def test_credential_rotation_refuses_a_wrong_item_or_knob_before_any_write(playb
     assert rc != 0 and message in output, output
     writes = [k for k in emu.admin.log()['counts'] if not k.startswith('GET ')]
     assert writes == [], writes
+
+
+ALL_ROLES = dict(ROLES, access_report=lambda playbook: {})
+
+
+@pytest.mark.parametrize('role', sorted(ALL_ROLES))
+@pytest.mark.parametrize('option', ['account_switch_key', 'section', 'edgerc'])
+def test_a_role_variable_of_white_space_only_is_named(playbook, role, option):
+    """Found by a tester: a blank account switch key given to a role failed in the module, which named its option
+    (account_switch_key), not the role's variable the user set. The role names <role>_<option> before any request."""
+    emu = playbook.emu
+    variables = dict(ALL_ROLES[role](playbook), **{'%s_edgerc' % role: emu.edgerc})
+    variables['%s_%s' % (role, option)] = '   '
+    tasks = [{'name': 'Run the role', 'ansible.builtin.include_role': {'name': 'edgegrid.access.%s' % role},
+              'vars': variables}]
+    emu.admin.reset_log()
+    rc, output, dummy = playbook.run(tasks, [])
+    flat = ' '.join(output.split())
+    if role == 'access_report':
+        # Its reads do not fail the play (each environment's errors are reported): the report says it.
+        assert '%s_%s is only white space' % (role, option) in flat, output
+    else:
+        assert rc != 0 and '%s_%s is only white space' % (role, option) in flat, output
+    assert emu.admin.log()['total'] == 0, emu.admin.log()
+
+
+@pytest.mark.parametrize('given', [{'account_switch_key': ' '}, {'auth_section': '\t'}, {'edgerc': '  '}])
+def test_credential_rotation_names_an_item_value_of_white_space_only(playbook, given):
+    emu = playbook.emu
+    tasks = [{'name': 'Rotate', 'ansible.builtin.include_role': {'name': 'edgegrid.access.credential_rotation'},
+              'vars': {'credential_rotation_edgerc': emu.edgerc, 'credential_rotation_section': 'default',
+                       'credential_rotation_credentials': [given]}}]
+    emu.admin.reset_log()
+    rc, output, dummy = playbook.run(tasks, [])
+    name = list(given)[0]
+    assert rc != 0 and 'credential_rotation: %s (of the item' % name in output and 'is only white space' in output, \
+        output
+    assert emu.admin.log()['total'] == 0, emu.admin.log()
