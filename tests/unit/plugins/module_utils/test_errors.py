@@ -53,7 +53,9 @@ def test_every_exception_of_the_collection_has_one_root():
             '_edgekv.EdgeKVError', '_apikeys.WireError', '_iam.WireError', '_environments.EnvironmentsError',
             '_access_report.ReportError'} <= set(classes)
     strays = sorted(name for name, cls in classes.items() if not issubclass(cls, _errors.EdgeGridError))
-    assert strays == []
+    # A signal, not an error: the in-process runner's, which no module handler may take for a failed request.
+    assert strays == ['_listing_cache.StaleListing']
+    assert not issubclass(classes['_listing_cache.StaleListing'], Exception)
     assert _client.EdgeGridError is _errors.EdgeGridError is _module.EdgeGridError
 
 
