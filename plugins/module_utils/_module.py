@@ -15,7 +15,7 @@ import copy
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 from ansible.module_utils.common.validation import check_mutually_exclusive, check_required_one_of
 
-from ansible_collections.edgegrid.access.plugins.module_utils import _client, _errors, _funnel
+from ansible_collections.edgegrid.access.plugins.module_utils import _client, _errors, _funnel, _listing_cache
 
 # The errors, for the modules that handle one case of them themselves: a module imports them from here, never from
 # _client. EdgeGridError is the root of every error of the collection (_errors.py); InputError is the user's input,
@@ -290,8 +290,9 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
         try:
             after = self._write(resource, state, current, desired, changed)
             also_changed, extra = resource.extra(current, after)
-        except EdgeGridError:
-            resource.unprepare()  # what prepare made for a write that failed (see Resource.unprepare)
+        except (EdgeGridError, _listing_cache.StaleListing):
+            # What prepare made for a write that failed, or that was held for the run again (see Resource.unprepare).
+            resource.unprepare()
             raise
         changed = changed and not resource.nothing_written
         shown, diff_before, diff_after = resource.shown(current, after)
@@ -430,7 +431,7 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
                 try:
                     after = self._write(resource, resource.state, current, desired, changed)
                     return after, resource.extra(current, after)
-                except EdgeGridError:
+                except (EdgeGridError, _listing_cache.StaleListing):
                     # The task stops here: what prepare made for this resource and those after it is not used.
                     for later in reversed(resources[index:]):
                         later.unprepare()
