@@ -328,8 +328,11 @@ def _env_source(environ, prefix, section):
 
 
 def _check(key, value, where):
-    with _errors.raised_as(ConfigError, _edgerc.EdgercError):
-        _edgerc.check_token(key, value, where)
+    """ConfigError naming `where` (the option, variable or section that gave `value`; never the value) unless `value`
+    can be a token of `key` (_edgerc.token_problem)."""
+    problem = _edgerc.token_problem(value)
+    if problem:
+        raise ConfigError('%s is not a valid %s: %s' % (where, _edgerc.KEY_NOUNS.get(key, 'value'), problem))
 
 
 def _file_source(path, section):

@@ -65,6 +65,7 @@ import re
 import shlex
 import stat
 import time
+import unicodedata
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
@@ -194,19 +195,29 @@ def token_problem(value):
         for chars, what in _NOT_IN_TOKENS:
             if char in chars:
                 return 'it holds %s' % what
+        if 0xdc80 <= ord(char) <= 0xdcff:  # a byte that is not UTF-8 (read with surrogateescape): not named
+            return 'it holds a byte that is not UTF-8, not printable ASCII'
         if not 0x21 <= ord(char) <= 0x7e:
-            return 'it holds a character that is not printable ASCII'
+            # Named, not quoted: an invisible one (a zero-width or no-break space pasted from a web page) is no part
+            # of a secret, which is ASCII.
+            return 'it holds %s, a character that is not printable ASCII' % character_name(char)
     return None
+
+
+def character_name(char):
+    """How a message names the character `char`: ``U+200B (ZERO WIDTH SPACE)``, ``U+0007`` when Unicode names none."""
+    name = unicodedata.name(char, '')
+    return 'U+%04X%s' % (ord(char), ' (%s)' % name if name else '')
 
 
 def check_token(key, value, where):
     """Raise EdgercError (naming `where` and `key`, never the value) unless `value` can be a token of `key`."""
     problem = token_problem(value)
     if problem:
-        raise EdgercError('%s: %s is not a valid %s: %s' % (where, key, _KEY_NOUNS.get(key, 'value'), problem))
+        raise EdgercError('%s: %s is not a valid %s: %s' % (where, key, KEY_NOUNS.get(key, 'value'), problem))
 
 
-_KEY_NOUNS = {
+KEY_NOUNS = {
     'client_token': 'client token', 'client_secret': 'client secret', 'access_token': 'access token',
     'account_key': 'account switch key',
 }

@@ -258,7 +258,7 @@ def test_a_variable_that_is_not_a_token_is_named_not_shown(tmp_path):
     environ = dict(AMBIENT, AKAMAI_CLIENT_SECRET='"%s"' % OTHER_SECRET)
     with pytest.raises(_client.ConfigError) as exc:
         _client.resolve_config({'edgerc': write_edgerc(tmp_path, GOOD)}, environ=environ)
-    assert 'the environment variable AKAMAI_CLIENT_SECRET: client_secret is not a valid client secret' in str(exc.value)
+    assert 'the environment variable AKAMAI_CLIENT_SECRET is not a valid client secret' in str(exc.value)
     assert_no_secret_at_all(str(exc.value))
 
 
@@ -342,9 +342,9 @@ def test_an_account_key_variable_of_white_space_only_fails_when_it_would_be_read
 def test_a_key_that_cannot_be_one_is_named_by_where_it_came_from(tmp_path):
     # Found by a tester: an option "\u200b" was blamed on the .edgerc file's section, which held a valid key.
     edgerc = write_edgerc(tmp_path, GOOD)
-    with pytest.raises(_client.ConfigError, match=r'^the option account_switch_key: '):
+    with pytest.raises(_client.ConfigError, match=r'^the option account_switch_key is not a valid account switch key: '):
         _client.resolve_config({'edgerc': edgerc, 'section': 'staging', 'account_switch_key': '\u200b'}, environ={})
-    with pytest.raises(_client.ConfigError, match=r'^the environment variable AKAMAI_STAGING_ACCOUNT_KEY: '):
+    with pytest.raises(_client.ConfigError, match=r'^the environment variable AKAMAI_STAGING_ACCOUNT_KEY is not a valid '):
         _client.resolve_config({'edgerc': edgerc, 'section': 'staging'},
                                environ={'AKAMAI_STAGING_ACCOUNT_KEY': '1-A:\u200b'})
 
@@ -369,3 +369,17 @@ def test_an_empty_edgerc_or_section_is_one_not_given_and_the_environment_applies
         assert config.source == '%s[staging]' % edgerc, options
     config = _client.resolve_config({'edgerc': edgerc, 'section': 'default'}, environ=environ)
     assert config.source == '%s[default]' % edgerc
+
+
+@pytest.mark.parametrize('key, named', [('\u200b', 'U+200B (ZERO WIDTH SPACE)'),
+                                        ('1-5C0YLB:\u00a01-8BYUX', 'U+00A0 (NO-BREAK SPACE)'),
+                                        ('1-5C0YLB\x07', 'U+0007,')])
+def test_an_invisible_character_in_the_account_switch_key_is_named(tmp_path, key, named):
+    """Found by a tester: a zero-width space as the key was refused as "the option account_switch_key: account_key is
+    not a valid account switch key: it holds a character that is not printable ASCII" - the option named twice, two
+    ways, and the character not at all."""
+    with pytest.raises(_client.ConfigError) as exc:
+        _client.resolve_config({'edgerc': write_edgerc(tmp_path, GOOD), 'account_switch_key': key}, environ={})
+    message = str(exc.value)
+    assert message.startswith('the option account_switch_key is not a valid account switch key: it holds %s'
+                              % named), message

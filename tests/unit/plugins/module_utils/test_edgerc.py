@@ -388,8 +388,9 @@ def test_bytes_that_are_not_utf8_are_kept_and_refused_in_a_secret(tmp_path):
     path = tmp_path / 'edgerc'
     original = b'# r\xe9sum\xe9 in Latin-1\n[default]\nclient_secret = \xff\xfe\nhost = h\naccess_token = at\nclient_token = ct\n'
     path.write_bytes(original)
-    with pytest.raises(_edgerc.EdgercError, match='client_secret is not a valid client secret: it holds a character '
-                                                  'that is not printable ASCII'):
+    # The byte is not named: it is of the secret's line.
+    with pytest.raises(_edgerc.EdgercError, match='client_secret is not a valid client secret: it holds a byte that is '
+                                                  'not UTF-8, not printable ASCII$'):
         _edgerc.load_section(str(path), 'default')
     _edgerc.write_section(str(path), 'default', dict(client_secret=NEW_SECRET))
     assert path.read_bytes() == original.replace(b'\xff\xfe', NEW_SECRET.encode())
