@@ -163,11 +163,13 @@ def _number_got(value):
 
 
 def drop_nulls(spec, params):
-    """Remove from `params` (in place, at any depth of suboptions) every dict or list option set to null (None):
-    an empty variable means "not given", to ansible-core's checks (required_one_of, mutually_exclusive, required_if
-    count an option that is set to null) and to the option's default alike."""
+    """Remove from `params` (in place, at any depth of suboptions) every option set to null (None) that is a dict or
+    list option, or has no default: an empty variable means "not given", to ansible-core's checks (required_one_of,
+    mutually_exclusive, required_if, required_together count an option that is set to null: `collection_id: null`
+    met required_one_of, and the module looked for a collection named None) and to a dict or list option's default
+    alike. A null scalar option with a default keeps ansible-core's meaning (null, not the default)."""
     for name, option, value in list(_options(spec, params)):
-        if value is None and option.get('type') in ('dict', 'list'):
+        if value is None and (option.get('type') in ('dict', 'list') or option.get('default') is None):
             del params[name]
         elif option.get('options') and isinstance(value, Mapping):
             drop_nulls(option['options'], value)
@@ -216,7 +218,7 @@ class Funnel(object):
     of the wrong type, a string given a list, dict or boolean, a number given a boolean, fail the task with
     `shape_error`'s message (ansible-core would say "argument of type 'bool' is not iterable" with a traceback, or
     name the option only through its own wording, or turn `true` into the list ['True'] or the text 'True'); and an
-    explicit null of a dict or list option is read as not given (`drop_nulls`).
+    explicit null of a dict or list option, or of one without a default, is read as not given (`drop_nulls`).
     """
 
     _shape_spec = None

@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
-from ansible.module_utils.common.validation import check_mutually_exclusive, check_required_one_of
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _client, _errors, _funnel, _listing_cache
 
@@ -149,36 +148,14 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
     """An AnsibleModule with the auth options merged in and one lazily built EdgeGrid client; its errors fail the
     task through the one funnel (_funnel.Funnel: execute(run, *args), fail_from(exc, **result))."""
 
-    def __init__(self, argument_spec, supports_check_mode=True, required_one_of=None, mutually_exclusive=None,
-                 **kwargs):
+    def __init__(self, argument_spec, supports_check_mode=True, **kwargs):
         spec = auth_argument_spec()
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
         if not _client.HAS_EDGEGRID:
             self.fail_json(msg=missing_required_lib(_client.EDGEGRID_IMPORT_ERROR))
-        self._check_given(spec, required_one_of or (), mutually_exclusive or ())
         self._validate_common()
         self._client = None
-
-    def _check_given(self, spec, required_one_of, mutually_exclusive):
-        """required_one_of and mutually_exclusive of the top-level options, with an option given as null (a variable
-        left empty) counted as not given. AnsibleModule counts the options present, null or not: `collection_id:
-        null` met required_one_of and the module looked for a collection named None, and `name: x, id: null` were
-        mutually exclusive. Ansible's own checks (and messages), on the options that are not null; an option at its
-        default counts as given for required_one_of (as in Ansible), not for mutually_exclusive."""
-        given = dict((name, value) for name, value in self.params.items() if value is not None)
-        chosen = dict((name, value) for name, value in given.items()
-                      if name not in spec or spec[name].get('default') is None or value != spec[name]['default'])
-        null = sorted(name for name in set(n for group in required_one_of for n in group)
-                      if name in self.params and self.params[name] is None)
-        try:
-            check_mutually_exclusive(mutually_exclusive, chosen)
-            check_required_one_of(required_one_of, given)
-        except TypeError as exc:
-            missing = [name for name in null if any(name in group and not any(n in given for n in group)
-                                                    for group in required_one_of)]
-            hint = ' (given as null, which counts as not given: %s)' % ', '.join(missing) if missing else ''
-            self.fail_json(msg='%s%s' % (exc, hint))
 
     def _lighten(self, kwargs):
         """A compact invocation, and only the no_log values that occur in the result, for Ansible to mask."""
