@@ -728,6 +728,9 @@ class ApiClient:
                     refresh = None
                     continue
                 retryable = status == 429 or (is_read and 500 <= status < 600 and status != 501)
+                if is_read and status in (404, 410):
+                    # A read of an id that a listing kept from an earlier item named (gone since): run again afresh.
+                    _listing_cache.before_failure()
                 if not retryable or attempt > self.max_retries:
                     raise self._api_error(method, path, response, attempt)
                 # The time the server names, then the backoff beyond it: a rate-limit time that is now or past

@@ -20,11 +20,14 @@ The rules, each enforced here and nowhere else:
 - Any write (a request other than GET, HEAD, OPTIONS) sent through any client empties the store, and nothing is
   kept again until the next scope opens: the item after one that changed something reads afresh. Check mode sends
   no write, so its items share the listings throughout.
-- A kept answer never decides a write: when a module run that was served one is about to send its first write,
-  `before_write` raises StaleListing instead (nothing is sent), and the runner runs the module again with no scope,
-  reading everything afresh. A change someone else made between two items (a credential deactivated, a counter
-  renamed) is then seen by the item that writes, not written over from the listing of an earlier item. An item
-  that writes nothing (a converged run) keeps what it was served.
+- A kept answer never decides a write nor a failure: when a module run that was served one is about to send its
+  first write (`before_write`), or a read of it fails for a thing that is not there (404, 410: `before_failure`),
+  StaleListing is raised instead (nothing is sent; the failure is not reported), and the runner runs the module
+  again with no scope, reading everything afresh. A change someone else made between two items (a credential
+  deactivated, a counter renamed, a collection deleted) is then seen by the item that writes, not written over from
+  the listing of an earlier item. An item that writes nothing (a converged run) decides so from what it was served,
+  as one task that declares many objects decides from one listing: a change made meanwhile is seen by the next task
+  or run.
 - Answers are copied in and out: a module that edits what it read does not edit what the next item gets.
 
 A task with `until` or `retries` opens no scope (it waits for a change, which it must see).
@@ -107,6 +110,19 @@ def before_write():
         _STATE['entries'] = {}
         _STATE['writing'] = True
         # 'served' stays set until the scope closes: every write of this run (those of other threads too) is held.
+    if stale:
+        raise StaleListing()
+
+
+def before_failure():
+    """A read is about to fail for a thing that is not there (404, 410): raises StaleListing when this module run,
+    in an open scope, was served a kept answer - the id it read may come from a listing an earlier item read, of a
+    thing deleted since - so that the runner runs the module again, reading afresh; else nothing."""
+    with _LOCK:
+        stale = _active() and _STATE['served']
+        if stale:
+            _STATE['entries'] = {}
+            _STATE['writing'] = True
     if stale:
         raise StaleListing()
 

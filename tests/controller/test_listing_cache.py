@@ -247,3 +247,26 @@ def test_a_change_made_between_two_items_is_not_written_over_from_the_earlier_li
     after = emu.session().get(emu.url('/apikey-manager-api/v2/counters/%s' % c2)).json()
     assert (after['throttlingLimitExceededAction'], after['throttlingCounterDescription'],
             after['throttlingLimit']) == ('WARN', 'set in the UI', 260), after
+
+
+def test_an_item_that_reads_a_thing_deleted_since_the_earlier_listing_reads_afresh(playbook):
+    """Found by a tester: the second item, served the collection listing the first one read, read the endpoints of
+    the collection the listing named (to check its ACL), deleted meanwhile, and failed with a 404 for a collection it
+    never named. It runs again, reading afresh (then no collection of the group is left: the new one is checked
+    after its create)."""
+    emu = playbook.emu
+    place = {'contract_id': playbook.contract_id, 'group_id': playbook.group_id}
+    rc, output, found = playbook.run([{'name': 'The sibling', 'register': 'sibling',
+                                       'edgegrid.access.api_key_collection': dict(place, name='lc-gone')}],
+                                     ['sibling'], verbosity=0)
+    assert rc == 0, output
+    gone = found['sibling']['api_key_collection']['id']
+    delete = out_of_band(playbook, 'item.name == "lc-new"', 'DELETE', '/apikey-manager-api/v2/collections/%s' % gone)
+    tasks = [{'name': 'Collections', 'register': 'colls', 'vars': {'hook': delete},
+              'loop': [{'name': 'lc-gone'}, {'name': 'lc-new', 'acl': ['ENDPOINT-810001']}],
+              'edgegrid.access.api_key_collection': dict(place, name='{{ hook }}{{ item.name }}',
+                                                         acl='{{ item.acl | default(omit) }}')}]
+    rc, output, found = playbook.run(tasks, ['colls'], verbosity=0)
+    assert rc == 0, output
+    assert [r['changed'] for r in found['colls']['results']] == [False, True]
+    assert found['colls']['results'][1]['api_key_collection']['acl'] == ['ENDPOINT-810001']

@@ -139,3 +139,23 @@ def test_a_write_that_a_kept_listing_may_have_decided_is_not_sent(emulator):
         wire.list_collections()
         wire.create_collection({'name': 'lc-fresh', 'contract_id': CONTRACT, 'group_id': GROUP})
     assert emulator.admin.log()['counts'].get('POST /apikey-manager-api/v2/collections') == 2
+
+
+def test_a_read_of_a_thing_gone_since_a_kept_listing_named_it_runs_the_module_again(emulator):
+    """Found by a tester: an item served an earlier item's collection listing read the endpoints of a collection
+    deleted meanwhile, and failed with a 404 for a thing it never named. A read that fails for a thing that is not
+    there (404) in a run that was served a kept answer raises StaleListing (the runner runs the module again); one
+    that read its listing itself fails as before."""
+    wire = _apikeys_v2.Wire(_client_of(emulator))
+    scope = ('task-404', 'localhost')
+    with _listing_cache.scope(scope):
+        wire.list_collections()
+    with _listing_cache.scope(scope):
+        wire.list_collections()  # served
+        with pytest.raises(_listing_cache.StaleListing):
+            wire.collection_endpoints(999999)
+    with _listing_cache.scope(('task-404-2', 'localhost')):
+        wire.list_collections()  # read, not served
+        with pytest.raises(_client.ApiError) as failed:
+            wire.collection_endpoints(999999)
+        assert failed.value.status == 404
