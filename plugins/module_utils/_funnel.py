@@ -87,8 +87,8 @@ def shape_error(spec, params, prefix=''):
     list for a list of dicts, and a dict (or such a string) for each of its elements; no dict, list or boolean as an element of a list of scalars (a
     boolean only where the elements are booleans); a whole number, or its text, for each element of a list of ints (its
     value unquoted); a string (or a number) for a string or a path (a boolean, a dict or a list is refused, not
-    turned into its text: "True", "['a']"); no boolean for an int or a float (not read as 1 or 0). The value itself is
-    never shown: it may be a secret."""
+    turned into its text: "True", "['a']"), without a NUL character; no boolean for an int or a float (not read as 1
+    or 0). The value itself is never shown: it may be a secret."""
     for name, option, value in _options(spec, params):
         if value is None:
             continue
@@ -114,7 +114,15 @@ def shape_error(spec, params, prefix=''):
         elif kind in ('int', 'float') and isinstance(value, bool):
             # ansible-core would read true as 1 (a count, a limit).
             return '%s must be %s; got a boolean%s' % (where, 'an integer' if kind == 'int' else 'a number', _UNQUOTED)
+        elif kind in ('path', 'str') and isinstance(value, str) and '\0' in value:
+            return _nul_error(where, kind)
     return None
+
+
+def _nul_error(where, kind):
+    """A string holding a NUL character: no path, name, token or text Akamai or a file system takes (and ansible-core
+    would fail on it first, logging the invocation to syslog: "embedded null character")."""
+    return '%s holds a NUL character, which no %s may hold' % (where, 'path' if kind == 'path' else 'value of it')
 
 
 def _list_error(where, option, value):
@@ -143,6 +151,8 @@ def _list_error(where, option, value):
         elif elements == 'int' and _not_a_whole_number(item):
             # ansible-core's message would quote the item: a key value put in a list of key ids, for instance.
             return '%s must be %s; %s is %s' % (where, wanted, at, _number_got(item))
+        elif elements in ('str', 'path') and isinstance(item, str) and '\0' in item:
+            return _nul_error(at, elements)
     return None
 
 
@@ -266,6 +276,8 @@ class Funnel(object):
             return msg
         params = self._raw_params if self._raw_params is not None else getattr(self, 'params', None) or {}
         kwargs['invocation'] = dict(module_args=masked_arguments(self._shape_spec, params))
+        # ansible-core's own failure to log the invocation (a NUL character) carries it whole: not shown.
+        kwargs.pop('msg_to_log', None)
         return error
 
     def fail_json(self, msg, **kwargs):

@@ -149,6 +149,11 @@ def _local_module(capsys, args, **kwargs):
     (dict(many=[{'name': 'x'}, {'name': False}]), 'many[1].name must be a string; got a boolean' + UNQUOTED),
     (dict(count=True), 'count must be an integer; got a boolean' + UNQUOTED),
     (dict(ratio=False), 'ratio must be a number; got a boolean' + UNQUOTED),
+    # Found by a tester: ansible-core failed first, logging the invocation to syslog ("embedded null character").
+    (dict(name='a-key-value-here\0x'), 'name holds a NUL character, which no value of it may hold'),
+    (dict(target={'path': '/tmp/a-key-value-here\0'}), 'target.path holds a NUL character, which no path may hold'),
+    (dict(items=['a', 'a-key-value-here\0']), 'items[1] holds a NUL character, which no value of it may hold'),
+    (dict(many=[{'name': '\0'}]), 'many[0].name holds a NUL character, which no value of it may hold'),
 ])
 def test_a_dict_or_list_option_of_the_wrong_type_is_named_with_the_type_it_takes(capsys, args, message):
     failed, result = _local_module(capsys, dict(args, secret='s3cr3t-value'))
@@ -171,6 +176,11 @@ def test_an_explicit_null_of_a_dict_or_list_option_is_not_given(capsys):
     # To required_one_of and mutually_exclusive (ansible-core counted a null as set) and to the default alike.
     failed, result = _local_module(capsys, dict(many=None, target=None), required_one_of=[['name', 'many']])
     assert failed and result['msg'] == 'one of the following is required: name, many'
+    # So is a null of an option without a default (a scalar too).
+    failed, result = _local_module(capsys, dict(name=None, count=None), required_one_of=[['name', 'count']])
+    assert failed and result['msg'] == 'one of the following is required: name, count'
+    failed, params = _local_module(capsys, dict(name='x', count=None), mutually_exclusive=[['name', 'count']])
+    assert not failed and params['count'] is None and params['name'] == 'x'
     failed, params = _local_module(capsys, dict(name='x', many=None, items=None),
                                    mutually_exclusive=[['name', 'many']])
     assert not failed and params['many'] is None and params['items'] == ['a']
