@@ -18,6 +18,7 @@ AUTH_OPTIONS = {
     'section': ('the name of the .edgerc section', 'AKAMAI_EDGERC_SECTION, else default'),
     'account_switch_key': ('the account switch key (such as 1-5C0YLB:1-8BYUX)',
                            "the API client's own account, or the account_key of the .edgerc section"),
+    'client_id': ('a client ID (such as k3qx5ujmzhzbttfk)', 'self, the API client that signs'),
 }
 
 

@@ -96,6 +96,9 @@ def rotation_item(item, edgerc='', section=None, client_id='self', account_switc
                 raise AnsibleFilterError('credential_rotation: %s' % problem)
         texts[name] = _text(value)
     client = _given(item.get('client_id'), client_id)
+    problem = blank_problem('client_id (of the item, else credential_rotation_client_id)', 'client_id', client)
+    if problem is not None:
+        raise AnsibleFilterError('credential_rotation: %s' % problem)
     given = dict(
         edgerc=os.path.expanduser(texts['edgerc']),
         section=texts['section'],

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _wire
-from ansible_collections.edgegrid.access.plugins.module_utils._errors import EdgeGridError
+from ansible_collections.edgegrid.access.plugins.module_utils._errors import EdgeGridError, InputError
 
 BASE = '/identity-management/v3'
 SELF = 'self'
@@ -82,6 +82,23 @@ SECRET_MEMBERS = (
 
 def _segment(value):
     return quote(str(value), safe='')
+
+
+def check_client_id(value, option='client_id'):
+    """Raise InputError naming `option` when `value` cannot name an API client (a client ID such as
+    k3qx5ujmzhzbttfk, or self): white space only, or white space around it. Sent as it is, it names no client (a
+    404 that reads "No API client    in this account"), or the API client's own (self) were it read as empty. None
+    and '' are the option not given: not checked."""
+    if not isinstance(value, str) or value == '':
+        return
+    if not value.strip():
+        problem = 'is only white space'
+    elif value != value.strip():
+        problem = 'begins or ends with white space'
+    else:
+        return
+    raise InputError('%s %r %s: give a client ID (such as k3qx5ujmzhzbttfk) or self; nothing was sent'
+                     % (option, value, problem))
 
 
 def clients_path():

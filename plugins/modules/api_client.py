@@ -361,6 +361,7 @@ class Client(Resource):
                     raise InputError('%s cannot be used with state=absent' % option)
         if not params['client_id'] and not params['name']:
             raise InputError('one of name or client_id is required')
+        _iam.check_client_id(params['client_id'])
 
     # -- reads ---------------------------------------------------------------------------------------------------
 

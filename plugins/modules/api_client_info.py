@@ -112,6 +112,7 @@ def main():
 
 def run(module):
     params = module.params
+    _iam.check_client_id(params['client_id'])
     api = _iam.ApiClients(module.client)
     if params['client_id']:
         found = api.get(params['client_id'])

@@ -406,6 +406,7 @@ class Credential(Resource):
         """Fail (InputError) on options that contradict each other, before any request; parse expires_on."""
         params = self.params
         named = self.named_by
+        _iam.check_client_id(params['client_id'])
         if params['credential_id'] is not None and params['credential_id'] < 1:
             raise InputError('credential_id must be a positive number, got %s' % params['credential_id'])
         if params['expires_on'] is not None:

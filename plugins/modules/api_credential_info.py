@@ -237,6 +237,7 @@ def run(module):
     params = module.params
     if params['client_ids'] is not None:
         return run_many(module)
+    _iam.check_client_id(params['client_id'])
     client_id = params['client_id'] or _iam.SELF
     listed = _iam.Credentials(module.client).list(client_id)
     if params['credential_id'] is not None:
@@ -262,6 +263,7 @@ def run_many(module):
     for index, client_id in enumerate(client_ids):
         if not isinstance(client_id, str) or not client_id.strip():
             raise InputError('client_ids[%d]: a client ID must be a non-empty string; nothing was read' % index)
+        _iam.check_client_id(client_id, 'client_ids[%d]' % index)
     outcomes = _iam.Credentials(module.client).list_many(client_ids)
     clients, failures = [], []
     for index, (client_id, outcome) in enumerate(zip(client_ids, outcomes)):

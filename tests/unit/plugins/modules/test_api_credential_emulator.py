@@ -212,7 +212,8 @@ def test_an_edgerc_write_that_could_not_be_made_is_refused_before_the_create(emu
 
 @pytest.mark.parametrize('path, section, message', [
     ('  ', 'ci', "edgerc_write.path '  ' is only white space: give the name of a file; nothing was created"),
-    ('{dir}/a\0b', 'ci', 'edgerc_write.path {dir}/a\0b is no path: it holds a NUL character; nothing was created'),
+    # A NUL is named by the shape check of every module (before ansible-core, which fails on it logging the input).
+    ('{dir}/a\0b', 'ci', 'edgerc_write.path holds a NUL character, which no path may hold'),
     ('{dir}/team.edgerc', ' ci', "edgerc_write.section: invalid section name ' ci': it must be non-empty, without "
                                  "brackets, line breaks or surrounding spaces; nothing was created"),
     ('{dir}/team.edgerc', '', "edgerc_write.section: invalid section name '': it must be non-empty, without "
