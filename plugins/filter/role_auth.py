@@ -36,7 +36,8 @@ def blank_problem(variable, option, value):
 def role_auth(options, role):
     """`options` (a dict of edgerc, section and account_switch_key: the role's variables of those names) without
     those left empty (None or ''), for the role's module_defaults; a value of another option is passed as it is.
-    Raises AnsibleFilterError naming ``<role>_<option>`` for one of white space only."""
+    Raises AnsibleFilterError naming ``<role>_<option>`` (and ``edgegrid_<option>``, its default) for one of white
+    space only."""
     if not isinstance(options, dict):
         raise AnsibleFilterError('role_auth: the input must be a dict of the auth options, not %s'
                                  % type(options).__name__)
@@ -45,7 +46,8 @@ def role_auth(options, role):
         if value is None or (isinstance(value, str) and value == ''):
             continue
         if option in AUTH_OPTIONS:
-            problem = blank_problem('%s_%s' % (role, option), option, value)
+            # The role's variable takes the inventory's edgegrid_<option> by default: the user may have set either.
+            problem = blank_problem('%s_%s (by default edgegrid_%s)' % (role, option, option), option, value)
             if problem is not None:
                 raise AnsibleFilterError(problem)
         auth[option] = value

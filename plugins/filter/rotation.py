@@ -86,7 +86,8 @@ def rotation_item(item, edgerc='', section=None, client_id='self', account_switc
     for name, default in (('edgerc', edgerc), ('section', section), ('auth_section', None),
                           ('account_switch_key', account_switch_key), ('controller_credential', controller_credential)):
         value = _given(item.get(name), default)
-        where = '%s (of the item%s)' % (name, '' if name == 'auth_section' else ', else credential_rotation_%s' % name)
+        where = '%s (of the item%s)' % (name, '' if name == 'auth_section' else ', else credential_rotation_%s%s' % (
+            name, '' if name == 'controller_credential' else ', by default edgegrid_%s' % name))
         if isinstance(value, bool) or not isinstance(value, (str, Number, type(None))):
             raise AnsibleFilterError('credential_rotation: %s must be %s, not %s' % (
                 where, 'a path (a string)' if name == 'edgerc' else 'a string', native_type_name(value)))

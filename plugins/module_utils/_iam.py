@@ -148,9 +148,9 @@ def account_switch_keys_query(search=None):
     if not search.strip():
         raise ValueError('search is only white space: give at least %d characters of an account id or name, or leave '
                          'it unset for every account' % ACCOUNT_SEARCH_MIN)
-    if len(search) < ACCOUNT_SEARCH_MIN:
-        raise ValueError('search must be at least %d characters (Akamai filters account ids and names by substring)'
-                         % ACCOUNT_SEARCH_MIN)
+    if len(search.strip()) < ACCOUNT_SEARCH_MIN:
+        raise ValueError('search must be at least %d characters besides white space (Akamai filters account ids and '
+                         'names by substring)' % ACCOUNT_SEARCH_MIN)
     return {'search': search}
 
 

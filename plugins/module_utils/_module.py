@@ -273,6 +273,8 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
             raise
         changed = changed and not resource.nothing_written
         shown, diff_before, diff_after = resource.shown(current, after)
+        if resource.nothing_written:
+            diff_before = diff_after  # found as declared after all (made by another run): no change to show
         self.finish(changed or also_changed, resource.key, shown, before=diff_before, after=diff_after,
                     secret_keys=resource.secret_keys, **extra)
 

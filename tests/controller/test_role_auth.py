@@ -100,9 +100,10 @@ def test_a_role_variable_of_white_space_only_is_named(playbook, role, option):
     flat = ' '.join(output.split())
     if role == 'access_report':
         # Its reads do not fail the play (each environment's errors are reported): the report says it.
-        assert '%s_%s is only white space' % (role, option) in flat, output
+        assert '%s_%s (by default edgegrid_%s) is only white space' % (role, option, option) in flat, output
     else:
-        assert rc != 0 and '%s_%s is only white space' % (role, option) in flat, output
+        assert rc != 0 and '%s_%s (by default edgegrid_%s) is only white space' % (role, option, option) in flat, \
+            output
     assert emu.admin.log()['total'] == 0, emu.admin.log()
 
 

@@ -342,7 +342,7 @@ def test_a_collection_created_by_another_run_meanwhile_is_kept(emulator, run, ma
 
     declared = dict(name='raced-coll', quota=dict(enabled=True, limit=700, interval='DAY')) if quota else dict(
         name='raced-coll')
-    args = dict(PLACE, edgerc=emulator.edgerc, max_retries=0)
+    args = dict(PLACE, edgerc=emulator.edgerc, max_retries=0, _ansible_diff=True)
     args.update(dict(collections=[declared]) if many else declared)
     thread = threading.Thread(target=other_run)
     thread.start()
@@ -355,6 +355,9 @@ def test_a_collection_created_by_another_run_meanwhile_is_kept(emulator, run, ma
     coll = result['api_key_collections'][0]['api_key_collection'] if many else result['api_key_collection']
     # With a quota declared, this run set it on the other run's collection: a change; without, nothing was written.
     assert result['changed'] is quota
+    if not quota and not many:
+        # Found by a tester: the diff of a collection found as declared showed a create.
+        assert result['diff']['before'] == result['diff']['after'], result['diff']
     if many:
         assert result['api_key_collections'][0]['changed'] is quota
     if quota:

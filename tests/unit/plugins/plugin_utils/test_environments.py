@@ -111,4 +111,8 @@ def test_list_accounts_against_the_emulator(emulator):
     for blank in ('   ', '\t\t\t\t', ' \n  '):
         with pytest.raises(_environments.EnvironmentsError, match='accounts_search: search is only white space'):
             _environments.list_accounts(config, search=blank, timeout=10)
+    # ... and "  a " passed the length check with one character.
+    with pytest.raises(_environments.EnvironmentsError, match='accounts_search: search must be at least 3 characters '
+                                                              'besides white space'):
+        _environments.list_accounts(config, search='  a ', timeout=10)
     assert SECRET not in json.dumps(accounts)

@@ -29,7 +29,8 @@ def test_white_space_only_is_refused_naming_the_role_variable(option, value, fal
     with pytest.raises(AnsibleFilterError) as refused:
         role_auth({option: value}, 'access_report')
     message = str(refused.value)
-    assert message.startswith('access_report_%s is only white space (%r): give ' % (option, value)), message
+    assert message.startswith('access_report_%s (by default edgegrid_%s) is only white space (%r): give '
+                              % (option, option, value)), message
     assert fallback in message
 
 

@@ -187,7 +187,8 @@ def test_item_values_that_yaml_reads_as_numbers_or_booleans_are_given():
     assert rotation.rotation_item({}, edgerc=0, section='svc')['edgerc'] == '0'  # a number names a file
     from ansible.errors import AnsibleFilterError  # pylint: disable=import-outside-toplevel
     for edgerc in (False, [], {'path': '/e'}):
-        with pytest.raises(AnsibleFilterError, match=r'edgerc \(of the item, else credential_rotation_edgerc\) must be a '
+        with pytest.raises(AnsibleFilterError, match=r'edgerc \(of the item, else credential_rotation_edgerc, by default '
+                                                     r'edgegrid_edgerc\) must be a '
                                                      r'path \(a string\), not '):
             rotation.rotation_item({}, edgerc=edgerc, section='svc')
 
@@ -202,8 +203,8 @@ def test_item_texts_that_are_no_text_are_refused(name, value):
     with pytest.raises(AnsibleFilterError, match=r'credential_rotation: %s \(of the item.*\) must be a string, not ' % name):
         rotation.rotation_item({name: value}, edgerc='/e', section='svc')
     if name != 'auth_section':  # given by the role's variable
-        with pytest.raises(AnsibleFilterError, match=r'%s \(of the item, else credential_rotation_%s\) must be a string'
-                           % (name, name)):
+        with pytest.raises(AnsibleFilterError, match=r'%s \(of the item, else credential_rotation_%s(, by default edgegrid_%s)?\) must be a string'
+                           % (name, name, name)):
             rotation.rotation_item({}, edgerc='/e', **{'section': 'svc', name: value})
 
 
