@@ -92,6 +92,10 @@ def refresh_path(name):
 
 
 def check_name(name, option='name'):
+    """`name` when it can name an EdgeKV token; EdgeKVError naming `option` otherwise (null or empty: not given)."""
+    if name is None or name == '':
+        raise EdgeKVError('%s is required (given as null or empty): the name of the token, 1 to 32 characters of A-Z, '
+                          'a-z, 0-9, _ and -' % option)
     if not isinstance(name, str) or not NAME_RE.match(name):
         raise EdgeKVError('%s must be 1 to 32 characters of A-Z, a-z, 0-9, _ and -, got %r' % (option, name))
     return name

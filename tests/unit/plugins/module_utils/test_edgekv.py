@@ -47,9 +47,12 @@ def test_normalize_permissions_refuses(value, message):
 
 def test_names_ids_expiry():
     assert _edgekv.check_name('a' * 32) == 'a' * 32
-    for bad in ('', 'a' * 33, 'has space', 'dot.ted', None):
+    for bad in ('a' * 33, 'has space', 'dot.ted', 5):
         with pytest.raises(_edgekv.EdgeKVError, match='name must be 1 to 32'):
             _edgekv.check_name(bad)
+    for missing in ('', None):
+        with pytest.raises(_edgekv.EdgeKVError, match=r'^name is required \(given as null or empty\): the name of '):
+            _edgekv.check_name(missing)
     assert _edgekv.normalize_edgeworker_ids([42002, '42001', '042001', ' 9 ']) == ['9', '42001', '42002']
     assert _edgekv.normalize_edgeworker_ids([]) == []
     with pytest.raises(_edgekv.EdgeKVError, match='edgeworker_ids'):

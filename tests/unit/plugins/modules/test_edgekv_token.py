@@ -90,6 +90,12 @@ def test_recreate_that_fails_after_the_revoke_says_so(emulator, base, run):
     (dict(expiry='tomorrow'), 'expiry must be a date'),
     (dict(allow_on_staging=False, allow_on_production=False), 'allow_on_staging and allow_on_production'),
     (dict(refresh_after_days=-1), 'refresh_after_days must be 0 or more'),
+    # Found by a tester: "tokens[0].name must be 1 to 32 characters ..., got ''" for a name given as null (null is not
+    # given: ansible-core's check of a required suboption); or as ''.
+    (dict(name=None, tokens=[dict(name=None, namespace_permissions={'default': 'r'}, allow_on_staging=True)]),
+     'missing required arguments: name found in tokens'),
+    (dict(name=None, tokens=[dict(name='', namespace_permissions={'default': 'r'}, allow_on_staging=True)]),
+     'tokens[0].name is required (given as null or empty)'),
 ])
 def test_bad_input_fails_before_any_request(emulator, base, run, extra, message):
     emulator.admin.reset_log()
