@@ -135,6 +135,10 @@ def _list_error(where, option, value):
     if not isinstance(value, (list, tuple) + scalars) or isinstance(value, bool) or isinstance(value, Mapping):
         return '%s must be %s; got %s' % (where, wanted, _type_name(value))
     if not isinstance(value, (list, tuple)):
+        if isinstance(value, str) and '\0' in value and elements in (None, 'str', 'path'):
+            # ansible-core's string-to-list splits it at the commas: the element that holds it is named.
+            index = next(i for i, item in enumerate(value.split(',')) if '\0' in item)
+            return _nul_error('%s[%d]' % (where, index), elements or 'str')
         return None  # ansible-core's string-to-list and number-to-list
     for index, item in enumerate(value):
         at = '%s[%d]' % (where, index)

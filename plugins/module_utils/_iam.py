@@ -16,10 +16,12 @@ identity-management-v3/09-api-clients-admin.yaml and 10-api-clients-credentials.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
 from ansible_collections.edgegrid.access.plugins.module_utils import _wire
+from ansible_collections.edgegrid.access.plugins.module_utils._edgerc import character_name
 from ansible_collections.edgegrid.access.plugins.module_utils._errors import EdgeGridError, InputError
 
 BASE = '/identity-management/v3'
@@ -96,7 +98,11 @@ def check_client_id(value, option='client_id'):
     elif value != value.strip():
         problem = 'begins or ends with white space'
     else:
-        return
+        odd = next((char for char in value if not 0x21 <= ord(char) <= 0x7e), None)
+        if odd is None:
+            return
+        # A client ID is printable ASCII: a zero-width space pasted with it names no client.
+        problem = 'holds %s, a character that is not printable ASCII' % character_name(odd)
     raise InputError('%s %r %s: give a client ID (such as k3qx5ujmzhzbttfk) or self; nothing was sent'
                      % (option, value, problem))
 
@@ -148,7 +154,10 @@ def account_switch_keys_query(search=None):
     if not search.strip():
         raise ValueError('search is only white space: give at least %d characters of an account id or name, or leave '
                          'it unset for every account' % ACCOUNT_SEARCH_MIN)
-    if len(search.strip()) < ACCOUNT_SEARCH_MIN:
+    odd = next((char for char in search if unicodedata.category(char) in ('Cc', 'Cf')), None)
+    if odd is not None:
+        raise ValueError('search holds %s, a control or invisible character' % character_name(odd))
+    if sum(1 for char in search if not char.isspace()) < ACCOUNT_SEARCH_MIN:
         raise ValueError('search must be at least %d characters besides white space (Akamai filters account ids and '
                          'names by substring)' % ACCOUNT_SEARCH_MIN)
     return {'search': search}

@@ -23,7 +23,8 @@ The rules, each enforced here and nowhere else:
 - A kept answer never decides a write nor a failure: when a module run that was served one is about to send its
   first write (`before_write`), or a read of it fails for a thing that is not there (404, 410: `before_failure`),
   StaleListing is raised instead (nothing is sent; the failure is not reported), and the runner runs the module
-  again with no scope, reading everything afresh. A change someone else made between two items (a credential
+  again with no scope, reading everything afresh; so it does when such a run fails otherwise (a name or an id not
+  found in the listing: `failed_when_served`). A change someone else made between two items (a credential
   deactivated, a counter renamed, a collection deleted) is then seen by the item that writes, not written over from
   the listing of an earlier item. An item that writes nothing (a converged run) decides so from what it was served,
   as one task that declares many objects decides from one listing: a change made meanwhile is seen by the next task
@@ -125,6 +126,19 @@ def before_failure():
             _STATE['writing'] = True
     if stale:
         raise StaleListing()
+
+
+def failed_when_served():
+    """The module run in the open scope has failed: True (and the store emptied) when it was served a kept answer,
+    which may have decided the failure (an id or a name not found in a listing an earlier item read): the runner
+    runs it again afresh. A run that was served one sent no write (`before_write`), so running it again repeats
+    none."""
+    with _LOCK:
+        stale = _active() and _STATE['served']
+        if stale:
+            _STATE['entries'] = {}
+            _STATE['writing'] = True
+    return stale
 
 
 def size():

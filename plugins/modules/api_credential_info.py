@@ -261,9 +261,9 @@ def run_many(module):
         raise InputError('client_id and client_ids are mutually exclusive: give the API clients in client_ids')
     client_ids = params['client_ids']
     for index, client_id in enumerate(client_ids):
+        _iam.check_client_id(client_id, 'client_ids[%d]' % index)
         if not isinstance(client_id, str) or not client_id.strip():
             raise InputError('client_ids[%d]: a client ID must be a non-empty string; nothing was read' % index)
-        _iam.check_client_id(client_id, 'client_ids[%d]' % index)
     outcomes = _iam.Credentials(module.client).list_many(client_ids)
     clients, failures = [], []
     for index, (client_id, outcome) in enumerate(zip(client_ids, outcomes)):

@@ -83,6 +83,11 @@ COLLECTION_FILTER = 'edgegrid.access.rotation_plan'
 _prepared = []
 
 
+def _exit_code(exc):
+    """The exit code of a module run that ended with SystemExit `exc` (exit_json: 0, fail_json: 1)."""
+    return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+
+
 def module_of(action_plugin):
     """The module an action plugin (its Python name, ...plugins.action.<module>) is named for, as a file name under
     plugins/modules (str)."""
@@ -231,11 +236,19 @@ class InProcessAction(NormalAction):
             try:
                 try:
                     with _listing_cache.scope(self._listing_scope(task_vars)):
-                        module.main()
+                        try:
+                            module.main()
+                        except SystemExit as exc:
+                            # A failure a kept listing may have decided (a name not found in it): run again afresh.
+                            if _exit_code(exc) and _listing_cache.failed_when_served():
+                                raise _listing_cache.StaleListing() from None
+                            raise
                 except _listing_cache.StaleListing:
-                    # The run was about to write from a listing an earlier item read (nothing was sent): it runs
-                    # again, from the start, reading everything afresh; what the first attempt said is dropped.
-                    display.vvv('edgegrid.access: %s runs again, reading afresh before its write' % self._task.action)
+                    # The run was about to write, or failed, from a listing an earlier item read (nothing was
+                    # sent): it runs again, from the start, reading everything afresh; what the first attempt said is
+                    # dropped.
+                    display.vvv('edgegrid.access: %s runs again, reading afresh (it was served a listing an earlier '
+                                'item read)' % self._task.action)
                     stdout.seek(0)
                     stdout.truncate()
                     stderr.seek(0)
@@ -244,7 +257,7 @@ class InProcessAction(NormalAction):
                     _core_compat.set_module_input(encoded)
                     module.main()
             except SystemExit as exc:  # exit_json and fail_json end the module this way
-                rc = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+                rc = _exit_code(exc)
         finally:
             sys.stdout, sys.stderr = saved_streams
             _core_compat.set_module_input(None)

@@ -270,3 +270,30 @@ def test_an_item_that_reads_a_thing_deleted_since_the_earlier_listing_reads_afre
     assert rc == 0, output
     assert [r['changed'] for r in found['colls']['results']] == [False, True]
     assert found['colls']['results'][1]['api_key_collection']['acl'] == ['ENDPOINT-810001']
+
+
+def test_an_item_that_would_fail_from_the_earlier_listing_reads_afresh(playbook):
+    """Found by a tester: the second item, served the collection listing the first one read, failed with "no key
+    collection named ..." for a collection created meanwhile, without a request. A failure a kept listing may have
+    decided runs the item again, reading afresh; a genuine one is reported once."""
+    emu = playbook.emu
+    place = {'contract_id': playbook.contract_id, 'group_id': playbook.group_id}
+    rc, output, dummy = playbook.run([{'name': 'The first', 'edgegrid.access.api_key_collection':
+                                       dict(place, name='lc-first')}], [], verbosity=0)
+    assert rc == 0, output
+    body = {'collectionName': 'lc-later', 'contractId': playbook.contract_id, 'groupId': playbook.group_id}
+    create = out_of_band(playbook, 'item == "lc-later"', 'POST', '/apikey-manager-api/v2/collections', body)
+    tasks = [{'name': 'Keys', 'register': 'keys', 'vars': {'hook': create}, 'loop': ['lc-first', 'lc-later'],
+              'edgegrid.access.api_key': {'collection': '{{ hook }}{{ item }}', 'keys': []}}]
+    rc, output, found = playbook.run(tasks, ['keys'], verbosity=0)
+    assert rc == 0, output
+    assert [r['changed'] for r in found['keys']['results']] == [False, False]
+    # A genuine failure: reported once, as a run of its own reports it.
+    emu.admin.reset_log()
+    tasks = [{'name': 'Keys', 'register': 'keys', 'ignore_errors': True, 'loop': ['lc-first', 'lc-none'],
+              'edgegrid.access.api_key': {'collection': '{{ item }}', 'keys': []}}]
+    rc, output, found = playbook.run(tasks, ['keys'], verbosity=0)
+    results = found['keys']['results']
+    assert not results[0].get('failed') and results[1]['failed'], results
+    assert results[1]['msg'].startswith("no key collection named 'lc-none'"), results[1]['msg']
+    assert counts(emu).get(LISTING) == 2, counts(emu)  # the first item's, and the second's afresh

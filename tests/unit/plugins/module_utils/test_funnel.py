@@ -154,6 +154,8 @@ def _local_module(capsys, args, **kwargs):
     (dict(target={'path': '/tmp/a-key-value-here\0'}), 'target.path holds a NUL character, which no path may hold'),
     (dict(items=['a', 'a-key-value-here\0']), 'items[1] holds a NUL character, which no value of it may hold'),
     (dict(many=[{'name': '\0'}]), 'many[0].name holds a NUL character, which no value of it may hold'),
+    # Found by a tester: a list given as a comma-separated string was split by ansible-core, the NUL sent.
+    (dict(items='a,a-key-value-here\0'), 'items[1] holds a NUL character, which no value of it may hold'),
 ])
 def test_a_dict_or_list_option_of_the_wrong_type_is_named_with_the_type_it_takes(capsys, args, message):
     failed, result = _local_module(capsys, dict(args, secret='s3cr3t-value'))

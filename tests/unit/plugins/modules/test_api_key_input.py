@@ -169,6 +169,8 @@ def test_a_null_option_beside_its_mutually_exclusive_one_is_not_given(emulator, 
     ('api_credential_info', dict(client_ids=['self', ' k3qx5ujmzhzbttfk']), 'client_ids[1]'),
     ('api_client', dict(client_id='\t', state='absent'), 'client_id'),
     ('api_client_info', dict(client_id=' self'), 'client_id'),
+    ('api_credential_info', dict(client_ids=['self', ' ']), 'client_ids[1]'),
+    ('api_client', dict(client_id='self\u200b', description='x'), 'client_id'),
 ])
 def test_a_client_id_with_white_space_is_refused_before_any_request(emulator, run, module, args, option):
     """Found by a tester: a client ID of white space (or with a space around it) was sent, and the API answered 404
@@ -176,7 +178,7 @@ def test_a_client_id_with_white_space_is_refused_before_any_request(emulator, ru
     emulator.admin.reset_log()
     modules = __import__('ansible_collections.edgegrid.access.plugins.modules', fromlist=[module])
     failed, result = run(getattr(modules, module), dict(edgerc=emulator.edgerc, **args))
-    assert failed and result['msg'].startswith('%s %r ' % (option, args.get('client_id', ' k3qx5ujmzhzbttfk'))), \
-        result['msg']
-    assert 'white space' in result['msg'] and 'nothing was sent' in result['msg']
+    value = args['client_id'] if 'client_id' in args else args['client_ids'][1]
+    assert failed and result['msg'].startswith('%s %r ' % (option, value)), result['msg']
+    assert ('white space' in result['msg'] or 'U+200B' in result['msg']) and 'nothing was sent' in result['msg']
     assert emulator.admin.log()['total'] == 0

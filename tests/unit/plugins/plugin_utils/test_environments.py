@@ -111,8 +111,13 @@ def test_list_accounts_against_the_emulator(emulator):
     for blank in ('   ', '\t\t\t\t', ' \n  '):
         with pytest.raises(_environments.EnvironmentsError, match='accounts_search: search is only white space'):
             _environments.list_accounts(config, search=blank, timeout=10)
-    # ... and "  a " passed the length check with one character.
-    with pytest.raises(_environments.EnvironmentsError, match='accounts_search: search must be at least 3 characters '
-                                                              'besides white space'):
-        _environments.list_accounts(config, search='  a ', timeout=10)
+    # ... and "  a " and "a b" passed the length check with one or two characters; invisible ones were sent.
+    for short in ('  a ', 'a b'):
+        with pytest.raises(_environments.EnvironmentsError, match='accounts_search: search must be at least 3 '
+                                                                  'characters besides white space'):
+            _environments.list_accounts(config, search=short, timeout=10)
+    for odd, named in (('\u200b\u200b\u200b', 'U+200B (ZERO WIDTH SPACE)'), ('a\0bc', 'U+0000')):
+        with pytest.raises(_environments.EnvironmentsError) as refused:
+            _environments.list_accounts(config, search=odd, timeout=10)
+        assert str(refused.value).startswith('accounts_search: search holds %s' % named), str(refused.value)
     assert SECRET not in json.dumps(accounts)
