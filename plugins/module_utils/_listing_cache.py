@@ -46,9 +46,10 @@ _STATE = {'scope': None, 'pid': None, 'open': False, 'writing': False, 'served':
 
 
 class StaleListing(BaseException):
-    """Raised by `before_write` in place of a write that a kept listing answer may have decided; nothing was sent.
-    The in-process runner catches it and runs the module again without a scope. A BaseException: no handler of a
-    module (they catch the collection's errors) takes it for a failure of the request."""
+    """Raised in place of a write (`before_write`) or a failure (`before_failure`, and the runner on
+    `failed_when_served`) that a kept listing answer may have decided; nothing was sent. The in-process runner
+    catches it and runs the module again without a scope. A BaseException: no handler of a module (they catch the
+    collection's errors) takes it for a failure of the request."""
 
 
 @contextmanager
@@ -119,12 +120,7 @@ def before_failure():
     """A read is about to fail for a thing that is not there (404, 410): raises StaleListing when this module run,
     in an open scope, was served a kept answer - the id it read may come from a listing an earlier item read, of a
     thing deleted since - so that the runner runs the module again, reading afresh; else nothing."""
-    with _LOCK:
-        stale = _active() and _STATE['served']
-        if stale:
-            _STATE['entries'] = {}
-            _STATE['writing'] = True
-    if stale:
+    if failed_when_served():
         raise StaleListing()
 
 

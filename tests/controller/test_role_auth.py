@@ -44,17 +44,23 @@ def test_a_section_named_0_is_that_section(playbook, role, source):
     assert emu.admin.log()['total'] == 0, emu.admin.log()
 
 
+def rotate_one(playbook, item):
+    """(rc, output) of the credential_rotation role run on the one item `item` of [default], the log reset first."""
+    tasks = [{'name': 'Rotate', 'ansible.builtin.include_role': {'name': 'edgegrid.access.credential_rotation'},
+              'vars': {'credential_rotation_edgerc': playbook.emu.edgerc, 'credential_rotation_section': 'default',
+                       'credential_rotation_credentials': [item]}}]
+    playbook.emu.admin.reset_log()
+    rc, output, dummy = playbook.run(tasks, [])
+    return rc, output
+
+
 @pytest.mark.parametrize('given', [{'auth_section': 0}, {'account_switch_key': 0}])
 def test_credential_rotation_takes_a_0_as_given(playbook, given):
     """Found by a tester: credential_rotation read an item's auth_section or account switch key 0 (a YAML number) as
     not given, and signed with the default section, or read the caller's own account. [0] is no section of the file,
     and 0 no account the client may switch to: the role fails, and writes nothing."""
     emu = playbook.emu
-    tasks = [{'name': 'Rotate', 'ansible.builtin.include_role': {'name': 'edgegrid.access.credential_rotation'},
-              'vars': {'credential_rotation_edgerc': emu.edgerc, 'credential_rotation_section': 'default',
-                       'credential_rotation_credentials': [given]}}]
-    emu.admin.reset_log()
-    rc, output, dummy = playbook.run(tasks, [])
+    rc, output = rotate_one(playbook, given)
     assert rc != 0, output
     if 'auth_section' in given:
         assert 'no section [0]' in output, output
@@ -110,11 +116,7 @@ def test_a_role_variable_of_white_space_only_is_named(playbook, role, option):
 @pytest.mark.parametrize('given', [{'account_switch_key': ' '}, {'auth_section': '\t'}, {'edgerc': '  '}])
 def test_credential_rotation_names_an_item_value_of_white_space_only(playbook, given):
     emu = playbook.emu
-    tasks = [{'name': 'Rotate', 'ansible.builtin.include_role': {'name': 'edgegrid.access.credential_rotation'},
-              'vars': {'credential_rotation_edgerc': emu.edgerc, 'credential_rotation_section': 'default',
-                       'credential_rotation_credentials': [given]}}]
-    emu.admin.reset_log()
-    rc, output, dummy = playbook.run(tasks, [])
+    rc, output = rotate_one(playbook, given)
     name = list(given)[0]
     assert rc != 0 and 'credential_rotation: %s (of the item' % name in output and 'is only white space' in output, \
         output
