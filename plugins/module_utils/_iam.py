@@ -88,8 +88,9 @@ def _segment(value):
 
 def check_client_id(value, option='client_id'):
     """Raise InputError naming `option` when `value` cannot name an API client (a client ID such as
-    k3qx5ujmzhzbttfk, or self): white space only, or white space around it. Sent as it is, it names no client (a
-    404 that reads "No API client    in this account"), or the API client's own (self) were it read as empty. None
+    k3qx5ujmzhzbttfk, or self): white space only, white space around it, or a character that is not printable ASCII
+    (named, e.g. U+200B). Sent as it is, it names no client (a 404 that reads "No API client    in this account"),
+    or the API client's own (self) were it read as empty. None
     and '' are the option not given: not checked."""
     if not isinstance(value, str) or value == '':
         return
