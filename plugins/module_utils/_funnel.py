@@ -32,6 +32,8 @@ _TYPE_NAMES = dict(bool='a boolean', int='an integer', float='a number', str='a 
                    dict='a dict', NoneType='null')
 # Said of a boolean where a string or a number is wanted: YAML's doing, most often.
 _UNQUOTED = ' (YAML reads yes, no, true, false, on and off unquoted as booleans: quote the text)'
+# The scalar types ansible-core cannot read as null (it fails naming "NoneType"), as a message asks for them.
+_NULL_REFUSED = dict(bool='true or false', int='an integer', float='a number')
 # The scalar element types of a list option, as a message names them.
 _ELEMENT_NAMES = dict(str='strings', int='integers', float='numbers', path='paths', bool='booleans')
 
@@ -88,12 +90,16 @@ def shape_error(spec, params, prefix=''):
     boolean only where the elements are booleans); a whole number, or its text, for each element of a list of ints (its
     value unquoted); a string (or a number) for a string or a path (a boolean, a dict or a list is refused, not
     turned into its text: "True", "['a']"), without a NUL character; no boolean for an int or a float (not read as 1
-    or 0). The value itself is never shown: it may be a secret."""
+    or 0); no null for a boolean, a number or an option with choices that has a default (`drop_nulls` has
+    dropped the other nulls: ansible-core would say "got: " and nothing, or "NoneType"). The value itself is never
+    shown: it may be a secret."""
     for name, option, value in _options(spec, params):
-        if value is None:
-            continue
         where = prefix + name
         kind = option.get('type', 'str')
+        if value is None:
+            if option.get('default') is not None and (option.get('choices') or kind in _NULL_REFUSED):
+                return _null_error(where, option, kind)
+            continue
         if kind == 'dict':
             value = _as_dict(value)
             if value is None:
@@ -117,6 +123,21 @@ def shape_error(spec, params, prefix=''):
         elif kind in ('path', 'str') and isinstance(value, str) and '\0' in value:
             return _nul_error(where, kind)
     return None
+
+
+def _null_error(where, option, kind):
+    """A null (an empty variable) for an option with a default that ansible-core cannot read as null: the option's
+    values and its default (read as the default, it might create what an empty variable meant to remove)."""
+    default = option['default']
+    if option.get('choices'):
+        wanted = 'one of %s' % ', '.join(str(choice) for choice in option['choices'])
+    else:
+        wanted = _NULL_REFUSED[kind]
+    if isinstance(default, bool):
+        default = 'true' if default else 'false'
+    elif isinstance(default, float) and default.is_integer():
+        default = int(default)
+    return '%s is null (an empty variable?): give %s, or leave it out for %s' % (where, wanted, default)
 
 
 def _nul_error(where, kind):
@@ -181,7 +202,9 @@ def drop_nulls(spec, params):
     list option, or has no default: an empty variable means "not given", to ansible-core's checks (required_one_of,
     mutually_exclusive, required_if, required_together count an option that is set to null: `collection_id: null`
     met required_one_of, and the module looked for a collection named None) and to a dict or list option's default
-    alike. A null scalar option with a default keeps ansible-core's meaning (null, not the default)."""
+    alike. A null scalar option with a default is not read as the default: shape_error refuses it where ansible-core
+    cannot read it (a boolean, a number, an option with choices); a string or path keeps ansible-core's meaning
+    ('')."""
     for name, option, value in list(_options(spec, params)):
         if value is None and (option.get('type') in ('dict', 'list') or option.get('default') is None):
             del params[name]

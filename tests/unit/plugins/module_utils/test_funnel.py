@@ -204,3 +204,39 @@ def test_without_ansible_cores_load_params_hook_the_shape_is_still_named(capsys)
             with pytest.raises(SystemExit):
                 WithoutHook(argument_spec=dict(SHAPES_SPEC))
         assert json.loads(capsys.readouterr().out)['msg'] == message
+
+
+DEFAULTS_SPEC = dict(
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    append=dict(type='bool', default=False),
+    size=dict(type='int', default=100),
+    timeout=dict(type='float', default=30.0),
+    section=dict(type='str', default='default'),
+    many=dict(type='list', elements='dict', options=dict(
+        name=dict(type='str'), kind=dict(type='str', default='a', choices=['a', 'b']))),
+)
+
+
+@pytest.mark.parametrize('args, message', [
+    # Found by a tester: ansible-core said "value of state must be one of: present, absent, got: " (nothing).
+    (dict(state=None), 'state is null (an empty variable?): give one of present, absent, or leave it out for present'),
+    (dict(append=None), 'append is null (an empty variable?): give true or false, or leave it out for false'),
+    (dict(size=None), 'size is null (an empty variable?): give an integer, or leave it out for 100'),
+    (dict(timeout=None), 'timeout is null (an empty variable?): give a number, or leave it out for 30'),
+    (dict(many=[{'name': 'x'}, {'name': 'y', 'kind': None}]),
+     'many[1].kind is null (an empty variable?): give one of a, b, or leave it out for a'),
+])
+def test_a_null_that_ansible_core_cannot_read_is_named_with_the_values_and_the_default(capsys, args, message):
+    with patch_module_args(dict(args, secret='s3cr3t-value')):
+        with pytest.raises(SystemExit):
+            _funnel.LocalModule(argument_spec=dict(DEFAULTS_SPEC, secret=dict(type='str', no_log=True)))
+    result = json.loads(capsys.readouterr().out)
+    assert result['failed'] and result['msg'] == message
+    assert 's3cr3t-value' not in json.dumps(result)
+
+
+def test_a_null_string_with_a_default_keeps_ansible_cores_meaning():
+    with patch_module_args(dict(section=None, many=[{'name': 'x'}])):
+        module = _funnel.LocalModule(argument_spec=dict(DEFAULTS_SPEC))
+    assert module.params['section'] == '' and module.params['state'] == 'present'
+    assert module.params['many'] == [dict(name='x', kind='a')]
