@@ -74,6 +74,20 @@ def _text(value):
     return '' if value is None else str(value)
 
 
+def _client_id_problem(where, client_id):
+    """The modules' own check of a client ID (_iam.check_client_id: white space around it, a character that is not
+    printable ASCII, such as a zero-width space pasted with it), as a message naming `where`; None when it passes.
+    _iam is imported only for a client ID that is a string other than self (see _policy)."""
+    if not isinstance(client_id, str) or client_id in ('', 'self'):
+        return None
+    from ansible_collections.edgegrid.access.plugins.module_utils import _errors, _iam  # pylint: disable=import-outside-toplevel
+    try:
+        _iam.check_client_id(client_id, where)
+    except _errors.InputError as exc:
+        return str(exc)
+    return None
+
+
 def rotation_item(item, edgerc='', section=None, client_id='self', account_switch_key='', controller_credential='',
                   max_retries=3, request_timeout=30):
     """What one item of credential_rotation_credentials names, the role's variables filling what it leaves empty."""
@@ -97,7 +111,8 @@ def rotation_item(item, edgerc='', section=None, client_id='self', account_switc
                 raise AnsibleFilterError('credential_rotation: %s' % problem)
         texts[name] = _text(value)
     client = _given(item.get('client_id'), client_id)
-    problem = blank_problem('client_id (of the item, else credential_rotation_client_id)', 'client_id', client)
+    where = 'client_id (of the item, else credential_rotation_client_id)'
+    problem = blank_problem(where, 'client_id', client) or _client_id_problem(where, client)
     if problem is not None:
         raise AnsibleFilterError('credential_rotation: %s' % problem)
     given = dict(

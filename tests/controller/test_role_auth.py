@@ -121,3 +121,15 @@ def test_credential_rotation_names_an_item_value_of_white_space_only(playbook, g
     assert rc != 0 and 'credential_rotation: %s (of the item' % name in output and 'is only white space' in output, \
         output
     assert emu.admin.log()['total'] == 0, emu.admin.log()
+
+
+@pytest.mark.parametrize('client_id', ['k3qx5ujm\u200bzhzbttfk', ' k3qx5ujmzhzbttfk'])
+def test_credential_rotation_names_an_item_client_id_the_modules_refuse(playbook, client_id):
+    """Found by a tester: a client ID with a zero-width space pasted in it passed the item's check; the first module
+    of the item refused it, naming its own option (client_id), not the item or credential_rotation_client_id."""
+    emu = playbook.emu
+    rc, output = rotate_one(playbook, {'client_id': client_id})
+    flat = ' '.join(output.split())
+    assert rc != 0 and 'credential_rotation: client_id (of the item, else credential_rotation_client_id)' in flat, \
+        output
+    assert emu.admin.log()['total'] == 0, emu.admin.log()

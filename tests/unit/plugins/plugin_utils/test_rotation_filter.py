@@ -208,6 +208,27 @@ def test_item_texts_that_are_no_text_are_refused(name, value):
             rotation.rotation_item({}, edgerc='/e', **{'section': 'svc', name: value})
 
 
+@pytest.mark.parametrize('client_id, problem', [
+    ('k3qx5ujm\u200bzhzbttfk', r'holds U\+200B \(ZERO WIDTH SPACE\), a character that is not printable ASCII'),
+    (' k3qx5ujmzhzbttfk', 'begins or ends with white space'),
+    ('k3qx5ujmzhzbttfk\t', 'begins or ends with white space'),
+    ('k3qx5ujmzhz\u00e9ttfk', r'holds U\+00E9'),
+])
+def test_a_client_id_the_modules_refuse_is_refused_by_the_item_naming_the_variable(client_id, problem):
+    """Found by a tester: a client ID with a zero-width space in it passed the item's check and was refused by the
+    first module of the item, whose message named its own option only, not the item or credential_rotation_client_id."""
+    rotation = _filters()
+    from ansible.errors import AnsibleFilterError  # pylint: disable=import-outside-toplevel
+    where = r'^credential_rotation: client_id \(of the item, else credential_rotation_client_id\) '
+    with pytest.raises(AnsibleFilterError, match=where + r'.* %s' % problem):
+        rotation.rotation_item({'client_id': client_id}, edgerc='/e', section='svc')
+    with pytest.raises(AnsibleFilterError, match=where + r'.* %s' % problem):
+        rotation.rotation_item({}, edgerc='/e', section='svc', client_id=client_id)
+    # What the modules take passes: self, a client ID, a number (its text).
+    for good in ('self', 'k3qx5ujmzhzbttfk', 12345):
+        assert rotation.rotation_item({'client_id': good}, edgerc='/e', section='svc')['client_id'] == good
+
+
 def test_record_names_the_new_credential_or_the_one_in_use():
     rotation = _filters()
     plan = dict(due=True, finish=False, overlap='', retire_id=10, delete=[7], orphans=[8])
