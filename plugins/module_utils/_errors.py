@@ -46,8 +46,14 @@ class EdgeGridError(Exception):
 class InputError(EdgeGridError):
     """The user's input is wrong (the message names the option, file, section or key); found before any write.
 
-    A failed task reports it by its message alone: it carries no problem details.
+    A failed task reports it by its message alone: it carries no problem details. `elements` (keyword only,
+    optional): the resources of a module's list option that it refuses when they are read together
+    (`_module.EdgeGridModule.converge_many` lists them as failed in the result); an empty tuple when not given.
     """
+
+    def __init__(self, *args, result=None, elements=()):
+        super().__init__(*args, result=result)
+        self.elements = tuple(elements)
 
 
 @contextmanager

@@ -376,7 +376,8 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
         `resource.key` (masked) and `extra`'s keys; in diff mode the diff of the resources that change, keyed by label.
 
         An error of `find_many` fails the task before any write: an InputError (the class refusing them together, a
-        message that names the elements) by its message, any other (a read that failed) prefixed with `<option>:`.
+        message that names the elements) by its message, `key` listing the elements it refuses (its `elements`, each
+        with `failed`, in their order); any other (a read that failed) prefixed with `<option>:`, `key` empty.
         An error of the collection (EdgeGridError) raised for the resource at index i fails the task with a message
         that begins `<option>[i] (<label>):` (`<option>[i]:` when the label is empty), and `key` lists the results
         of the resources before it, then its own (with the error's `result` keys: a partly done write says what it
@@ -393,7 +394,9 @@ class EdgeGridModule(_funnel.Funnel, AnsibleModule):
             # Their class refused them (its message names the elements), or a read failed (its message names what
             # was read): nothing was written.
             result = dict(_funnel.failure(exc), changed=False)
-            result[key] = []
+            refused = getattr(exc, 'elements', ())
+            result[key] = [dict(name=resource.label, changed=False, failed=True) for resource in resources
+                           if any(resource is element for element in refused)]
             msg = str(exc) if isinstance(exc, InputError) else '%s: %s (nothing was written)' % (option, exc)
             self.fail_json(msg=msg, **result)
         plans = [self._step(lambda r=resource, c=current: self._plan(r, r.state, c), where[index], key, None, resource)

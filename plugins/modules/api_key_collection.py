@@ -244,7 +244,9 @@ api_key_collections:
   description:
     - With O(collections), one item per element, in their order, each as a task with O(name) returns it.
     - When an element fails, the items of the elements before it, then its own with C(failed=true); the elements
-      after it are not listed.
+      after it are not listed. When elements are refused while the collections are read, before any write (an id
+      that is no collection, a name that several hold, one collection declared twice), the items of those elements,
+      each with C(failed=true); when that read fails, none.
     - In diff mode, the diff holds the collections that change (or would), keyed by name (C(id <n>) for an element
       that gives only O(collections[].id)).
   returned: with O(collections)
@@ -418,7 +420,7 @@ class Collection(Resource):
                 matched.append(resource._match())
             except InputError as exc:
                 where = element_name('collections', index, resource.label)
-                raise InputError('%s: %s (nothing was written)' % (where, exc)) from None
+                raise InputError('%s: %s (nothing was written)' % (where, exc), elements=[resource]) from None
         taken = {}
         for index, listed in enumerate(matched):
             if listed is not None:
@@ -426,7 +428,8 @@ class Collection(Resource):
                 if other != index:
                     raise InputError('%s and %s are one key collection (id %s); declare it once (nothing was written)'
                                      % (element_name('collections', other, resources[other].label),
-                                        element_name('collections', index, resources[index].label), listed['id']))
+                                        element_name('collections', index, resources[index].label), listed['id']),
+                                     elements=[resources[other], resources[index]])
         return api.client.run_parallel([lambda r=resource, m=listed: r._complete(m)
                                         for resource, listed in zip(resources, matched)])
 

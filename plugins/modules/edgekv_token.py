@@ -407,7 +407,9 @@ edgekv_tokens:
     - With O(tokens), one item per element, in their order, each as a task with O(name) returns it.
     - When an element fails, the items of the elements before it, then its own with C(failed=true) (and, when it was
       revoked but could not be created again, C(actions=[revoke]) and C(changed=true)); the elements after it are
-      not listed.
+      not listed. When elements are refused while the tokens are read, before any write (a token that has expired,
+      two tokens that would take one entry of one C(edgekv_tokens.js)), the items of those elements, each with
+      C(failed=true); when a read fails, none.
     - In diff mode, the diff holds the tokens that change (or would), keyed by name (with their C(edgekv_tokens.js),
       see the diff_mode attribute).
   returned: with O(tokens)
@@ -580,7 +582,7 @@ def check_entries(tokens, namespaces, outcome):
                                  'an edgekv_tokens.js file holds one token per namespace: give each namespace one '
                                  'token, or write the tokens to different files. %s'
                                  % (namespace, token.params['tokens_js']['path'], other.name, other.where[:-1],
-                                    token.name, token.where[:-1], outcome))
+                                    token.name, token.where[:-1], outcome), elements=[other, token])
 
 
 def checked_input(params, where=''):
@@ -685,7 +687,7 @@ class Token(Resource):
                                  'after its expiry. Use another name. Nothing was written.' % (element, self.name)
                                  if element else
                                  'EdgeKV token %s has expired; its name stays taken until the API purges it, 30 days '
-                                 'after its expiry. Use another name.' % self.name)
+                                 'after its expiry. Use another name.' % self.name, elements=[self])
         self.current = current
         return current
 

@@ -355,7 +355,8 @@ throttling_counters:
   description:
     - With O(counters), one item per element, in their order.
     - When an element fails, the items of the elements before it, then its own with C(failed=true); the elements
-      after it are not listed.
+      after it are not listed. When an element is refused while the counters are read, before any write (a name
+      that several counters hold), its item, with C(failed=true); when a read fails, none.
     - In diff mode, the diff holds the counters that change (or would), keyed by name.
   returned: with O(counters)
   type: list
@@ -550,7 +551,7 @@ class Counter(Resource):
             except InputError as exc:
                 # An ambiguous name: the element is named, as converge_many names those of the later steps.
                 raise InputError('%s (%s): %s (nothing was written)'
-                                 % (resource.where[:-1], resource.label, exc)) from None
+                                 % (resource.where[:-1], resource.label, exc), elements=[resource]) from None
         needs_collections = any(resource.params['state'] == 'present' and current is None
                                 and (resource.parts.get('rules') or {}).get('acl')
                                 for resource, current in zip(resources, found))

@@ -167,8 +167,14 @@ def test_one_collection_by_name_and_by_id_is_refused_before_any_write(emulator, 
         dict(name='twice', description='a'), dict(id=coll_id, description='b')]))
     assert failed and writes() == {}
     assert result['msg'].startswith('collections[0] (twice) and collections[1] (id %d) are one key collection' % coll_id)
-    failed, result = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, collections=[dict(id=999999)]))
-    assert failed and result['msg'].startswith('collections[0] (id 999999): no key collection has id 999999')
+    # Found by a tester: the result listed no element (api_key_collections: []); the elements refused are listed, as
+    # an element that fails in a later step is.
+    assert result['api_key_collections'] == [dict(name='twice', changed=False, failed=True),
+                                             dict(name='id %d' % coll_id, changed=False, failed=True)]
+    failed, result = run(api_key_collection, dict(PLACE, edgerc=emulator.edgerc, collections=[
+        dict(name='twice'), dict(id=999999)]))
+    assert failed and result['msg'].startswith('collections[1] (id 999999): no key collection has id 999999')
+    assert result['api_key_collections'] == [dict(name='id 999999', changed=False, failed=True)]
 
 
 def test_a_refused_plan_fails_before_the_first_write_and_a_failure_lists_what_was_done(emulator, run, writes):

@@ -175,7 +175,7 @@ def test_tokens_an_expired_token_fails_before_any_write_naming_the_element(emula
               dict(name='unit_old')]
     failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], tokens=tokens))
     assert failed and result['msg'].startswith('tokens[1] (unit_old): EdgeKV token unit_old has expired'), result['msg']
-    assert writes() == {}
+    assert writes() == {} and result['edgekv_tokens'] == [dict(name='unit_old', changed=False, failed=True)]
     failed, result = run(edgekv_token, dict(edgerc=base['edgerc'], state='absent', tokens=tokens))
     assert not failed and [item['actions'] for item in result['edgekv_tokens']] == [[], []]
     assert 'tokens[1] (unit_old): EdgeKV token unit_old has expired' in json.dumps(result['warnings'])
@@ -201,7 +201,8 @@ def test_tokens_one_entry_taken_by_a_token_that_declares_no_namespaces_is_refuse
     failed, result = run(edgekv_token, dict(edgerc=edgerc, tokens=tokens))
     assert failed and 'the entry namespace-default of %s is claimed by the tokens unit_ta (tokens[0]) and unit_tb ' \
         '(tokens[1])' % link in result['msg'] and result['msg'].endswith('Nothing was written.'), result['msg']
-    assert writes() == {} and result['edgekv_tokens'] == []
+    assert writes() == {} and result['edgekv_tokens'] == [dict(name='unit_ta', changed=False, failed=True),
+                                                          dict(name='unit_tb', changed=False, failed=True)]
 
 
 def test_tokens_a_failed_read_fails_before_any_write_saying_so(emulator, base, run, writes):

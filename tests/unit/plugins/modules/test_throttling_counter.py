@@ -147,6 +147,19 @@ def test_counters_a_refused_plan_fails_before_the_first_write_naming_the_element
     assert failed and result['msg'] == ('counters[1] (unit-b): counters[1].rules.keys: no API key has id 999999; '
                                         'nothing was changed (nothing was written)'), result['msg']
     assert writes() == {}
+    # Refused while the counters are read together (a name that two groups hold, no group given): the element is
+    # listed as failed, as one refused in a later step is.
+    for group in (GROUP, 10002):
+        failed, result = run(throttling_counter, dict(edgerc=emulator.edgerc, contract_id=CONTRACT, group_id=group,
+                                                      name='unit-twice', limit=10))
+        assert not failed, result['msg']
+    emulator.admin.reset_log()
+    failed, result = run(throttling_counter, dict(edgerc=emulator.edgerc, counters=[
+        dict(name='unit-a', limit=10, contract_id=CONTRACT, group_id=GROUP), dict(name='unit-twice', limit=20)]))
+    assert failed and result['msg'].startswith("counters[1] (unit-twice): 2 throttling counters are named "
+                                               "'unit-twice'"), result['msg']
+    assert result['throttling_counters'] == [dict(name='unit-twice', changed=False, failed=True)]
+    assert writes() == {}
     failed, result = run(throttling_counter, dict(edgerc=emulator.edgerc, counters=[
         dict(name='unit-a', limit=10, contract_id=CONTRACT, group_id=GROUP), dict(name='unit-c')]))
     assert failed and result['msg'].startswith(
