@@ -153,13 +153,6 @@ def endpoints_source(api, contract_id, group_id, collections=None):
     return None
 
 
-def check_acl_at(api, acl, source, contract_id, group_id, option='acl'):
-    """check_acl_exists through `source`, a read endpoints_source names."""
-    kind, item_id = source
-    check_acl_exists(api, acl, item_id if kind == 'collection_endpoints' else None, contract_id, group_id,
-                     option=option, counter_id=item_id if kind == 'counter_endpoints' else None)
-
-
 def unchecked_acl_warning(option, contract_id, group_id):
     """The check-mode warning of ACL entries that endpoints_source found nowhere to check (a real run lets the
     create decide)."""
@@ -168,15 +161,15 @@ def unchecked_acl_warning(option, contract_id, group_id):
             'the object, and undoes the create when one does not' % (option, contract_id, group_id))
 
 
-def check_acl_exists(api, acl, collection_id, contract_id, group_id, option='acl', counter_id=None):
+def check_acl_exists(api, acl, source, contract_id, group_id, option='acl'):
     """Fail (InputError naming the option) when an entry of `acl` is not an endpoint, resource or method of the
-    contract and group, as the endpoints of collection `collection_id` list them (E1 of the v2 reference; the same
-    path in v1), or with `counter_id` those of that throttling counter (N6: the endpoints of the counter's contract
-    and group). Only ACL entries that exist can be set: checked before any write."""
-    if counter_id is not None:
-        known = acl_universe(api.counter_endpoints(counter_id))
-    else:
-        known = acl_universe(api.collection_endpoints(collection_id))
+    contract and group, as the read `source` lists them: ('collection_endpoints', id), the endpoints of that key
+    collection (E1 of the v2 reference; the same path in v1), or ('counter_endpoints', id), those of that throttling
+    counter (N6: the endpoints of the counter's contract and group), as endpoints_source names them. Only ACL
+    entries that exist can be set: checked before any write."""
+    kind, item_id = source
+    known = acl_universe(api.counter_endpoints(item_id) if kind == 'counter_endpoints'
+                         else api.collection_endpoints(item_id))
     unknown = [entry for entry in acl if entry not in known]
     if unknown:
         raise InputError('%s: %s %s not an API endpoint, resource or method of contract %s and group %s (the entries '

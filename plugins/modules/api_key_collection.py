@@ -380,7 +380,7 @@ class Collection(Resource):
         self.where = where
         self.api = api
         self.label = self.params['name'] if self.params['name'] is not None else 'id %s' % self.params['id']
-        self.acl = self.quota = self.sibling = None
+        self.acl = self.quota = self.acl_source = None
         self.listing = None  # the collections as listed, once per task (find, find_many)
 
     def check(self):
@@ -442,10 +442,10 @@ class Collection(Resource):
                                  % (params['name'], ' and '.join(missing) + (' is' if len(missing) == 1 else ' are')))
             # The ACL entries of the contract and group, read through a collection or counter already there, before
             # the create; with neither, after it (create), and check mode says it cannot tell.
-            self.sibling = (_apikeys.endpoints_source(api, params['contract_id'], params['group_id'], self.listing)
-                            if acl else None)
-            if self.sibling is not None:
-                _apikeys.check_acl_at(api, acl, self.sibling, params['contract_id'], params['group_id'])
+            self.acl_source = (_apikeys.endpoints_source(api, params['contract_id'], params['group_id'], self.listing)
+                               if acl else None)
+            if self.acl_source is not None:
+                _apikeys.check_acl_exists(api, acl, self.acl_source, params['contract_id'], params['group_id'])
             elif acl and self.module.check_mode:
                 self.module.warn(_apikeys.unchecked_acl_warning(self.where + 'acl', params['contract_id'],
                                                                 params['group_id']))
@@ -470,8 +470,8 @@ class Collection(Resource):
         if quota and _apikeys.differs(current['quota'], quota):
             desired['quota'] = _apikeys.merged(current['quota'], quota)
         if 'acl' in writes(current, desired):
-            _apikeys.check_acl_exists(api, desired['acl'], current['id'], current['contract_id'],
-                                      current['group_id'])
+            _apikeys.check_acl_exists(api, desired['acl'], ('collection_endpoints', current['id']),
+                                      current['contract_id'], current['group_id'])
         return desired
 
     def differs(self, current, desired):
@@ -488,8 +488,9 @@ class Collection(Resource):
             return self._made_meanwhile(exc)
         try:
             if acl:
-                if self.sibling is None:
-                    _apikeys.check_acl_exists(api, acl, created['id'], desired['contract_id'], desired['group_id'])
+                if self.acl_source is None:
+                    _apikeys.check_acl_exists(api, acl, ('collection_endpoints', created['id']),
+                                              desired['contract_id'], desired['group_id'])
                 api.set_acl(created['id'], acl)
             if quota:
                 base = created.get('quota') or api.get_collection(created['id'])['quota']

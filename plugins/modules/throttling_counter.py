@@ -440,7 +440,7 @@ def check_rules_acl(reads, parts, current, contract_id, group_id, where=''):
     contract and group (the one read acl_read names, through `reads`). Raises InputError naming the option."""
     read = acl_read(reads, parts, current, contract_id, group_id)
     if read is not None:
-        _apikeys.check_acl_at(reads, parts['rules']['acl'], read, contract_id, group_id, option=where + 'rules.acl')
+        _apikeys.check_acl_exists(reads, parts['rules']['acl'], read, contract_id, group_id, option=where + 'rules.acl')
     return read
 
 
