@@ -88,8 +88,8 @@ def _segment(value):
 
 def check_client_id(value, option='client_id'):
     """Raise InputError naming `option` when `value` cannot name an API client (a client ID such as
-    k3qx5ujmzhzbttfk, or self): white space only, white space around it, or a character that is not printable ASCII
-    (named, e.g. U+200B). Sent as it is, it names no client (a 404 that reads "No API client    in this account"),
+    k3qx5ujmzhzbttfk, or self): white space only, white space around it or inside it, or a character that is not
+    printable ASCII (named, e.g. U+200B). Sent as it is, it names no client (a 404 that reads "No API client    in this account"),
     or the API client's own (self) were it read as empty. None
     and '' are the option not given: not checked."""
     if not isinstance(value, str) or value == '':
@@ -102,8 +102,9 @@ def check_client_id(value, option='client_id'):
         odd = next((char for char in value if not 0x21 <= ord(char) <= 0x7e), None)
         if odd is None:
             return
-        # A client ID is printable ASCII: a zero-width space pasted with it names no client.
-        problem = 'holds %s, a character that is not printable ASCII' % character_name(odd)
+        # A client ID is printable ASCII without white space: a zero-width space pasted with it names no client.
+        problem = 'holds %s, %s' % (character_name(odd), 'white space' if odd.isspace() and odd.isascii() else
+                                    'a character that is not printable ASCII')
     raise InputError('%s %r %s: give a client ID (such as k3qx5ujmzhzbttfk) or self; nothing was sent'
                      % (option, value, problem))
 

@@ -171,6 +171,8 @@ def test_a_null_option_beside_its_mutually_exclusive_one_is_not_given(emulator, 
     ('api_client_info', dict(client_id=' self'), 'client_id'),
     ('api_credential_info', dict(client_ids=['self', ' ']), 'client_ids[1]'),
     ('api_client', dict(client_id='self\u200b', description='x'), 'client_id'),
+    # Found by a tester: a space inside was named "a character that is not printable ASCII".
+    ('api_client_info', dict(client_id='k3qx5 ujmzhzbttfk'), 'client_id'),
 ])
 def test_a_client_id_with_white_space_is_refused_before_any_request(emulator, run, module, args, option):
     """Found by a tester: a client ID of white space (or with a space around it) was sent, and the API answered 404
@@ -181,4 +183,5 @@ def test_a_client_id_with_white_space_is_refused_before_any_request(emulator, ru
     value = args['client_id'] if 'client_id' in args else args['client_ids'][1]
     assert failed and result['msg'].startswith('%s %r ' % (option, value)), result['msg']
     assert ('white space' in result['msg'] or 'U+200B' in result['msg']) and 'nothing was sent' in result['msg']
+    assert ' ' not in value.strip() or 'holds U+0020 (SPACE), white space: ' in result['msg'], result['msg']
     assert emulator.admin.log()['total'] == 0

@@ -213,6 +213,7 @@ def test_item_texts_that_are_no_text_are_refused(name, value):
     (' k3qx5ujmzhzbttfk', 'begins or ends with white space'),
     ('k3qx5ujmzhzbttfk\t', 'begins or ends with white space'),
     ('k3qx5ujmzhz\u00e9ttfk', r'holds U\+00E9'),
+    ('k3qx5 ujmzhzbttfk', r'holds U\+0020 \(SPACE\), white space:'),
 ])
 def test_a_client_id_the_modules_refuse_is_refused_by_the_item_naming_the_variable(client_id, problem):
     """Found by a tester: a client ID with a zero-width space in it passed the item's check and was refused by the
