@@ -96,11 +96,16 @@ options:
         type: str
         default: ''
       page_param:
-        description: The query parameter carrying the page number.
+        description:
+          - The query parameter carrying the page number.
+          - An empty name (or only white space) fails before any request.
         type: str
         default: page
       size_param:
-        description: The query parameter carrying the page size.
+        description:
+          - The query parameter carrying the page size.
+          - Empty (V("")) for an API that takes no page size - none is sent, and only an empty page ends the list. Only
+            white space fails before any request.
         type: str
         default: pageSize
       page_size:
@@ -325,6 +330,12 @@ def run(module):
             raise InputError('paginate works only with method GET, got %s' % method)
         if paginate['page_size'] < 1 or paginate['max_pages'] < 1:
             raise InputError('paginate.page_size and paginate.max_pages must be at least 1')
+        for name, empty_ok in (('page_param', False), ('size_param', True)):
+            value = paginate[name]
+            if (value == '' and not empty_ok) or (value and not value.strip()):
+                raise InputError('paginate.%s %r names no query parameter: give its name (default %s)%s; nothing was '
+                                 'sent' % (name, value, 'page' if name == 'page_param' else 'pageSize',
+                                           ', or "" for none' if empty_ok else ''))
     if params['body'] is not None and method in ('GET', 'HEAD'):
         raise InputError('body cannot be sent with method %s' % method)
     kind = _masking.OAUTH2 if params['auth_type'] == 'oauth2' else _masking.EDGEGRID

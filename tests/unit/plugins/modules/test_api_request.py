@@ -35,6 +35,13 @@ def auth(httpserver):
     (dict(path='/x', headers={'authorization': 'x'}), 'must not set Authorization'),
     (dict(path='/x', method='POST', paginate={'items': 'keys'}), 'paginate works only with method GET'),
     (dict(path='/x', paginate={'items': 'keys', 'page_size': 0}), 'paginate.page_size'),
+    # Found by a tester: the page number was sent as "?=1", and page 2 failed as a repeat of page 1.
+    (dict(path='/x', paginate={'items': 'keys', 'page_param': ''}), "paginate.page_param '' names no query parameter"),
+    (dict(path='/x', paginate={'items': 'keys', 'page_param': None}),
+     "paginate.page_param '' names no query parameter"),
+    (dict(path='/x', paginate={'items': 'keys', 'page_param': '  '}),
+     "paginate.page_param '  ' names no query parameter"),
+    (dict(path='/x', paginate={'items': 'keys', 'size_param': ' '}), "paginate.size_param ' ' names no query parameter"),
     (dict(path='/x', body={'a': 1}), 'body cannot be sent with method GET'),
     (dict(path='/x', request_timeout=0), 'request_timeout must be greater than 0'),
     (dict(path='/x', max_retries=-1), 'max_retries must be 0 or more'),
@@ -116,6 +123,23 @@ def test_paginate_returns_all_items(httpserver, run):
     args.update(path='/l', paginate={'items': 'data.list', 'page_param': 'p', 'page_size': 2})
     failed, result = run(api_request, args)
     assert not failed and result['all_items'] == [10, 11, 20, 21]
+
+
+def test_paginate_without_a_page_size_ends_on_an_empty_page(httpserver, run):
+    seen = []
+
+    def handler(request):
+        from werkzeug.wrappers import Response
+        seen.append(dict(request.args))
+        page = int(request.args['page'])
+        items = [] if page > 2 else [page * 10]
+        return Response(json.dumps(items), content_type='application/json')
+    httpserver.expect_request('/l').respond_with_handler(handler)
+    args = auth(httpserver)
+    args.update(path='/l', paginate={'size_param': '', 'page_size': 5})
+    failed, result = run(api_request, args)
+    assert not failed and result['all_items'] == [10, 20]
+    assert seen == [{'page': '1'}, {'page': '2'}, {'page': '3'}]
 
 
 def test_secret_fields_are_masked_unless_asked_for(httpserver, run):
