@@ -28,16 +28,17 @@ def _given(value):
 
 
 def edgekv_tokens_items(tokens, tokens_js='', refresh=True):
-    """The tokens of the role (a list of dicts, the role's edgekv_tokens_tokens; null or empty: none) as the elements
+    """The tokens of the role (a list of dicts, the role's edgekv_tokens_tokens; null, '' or []: none) as the elements
     of edgekv_token's `tokens` (a list of dicts, in the same order): of each token, the options of TOKEN_OPTIONS that
     are given (_given), its `name` (None when it has none, for the module to refuse), `refresh` (the token's own, else
     `refresh`; False for a token with a fixed `expiry`, which cannot be refreshed) and `tokens_js` ({path,
-    create_directory: true} from the token's own, else `tokens_js`; None when that is null or ''; a value that is no
-    string goes to the module as it is, which refuses it).
+    create_directory: true} from the token's own, else `tokens_js`; None when that is null or ''; any other value goes
+    to the module as it is, which reads a number as its text and refuses a boolean, list or dict).
 
-    Raises AnsibleFilterError when `tokens` is no list, or one of them is no dict (the role's argument spec reads a
-    string as a list or a dict, which the role's variable still is), naming edgekv_tokens_tokens."""
-    if not tokens:
+    Raises AnsibleFilterError naming edgekv_tokens_tokens when `tokens` is no list (null, '' and [] are none; false,
+    0 or {} is an error), or one of them is no dict (the role's argument spec reads a string as a list or a dict,
+    which the role's variable still is)."""
+    if tokens is None or (isinstance(tokens, (str, list)) and len(tokens) == 0):
         return []
     if not isinstance(tokens, list):
         raise AnsibleFilterError('edgekv_tokens_tokens must be a list of tokens (dicts), not %s'

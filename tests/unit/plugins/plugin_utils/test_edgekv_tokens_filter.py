@@ -73,6 +73,10 @@ def test_a_token_without_a_name_goes_to_the_module_with_none():
 @pytest.mark.parametrize('tokens, message', [
     ('name=app', r'^edgekv_tokens_tokens must be a list of tokens \(dicts\), not str$'),
     ({'name': 'app'}, r'^edgekv_tokens_tokens must be a list of tokens \(dicts\), not dict$'),
+    # Found by a tester: false, 0 and {} were read as no tokens.
+    (False, r'^edgekv_tokens_tokens must be a list of tokens \(dicts\), not bool$'),
+    (0, r'^edgekv_tokens_tokens must be a list of tokens \(dicts\), not int$'),
+    ({}, r'^edgekv_tokens_tokens must be a list of tokens \(dicts\), not dict$'),
     ([{'name': 'app'}, 'name=b'], r'^edgekv_tokens_tokens\[1\] must be a token \(a dict of its options\), not str$'),
     ([5], r'^edgekv_tokens_tokens\[0\] must be a token \(a dict of its options\), not int$'),
 ])
