@@ -97,7 +97,7 @@ def shape_error(spec, params, prefix=''):
         where = prefix + name
         kind = option.get('type', 'str')
         if value is None:
-            if option.get('default') is not None and (option.get('choices') or kind in _NULL_REFUSED):
+            if _null_refused(option):
                 return _null_error(where, option, kind)
             continue
         if kind == 'dict':
@@ -125,9 +125,16 @@ def shape_error(spec, params, prefix=''):
     return None
 
 
-def _null_error(where, option, kind):
+def _null_refused(option):
+    """Whether a null of `option` (an argument spec) is refused: it has a default, and ansible-core cannot read a
+    null as a value of it (a boolean, a number, an option with choices)."""
+    return option.get('default') is not None and bool(option.get('choices') or option.get('type') in _NULL_REFUSED)
+
+
+def _null_error(where, option, kind, fallback=None):
     """A null (an empty variable) for an option with a default that ansible-core cannot read as null: the option's
-    values and its default (read as the default, it might create what an empty variable meant to remove)."""
+    values and its default, or `fallback` (what leaving it out means instead) (read as the default, it might create
+    what an empty variable meant to remove)."""
     default = option['default']
     if option.get('choices'):
         wanted = 'one of %s' % ', '.join(str(choice) for choice in option['choices'])
@@ -137,7 +144,27 @@ def _null_error(where, option, kind):
         default = 'true' if default else 'false'
     elif isinstance(default, float) and default.is_integer():
         default = int(default)
-    return '%s is null (an empty variable?): give %s, or leave it out for %s' % (where, wanted, default)
+    return '%s is null (an empty variable?): give %s, or leave it out for %s' % (where, wanted, fallback or default)
+
+
+def inherited_null_error(inherited, params):
+    """The message for the first element of a list option that sets to null an option it takes from the task's
+    top-level option when it leaves it out (`inherited`: {list option: {name: the top-level option's argument spec}},
+    as list_form gives it), where that top-level option refuses a null (_null_refused): `collections[0].state` null
+    would be the task's state (present, creating what an empty variable may have meant to remove). None otherwise.
+    Read on the input as given, before drop_nulls drops those nulls (an element's option has no default of its own)."""
+    for option, names in (inherited or {}).items():
+        elements = params.get(option)
+        if not isinstance(elements, list):
+            continue
+        for index, element in enumerate(elements):
+            if not isinstance(element, Mapping):
+                continue
+            for name, spec in names.items():
+                if name in element and element[name] is None and _null_refused(spec):
+                    return _null_error('%s[%d].%s' % (option, index, name), spec, spec.get('type', 'str'),
+                                       "the task's %s" % name)
+    return None
 
 
 def _nul_error(where, kind):
@@ -260,9 +287,12 @@ class Funnel(object):
 
     _shape_spec = None
     _raw_params = None
+    _null_error = None
 
     def __init__(self, *args, **kwargs):
         self._shape_spec = kwargs.get('argument_spec', args[0] if args else None) or {}
+        # The options the elements of a list option take from the top level (list_form's `inherited`).
+        self._inherited = kwargs.pop('inherited', None)
         try:
             super().__init__(*args, **kwargs)
         except TypeError:
@@ -276,7 +306,7 @@ class Funnel(object):
         error = self.shape_error()
         if error is not None:
             self.fail_json(msg=error)
-        self._shape_spec = self._raw_params = None
+        self._shape_spec = self._raw_params = self._null_error = None
 
     def _load_params(self):
         # A fence around one ansible-core method: AnsibleModule.__init__ reads the input through self._load_params()
@@ -285,6 +315,7 @@ class Funnel(object):
         # ansible-core converted it, a public attribute) and an explicit null keeps ansible-core's meaning.
         super()._load_params()
         if isinstance(self.params, dict):
+            self._null_error = inherited_null_error(self._inherited, self.params)
             drop_nulls(self._shape_spec or {}, self.params)
             self._raw_params = dict(self.params)
 
@@ -292,6 +323,8 @@ class Funnel(object):
         """While the module is built: shape_error() of its input (see the function); None after."""
         if self._shape_spec is None:
             return None
+        if self._null_error is not None:
+            return self._null_error
         params = self._raw_params if self._raw_params is not None else getattr(self, 'params', None)
         return shape_error(self._shape_spec, params) if isinstance(params, dict) else None
 

@@ -125,7 +125,8 @@ def element_name(option, index, label=None):
 def list_form(spec, option, one, defaults, keys=None):
     """The argument spec and mutually exclusive options of a module that keeps one resource by its top-level options
     or many by the list option `option` (EdgeGridModule.converge_one_or_many): dict(argument_spec=...,
-    mutually_exclusive=...), for EdgeGridModule.
+    mutually_exclusive=..., inherited=...), for EdgeGridModule (`inherited`, {option: {name: the top-level spec} for
+    each of `defaults`}, lets the funnel refuse an element's null of one whose top-level option refuses a null).
 
     `spec`: the top-level options, `option` among them (a list of dicts) without its `options`, which are made here:
     the options of one resource (`one`, their names), as at the top level; `keys` ({name: its spec in an element, or
@@ -141,7 +142,8 @@ def list_form(spec, option, one, defaults, keys=None):
         element[name] = dict((k, v) for k, v in copy.deepcopy(spec[name]).items() if k != 'default')
     spec[option] = dict(spec[option], options=element)
     exclusive = [[name, option] for name in keys] + [[option, name] for name in one]
-    return dict(argument_spec=spec, mutually_exclusive=exclusive)
+    inherited = {option: dict((name, copy.deepcopy(spec[name])) for name in defaults)}
+    return dict(argument_spec=spec, mutually_exclusive=exclusive, inherited=inherited)
 
 
 class EdgeGridModule(_funnel.Funnel, AnsibleModule):

@@ -240,3 +240,27 @@ def test_a_null_string_with_a_default_keeps_ansible_cores_meaning():
         module = _funnel.LocalModule(argument_spec=dict(DEFAULTS_SPEC))
     assert module.params['section'] == '' and module.params['state'] == 'present'
     assert module.params['many'] == [dict(name='x', kind='a')]
+
+
+@pytest.mark.parametrize('element, message', [
+    # Found by a tester: an element's state set to null took the task's state (present: a collection created).
+    (dict(name='x', state=None), "items[1].state is null (an empty variable?): give one of present, absent, or leave "
+                                 "it out for the task's state"),
+    (dict(name='x', append=None), "items[1].append is null (an empty variable?): give true or false, or leave it out "
+                                  "for the task's append"),
+])
+def test_an_elements_null_of_an_option_it_takes_from_the_task_is_refused_as_the_tasks_is(capsys, element, message):
+    spec = dict(name=dict(type='str'), items=dict(type='list', elements='dict'), secret=dict(type='str', no_log=True),
+                state=dict(type='str', default='present', choices=['present', 'absent']),
+                append=dict(type='bool', default=False), note=dict(type='str', default='n'))
+    made = _module.list_form(spec, 'items', ['name'], ['state', 'append', 'note'])
+    with patch_module_args(dict(items=[dict(name='a'), element], secret='s3cr3t-value')):
+        with pytest.raises(SystemExit):
+            _funnel.LocalModule(**made)
+    result = json.loads(capsys.readouterr().out)
+    assert result['failed'] and result['msg'] == message
+    assert 's3cr3t-value' not in json.dumps(result)
+    # A null of one whose top-level option reads a null (a string) is not given: the task's, as before.
+    with patch_module_args(dict(items=[dict(name='a', note=None)])):
+        module = _funnel.LocalModule(**made)
+    assert module.params['items'] == [dict(name='a', state=None, append=None, note=None)]

@@ -42,6 +42,8 @@ def test_list_form_makes_the_element_spec_and_the_exclusions():
         limit=dict(type='int'), name=dict(type='str', required=True),
         state=dict(type='str', choices=['present', 'absent'])))
     assert made['mutually_exclusive'] == [['name', 'items'], ['id', 'items'], ['items', 'limit']]
+    # What the elements take from the top level, with the top-level spec (its default): for the funnel's null check.
+    assert made['inherited'] == dict(items=dict(state=dict(type='str', default='present', choices=['present', 'absent'])))
     # The top-level default stays, in the spec given too.
     assert made['argument_spec']['state']['default'] == 'present' and 'options' not in spec['items']
 

@@ -153,6 +153,30 @@ def test_an_option_given_as_null_is_not_taken_for_one_given(emulator, run, modul
     assert emulator.admin.log()['total'] == 0
 
 
+@pytest.mark.parametrize('module, args, message', [
+    ('api_key_collection', dict(state='absent', collections=[dict(name='x', state=None)]),
+     "collections[0].state is null (an empty variable?): give one of present, absent, or leave it out for the task's "
+     "state"),
+    ('api_key_collection', dict(contract_id='C-1EMU001', group_id=10001, collections=[dict(name='x', append_acl=None)]),
+     "collections[0].append_acl is null (an empty variable?): give true or false"),
+    ('throttling_counter', dict(contract_id='C-1EMU001', group_id=10001,
+                                counters=[dict(name='a', limit=10), dict(name='b', state=None)]),
+     "counters[1].state is null (an empty variable?): give one of present, absent"),
+    ('edgekv_token', dict(tokens=[dict(name='a', state=None)]), "tokens[0].state is null (an empty variable?)"),
+    ('api_key', dict(collection_id=1, keys=[dict(value='abcdefgh0001', state=None)]),
+     "keys[0].state is null (an empty variable?): give one of present, revoked, or leave it out for present"),
+])
+def test_an_elements_null_state_is_refused_before_any_request(emulator, run, module, args, message):
+    """Found by a tester: `collections: [{name: x, state: null}]` (a variable left empty) took the task's state: in
+    check mode it would create x; under `state: absent`, delete it. keys[].state: null was refused; now every
+    element's is, as the task's own."""
+    emulator.admin.reset_log()
+    modules = __import__('ansible_collections.edgegrid.access.plugins.modules', fromlist=[module])
+    failed, result = run(getattr(modules, module), dict(edgerc=emulator.edgerc, **args))
+    assert failed and result['msg'].startswith(message), result['msg']
+    assert emulator.admin.log()['total'] == 0
+
+
 def test_a_null_option_beside_its_mutually_exclusive_one_is_not_given(emulator, run):
     """`collection: x, collection_id: null` (one variable set, the other left empty) is not two options given."""
     emulator.admin.reset_log()
