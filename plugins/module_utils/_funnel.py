@@ -104,7 +104,7 @@ def shape_error(spec, params, prefix=''):
             value = _as_dict(value)
             if value is None:
                 return '%s must be a dict%s; got %s' % (where, _keys(option), _got(params[name]))
-            found = shape_error(option.get('options') or {}, value, where + '.') if option.get('options') else None
+            found = _suboptions_error(option, value, where + '.')
             if found:
                 return found
         elif kind == 'list':
@@ -167,6 +167,21 @@ def inherited_null_error(inherited, params):
     return None
 
 
+def _suboptions_error(option, value, prefix):
+    """shape_error() of the dict `value` of a dict option (or an element of a list of dicts) with suboptions, after a
+    required suboption it leaves out (a null is left out: drop_nulls), named with its place - `tokens[1].name is
+    required` (ansible-core: "missing required arguments: name found in tokens", no element named). None when the
+    option has no suboptions, or nothing is wrong."""
+    options = option.get('options')
+    if not options:
+        return None
+    for name, suboption in options.items():
+        names = [name] + list(suboption.get('aliases') or ())
+        if suboption.get('required') and not any(given in value for given in names):
+            return '%s%s is required (left out, or given as null)' % (prefix, name)
+    return shape_error(options, value, prefix)
+
+
 def _nul_error(where, kind):
     """A string holding a NUL character: no path, name, token or text Akamai or a file system takes (and ansible-core
     would fail on it first, logging the invocation to syslog: "embedded null character")."""
@@ -194,7 +209,7 @@ def _list_error(where, option, value):
             parsed = _as_dict(item)
             if parsed is None:
                 return '%s must be %s; %s is %s' % (where, wanted, at, _got(item))
-            found = shape_error(option.get('options') or {}, parsed, at + '.') if option.get('options') else None
+            found = _suboptions_error(option, parsed, at + '.')
             if found:
                 return found
         elif elements is not None and item is not None and (

@@ -244,9 +244,10 @@ api_key_collections:
   description:
     - With O(collections), one item per element, in their order, each as a task with O(name) returns it.
     - When an element fails, the items of the elements before it, then its own with C(failed=true); the elements
-      after it are not listed. When elements are refused while the collections are read, before any write (an id
-      that is no collection, a name that several hold, one collection declared twice), the items of those elements,
-      each with C(failed=true); when that read fails, none.
+      after it are not listed. When the first refusal found while the collections are read, before any write (an id
+      that is no collection, a name that several hold, one collection named by its name and by its id), names
+      elements, the items of those elements, each with C(failed=true); when that read fails, none. A declaration
+      refused before any request (one name or id given twice) fails with no items (C(Nothing was sent)).
     - In diff mode, the diff holds the collections that change (or would), keyed by name (C(id <n>) for an element
       that gives only O(collections[].id)).
   returned: with O(collections)

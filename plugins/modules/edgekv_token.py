@@ -407,9 +407,11 @@ edgekv_tokens:
     - With O(tokens), one item per element, in their order, each as a task with O(name) returns it.
     - When an element fails, the items of the elements before it, then its own with C(failed=true) (and, when it was
       revoked but could not be created again, C(actions=[revoke]) and C(changed=true)); the elements after it are
-      not listed. When elements are refused while the tokens are read, before any write (a token that has expired,
-      two tokens that would take one entry of one C(edgekv_tokens.js)), the items of those elements, each with
-      C(failed=true); when a read fails, none.
+      not listed. When the first refusal found while the tokens are read, before any write (a token that has
+      expired, two tokens that would take one entry of one C(edgekv_tokens.js) once their namespaces are read), names
+      elements, the items of those elements, each with C(failed=true); when a read fails, none. A declaration
+      refused before any request (one name given twice, two tokens that declare one namespace of one file) fails
+      with no items (C(Nothing was sent)).
     - In diff mode, the diff holds the tokens that change (or would), keyed by name (with their C(edgekv_tokens.js),
       see the diff_mode attribute).
   returned: with O(tokens)

@@ -356,7 +356,8 @@ throttling_counters:
     - With O(counters), one item per element, in their order.
     - When an element fails, the items of the elements before it, then its own with C(failed=true); the elements
       after it are not listed. When an element is refused while the counters are read, before any write (a name
-      that several counters hold), its item, with C(failed=true); when a read fails, none.
+      that several counters hold), the item of the first one refused, with C(failed=true); when a read fails, none. A declaration refused
+      before any request (one name given twice in a contract and group) fails with no items (C(Nothing was sent)).
     - In diff mode, the diff holds the counters that change (or would), keyed by name.
   returned: with O(counters)
   type: list

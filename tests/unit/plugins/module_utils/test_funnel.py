@@ -129,6 +129,10 @@ def _local_module(capsys, args, **kwargs):
     (dict(items=True), 'items must be a list of strings; got a boolean'),
     (dict(items={'a': 1}), 'items must be a list of strings; got a dict'),
     (dict(items=['a', {'b': 1}]), 'items must be a list of strings; items[1] is a dict'),
+    # ansible-core said "missing required arguments: name found in many", no element named.
+    (dict(many=[{'name': 'x'}, {'tags': ['a']}]), 'many[1].name is required (left out, or given as null)'),
+    (dict(many=[{'name': 'x'}, {'name': None}]), 'many[1].name is required (left out, or given as null)'),
+    (dict(target={}), 'target.path is required (left out, or given as null)'),
     (dict(numbers=[1, False]), 'numbers must be a list of integers; numbers[1] is a boolean'),
     (dict(many=True), 'many must be a list of dicts, one per item, each with the keys name, tags; got a boolean'),
     (dict(many=5), 'many must be a list of dicts, one per item, each with the keys name, tags; got an integer'),

@@ -93,7 +93,10 @@ def test_recreate_that_fails_after_the_revoke_says_so(emulator, base, run):
     # Found by a tester: "tokens[0].name must be 1 to 32 characters ..., got ''" for a name given as null (null is not
     # given: ansible-core's check of a required suboption); or as ''.
     (dict(name=None, tokens=[dict(name=None, namespace_permissions={'default': 'r'}, allow_on_staging=True)]),
-     'missing required arguments: name found in tokens'),
+     'tokens[0].name is required (left out, or given as null)'),
+    # Found by a tester: ansible-core's "missing required arguments: name found in tokens" named no element.
+    (dict(name=None, tokens=[dict(name='unit_ok', allow_on_staging=True), dict(allow_on_staging=True)]),
+     'tokens[1].name is required (left out, or given as null)'),
     (dict(name=None, tokens=[dict(name='', namespace_permissions={'default': 'r'}, allow_on_staging=True)]),
      'tokens[0].name is required (given as null or empty)'),
 ])

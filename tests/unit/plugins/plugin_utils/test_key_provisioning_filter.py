@@ -259,7 +259,7 @@ def test_the_modules_value_checks_are_problems_before_any_write():
         at % (12, 'x' * 201) + 'name must be 1 to 200 characters long, got 201',
         'key_provisioning_counters[1] (slow): limit must be between 10 and 1000000, got 5',
         'key_provisioning_counters[2] (alert): alert_threshold must be between 70 and 98, got 99',
-        'key_provisioning_counters[3] (error): missing required arguments: status_code found in error_response',
+        'key_provisioning_counters[3] (error): error_response.status_code is required (left out, or given as null)',
         'key_provisioning_counters[4] (headers): value of client must be one or more of: X-Throttling-Limit, '
         'X-Throttling-Rate. Got no match for: X-Other found in headers',
     ]
