@@ -158,7 +158,9 @@ def inherited_null_error(inherited, params):
         if not isinstance(elements, list):
             continue
         for index, element in enumerate(elements):
-            if not isinstance(element, Mapping):
+            # A dict, or a string of JSON or key=value pairs, as ansible-core reads an element.
+            element = _as_dict(element)
+            if element is None:
                 continue
             for name, spec in names.items():
                 if name in element and element[name] is None and _null_refused(spec):
@@ -177,7 +179,9 @@ def _suboptions_error(option, value, prefix):
         return None
     for name, suboption in options.items():
         names = [name] + list(suboption.get('aliases') or ())
-        if suboption.get('required') and not any(given in value for given in names):
+        # A null is left out too: drop_nulls dropped those of a dict, not those of a string of JSON, which ansible-core
+        # would take for given (and send a request without the option).
+        if suboption.get('required') and all(value.get(given) is None for given in names):
             return '%s%s is required (left out, or given as null)' % (prefix, name)
     return shape_error(options, value, prefix)
 

@@ -177,6 +177,26 @@ def test_an_elements_null_state_is_refused_before_any_request(emulator, run, mod
     assert emulator.admin.log()['total'] == 0
 
 
+@pytest.mark.parametrize('module, args, message', [
+    ('api_key_info', dict(api_version='v1', collection_id=1,
+                          quota_report='{"start": "2024-01-01T00:00:00Z", "end": null, "type": "by_quota"}'),
+     'quota_report.end is required (left out, or given as null)'),
+    ('edgekv_token', dict(tokens=['{"name": null, "allow_on_staging": true}']),
+     'tokens[0].name is required (left out, or given as null)'),
+    ('api_key_collection', dict(contract_id='C-1EMU001', group_id=10001,
+                                collections=['{"name": "t1", "append_acl": null}']),
+     'collections[0].append_acl is null (an empty variable?)'),
+])
+def test_a_null_in_a_string_of_json_is_read_as_in_a_dict(emulator, run, module, args, message):
+    """Found by a tester: a required suboption null in a dict given as a string of JSON passed (api_key_info sent its
+    report requests without an end), and an element's null append_acl given so took the task's."""
+    emulator.admin.reset_log()
+    modules = __import__('ansible_collections.edgegrid.access.plugins.modules', fromlist=[module])
+    failed, result = run(getattr(modules, module), dict(edgerc=emulator.edgerc, **args))
+    assert failed and result['msg'].startswith(message), result['msg']
+    assert emulator.admin.log()['total'] == 0
+
+
 def test_a_null_option_beside_its_mutually_exclusive_one_is_not_given(emulator, run):
     """`collection: x, collection_id: null` (one variable set, the other left empty) is not two options given."""
     emulator.admin.reset_log()
