@@ -88,6 +88,17 @@ def _client_id_problem(where, client_id):
     return None
 
 
+def _account_key_problem(where, value):
+    """The modules' own check of an account switch key (_edgerc.token_problem, as _client reads the option: trimmed;
+    a zero-width space in it, for instance), as a message naming `where`; None when it passes or is empty. _edgerc
+    is imported only for a key that is given (see _policy)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    from ansible_collections.edgegrid.access.plugins.module_utils import _edgerc  # pylint: disable=import-outside-toplevel
+    problem = _edgerc.token_problem(value.strip())
+    return None if problem is None else '%s is not a valid account switch key: %s' % (where, problem)
+
+
 def rotation_item(item, edgerc='', section=None, client_id='self', account_switch_key='', controller_credential='',
                   max_retries=3, request_timeout=30):
     """What one item of credential_rotation_credentials names, the role's variables filling what it leaves empty."""
@@ -107,11 +118,15 @@ def rotation_item(item, edgerc='', section=None, client_id='self', account_switc
                 where, 'a path (a string)' if name == 'edgerc' else 'a string', native_type_name(value)))
         if name != 'controller_credential':
             problem = blank_problem(where, 'section' if name == 'auth_section' else name, value)
+            if problem is None and name == 'account_switch_key':
+                problem = _account_key_problem(where, value)
             if problem is not None:
                 raise AnsibleFilterError('credential_rotation: %s' % problem)
         texts[name] = _text(value)
     client = _given(item.get('client_id'), client_id)
     where = 'client_id (of the item, else credential_rotation_client_id)'
+    if isinstance(client, bool) or not isinstance(client, (str, Number, type(None))):
+        raise AnsibleFilterError('credential_rotation: %s must be a string, not %s' % (where, native_type_name(client)))
     problem = blank_problem(where, 'client_id', client) or _client_id_problem(where, client)
     if problem is not None:
         raise AnsibleFilterError('credential_rotation: %s' % problem)

@@ -135,17 +135,24 @@ def test_credential_rotation_names_an_item_client_id_the_modules_refuse(playbook
     assert emu.admin.log()['total'] == 0, emu.admin.log()
 
 
-def test_credential_rotation_reads_every_item_before_the_first_request(playbook):
-    """Found by a tester: with a good item first and an item whose client ID holds a zero-width space second, the
-    first item's credentials were read (and would have been rotated) before the second was refused."""
+@pytest.mark.parametrize('second, message', [
+    ({'client_id': 'k3qx5\u200bujm'}, 'credential_rotation: client_id (of the item, else credential_rotation_client_id)'),
+    ({'client_id': True}, 'credential_rotation: client_id (of the item, else credential_rotation_client_id) must be a '
+                          'string, not bool'),
+    ({'account_switch_key': '1-5C0YLB\u200b:1-8BYUX'}, 'credential_rotation: account_switch_key (of the item, else '
+                                                       'credential_rotation_account_switch_key, by default '
+                                                       'edgegrid_account_switch_key) is not a valid account switch key'),
+])
+def test_credential_rotation_reads_every_item_before_the_first_request(playbook, second, message):
+    """Found by a tester: with a good item first and an item the modules refuse second (a client ID holding a
+    zero-width space, a boolean client ID, such an account switch key), the first item's credentials were read (and
+    would have been rotated) before the second was refused."""
     emu = playbook.emu
     tasks = [{'name': 'Rotate', 'ansible.builtin.include_role': {'name': 'edgegrid.access.credential_rotation'},
               'vars': {'credential_rotation_edgerc': emu.edgerc, 'credential_rotation_force': True,
-                       'credential_rotation_credentials': [{'section': 'default'},
-                                                           {'section': 'default', 'client_id': 'k3qx5\u200bujm'}]}}]
+                       'credential_rotation_credentials': [{'section': 'default'}, dict(second, section='default')]}}]
     emu.admin.reset_log()
     rc, output, dummy = playbook.run(tasks, [])
     flat = ' '.join(output.split())
-    assert rc != 0 and 'credential_rotation: client_id (of the item, else credential_rotation_client_id)' in flat, \
-        output
+    assert rc != 0 and message in flat, output
     assert emu.admin.log()['total'] == 0, emu.admin.log()

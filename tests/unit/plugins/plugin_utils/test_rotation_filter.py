@@ -230,6 +230,25 @@ def test_a_client_id_the_modules_refuse_is_refused_by_the_item_naming_the_variab
         assert rotation.rotation_item({'client_id': good}, edgerc='/e', section='svc')['client_id'] == good
 
 
+def test_a_client_id_or_account_switch_key_the_modules_refuse_is_refused_by_the_item():
+    """Found by a tester: `client_id: true` and an account switch key holding a zero-width space passed the item's
+    check (run for every item before the first request), and the module refused them after the items before."""
+    rotation = _filters()
+    from ansible.errors import AnsibleFilterError  # pylint: disable=import-outside-toplevel
+    for wrong, name in ((True, 'bool'), (['a'], 'list'), ({'a': 1}, 'dict')):
+        with pytest.raises(AnsibleFilterError, match=r'^credential_rotation: client_id \(of the item, else '
+                                                     r'credential_rotation_client_id\) must be a string, not %s$' % name):
+            rotation.rotation_item({'client_id': wrong}, edgerc='/e', section='svc')
+    for key in ('1-5C0YLB\u200b:1-8BYUX', '\u200b', '1-5C0YLB:1-8BYUX#x'):
+        with pytest.raises(AnsibleFilterError, match=r'^credential_rotation: account_switch_key \(of the item, else '
+                                                     r'credential_rotation_account_switch_key, by default '
+                                                     r'edgegrid_account_switch_key\) is not a valid account switch key: '
+                                                     r'it holds '):
+            rotation.rotation_item({'account_switch_key': key}, edgerc='/e', section='svc')
+    given = rotation.rotation_item({'account_switch_key': '1-5C0YLB:1-8BYUX'}, edgerc='/e', section='svc')
+    assert given['account_switch_key'] == '1-5C0YLB:1-8BYUX'
+
+
 def test_record_names_the_new_credential_or_the_one_in_use():
     rotation = _filters()
     plan = dict(due=True, finish=False, overlap='', retire_id=10, delete=[7], orphans=[8])
