@@ -98,14 +98,15 @@ options:
       page_param:
         description:
           - The query parameter carrying the page number.
-          - An empty name (or only white space) fails before any request.
+          - An empty name (or only white space), the name of O(paginate.size_param), or a name O(query) sets fails
+            before any request.
         type: str
         default: page
       size_param:
         description:
           - The query parameter carrying the page size.
           - Empty (V("")) for an API that takes no page size - none is sent, and only an empty page ends the list. Only
-            white space fails before any request.
+            white space, or a name O(query) sets, fails before any request.
         type: str
         default: pageSize
       page_size:
@@ -336,6 +337,12 @@ def run(module):
                 raise InputError('paginate.%s %r names no query parameter: give its name (default %s)%s; nothing was '
                                  'sent' % (name, value, 'page' if name == 'page_param' else 'pageSize',
                                            ', or "" for none' if empty_ok else ''))
+            if value in query:
+                raise InputError('query sets %r, which paginate sends on every page (paginate.%s); leave it out of '
+                                 'query; nothing was sent' % (value, name))
+        if paginate['page_param'] == paginate['size_param']:
+            raise InputError('paginate.page_param and paginate.size_param are both %r: the page number and the page '
+                             'size need two query parameters; nothing was sent' % paginate['page_param'])
     if params['body'] is not None and method in ('GET', 'HEAD'):
         raise InputError('body cannot be sent with method %s' % method)
     kind = _masking.OAUTH2 if params['auth_type'] == 'oauth2' else _masking.EDGEGRID

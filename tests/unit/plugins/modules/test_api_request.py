@@ -42,6 +42,11 @@ def auth(httpserver):
     (dict(path='/x', paginate={'items': 'keys', 'page_param': '  '}),
      "paginate.page_param '  ' names no query parameter"),
     (dict(path='/x', paginate={'items': 'keys', 'size_param': ' '}), "paginate.size_param ' ' names no query parameter"),
+    # Found by a tester: the page number replaced the page size, and page 2 failed as a repeat of page 1.
+    (dict(path='/x', paginate={'items': 'keys', 'page_param': 'pageSize'}),
+     "paginate.page_param and paginate.size_param are both 'pageSize'"),
+    (dict(path='/x', query={'page': 3}, paginate={'items': 'keys'}), "query sets 'page', which paginate sends"),
+    (dict(path='/x', query={'pageSize': 3}, paginate={'items': 'keys'}), "query sets 'pageSize', which paginate sends"),
     (dict(path='/x', body={'a': 1}), 'body cannot be sent with method GET'),
     (dict(path='/x', request_timeout=0), 'request_timeout must be greater than 0'),
     (dict(path='/x', max_retries=-1), 'max_retries must be 0 or more'),
