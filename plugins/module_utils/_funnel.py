@@ -306,7 +306,8 @@ class Funnel(object):
 
     _shape_spec = None
     _raw_params = None
-    _null_error = None
+    # inherited_null_error()'s message, read as the module is built (before drop_nulls); None when it has none.
+    _inherited_null = None
 
     def __init__(self, *args, **kwargs):
         self._shape_spec = kwargs.get('argument_spec', args[0] if args else None) or {}
@@ -325,7 +326,7 @@ class Funnel(object):
         error = self.shape_error()
         if error is not None:
             self.fail_json(msg=error)
-        self._shape_spec = self._raw_params = self._null_error = None
+        self._shape_spec = self._raw_params = self._inherited_null = None
 
     def _load_params(self):
         # A fence around one ansible-core method: AnsibleModule.__init__ reads the input through self._load_params()
@@ -334,7 +335,7 @@ class Funnel(object):
         # ansible-core converted it, a public attribute) and an explicit null keeps ansible-core's meaning.
         super()._load_params()
         if isinstance(self.params, dict):
-            self._null_error = inherited_null_error(self._inherited, self.params)
+            self._inherited_null = inherited_null_error(self._inherited, self.params)
             drop_nulls(self._shape_spec or {}, self.params)
             self._raw_params = dict(self.params)
 
@@ -342,8 +343,8 @@ class Funnel(object):
         """While the module is built: shape_error() of its input (see the function); None after."""
         if self._shape_spec is None:
             return None
-        if self._null_error is not None:
-            return self._null_error
+        if self._inherited_null is not None:
+            return self._inherited_null
         params = self._raw_params if self._raw_params is not None else getattr(self, 'params', None)
         return shape_error(self._shape_spec, params) if isinstance(params, dict) else None
 
